@@ -1,0 +1,73 @@
+// Package codec is the one CBOR encoding of eCabinet: Core Deterministic
+// Encoding for everything that is signed, stored or sent, and strict decoding
+// (no duplicate map keys, no unknown fields, bounded sizes) for everything
+// that is read back, because signatures are only meaningful over one
+// canonical byte string and because every decoder faces untrusted bytes.
+package codec
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// MaxMessage bounds any single encoded value we accept. Papers travel as
+// chunks elsewhere; a record or operation larger than this is malformed.
+const MaxMessage = 4 << 20
+
+// ErrTooLarge is returned for input over MaxMessage.
+var ErrTooLarge = errors.New("codec: message too large")
+
+var (
+	encMode cbor.EncMode
+	decMode cbor.DecMode
+)
+
+func init() {
+	var err error
+	eo := cbor.CoreDetEncOptions()
+	eo.Time = cbor.TimeRFC3339Nano
+	if encMode, err = eo.EncMode(); err != nil {
+		panic(err)
+	}
+	decMode, err = cbor.DecOptions{
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		MaxNestedLevels:   16,
+		MaxArrayElements:  200_000,
+		MaxMapPairs:       10_000,
+		IndefLength:       cbor.IndefLengthForbidden,
+		TagsMd:            cbor.TagsAllowed,
+		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+		UTF8:              cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Marshal encodes v deterministically: the same value always gives the same
+// bytes, so they can be signed and compared.
+func Marshal(v any) ([]byte, error) {
+	b, err := encMode.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("codec: encode %T: %w", v, err)
+	}
+	return b, nil
+}
+
+// Unmarshal decodes data into v strictly. Trailing bytes, duplicate keys,
+// unknown fields, invalid UTF-8 and oversized input are errors.
+func Unmarshal(data []byte, v any) error {
+	if len(data) > MaxMessage {
+		return ErrTooLarge
+	}
+	if err := decMode.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("codec: decode %T: %w", v, err)
+	}
+	return nil
+}
+
+// RawMessage is an encoded CBOR value kept as bytes, for envelopes whose body
+// is decoded once its kind and signature are known.
+type RawMessage = cbor.RawMessage

@@ -1,0 +1,31 @@
+package meetings
+
+// ErrorCodes lists every Error.Code this package can return, so the UI team
+// can translate each one and a test can check that every code has a
+// translation (and, in this package, that no code is missing from the list).
+var ErrorCodes = []string{
+	"err.not_found",
+	"err.invalid_transition",
+
+	"err.member.name_required",
+	"err.member.name_too_long",
+	"err.member.title_too_long",
+	"err.member.role_invalid",
+
+	"err.meeting.title_required",
+	"err.meeting.title_too_long",
+	"err.meeting.start_required",
+	"err.meeting.place_too_long",
+	"err.meeting.status_invalid",
+	"err.meeting.closed",
+	"err.meeting.not_in_session",
+
+	"err.agenda.id_required",
+	"err.agenda.duplicate_id",
+	"err.agenda.title_required",
+	"err.agenda.title_too_long",
+	"err.agenda.presenter_too_long",
+	"err.agenda.minutes_range",
+
+	"err.attendance.member_required",
+}

@@ -1,0 +1,187 @@
+// Package ops defines the signed operations that every change in eCabinet is
+// made of. A device never edits shared state directly: it signs an Op and
+// applies it; the same Op goes into the local journal, the outbox for the
+// hub, and later the hub-ordered log that every replica applies in order.
+package ops
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// Kind names what an operation does.
+type Kind string
+
+// The operation kinds. Their bodies are the types below of the same name.
+const (
+	KindProfileInit   Kind = "profile.init"
+	KindMemberPut     Kind = "member.put"
+	KindMeetingCreate Kind = "meeting.create"
+	KindMeetingUpdate Kind = "meeting.update"
+	KindMeetingStatus Kind = "meeting.status"
+	KindAttendance    Kind = "meeting.attendance"
+	KindAgendaAdd     Kind = "agenda.add"
+	KindAgendaUpdate  Kind = "agenda.update"
+	KindAgendaRemove  Kind = "agenda.remove"
+	KindAgendaMove    Kind = "agenda.move"
+	KindBallotIssue   Kind = "ballot.issue"
+	KindBallotAnswer  Kind = "ballot.answer"
+	KindBallotClose   Kind = "ballot.close"
+	KindBallotExtend  Kind = "ballot.extend"
+)
+
+// Op is one change, made by one member on one device. DevSeq numbers a
+// device's operations without gaps; (Device, DevSeq) identifies an Op.
+type Op struct {
+	Kind   Kind      `cbor:"1,keyasint"`
+	Device string    `cbor:"2,keyasint"`
+	DevSeq uint64    `cbor:"3,keyasint"`
+	Member string    `cbor:"4,keyasint"`
+	At     time.Time `cbor:"5,keyasint"`
+	// Base is the revision of the record the edit was made on, so that a
+	// stale edit can be refused instead of silently overwriting.
+	Base uint64           `cbor:"6,keyasint,omitempty"`
+	Body codec.RawMessage `cbor:"7,keyasint"`
+}
+
+// ID is the operation's identity, stable across devices and the hub.
+func (o Op) ID() string { return fmt.Sprintf("%s-%d", o.Device, o.DevSeq) }
+
+// Signed is an Op as it travels and rests: the exact encoded bytes and the
+// device's signature over them.
+type Signed struct {
+	Op  codec.RawMessage `cbor:"1,keyasint"`
+	Sig []byte           `cbor:"2,keyasint"`
+}
+
+// ErrMalformed is returned for a Signed whose content cannot be decoded.
+var ErrMalformed = errors.New("ops: malformed operation")
+
+// Sign encodes op and signs it with dev. The op's Device must be dev's.
+func Sign(dev *identity.Device, op Op) (Signed, error) {
+	if op.Device != dev.ID {
+		return Signed{}, fmt.Errorf("ops: op device %q is not the signer %q", op.Device, dev.ID)
+	}
+	raw, err := codec.Marshal(op)
+	if err != nil {
+		return Signed{}, err
+	}
+	return Signed{Op: raw, Sig: dev.Sign(raw)}, nil
+}
+
+// Encode returns the bytes of s for storage or transport.
+func (s Signed) Encode() ([]byte, error) { return codec.Marshal(s) }
+
+// Decode parses bytes from storage or the wire into a Signed (without
+// verifying it: the signer's key must be looked up from Op.Device first).
+func Decode(b []byte) (Signed, Op, error) {
+	var s Signed
+	if err := codec.Unmarshal(b, &s); err != nil {
+		return Signed{}, Op{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	var op Op
+	if err := codec.Unmarshal(s.Op, &op); err != nil {
+		return Signed{}, Op{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if op.Device == "" || op.DevSeq == 0 || op.Kind == "" {
+		return Signed{}, Op{}, fmt.Errorf("%w: missing device, sequence or kind", ErrMalformed)
+	}
+	return s, op, nil
+}
+
+// Verify checks the signature with the device's public key and that the key
+// belongs to the device the op names.
+func (s Signed) Verify(pub ed25519.PublicKey, op Op) error {
+	if identity.IDOf(pub) != op.Device {
+		return fmt.Errorf("ops: key does not belong to device %s: %w", op.Device, identity.ErrBadSignature)
+	}
+	return identity.Verify(pub, s.Op, s.Sig)
+}
+
+// Body decodes an op's body into the type its kind names.
+func (o Op) DecodeBody(v any) error {
+	if err := codec.Unmarshal(o.Body, v); err != nil {
+		return fmt.Errorf("%w: %s body: %v", ErrMalformed, o.Kind, err)
+	}
+	return nil
+}
+
+// Bodies of the operation kinds.
+type (
+	// ProfileInit records the device's own member when a profile is created.
+	ProfileInit struct {
+		Member meetings.Member `cbor:"1,keyasint"`
+		PubKey []byte          `cbor:"2,keyasint"`
+	}
+	// MemberPut adds or edits a committee member.
+	MemberPut struct {
+		Member meetings.Member `cbor:"1,keyasint"`
+	}
+	// MeetingCreate creates a meeting.
+	MeetingCreate struct {
+		Meeting meetings.Meeting `cbor:"1,keyasint"`
+	}
+	// MeetingUpdate edits a meeting's title, start and place.
+	MeetingUpdate struct {
+		MeetingID string    `cbor:"1,keyasint"`
+		Title     string    `cbor:"2,keyasint"`
+		Start     time.Time `cbor:"3,keyasint"`
+		Place     string    `cbor:"4,keyasint,omitempty"`
+	}
+	// MeetingStatus moves a meeting through its lifecycle.
+	MeetingStatus struct {
+		MeetingID string          `cbor:"1,keyasint"`
+		Status    meetings.Status `cbor:"2,keyasint"`
+	}
+	// Attendance records whether a member is present.
+	Attendance struct {
+		MeetingID string `cbor:"1,keyasint"`
+		MemberID  string `cbor:"2,keyasint"`
+		Present   bool   `cbor:"3,keyasint"`
+	}
+	// AgendaAdd appends an agenda item.
+	AgendaAdd struct {
+		MeetingID string              `cbor:"1,keyasint"`
+		Item      meetings.AgendaItem `cbor:"2,keyasint"`
+	}
+	// AgendaUpdate edits an agenda item.
+	AgendaUpdate struct {
+		MeetingID string              `cbor:"1,keyasint"`
+		Item      meetings.AgendaItem `cbor:"2,keyasint"`
+	}
+	// AgendaRemove deletes an agenda item.
+	AgendaRemove struct {
+		MeetingID string `cbor:"1,keyasint"`
+		ItemID    string `cbor:"2,keyasint"`
+	}
+	// AgendaMove moves an agenda item to a new position.
+	AgendaMove struct {
+		MeetingID string `cbor:"1,keyasint"`
+		ItemID    string `cbor:"2,keyasint"`
+		To        int    `cbor:"3,keyasint"`
+	}
+	// BallotIssue creates and opens a ballot.
+	BallotIssue struct {
+		Ballot ballots.Ballot `cbor:"1,keyasint"`
+	}
+	// BallotAnswer is a member's signed answer.
+	BallotAnswer struct {
+		Answer ballots.Answer `cbor:"1,keyasint"`
+	}
+	// BallotClose closes a ballot.
+	BallotClose struct {
+		BallotID string `cbor:"1,keyasint"`
+	}
+	// BallotExtend moves a ballot's deadline later.
+	BallotExtend struct {
+		BallotID string    `cbor:"1,keyasint"`
+		Deadline time.Time `cbor:"2,keyasint"`
+	}
+)

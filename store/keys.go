@@ -1,0 +1,13 @@
+package store
+
+// Key prefixes of the records. One place, so the layout can be read at a
+// glance and migrated by SchemaVersion.
+const (
+	PrefixMember  = "member"  // member/<id> → meetings.Member
+	PrefixMeeting = "meeting" // meeting/<id> → meetings.Meeting
+	PrefixBallot  = "ballot"  // ballot/<id> → ballots.Ballot
+	PrefixAnswer  = "answer"  // answer/<ballot>/<answer> → signed op bytes
+	PrefixOp      = "op"      // op/<device>/<seq> → signed op bytes (applied ops)
+	PrefixOutbox  = "outbox"  // outbox/<seq> → op ID waiting for the hub
+	PrefixDevice  = "device"  // device/<id> → Ed25519 public key
+)

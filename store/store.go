@@ -1,0 +1,389 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/ecabinet/ecabinet/codec"
+)
+
+// SchemaVersion is the layout version this code writes. Open refuses a
+// newer one and migrates an older one.
+const SchemaVersion = 1
+
+// Store is one opened profile.
+type Store struct {
+	dir     string
+	lock    *os.File
+	db      *badger.DB
+	journal *journal
+	report  JournalReport
+	stopGC  context.CancelFunc
+	gcDone  chan struct{}
+	closeMu sync.Mutex
+	closed  bool
+}
+
+// Exists reports whether dir holds a profile.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "keyfile"))
+	return err == nil
+}
+
+// Create makes a new profile in dir, protected by pass.
+func Create(dir string, pass []byte) (*Store, error) {
+	if len(pass) < MinPassphraseLen {
+		return nil, ErrWeakPassphrase
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create profile directory: %w", err)
+	}
+	lock, err := lockProfile(dir)
+	if err != nil {
+		return nil, err
+	}
+	if Exists(dir) {
+		unlockProfile(lock)
+		return nil, ErrProfileExists
+	}
+	// A crash during an earlier Create can leave a database without a
+	// keyfile; it holds nothing the user was told about, so start over.
+	_ = os.RemoveAll(filepath.Join(dir, "db"))
+	_ = os.RemoveAll(filepath.Join(dir, "journal"))
+	dataKey := randBytes(32)
+	k, err := wrapKey(pass, dataKey)
+	if err != nil {
+		unlockProfile(lock)
+		return nil, err
+	}
+	s, err := openWithKey(dir, lock, dataKey)
+	if err != nil {
+		unlockProfile(lock)
+		return nil, err
+	}
+	if err := s.Update(func(tx *Tx) error { return tx.PutMeta(MetaSchema, uint64(SchemaVersion)) }); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// The keyfile is written last: its presence is what makes a profile.
+	if err := writeKeyfile(dir, k); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("write key file: %w", err)
+	}
+	return s, nil
+}
+
+// Open unlocks the profile in dir. A wrong passphrase or a profile open
+// elsewhere returns an error before anything on disk is touched.
+func Open(dir string, pass []byte) (*Store, error) {
+	if !Exists(dir) {
+		return nil, ErrNoProfile
+	}
+	lock, err := lockProfile(dir)
+	if err != nil {
+		return nil, err
+	}
+	k, err := readKeyfile(dir)
+	if err != nil {
+		unlockProfile(lock)
+		return nil, err
+	}
+	dataKey, err := unwrapKey(pass, k)
+	if err != nil {
+		unlockProfile(lock)
+		return nil, err
+	}
+	s, err := openWithKey(dir, lock, dataKey)
+	if err != nil {
+		unlockProfile(lock)
+		return nil, err
+	}
+	var schema uint64
+	if err := s.View(func(tx *Tx) error { return tx.GetMeta(MetaSchema, &schema) }); err != nil && !errors.Is(err, ErrNotFound) {
+		s.Close()
+		return nil, err
+	}
+	if schema > SchemaVersion {
+		s.Close()
+		return nil, ErrNewerSchema
+	}
+	return s, nil
+}
+
+// ChangePassphrase re-wraps the data key under a new passphrase. The data
+// itself is not rewritten.
+func (s *Store) ChangePassphrase(old, new []byte) error {
+	if len(new) < MinPassphraseLen {
+		return ErrWeakPassphrase
+	}
+	k, err := readKeyfile(s.dir)
+	if err != nil {
+		return err
+	}
+	dataKey, err := unwrapKey(old, k)
+	if err != nil {
+		return err
+	}
+	nk, err := wrapKey(new, dataKey)
+	if err != nil {
+		return err
+	}
+	return writeKeyfile(s.dir, nk)
+}
+
+func badgerOptions(dir string, key []byte) badger.Options {
+	return badger.DefaultOptions(filepath.Join(dir, "db")).
+		WithSyncWrites(true).
+		WithEncryptionKey(key).
+		WithEncryptionKeyRotationDuration(30 * 24 * time.Hour).
+		// Without an index cache an encrypted DB panics at Close.
+		WithIndexCacheSize(4 << 20).
+		WithBlockCacheSize(4 << 20).
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(2 << 20).
+		WithValueLogFileSize(32 << 20).
+		WithValueThreshold(4 << 10).
+		WithNumCompactors(2).
+		WithNumVersionsToKeep(1).
+		WithLogger(slogLogger{slog.Default()})
+}
+
+func openWithKey(dir string, lock *os.File, dataKey []byte) (*Store, error) {
+	db, err := badger.Open(badgerOptions(dir, dataKey))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	j, rep, err := openJournal(filepath.Join(dir, "journal", "ops.log"), dataKey)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{dir: dir, lock: lock, db: db, journal: j, report: rep, stopGC: cancel, gcDone: make(chan struct{})}
+	go s.gcLoop(ctx)
+	return s, nil
+}
+
+// Dir is the profile directory.
+func (s *Store) Dir() string { return s.dir }
+
+// JournalReport tells what opening the journal found.
+func (s *Store) JournalReport() JournalReport { return s.report }
+
+// gcLoop reclaims value-log space in the background; Badger only returns
+// space through value-log GC.
+func (s *Store) gcLoop(ctx context.Context) {
+	defer close(s.gcDone)
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for ctx.Err() == nil && s.db.RunValueLogGC(0.5) == nil {
+			}
+		}
+	}
+}
+
+// Close flushes and releases the profile. It is safe to call twice.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.stopGC()
+	<-s.gcDone
+	err := s.db.Close()
+	if jerr := s.journal.close(); err == nil {
+		err = jerr
+	}
+	unlockProfile(s.lock)
+	return err
+}
+
+// Tx is a read or read-write transaction.
+type Tx struct {
+	txn *badger.Txn
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(txn *badger.Txn) error { return fn(&Tx{txn}) })
+}
+
+// Update runs fn in a read-write transaction and commits it durably.
+func (s *Store) Update(fn func(*Tx) error) error {
+	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn}) })
+}
+
+// CommitJournaled saves one local operation durably: fn applies it in a
+// transaction (an error from fn aborts with nothing written anywhere); then
+// the journal record and the transaction, which also advances the
+// high-water mark to seq, are flushed in parallel. It returns once both are
+// on disk.
+func (s *Store) CommitJournaled(seq uint64, record []byte, fn func(*Tx) error) error {
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	tx := &Tx{txn}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.PutMeta(MetaHWM, seq); err != nil {
+		return err
+	}
+	jerr := make(chan error, 1)
+	go func() { jerr <- s.journal.append(seq, record) }()
+	cerr := txn.Commit()
+	if err := <-jerr; err != nil {
+		return fmt.Errorf("save to journal: %w", err)
+	}
+	if cerr != nil {
+		// The journal has it: the next open restores it from there.
+		return fmt.Errorf("save to database: %w", cerr)
+	}
+	return nil
+}
+
+// Recover returns the journal records that Badger has not confirmed (a
+// sequence above the stored high-water mark), for the caller to re-apply
+// with CommitRecovered.
+func (s *Store) Recover() ([]JournalRecord, error) {
+	var hwm uint64
+	if err := s.View(func(tx *Tx) error { return tx.GetMeta(MetaHWM, &hwm) }); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return s.journal.after(hwm)
+}
+
+// CommitRecovered applies re-read journal records in one transaction and
+// moves the high-water mark past them; nothing new is journaled.
+func (s *Store) CommitRecovered(upTo uint64, fn func(*Tx) error) error {
+	return s.Update(func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.PutMeta(MetaHWM, upTo)
+	})
+}
+
+// JournalLastSeq is the highest sequence in the journal.
+func (s *Store) JournalLastSeq() uint64 { return s.journal.last() }
+
+// Get reads the CBOR record under key into v.
+func (tx *Tx) Get(key []byte, v any) error {
+	item, err := tx.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return item.Value(func(b []byte) error { return codec.Unmarshal(b, v) })
+}
+
+// GetRaw returns a copy of the bytes under key.
+func (tx *Tx) GetRaw(key []byte) ([]byte, error) {
+	item, err := tx.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
+
+// Put stores v under key as CBOR.
+func (tx *Tx) Put(key []byte, v any) error {
+	b, err := codec.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.txn.Set(key, b)
+}
+
+// PutRaw stores bytes under key.
+func (tx *Tx) PutRaw(key, val []byte) error { return tx.txn.Set(key, val) }
+
+// Has reports whether key exists.
+func (tx *Tx) Has(key []byte) (bool, error) {
+	_, err := tx.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Delete removes key.
+func (tx *Tx) Delete(key []byte) error { return tx.txn.Delete(key) }
+
+// Each calls fn with every key and value under prefix, in key order. The
+// slices are only valid during the call.
+func (tx *Tx) Each(prefix []byte, fn func(key, val []byte) error) error {
+	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Meta names.
+const (
+	MetaSchema = "schema"
+	MetaHWM    = "hwm"
+)
+
+// GetMeta reads a metadata value.
+func (tx *Tx) GetMeta(name string, v any) error { return tx.Get(metaKey(name), v) }
+
+// PutMeta writes a metadata value.
+func (tx *Tx) PutMeta(name string, v any) error { return tx.Put(metaKey(name), v) }
+
+func metaKey(name string) []byte { return append([]byte("meta/"), name...) }
+
+// Key joins parts into a key: "kind/part1/part2". IDs never contain '/'.
+func Key(parts ...string) []byte {
+	var b bytes.Buffer
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		b.WriteString(p)
+	}
+	return b.Bytes()
+}
+
+// SeqKey is a key whose last part is a big-endian number, so that keys sort
+// in numeric order.
+func SeqKey(prefix string, n uint64) []byte {
+	k := append([]byte(prefix), '/')
+	return binary.BigEndian.AppendUint64(k, n)
+}
+
+type slogLogger struct{ l *slog.Logger }
+
+func (s slogLogger) Errorf(f string, a ...any)   { s.l.Error(fmt.Sprintf("badger: "+f, a...)) }
+func (s slogLogger) Warningf(f string, a ...any) { s.l.Warn(fmt.Sprintf("badger: "+f, a...)) }
+func (slogLogger) Infof(string, ...any)          {}
+func (slogLogger) Debugf(string, ...any)         {}
