@@ -18,7 +18,7 @@ func (s Status) Valid() bool {
 // whoever applies the edit.
 func (b *Ballot) Open() error {
 	if b.Status != StatusDraft {
-		return invalidTransition(b.Status, StatusOpen)
+		return invalidTransition(b.Status, "open")
 	}
 	if err := b.Validate(); err != nil {
 		return err
@@ -35,7 +35,7 @@ func (b *Ballot) Open() error {
 // returns an error matching meetings.ErrInvalidTransition.
 func (b *Ballot) Close(at time.Time) error {
 	if b.Status != StatusOpen {
-		return invalidTransition(b.Status, StatusClosed)
+		return invalidTransition(b.Status, "close")
 	}
 	if at.IsZero() {
 		return meetings.NewError("err.ballot.closed_at_required", "closed_at")
@@ -52,7 +52,7 @@ func (b *Ballot) Close(at time.Time) error {
 // deadline members were already told of would be unfair.
 func (b *Ballot) ExtendDeadline(t time.Time) error {
 	if b.Status != StatusOpen {
-		return invalidTransition(b.Status, b.Status)
+		return invalidTransition(b.Status, "extend_deadline")
 	}
 	if !t.After(b.Deadline) {
 		return meetings.NewError("err.ballot.deadline_not_later", "deadline")
@@ -61,10 +61,11 @@ func (b *Ballot) ExtendDeadline(t time.Time) error {
 	return nil
 }
 
-// invalidTransition is the ErrInvalidTransition-matching error for a ballot.
-func invalidTransition(from, to Status) *meetings.Error {
+// invalidTransition is the ErrInvalidTransition-matching error for an action
+// ("open", "close", "extend_deadline") the ballot's status does not allow.
+func invalidTransition(from Status, action string) *meetings.Error {
 	return &meetings.Error{
 		Code: meetings.ErrInvalidTransition.Code,
-		Args: map[string]any{"from": string(from), "to": string(to)},
+		Args: map[string]any{"from": string(from), "action": action},
 	}
 }

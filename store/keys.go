@@ -11,3 +11,7 @@ const (
 	PrefixOutbox  = "outbox"  // outbox/<seq> → op ID waiting for the hub
 	PrefixDevice  = "device"  // device/<id> → Ed25519 public key
 )
+
+// PrefixMine indexes the profile member's own latest answer per ballot:
+// mine/<ballot> → ballots.Answer, so the inbox needs no scan of all answers.
+const PrefixMine = "mine"

@@ -1,0 +1,256 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// Ballots lists ballots: open ones first by nearest deadline, then closed
+// ones, most recently closed first.
+func (p *Profile) Ballots() []ballots.Ballot {
+	p.modelMu.RLock()
+	out := make([]ballots.Ballot, 0, len(p.m.ballots))
+	for _, b := range p.m.ballots {
+		out = append(out, b)
+	}
+	p.modelMu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		ao, bo := a.Status != ballots.StatusClosed, b.Status != ballots.StatusClosed
+		if ao != bo {
+			return ao
+		}
+		if ao && !a.Deadline.Equal(b.Deadline) {
+			return a.Deadline.Before(b.Deadline)
+		}
+		if !ao && !a.ClosedAt.Equal(b.ClosedAt) {
+			return a.ClosedAt.After(b.ClosedAt)
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// Ballot returns one ballot.
+func (p *Profile) Ballot(id string) (ballots.Ballot, error) {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	b, ok := p.m.ballots[id]
+	if !ok {
+		return ballots.Ballot{}, ErrNotFound
+	}
+	return b, nil
+}
+
+// MyAnswer is the profile member's latest answer to a ballot, if any.
+func (p *Profile) MyAnswer(ballotID string) (ballots.Answer, bool) {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	a, ok := p.m.mine[ballotID]
+	return a, ok
+}
+
+// BallotInput is what a secretary fills in to issue a ballot. Empty
+// Options, Eligible and Policy take the Vietnamese defaults: Đồng ý / Không
+// đồng ý / Ý kiến khác, every voting member, and the vn-government rule.
+type BallotInput struct {
+	Title        string
+	Question     string
+	MeetingID    string
+	AgendaItemID string
+	Deadline     time.Time
+	Options      []ballots.Option
+	Eligible     []string
+	Policy       string
+}
+
+// IssueBallot creates and opens a ballot (secretariat only).
+func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
+	pol := ballots.VNGovernment()
+	if in.Policy != "" {
+		var ok bool
+		if pol, ok = ballots.PolicyByName(in.Policy); !ok {
+			return ballots.Ballot{}, meetings.NewError("err.ballot.policy_unknown", "policy")
+		}
+	}
+	opts := in.Options
+	if len(opts) == 0 {
+		opts = ballots.VietnameseOptions()
+	}
+	p.modelMu.RLock()
+	eligible := in.Eligible
+	if len(eligible) == 0 {
+		eligible = p.voterIDs()
+	}
+	var chair string
+	if c, ok := meetings.Chair(p.m.memberList()); ok {
+		for _, id := range eligible {
+			if id == c.ID {
+				chair = c.ID
+			}
+		}
+	}
+	p.modelMu.RUnlock()
+	if in.MeetingID != "" {
+		m, err := p.Meeting(in.MeetingID)
+		if err != nil {
+			return ballots.Ballot{}, err
+		}
+		if in.AgendaItemID != "" && !hasItem(m, in.AgendaItemID) {
+			return ballots.Ballot{}, ErrNotFound
+		}
+	}
+	b := ballots.Ballot{
+		ID:           identity.NewID(),
+		Title:        strings.TrimSpace(in.Title),
+		Question:     strings.TrimSpace(in.Question),
+		MeetingID:    in.MeetingID,
+		AgendaItemID: in.AgendaItemID,
+		Options:      opts,
+		Deadline:     in.Deadline.UTC(),
+		Eligible:     eligible,
+		ChairID:      chair,
+		Policy:       pol,
+		Status:       ballots.StatusDraft,
+	}
+	if pol.TieBreaker == ballots.TieBreakChair && chair == "" {
+		// No chair among the eligible: nobody can break a tie.
+		b.Policy.TieBreaker = ballots.TieBreakNone
+	}
+	if err := b.Validate(); err != nil {
+		return ballots.Ballot{}, err
+	}
+	if _, err := p.submit(ops.KindBallotIssue, ops.BallotIssue{Ballot: b}, 0); err != nil {
+		return ballots.Ballot{}, err
+	}
+	return p.Ballot(b.ID)
+}
+
+func hasItem(m meetings.Meeting, id string) bool {
+	for _, it := range m.Agenda {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// AnswerBallot saves the profile member's answer. It returns once the
+// answer is signed, journaled and committed: "saved on this computer".
+func (p *Profile) AnswerBallot(ballotID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
+	return p.answer(ballotID, p.Self().ID, choice, comment)
+}
+
+// RecordAnswerFor records, as secretariat, an answer a member gave on paper.
+func (p *Profile) RecordAnswerFor(ballotID, memberID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
+	if !p.IsSecretary() {
+		return ballots.Answer{}, ErrForbidden
+	}
+	return p.answer(ballotID, memberID, choice, comment)
+}
+
+func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
+	a := ballots.Answer{
+		ID:       identity.NewID(),
+		BallotID: ballotID,
+		MemberID: memberID,
+		Choice:   choice,
+		Comment:  strings.TrimSpace(comment),
+		At:       p.now().UTC(),
+	}
+	op, err := p.submit(ops.KindBallotAnswer, ops.BallotAnswer{Answer: a}, 0)
+	if err != nil {
+		return ballots.Answer{}, err
+	}
+	a.Seq = op.DevSeq
+	return a, nil
+}
+
+// CloseBallot closes a ballot (secretariat only); its standing is final.
+func (p *Profile) CloseBallot(id string) error {
+	_, err := p.submit(ops.KindBallotClose, ops.BallotClose{BallotID: id}, 0)
+	return err
+}
+
+// ExtendDeadline moves an open ballot's deadline later (secretariat only).
+func (p *Profile) ExtendDeadline(id string, deadline time.Time) error {
+	_, err := p.submit(ops.KindBallotExtend, ops.BallotExtend{BallotID: id, Deadline: deadline.UTC()}, 0)
+	return err
+}
+
+// Answers reads every answer given to a ballot, verifying each signature.
+// Answers that fail verification are left out and reported in the error
+// (which wraps ErrBadSignature); the others are still returned.
+func (p *Profile) Answers(ballotID string) ([]ballots.Answer, error) {
+	var out []ballots.Answer
+	bad := 0
+	err := p.st.View(func(tx *store.Tx) error {
+		return tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, raw []byte) error {
+			a, err := p.verifyAnswer(raw)
+			if err != nil {
+				bad++
+				return nil
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	if bad > 0 {
+		return out, fmt.Errorf("%d answers to ballot %s: %w", bad, ballotID, ErrBadSignature)
+	}
+	return out, nil
+}
+
+// verifyAnswer decodes a stored answer operation and checks its signature
+// against the key of the device that made it.
+func (p *Profile) verifyAnswer(raw []byte) (ballots.Answer, error) {
+	s, op, err := ops.Decode(raw)
+	if err != nil {
+		return ballots.Answer{}, err
+	}
+	p.modelMu.RLock()
+	pub, ok := p.m.devices[op.Device]
+	p.modelMu.RUnlock()
+	if !ok {
+		return ballots.Answer{}, fmt.Errorf("unknown device %s: %w", op.Device, ErrBadSignature)
+	}
+	if err := s.Verify(pub, op); err != nil {
+		return ballots.Answer{}, errors.Join(ErrBadSignature, err)
+	}
+	if op.Kind != ops.KindBallotAnswer {
+		return ballots.Answer{}, ops.ErrMalformed
+	}
+	var body ops.BallotAnswer
+	if err := op.DecodeBody(&body); err != nil {
+		return ballots.Answer{}, err
+	}
+	a := body.Answer
+	a.Seq = op.DevSeq
+	return a, nil
+}
+
+// Tally counts a ballot's verified answers under its policy.
+func (p *Profile) Tally(ballotID string) (ballots.Result, []ballots.Answer, error) {
+	b, err := p.Ballot(ballotID)
+	if err != nil {
+		return ballots.Result{}, nil, err
+	}
+	answers, err := p.Answers(ballotID)
+	if err != nil && !errors.Is(err, ErrBadSignature) {
+		return ballots.Result{}, nil, err
+	}
+	return ballots.Tally(b, answers), answers, err
+}

@@ -1,0 +1,12 @@
+// Package core is the application core: one opened profile and every use
+// case carried out on it (create a meeting, edit the agenda, issue a ballot,
+// answer it, tally it …). The desktop screens (app/) and the headless
+// commands (cli/) are two thin faces on it; neither talks to the store
+// directly.
+//
+// Every change is made the same way (submit.go): build an ops.Op, sign it
+// with the device key, apply it inside a store transaction using the domain
+// rules (apply.go), and commit it together with its journal record. The
+// in-memory model (model.go) is updated after the commit and an Event is
+// published (events.go) so that screens can refresh without polling.
+package core

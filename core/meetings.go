@@ -1,0 +1,127 @@
+package core
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+)
+
+// Meetings lists meetings, the most recent start first.
+func (p *Profile) Meetings() []meetings.Meeting {
+	p.modelMu.RLock()
+	out := make([]meetings.Meeting, 0, len(p.m.meetings))
+	for _, m := range p.m.meetings {
+		out = append(out, m)
+	}
+	p.modelMu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.After(out[j].Start)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Meeting returns one meeting with its agenda.
+func (p *Profile) Meeting(id string) (meetings.Meeting, error) {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	m, ok := p.m.meetings[id]
+	if !ok {
+		return meetings.Meeting{}, ErrNotFound
+	}
+	return m, nil
+}
+
+// MeetingInput is what a secretary fills in to create a meeting.
+type MeetingInput struct {
+	Title        string
+	Start        time.Time
+	Place        string
+	Participants []string
+}
+
+// CreateMeeting creates a draft meeting (secretariat only).
+func (p *Profile) CreateMeeting(in MeetingInput) (meetings.Meeting, error) {
+	m := meetings.Meeting{
+		ID:           identity.NewID(),
+		Title:        strings.TrimSpace(in.Title),
+		Start:        in.Start.UTC(),
+		Place:        strings.TrimSpace(in.Place),
+		Participants: in.Participants,
+		Status:       meetings.StatusDraft,
+		Rev:          1,
+	}
+	if err := m.Validate(); err != nil {
+		return meetings.Meeting{}, err
+	}
+	if _, err := p.submit(ops.KindMeetingCreate, ops.MeetingCreate{Meeting: m}, 0); err != nil {
+		return meetings.Meeting{}, err
+	}
+	return p.Meeting(m.ID)
+}
+
+// UpdateMeeting edits title, start and place. base is the revision the
+// secretary was looking at; 0 skips the check.
+func (p *Profile) UpdateMeeting(id string, base uint64, in MeetingInput) error {
+	_, err := p.submit(ops.KindMeetingUpdate, ops.MeetingUpdate{
+		MeetingID: id, Title: strings.TrimSpace(in.Title), Start: in.Start.UTC(), Place: strings.TrimSpace(in.Place),
+	}, base)
+	return err
+}
+
+// SetMeetingStatus moves a meeting through its lifecycle.
+func (p *Profile) SetMeetingStatus(id string, to meetings.Status) error {
+	_, err := p.submit(ops.KindMeetingStatus, ops.MeetingStatus{MeetingID: id, Status: to}, 0)
+	return err
+}
+
+// SetAttendance records whether a member is present at a meeting in session.
+func (p *Profile) SetAttendance(meetingID, memberID string, present bool) error {
+	_, err := p.submit(ops.KindAttendance, ops.Attendance{MeetingID: meetingID, MemberID: memberID, Present: present}, 0)
+	return err
+}
+
+// Quorum tells whether a meeting has its quorum (two thirds by default).
+func (p *Profile) Quorum(meetingID string) (meetings.QuorumStatus, error) {
+	m, err := p.Meeting(meetingID)
+	if err != nil {
+		return meetings.QuorumStatus{}, err
+	}
+	return meetings.Quorum(m, p.Members(), meetings.DefaultQuorum), nil
+}
+
+// AddAgendaItem appends an item to a meeting's agenda.
+func (p *Profile) AddAgendaItem(meetingID string, it meetings.AgendaItem) (meetings.AgendaItem, error) {
+	it.ID = identity.NewID()
+	it.Title, it.Presenter = strings.TrimSpace(it.Title), strings.TrimSpace(it.Presenter)
+	if err := it.Validate(); err != nil {
+		return meetings.AgendaItem{}, err
+	}
+	_, err := p.submit(ops.KindAgendaAdd, ops.AgendaAdd{MeetingID: meetingID, Item: it}, 0)
+	return it, err
+}
+
+// UpdateAgendaItem edits an item (matched by ID).
+func (p *Profile) UpdateAgendaItem(meetingID string, it meetings.AgendaItem) error {
+	it.Title, it.Presenter = strings.TrimSpace(it.Title), strings.TrimSpace(it.Presenter)
+	_, err := p.submit(ops.KindAgendaUpdate, ops.AgendaUpdate{MeetingID: meetingID, Item: it}, 0)
+	return err
+}
+
+// RemoveAgendaItem deletes an item.
+func (p *Profile) RemoveAgendaItem(meetingID, itemID string) error {
+	_, err := p.submit(ops.KindAgendaRemove, ops.AgendaRemove{MeetingID: meetingID, ItemID: itemID}, 0)
+	return err
+}
+
+// MoveAgendaItem moves an item to position to (0-based).
+func (p *Profile) MoveAgendaItem(meetingID, itemID string, to int) error {
+	_, err := p.submit(ops.KindAgendaMove, ops.AgendaMove{MeetingID: meetingID, ItemID: itemID, To: to}, 0)
+	return err
+}

@@ -1,0 +1,62 @@
+package core
+
+import (
+	"strings"
+
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+)
+
+// Members lists the current committee members, chair first.
+func (p *Profile) Members() []meetings.Member {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	return p.m.memberList()
+}
+
+// Member returns one member, removed ones included.
+func (p *Profile) Member(id string) (meetings.Member, error) {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	m, ok := p.m.members[id]
+	if !ok {
+		return meetings.Member{}, ErrNotFound
+	}
+	return m, nil
+}
+
+// AddMember adds a member to the committee (secretariat only).
+func (p *Profile) AddMember(m meetings.Member) (meetings.Member, error) {
+	m.ID = identity.NewID()
+	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
+	if err := m.Validate(); err != nil {
+		return meetings.Member{}, err
+	}
+	_, err := p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
+	return m, err
+}
+
+// UpdateMember edits a member's name, title or role (secretariat only).
+func (p *Profile) UpdateMember(m meetings.Member) error {
+	if _, err := p.Member(m.ID); err != nil {
+		return err
+	}
+	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
+	_, err := p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
+	return err
+}
+
+// RemoveMember marks a member as having left; their history stays.
+func (p *Profile) RemoveMember(id string) error {
+	m, err := p.Member(id)
+	if err != nil {
+		return err
+	}
+	if id == p.Self().ID {
+		return meetings.NewError("err.member.remove_self", "")
+	}
+	m.Removed = true
+	_, err = p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
+	return err
+}

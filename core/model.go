@@ -1,0 +1,89 @@
+package core
+
+import (
+	"crypto/ed25519"
+	"sort"
+	"strings"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// model is what the screens list, kept in memory so that a year of data
+// scrolls without touching the disk. Answers are not kept: they are read
+// (and verified) per ballot when a ballot is opened.
+type model struct {
+	selfID   string
+	members  map[string]meetings.Member
+	meetings map[string]meetings.Meeting
+	ballots  map[string]ballots.Ballot
+	mine     map[string]ballots.Answer
+	devices  map[string]ed25519.PublicKey
+}
+
+func newModel() model {
+	return model{
+		members:  map[string]meetings.Member{},
+		meetings: map[string]meetings.Meeting{},
+		ballots:  map[string]ballots.Ballot{},
+		mine:     map[string]ballots.Answer{},
+		devices:  map[string]ed25519.PublicKey{},
+	}
+}
+
+func (m *model) load(tx *store.Tx) error {
+	if err := eachRecord(tx, store.PrefixMember, func(v meetings.Member) { m.members[v.ID] = v }); err != nil {
+		return err
+	}
+	if err := eachRecord(tx, store.PrefixMeeting, func(v meetings.Meeting) { m.meetings[v.ID] = v }); err != nil {
+		return err
+	}
+	if err := eachRecord(tx, store.PrefixBallot, func(v ballots.Ballot) { m.ballots[v.ID] = v }); err != nil {
+		return err
+	}
+	if err := eachRecord(tx, store.PrefixMine, func(v ballots.Answer) { m.mine[v.BallotID] = v }); err != nil {
+		return err
+	}
+	return tx.Each([]byte(store.PrefixDevice+"/"), func(k, v []byte) error {
+		id := strings.TrimPrefix(string(k), store.PrefixDevice+"/")
+		m.devices[id] = ed25519.PublicKey(append([]byte(nil), v...))
+		return nil
+	})
+}
+
+func eachRecord[T any](tx *store.Tx, prefix string, fn func(T)) error {
+	return tx.Each([]byte(prefix+"/"), func(_, val []byte) error {
+		var v T
+		if err := codec.Unmarshal(val, &v); err != nil {
+			return err
+		}
+		fn(v)
+		return nil
+	})
+}
+
+var roleOrder = map[meetings.Role]int{meetings.RoleChair: 0, meetings.RoleMember: 1, meetings.RoleSecretary: 2, meetings.RoleGuest: 3}
+
+// memberList returns current members: chair first, then members, then
+// secretaries and guests, each by name.
+func (m *model) memberList() []meetings.Member {
+	out := make([]meetings.Member, 0, len(m.members))
+	for _, v := range m.members {
+		if !v.Removed {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if roleOrder[a.Role] != roleOrder[b.Role] {
+			return roleOrder[a.Role] < roleOrder[b.Role]
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	return out
+}

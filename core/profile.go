@@ -1,0 +1,246 @@
+package core
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// Meta names the core keeps in the store.
+const (
+	metaDeviceSeed = "device_seed"
+	metaSelf       = "self_member"
+)
+
+// Profile is one opened profile: the device's identity, its member, and the
+// committee data, served from memory and saved through the store.
+type Profile struct {
+	st  *store.Store
+	dev *identity.Device
+
+	// mu serialises changes: one operation at a time gets the next device
+	// sequence number, is applied and committed.
+	mu      sync.Mutex
+	nextSeq uint64
+
+	// model is the in-memory copy of what screens list; guarded by modelMu so
+	// readers never wait for a save's fsync.
+	modelMu sync.RWMutex
+	m       model
+
+	events    bus
+	now       func() time.Time
+	recovered Recovery
+}
+
+// Recovery says what the journal repaired at open.
+type Recovery struct {
+	Restored int                  // operations Badger had lost and the journal put back
+	Answers  int                  // of which ballot answers
+	Journal  store.JournalReport  // the journal's own state
+}
+
+// DefaultDir is the profile directory used when none is given: the user's
+// configuration directory, "ecabinet/profile".
+func DefaultDir() (string, error) {
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find configuration directory: %w", err)
+	}
+	return filepath.Join(cfg, "ecabinet", "profile"), nil
+}
+
+// Exists reports whether dir holds a profile.
+func Exists(dir string) bool { return store.Exists(dir) }
+
+// Create makes a new profile in dir for the member self (its ID is
+// assigned), with a fresh device key.
+func Create(dir string, pass []byte, self meetings.Member) (*Profile, error) {
+	self.ID = identity.NewID()
+	if err := self.Validate(); err != nil {
+		return nil, err
+	}
+	dev, err := identity.New()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Create(dir, pass)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{st: st, dev: dev, nextSeq: 1, now: time.Now, m: newModel()}
+	p.m.selfID = self.ID
+	err = st.Update(func(tx *store.Tx) error {
+		if err := tx.PutMeta(metaDeviceSeed, dev.Seed()); err != nil {
+			return err
+		}
+		return tx.PutMeta(metaSelf, self.ID)
+	})
+	if err == nil {
+		_, err = p.submit(ops.KindProfileInit, ops.ProfileInit{Member: self, PubKey: dev.Pub}, 0)
+	}
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("create profile: %w", err)
+	}
+	return p, nil
+}
+
+// Open unlocks the profile in dir, loads it into memory and repairs from
+// the journal whatever the database lost.
+func Open(dir string, pass []byte) (*Profile, error) {
+	st, err := store.Open(dir, pass)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{st: st, now: time.Now, m: newModel()}
+	if err := p.load(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := p.recover(); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("repair from journal: %w", err)
+	}
+	return p, nil
+}
+
+func (p *Profile) load() error {
+	return p.st.View(func(tx *store.Tx) error {
+		var seed []byte
+		if err := tx.GetMeta(metaDeviceSeed, &seed); err != nil {
+			return fmt.Errorf("read device key: %w", err)
+		}
+		dev, err := identity.FromSeed(seed)
+		if err != nil {
+			return err
+		}
+		p.dev = dev
+		var hwm uint64
+		if err := tx.GetMeta(store.MetaHWM, &hwm); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		p.nextSeq = max(hwm, p.st.JournalLastSeq()) + 1
+		if err := tx.GetMeta(metaSelf, &p.m.selfID); err != nil {
+			return fmt.Errorf("read profile member: %w", err)
+		}
+		return p.m.load(tx)
+	})
+}
+
+// recover re-applies journal records above Badger's high-water mark.
+func (p *Profile) recover() error {
+	p.recovered.Journal = p.st.JournalReport()
+	recs, err := p.st.Recover()
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	var afters []func()
+	restored, answers := 0, 0
+	err = p.st.CommitRecovered(recs[len(recs)-1].Seq, func(tx *store.Tx) error {
+		for _, r := range recs {
+			s, op, err := ops.Decode(r.Data)
+			if err != nil {
+				return err
+			}
+			if err := s.Verify(p.dev.Pub, op); err != nil {
+				return fmt.Errorf("journal record %d: %w", r.Seq, err)
+			}
+			res, err := p.apply(tx, op, r.Data)
+			if err != nil {
+				// It was valid when saved; skip rather than refuse to open.
+				continue
+			}
+			if res.fresh {
+				restored++
+				if op.Kind == ops.KindBallotAnswer {
+					answers++
+				}
+			}
+			afters = append(afters, res.after)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p.modelMu.Lock()
+	for _, f := range afters {
+		if f != nil {
+			f()
+		}
+	}
+	p.modelMu.Unlock()
+	p.recovered.Restored, p.recovered.Answers = restored, answers
+	return nil
+}
+
+// Recovered tells what the journal repaired when the profile was opened.
+func (p *Profile) Recovered() Recovery { return p.recovered }
+
+// Close releases the profile.
+func (p *Profile) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events.closeAll()
+	return p.st.Close()
+}
+
+// Dir is the profile directory.
+func (p *Profile) Dir() string { return p.st.Dir() }
+
+// DeviceID is this device's identity.
+func (p *Profile) DeviceID() string { return p.dev.ID }
+
+// DevicePublicKey is this device's public key.
+func (p *Profile) DevicePublicKey() ed25519.PublicKey { return p.dev.Pub }
+
+// Fingerprint is the device key's fingerprint, for people to compare.
+func (p *Profile) Fingerprint() string { return identity.Fingerprint(p.dev.Pub) }
+
+// Self is the member this profile belongs to.
+func (p *Profile) Self() meetings.Member {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	return p.m.members[p.m.selfID]
+}
+
+// IsSecretary reports whether the profile's member may do secretariat work.
+func (p *Profile) IsSecretary() bool { return p.Self().Role == meetings.RoleSecretary }
+
+// ChangePassphrase re-wraps the profile's key under a new passphrase.
+func (p *Profile) ChangePassphrase(old, new []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st.ChangePassphrase(old, new)
+}
+
+// Subscribe returns a channel of change events and a function to stop.
+func (p *Profile) Subscribe() (<-chan Event, func()) { return p.events.subscribe() }
+
+// SetClock replaces the clock, for tests and the sample committee.
+func (p *Profile) SetClock(now func() time.Time) { p.now = now }
+
+// Now is the profile's clock.
+func (p *Profile) Now() time.Time { return p.now() }
+
+// VoterIDs returns the IDs of the current voting members.
+func (p *Profile) voterIDs() []string {
+	var ids []string
+	for _, m := range meetings.Voters(p.m.memberList()) {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+var _ = ballots.Tally

@@ -1,0 +1,89 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// submit makes one local change: sign an op of the given kind and body,
+// apply it in a transaction with the domain rules, and commit it with its
+// journal record. It returns once the change is durable; then the model is
+// updated and subscribers are told.
+func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	raw, err := codec.Marshal(body)
+	if err != nil {
+		return ops.Op{}, err
+	}
+	op := ops.Op{
+		Kind:   kind,
+		Device: p.dev.ID,
+		DevSeq: p.nextSeq,
+		Member: p.selfIDForOp(kind, body),
+		At:     p.now().UTC(),
+		Base:   base,
+		Body:   raw,
+	}
+	signed, err := ops.Sign(p.dev, op)
+	if err != nil {
+		return ops.Op{}, err
+	}
+	rec, err := signed.Encode()
+	if err != nil {
+		return ops.Op{}, err
+	}
+	var res applied
+	applyFailed := false
+	err = p.st.CommitJournaled(op.DevSeq, rec, func(tx *store.Tx) error {
+		var aerr error
+		res, aerr = p.apply(tx, op, rec)
+		applyFailed = aerr != nil
+		return aerr
+	})
+	if applyFailed {
+		return ops.Op{}, err // refused by the rules: nothing was written
+	}
+	// Past the rules, the number is spent whatever happened: the journal or
+	// the database may hold it.
+	p.nextSeq++
+	if err != nil {
+		return ops.Op{}, fmt.Errorf("save: %w", err)
+	}
+	p.modelMu.Lock()
+	if res.after != nil {
+		res.after()
+	}
+	p.modelMu.Unlock()
+	for _, e := range res.events {
+		p.events.publish(e)
+	}
+	return op, nil
+}
+
+// selfIDForOp is the acting member of an op: the profile's member, except
+// for the very first op, which introduces that member.
+func (p *Profile) selfIDForOp(kind ops.Kind, body any) string {
+	if kind == ops.KindProfileInit {
+		return body.(ops.ProfileInit).Member.ID
+	}
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	return p.m.selfID
+}
+
+// requireSecretary refuses secretariat work to other roles.
+func requireSecretary(actor meetings.Member) error {
+	if actor.Role != meetings.RoleSecretary || actor.Removed {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// IsForbidden reports whether err is a permission refusal.
+func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }
