@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/store"
 )
 
 // Errors of the use cases. Domain validation errors are *meetings.Error
@@ -19,3 +20,34 @@ var (
 	// ErrBadSignature: a stored answer or operation fails verification.
 	ErrBadSignature = errors.New("a stored record fails signature verification")
 )
+
+// ErrorKey maps an error from the core, the domain or the store to the
+// translation key that explains it to a person, so that the desktop app and
+// the headless commands show the same words. Unknown errors map to
+// "err.unexpected".
+func ErrorKey(err error) string {
+	var de *meetings.Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &de):
+		return de.Code
+	case errors.Is(err, store.ErrWrongPassphrase):
+		return "err.wrong_passphrase"
+	case errors.Is(err, store.ErrProfileInUse):
+		return "err.profile_in_use"
+	case errors.Is(err, store.ErrNoProfile):
+		return "err.no_profile"
+	case errors.Is(err, store.ErrProfileExists):
+		return "err.profile_exists"
+	case errors.Is(err, store.ErrNewerSchema):
+		return "err.newer_schema"
+	case errors.Is(err, store.ErrCorruptKeyfile):
+		return "err.corrupt_keyfile"
+	case errors.Is(err, store.ErrWeakPassphrase):
+		return "err.weak_passphrase"
+	case errors.Is(err, ErrBadSignature):
+		return "err.bad_signature"
+	}
+	return "err.unexpected"
+}

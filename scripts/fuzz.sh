@@ -11,7 +11,8 @@ failed=()
 ran=0
 for pkg in $(go list -tags "$TAGS" ./...); do
 	# -list prints matching names, then "ok <pkg> <time>" ("?" lines when no test files).
-	names=$(go test -tags "$TAGS" -list '^Fuzz' "$pkg" | grep -E '^Fuzz[A-Za-z0-9_]*$' || true)
+	listing=$(go test -tags "$TAGS" -list '^Fuzz' "$pkg") || { echo "fuzz: cannot list $pkg" >&2; exit 1; }
+	names=$(grep -E '^Fuzz[A-Za-z0-9_]*$' <<<"$listing" || true)
 	for name in $names; do
 		echo "fuzz: $pkg $name ($FUZZTIME)"
 		ran=$((ran + 1))
