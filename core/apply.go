@@ -36,6 +36,12 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte) (applied, error) {
 	if op.Kind == ops.KindProfileInit {
 		res, err = p.applyInit(tx, op)
 	} else {
+		// The device must be enrolled for the member it claims to act as: a
+		// member cannot sign as another member.
+		owner, gerr := tx.GetRaw(store.Key(store.PrefixDeviceMember, op.Device))
+		if gerr != nil || string(owner) != op.Member {
+			return applied{}, fmt.Errorf("device %s does not act for member %s: %w", op.Device, op.Member, ErrForbidden)
+		}
 		var actor meetings.Member
 		if err := tx.Get(store.Key(store.PrefixMember, op.Member), &actor); err != nil {
 			return applied{}, fmt.Errorf("op by unknown member %s: %w", op.Member, ErrForbidden)
@@ -73,6 +79,9 @@ func (p *Profile) applyInit(tx *txn, op ops.Op) (applied, error) {
 		return applied{}, err
 	}
 	if err := tx.PutRaw(store.Key(store.PrefixDevice, op.Device), b.PubKey); err != nil {
+		return applied{}, err
+	}
+	if err := tx.PutRaw(store.Key(store.PrefixDeviceMember, op.Device), []byte(b.Member.ID)); err != nil {
 		return applied{}, err
 	}
 	return applied{
@@ -156,6 +165,26 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 
 	case ops.KindBallotAnswer:
 		return p.applyAnswer(tx, op, raw, actor)
+
+	case ops.KindDeviceEnroll:
+		var b ops.DeviceEnroll
+		if err := op.DecodeBody(&b); err != nil {
+			return applied{}, err
+		}
+		if err := requireSecretary(actor); err != nil {
+			return applied{}, err
+		}
+		if ok, err := tx.Has(store.Key(store.PrefixMember, b.MemberID)); err != nil || !ok {
+			return applied{}, errors.Join(err, ErrNotFound)
+		}
+		dev := identity.IDOf(b.PubKey)
+		if err := tx.PutRaw(store.Key(store.PrefixDevice, dev), b.PubKey); err != nil {
+			return applied{}, err
+		}
+		if err := tx.PutRaw(store.Key(store.PrefixDeviceMember, dev), []byte(b.MemberID)); err != nil {
+			return applied{}, err
+		}
+		return applied{after: func() { p.m.devices[dev] = b.PubKey }}, nil
 	}
 	return applied{}, fmt.Errorf("%w: unknown kind %q", ops.ErrMalformed, op.Kind)
 }

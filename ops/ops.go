@@ -35,6 +35,7 @@ const (
 	KindBallotAnswer  Kind = "ballot.answer"
 	KindBallotClose   Kind = "ballot.close"
 	KindBallotExtend  Kind = "ballot.extend"
+	KindDeviceEnroll  Kind = "device.enroll"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -178,6 +179,12 @@ type (
 	// BallotClose closes a ballot.
 	BallotClose struct {
 		BallotID string `cbor:"1,keyasint"`
+	}
+	// DeviceEnroll lets a member's device sign operations: the secretariat
+	// (and, with sync, the hub) vouches that the key belongs to the member.
+	DeviceEnroll struct {
+		MemberID string `cbor:"1,keyasint"`
+		PubKey   []byte `cbor:"2,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

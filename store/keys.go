@@ -10,6 +10,8 @@ const (
 	PrefixOp      = "op"      // op/<device>/<seq> → signed op bytes (applied ops)
 	PrefixOutbox  = "outbox"  // outbox/<seq> → op ID waiting for the hub
 	PrefixDevice  = "device"  // device/<id> → Ed25519 public key
+	// PrefixDeviceMember maps a device to the member it signs for.
+	PrefixDeviceMember = "devmember" // devmember/<id> → member ID
 )
 
 // PrefixMine indexes the profile member's own latest answer per ballot:
