@@ -11,17 +11,27 @@ import "strings"
 // It neither filters by ballot nor by eligibility: pass one ballot's
 // answers; Tally does the filtering.
 func Effective(answers []Answer) map[string]Answer {
+	return effectiveWhere(answers, nil)
+}
+
+// effectiveWhere is Effective over the answers keep accepts (all if nil), so
+// Tally can filter without copying the slice.
+func effectiveWhere(answers []Answer, keep func(*Answer) bool) map[string]Answer {
 	out := make(map[string]Answer)
-	for _, a := range answers {
-		if cur, ok := out[a.MemberID]; !ok || later(a, cur) {
-			out[a.MemberID] = a
+	for i := range answers {
+		a := &answers[i]
+		if keep != nil && !keep(a) {
+			continue
+		}
+		if cur, ok := out[a.MemberID]; !ok || later(a, &cur) {
+			out[a.MemberID] = *a
 		}
 	}
 	return out
 }
 
 // later reports whether a supersedes b.
-func later(a, b Answer) bool {
+func later(a, b *Answer) bool {
 	if a.Seq != b.Seq {
 		return a.Seq > b.Seq
 	}

@@ -178,13 +178,10 @@ func newTally(b Ballot, answers []Answer) *tally {
 		}
 	}
 	t.n = len(eligible)
-	valid := make([]Answer, 0, len(answers))
-	for _, a := range answers {
-		if _, offered := t.counts[a.Choice]; offered && a.BallotID == b.ID && eligible[a.MemberID] {
-			valid = append(valid, a)
-		}
-	}
-	eff := Effective(valid)
+	eff := effectiveWhere(answers, func(a *Answer) bool {
+		_, offered := t.counts[a.Choice]
+		return offered && a.BallotID == b.ID && eligible[a.MemberID]
+	})
 	for _, a := range eff {
 		t.counts[a.Choice]++
 		if a.Choice == ChoiceAgree {
@@ -253,34 +250,53 @@ func (t *tally) closeNow() (Standing, string) {
 }
 
 // possible enumerates the completions and reports whether some pass and
-// whether some fail, stopping as soon as it has seen both.
+// whether some fail, stopping as soon as it has seen both. It tries the
+// extreme completions first (everyone agrees, everyone answers otherwise,
+// everyone stays silent), which settle an undecided ballot at once; only a
+// decided standing needs the whole enumeration, to prove that no completion
+// goes the other way.
 func (t *tally) possible() (canPass, canFail bool) {
 	chairs := []chairWill{chairSilent}
+	bestChair, worstChair := chairSilent, chairSilent
 	if t.chairEligible && !t.chairAnswered {
 		if t.agreeOffered {
 			chairs = append(chairs, chairAgree)
+			bestChair = chairAgree
 		}
 		if t.otherOffered {
 			chairs = append(chairs, chairOther)
+			worstChair = chairOther
 		}
 	}
-	maxAgree := 0
+	maxAgree, maxOther := 0, 0
 	if t.agreeOffered {
 		maxAgree = t.rest
 	}
+	if t.otherOffered {
+		maxOther = t.rest
+	}
+	try := func(c completion) bool {
+		if s, _ := t.outcome(c); s == StandingPassed {
+			canPass = true
+		} else {
+			canFail = true
+		}
+		return canPass && canFail
+	}
+	extremes := []completion{
+		{agree: maxAgree, chair: bestChair},
+		{other: maxOther, chair: worstChair},
+		{chair: chairSilent},
+	}
+	for _, c := range extremes {
+		if try(c) {
+			return
+		}
+	}
 	for _, ch := range chairs {
 		for a := 0; a <= maxAgree; a++ {
-			maxOther := 0
-			if t.otherOffered {
-				maxOther = t.rest - a
-			}
-			for o := 0; o <= maxOther; o++ {
-				if s, _ := t.outcome(completion{agree: a, other: o, chair: ch}); s == StandingPassed {
-					canPass = true
-				} else {
-					canFail = true
-				}
-				if canPass && canFail {
+			for o := 0; o <= min(maxOther, t.rest-a); o++ {
+				if try(completion{agree: a, other: o, chair: ch}) {
 					return
 				}
 			}

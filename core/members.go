@@ -60,3 +60,13 @@ func (p *Profile) RemoveMember(id string) error {
 	_, err = p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
 	return err
 }
+
+// EnrollDevice lets another device sign for a member (secretariat only).
+// With sync, the hub issues enrollments; this is the local form.
+func (p *Profile) EnrollDevice(memberID string, pub []byte) error {
+	if _, err := p.Member(memberID); err != nil {
+		return err
+	}
+	_, err := p.submit(ops.KindDeviceEnroll, ops.DeviceEnroll{MemberID: memberID, PubKey: pub}, 0)
+	return err
+}

@@ -42,7 +42,9 @@ func FuzzAgendaOps(f *testing.F) {
 					continue
 				}
 			case 5:
-				err = m.SetPresent(id, val%2 == 0)
+				if err := m.SetPresent(id, val%2 == 0); err != nil && m.Status == meetings.StatusInSession {
+					t.Fatalf("SetPresent(%q) in session: %v", id, err)
+				}
 				continue
 			}
 			if err != nil && !slices.Equal(before, m.Agenda) {

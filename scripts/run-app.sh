@@ -8,7 +8,7 @@ if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
 run: no display (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open
      a window. Either run it on a virtual X server:
          xvfb-run -a -s '-screen 0 1280x800x24' ./bin/ecabinet $*
-     (and look at it with: DISPLAY=:99 import -window root shot.png, or use make smoke),
+     (make smoke does that and saves a screenshot to build/smoke.png),
      or, for a headless subcommand, call the binary directly:
          ./bin/ecabinet --profile DIR SUBCOMMAND ...
 HINT

@@ -1,0 +1,372 @@
+// Package sample builds the built-in sample committee: the Government
+// Steering Committee for Administrative Reform (Ban Chỉ đạo Cải cách hành
+// chính của Chính phủ) as reported for its fifth session on 19 July 2023,
+// with that session's agenda, two upcoming sessions, and opinion ballots, one
+// still open and one closed.
+//
+// It works only through the application core, as a secretary would, so the
+// sample is made of the same signed operations as real data. Names of people
+// are those the news report gives; members the report does not name are
+// designated by their office ("Đại diện Bộ Tài chính").
+package sample
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// SecretaryName and SecretaryTitle describe the member a sample profile
+// belongs to: the committee's secretary, who prepares its sessions.
+const (
+	SecretaryName  = "Thư ký Ban Chỉ đạo"
+	SecretaryTitle = "Vụ Cải cách hành chính, Bộ Nội vụ"
+)
+
+// Vietnam keeps UTC+7 all year, so a fixed zone is exact and needs no tzdata.
+var vietnam = time.FixedZone("ICT", 7*60*60)
+
+// Member keys: the sample refers to its members by these, not by the IDs
+// the core assigns.
+const (
+	kChinh  = "chinh"
+	kQuang  = "quang"
+	kTra    = "tra"
+	kTruong = "truong"
+	kVPCP   = "vpcp"
+	kBTC    = "btc"
+	kBTP    = "btp"
+	kNHNN   = "nhnn"
+	kHaNoi  = "hanoi"
+	kHCM    = "hcm"
+	kDaNang = "danang"
+	kCaMau  = "camau"
+)
+
+type person struct {
+	key string
+	meetings.Member
+}
+
+// committee is the membership: the chair, ten members, and a guest.
+var committee = []person{
+	{kChinh, meetings.Member{Name: "Phạm Minh Chính", Title: "Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo", Role: meetings.RoleChair}},
+	{kQuang, meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng Chính phủ", Role: meetings.RoleMember}},
+	{kTra, meetings.Member{Name: "Phạm Thị Thanh Trà", Title: "Bộ trưởng Bộ Nội vụ, Phó Trưởng ban thường trực", Role: meetings.RoleMember}},
+	{kTruong, meetings.Member{Name: "Trần Việt Trường", Title: "Chủ tịch UBND thành phố Cần Thơ", Role: meetings.RoleMember}},
+	{kVPCP, meetings.Member{Name: "Đại diện Văn phòng Chính phủ", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kBTC, meetings.Member{Name: "Đại diện Bộ Tài chính", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kBTP, meetings.Member{Name: "Đại diện Bộ Tư pháp", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kNHNN, meetings.Member{Name: "Đại diện Ngân hàng Nhà nước Việt Nam", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kHaNoi, meetings.Member{Name: "Đại diện UBND thành phố Hà Nội", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kHCM, meetings.Member{Name: "Đại diện UBND Thành phố Hồ Chí Minh", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kDaNang, meetings.Member{Name: "Đại diện UBND thành phố Đà Nẵng", Title: "Thành viên Ban Chỉ đạo", Role: meetings.RoleMember}},
+	{kCaMau, meetings.Member{Name: "Đại diện UBND tỉnh Cà Mau", Title: "Khách mời, trình bày tham luận", Role: meetings.RoleGuest}},
+}
+
+// The fifth session, as the report tells it.
+const (
+	fifthTitle = "Phiên họp thứ năm Ban Chỉ đạo Cải cách hành chính của Chính phủ"
+	sixthTitle = "Phiên họp thứ sáu Ban Chỉ đạo Cải cách hành chính của Chính phủ"
+	topicTitle = "Phiên họp chuyên đề về cải cách thủ tục hành chính và dịch vụ công trực tuyến toàn trình"
+	govPlace   = "Trụ sở Chính phủ, Hà Nội"
+)
+
+var fifthStart = time.Date(2023, 7, 19, 8, 0, 0, 0, vietnam)
+
+// itemConclusion and itemReport name agenda items ballots refer to.
+const (
+	itemReport     = "report"
+	itemConclusion = "conclusion"
+)
+
+type item struct {
+	key string
+	meetings.AgendaItem
+}
+
+var fifthAgenda = []item{
+	{"", meetings.AgendaItem{Title: "Phát biểu khai mạc phiên họp", Presenter: "Thủ tướng Chính phủ Phạm Minh Chính", Minutes: 10}},
+	{itemReport, meetings.AgendaItem{Title: "Báo cáo kết quả công tác cải cách hành chính 6 tháng đầu năm 2023; phương hướng, nhiệm vụ 6 tháng cuối năm 2023", Presenter: "Bộ trưởng Bộ Nội vụ Phạm Thị Thanh Trà", Minutes: 25}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Kết quả giải quyết thủ tục hành chính 6 tháng đầu năm 2023", Presenter: "Văn phòng Chính phủ; UBND tỉnh Cà Mau", Minutes: 15}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Kết quả cải cách tài chính công 6 tháng đầu năm 2023, phương hướng, nhiệm vụ 6 tháng cuối năm 2023", Presenter: "Bộ Tài chính", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Kết quả cải cách thể chế, tồn tại, hạn chế, giải pháp đẩy mạnh trong 6 tháng cuối năm 2023", Presenter: "Bộ Tư pháp", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Xây dựng đội ngũ cán bộ, công chức, viên chức góp phần hoàn thành các nhiệm vụ của ngành", Presenter: "Ngân hàng Nhà nước Việt Nam", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Giải pháp đổi mới tổ chức, hoạt động của chính quyền đô thị trực thuộc Thủ đô", Presenter: "UBND thành phố Hà Nội", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Kết quả cải cách hành chính 6 tháng đầu năm 2023, những khó khăn, vướng mắc và giải pháp trong 6 tháng cuối năm 2023", Presenter: "UBND thành phố Cần Thơ, thành phố Đà Nẵng, Thành phố Hồ Chí Minh", Minutes: 20}},
+	{itemConclusion, meetings.AgendaItem{Title: "Kết luận phiên họp", Presenter: "Thủ tướng Chính phủ Phạm Minh Chính", Minutes: 15}},
+}
+
+var sixthAgenda = []item{
+	{"", meetings.AgendaItem{Title: "Phát biểu khai mạc phiên họp", Presenter: "Thủ tướng Chính phủ Phạm Minh Chính", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Báo cáo tình hình thực hiện kết luận của Thủ tướng Chính phủ tại Phiên họp thứ năm", Presenter: "Bộ trưởng Bộ Nội vụ Phạm Thị Thanh Trà", Minutes: 20}},
+	{"", meetings.AgendaItem{Title: "Báo cáo kết quả số hóa hồ sơ, kết quả giải quyết thủ tục hành chính và kết nối với Cổng Dịch vụ công quốc gia", Presenter: "Văn phòng Chính phủ", Minutes: 15}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Chia sẻ kinh nghiệm nâng cao hiệu quả cải cách hành chính gắn với chuyển đổi số", Presenter: "UBND tỉnh Quảng Ninh", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Tham luận: Kinh nghiệm và giải pháp sắp xếp cơ quan chuyên môn, đơn vị sự nghiệp công", Presenter: "UBND tỉnh Quảng Ngãi", Minutes: 10}},
+	{"", meetings.AgendaItem{Title: "Kết luận phiên họp", Presenter: "Thủ tướng Chính phủ Phạm Minh Chính", Minutes: 15}},
+}
+
+var topicAgenda = []item{
+	{"", meetings.AgendaItem{Title: "Đánh giá việc cung cấp dịch vụ công trực tuyến toàn trình theo Nghị định số 42/2022/NĐ-CP", Presenter: "Văn phòng Chính phủ", Minutes: 20}},
+	{"", meetings.AgendaItem{Title: "Tháo gỡ vướng mắc trong kết nối, khai thác Cơ sở dữ liệu quốc gia về dân cư khi giải quyết thủ tục hành chính", Presenter: "Bộ Công an", Minutes: 20}},
+	{"", meetings.AgendaItem{Title: "Nâng cao hiệu quả thực hiện cơ chế tự chủ tài chính trong các đơn vị sự nghiệp công lập", Presenter: "UBND thành phố Hải Phòng", Minutes: 15}},
+}
+
+// absentFromFifth are the members not recorded as present at the fifth
+// session (followed from a provincial bridge point).
+var absentFromFifth = map[string]bool{kDaNang: true}
+
+type answer struct {
+	member  string
+	choice  ballots.Choice
+	comment string
+}
+
+// The open ballot, consulting members in writing after the fifth session.
+const (
+	openTitle    = "Phiếu lấy ý kiến về Kế hoạch cải cách hành chính 6 tháng cuối năm 2023"
+	openQuestion = "Thực hiện kết luận của Thủ tướng Chính phủ tại Phiên họp thứ năm, Bộ Nội vụ trình dự thảo Kế hoạch cải cách hành chính 6 tháng cuối năm 2023, tập trung đẩy mạnh cải cách thủ tục hành chính, số hóa hồ sơ, kết quả giải quyết thủ tục hành chính và nâng cao tỷ lệ sử dụng dịch vụ công trực tuyến toàn trình. Đề nghị đồng chí cho biết ý kiến: đồng chí có đồng ý thông qua dự thảo Kế hoạch không?"
+)
+
+// openAnswers are the answers the secretariat has recorded so far: about
+// half the members, the chair not yet.
+var openAnswers = []answer{
+	{kQuang, ballots.ChoiceAgree, "Nhất trí với dự thảo Kế hoạch."},
+	{kTra, ballots.ChoiceAgree, "Nhất trí. Bộ Nội vụ sẽ tiếp thu ý kiến của các thành viên để hoàn thiện Kế hoạch."},
+	{kVPCP, ballots.ChoiceAgree, "Đồng ý; đề nghị bổ sung chỉ tiêu số hóa hồ sơ, kết quả giải quyết thủ tục hành chính."},
+	{kBTC, ballots.ChoiceOther, "Đề nghị làm rõ nguồn kinh phí bảo đảm thực hiện các nhiệm vụ số hóa."},
+	{kBTP, ballots.ChoiceDisagree, "Chưa nhất trí với thời hạn hoàn thành rà soát văn bản quy định việc nộp, xuất trình sổ hộ khẩu, sổ tạm trú giấy; đề nghị lùi đến hết quý IV."},
+	{kTruong, ballots.ChoiceAgree, "Thống nhất; đề nghị sớm cho phép kết nối đồng bộ hồ sơ chứng thực điện tử của địa phương lên Cổng Dịch vụ công quốc gia."},
+}
+
+// The closed ballot on the notice of the fifth session's conclusions.
+const (
+	closedTitle    = "Phiếu lấy ý kiến về dự thảo Thông báo kết luận của Thủ tướng Chính phủ tại Phiên họp thứ năm Ban Chỉ đạo"
+	closedQuestion = "Văn phòng Chính phủ gửi dự thảo Thông báo kết luận của Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo tại Phiên họp thứ năm Ban Chỉ đạo Cải cách hành chính của Chính phủ. Đề nghị đồng chí cho biết ý kiến: đồng chí có đồng ý với dự thảo Thông báo kết luận không?"
+)
+
+var (
+	closedIssued   = time.Date(2023, 7, 20, 9, 0, 0, 0, vietnam)
+	closedDeadline = time.Date(2023, 7, 24, 17, 0, 0, 0, vietnam)
+	closedAt       = time.Date(2023, 7, 25, 8, 30, 0, 0, vietnam)
+)
+
+// closedAnswers: every member answered, one with another opinion.
+var closedAnswers = []answer{
+	{kChinh, ballots.ChoiceAgree, ""},
+	{kQuang, ballots.ChoiceAgree, ""},
+	{kTra, ballots.ChoiceAgree, "Nhất trí."},
+	{kTruong, ballots.ChoiceAgree, ""},
+	{kVPCP, ballots.ChoiceAgree, "Nhất trí với dự thảo."},
+	{kBTC, ballots.ChoiceAgree, ""},
+	{kBTP, ballots.ChoiceAgree, ""},
+	{kNHNN, ballots.ChoiceOther, "Đề nghị bổ sung nội dung tiếp tục đẩy mạnh cải cách chế độ công vụ, nâng cao kỷ luật, kỷ cương hành chính."},
+	{kHaNoi, ballots.ChoiceAgree, ""},
+	{kHCM, ballots.ChoiceAgree, ""},
+	{kDaNang, ballots.ChoiceAgree, ""},
+}
+
+// CreateProfile creates a profile in dir for the committee's secretary and
+// loads the sample committee into it. The profile is returned open; on
+// error nothing is returned open (a profile that was created but could not
+// be filled stays on disk and can be filled again with Load).
+func CreateProfile(dir string, pass []byte) (*core.Profile, error) {
+	p, err := core.Create(dir, pass, meetings.Member{Name: SecretaryName, Title: SecretaryTitle, Role: meetings.RoleSecretary})
+	if err != nil {
+		return nil, err
+	}
+	if err := Load(p); err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
+	return p, nil
+}
+
+// Load fills a secretary's profile with the sample committee. It is meant
+// for an empty profile: it adds the members, meetings and ballots every time
+// it is called. Dates of the upcoming sessions and of the open ballot are
+// relative to the profile's clock (p.Now()); the fifth session and the
+// closed ballot keep their dates of July 2023.
+//
+// To date the recorded answers and the close of the past ballot, Load sets
+// the profile's clock while it works and puts back a clock that runs from
+// the time p.Now() gave when Load started (the real clock when the profile
+// had the real clock).
+func Load(p *core.Profile) error {
+	if !p.IsSecretary() {
+		return core.ErrForbidden
+	}
+	l := &loader{p: p, now: p.Now(), ids: map[string]string{}, items: map[string]string{}}
+	defer l.restoreClock()
+	steps := []func() error{l.members, l.fifthSession, l.upcoming, l.closedBallot, l.openBallot}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return fmt.Errorf("load the sample committee: %w", err)
+		}
+	}
+	return nil
+}
+
+type loader struct {
+	p     *core.Profile
+	now   time.Time         // the profile's time when Load started
+	wall  time.Time         // the wall-clock time then
+	ids   map[string]string // member key → ID
+	items map[string]string // agenda item key → ID
+	fifth string            // the fifth session's ID
+}
+
+// at sets the profile's clock to t, so that what is saved next is dated t.
+func (l *loader) at(t time.Time) {
+	if l.wall.IsZero() {
+		l.wall = time.Now()
+	}
+	l.p.SetClock(func() time.Time { return t })
+}
+
+// restoreClock puts back a running clock if at changed it.
+func (l *loader) restoreClock() {
+	if l.wall.IsZero() {
+		return
+	}
+	off := l.now.Sub(l.wall)
+	if off.Abs() < time.Second {
+		l.p.SetClock(time.Now)
+		return
+	}
+	l.p.SetClock(func() time.Time { return time.Now().Add(off) })
+}
+
+func (l *loader) members() error {
+	for _, m := range committee {
+		added, err := l.p.AddMember(m.Member)
+		if err != nil {
+			return fmt.Errorf("member %s: %w", m.Name, err)
+		}
+		l.ids[m.key] = added.ID
+	}
+	return nil
+}
+
+// meeting creates a meeting with its agenda.
+func (l *loader) meeting(title string, start time.Time, place string, agenda []item) (string, error) {
+	m, err := l.p.CreateMeeting(core.MeetingInput{Title: title, Start: start, Place: place})
+	if err != nil {
+		return "", fmt.Errorf("meeting %s: %w", title, err)
+	}
+	for _, it := range agenda {
+		added, err := l.p.AddAgendaItem(m.ID, it.AgendaItem)
+		if err != nil {
+			return "", fmt.Errorf("agenda item %s: %w", it.Title, err)
+		}
+		if it.key != "" {
+			l.items[it.key] = added.ID
+		}
+	}
+	return m.ID, nil
+}
+
+// fifthSession is the session of 19 July 2023: held, attendance recorded,
+// closed.
+func (l *loader) fifthSession() error {
+	id, err := l.meeting(fifthTitle, fifthStart, govPlace, fifthAgenda)
+	if err != nil {
+		return err
+	}
+	l.fifth = id
+	for _, to := range []meetings.Status{meetings.StatusPublished, meetings.StatusInSession} {
+		if err := l.p.SetMeetingStatus(id, to); err != nil {
+			return err
+		}
+	}
+	for _, m := range committee {
+		if m.Role.Votes() && !absentFromFifth[m.key] {
+			if err := l.p.SetAttendance(id, l.ids[m.key], true); err != nil {
+				return err
+			}
+		}
+	}
+	return l.p.SetMeetingStatus(id, meetings.StatusClosed)
+}
+
+// upcoming adds the sixth session, published, three weeks from now, and a
+// thematic session still in draft, about six weeks from now.
+func (l *loader) upcoming() error {
+	sixth, err := l.meeting(sixthTitle, morning(l.now, 21), govPlace, sixthAgenda)
+	if err != nil {
+		return err
+	}
+	if err := l.p.SetMeetingStatus(sixth, meetings.StatusPublished); err != nil {
+		return err
+	}
+	_, err = l.meeting(topicTitle, morning(l.now, 44), govPlace, topicAgenda)
+	return err
+}
+
+// morning is 08:00 Vietnam time, days after t's day there.
+func morning(t time.Time, days int) time.Time {
+	y, mo, d := t.In(vietnam).Date()
+	return time.Date(y, mo, d+days, 8, 0, 0, 0, vietnam)
+}
+
+// closedBallot is the consultation on the notice of conclusions, issued the
+// day after the fifth session, answered by everyone and closed.
+func (l *loader) closedBallot() error {
+	l.at(closedIssued)
+	b, err := l.p.IssueBallot(core.BallotInput{
+		Title:        closedTitle,
+		Question:     closedQuestion,
+		MeetingID:    l.fifth,
+		AgendaItemID: l.items[itemConclusion],
+		Deadline:     closedDeadline,
+	})
+	if err != nil {
+		return fmt.Errorf("ballot %s: %w", closedTitle, err)
+	}
+	// The answers arrive over four days, a few hours apart.
+	step := closedDeadline.Sub(closedIssued) / time.Duration(len(closedAnswers)+1)
+	for i, a := range closedAnswers {
+		l.at(closedIssued.Add(time.Duration(i+1) * step).Truncate(time.Minute))
+		if err := l.record(b.ID, a); err != nil {
+			return err
+		}
+	}
+	l.at(closedAt)
+	return l.p.CloseBallot(b.ID)
+}
+
+// openBallot is the consultation in progress: issued two days ago, due in
+// five days, about half the members answered, the chair not yet.
+func (l *loader) openBallot() error {
+	issued := l.now.Add(-50 * time.Hour).Truncate(time.Minute)
+	l.at(issued)
+	y, mo, d := l.now.In(vietnam).Date()
+	b, err := l.p.IssueBallot(core.BallotInput{
+		Title:        openTitle,
+		Question:     openQuestion,
+		MeetingID:    l.fifth,
+		AgendaItemID: l.items[itemReport],
+		Deadline:     time.Date(y, mo, d+5, 17, 0, 0, 0, vietnam),
+	})
+	if err != nil {
+		return fmt.Errorf("ballot %s: %w", openTitle, err)
+	}
+	for i, a := range openAnswers {
+		l.at(issued.Add(time.Duration(3+7*i) * time.Hour))
+		if err := l.record(b.ID, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record saves an answer a member gave on paper.
+func (l *loader) record(ballotID string, a answer) error {
+	if _, err := l.p.RecordAnswerFor(ballotID, l.ids[a.member], a.choice, a.comment); err != nil {
+		return fmt.Errorf("answer of %s: %w", a.member, err)
+	}
+	return nil
+}

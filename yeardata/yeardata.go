@@ -1,0 +1,152 @@
+// Package yeardata generates a year of committee activity as signed
+// operations, at the scale Vietnam's eCabinet reported (75 sessions with
+// about 10 agenda items each, 1,670 opinion ballots answered by some 30
+// members), for benchmarks and load tests. It is deterministic for a seed.
+package yeardata
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+)
+
+// Size says how much to generate.
+type Size struct {
+	Meetings     int
+	ItemsPerMeet int
+	Ballots      int
+	Members      int // voters; every one answers every ballot
+}
+
+// Year is the scale of one year of a national government's eCabinet.
+var Year = Size{Meetings: 75, ItemsPerMeet: 10, Ballots: 1670, Members: 30}
+
+// Data is a generated year: the device that must be enrolled for the
+// secretary before the operations apply, and the operations in order.
+type Data struct {
+	Secretary *identity.Device // signs the secretariat's operations
+	Ops       [][]byte         // encoded ops.Signed, in apply order
+	Answers   int
+}
+
+type gen struct {
+	rnd  *rand.Rand
+	seqs map[string]uint64
+	out  [][]byte
+	at   time.Time
+}
+
+func deviceFrom(rnd *rand.Rand) *identity.Device {
+	seed := make([]byte, ed25519.SeedSize)
+	for i := range seed {
+		seed[i] = byte(rnd.UintN(256))
+	}
+	d, err := identity.FromSeed(seed)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func (g *gen) emit(dev *identity.Device, member string, kind ops.Kind, body any) error {
+	raw, err := codec.Marshal(body)
+	if err != nil {
+		return err
+	}
+	g.seqs[dev.ID]++
+	g.at = g.at.Add(time.Minute)
+	s, err := ops.Sign(dev, ops.Op{Kind: kind, Device: dev.ID, DevSeq: g.seqs[dev.ID], Member: member, At: g.at, Body: raw})
+	if err != nil {
+		return err
+	}
+	b, err := s.Encode()
+	if err != nil {
+		return err
+	}
+	g.out = append(g.out, b)
+	return nil
+}
+
+// Generate makes the operations of a year for the committee whose
+// secretary is secretaryID. The returned Secretary device must be enrolled
+// for that member (core.Profile.EnrollDevice) before applying Ops.
+func Generate(secretaryID string, size Size, seed uint64) (*Data, error) {
+	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	g := &gen{rnd: rnd, seqs: map[string]uint64{}, at: time.Date(2023, 1, 2, 8, 0, 0, 0, time.UTC)}
+	sec := deviceFrom(rnd)
+	d := &Data{Secretary: sec}
+	type voter struct {
+		id  string
+		dev *identity.Device
+	}
+	var voters []voter
+	for i := 0; i < size.Members; i++ {
+		role := meetings.RoleMember
+		if i == 0 {
+			role = meetings.RoleChair
+		}
+		m := meetings.Member{ID: fmt.Sprintf("m%03d", i), Name: fmt.Sprintf("Thành viên %d", i+1), Title: "Bộ trưởng", Role: role}
+		if err := g.emit(sec, secretaryID, ops.KindMemberPut, ops.MemberPut{Member: m}); err != nil {
+			return nil, err
+		}
+		v := voter{id: m.ID, dev: deviceFrom(rnd)}
+		if err := g.emit(sec, secretaryID, ops.KindDeviceEnroll, ops.DeviceEnroll{MemberID: m.ID, PubKey: v.dev.Pub}); err != nil {
+			return nil, err
+		}
+		voters = append(voters, v)
+	}
+	for i := 0; i < size.Meetings; i++ {
+		mid := fmt.Sprintf("mt%04d", i)
+		m := meetings.Meeting{ID: mid, Title: fmt.Sprintf("Phiên họp Chính phủ thường kỳ tháng %d (lần %d)", i%12+1, i+1),
+			Start: time.Date(2023, time.Month(i%12+1), 1+i%27, 8, 0, 0, 0, time.UTC), Place: "Trụ sở Chính phủ", Status: meetings.StatusDraft, Rev: 1}
+		if err := g.emit(sec, secretaryID, ops.KindMeetingCreate, ops.MeetingCreate{Meeting: m}); err != nil {
+			return nil, err
+		}
+		for j := 0; j < size.ItemsPerMeet; j++ {
+			it := meetings.AgendaItem{ID: fmt.Sprintf("%s-i%02d", mid, j), Title: fmt.Sprintf("Nội dung %d: báo cáo tình hình kinh tế - xã hội", j+1), Presenter: "Bộ Kế hoạch và Đầu tư", Minutes: 15 + rnd.IntN(30)}
+			if err := g.emit(sec, secretaryID, ops.KindAgendaAdd, ops.AgendaAdd{MeetingID: mid, Item: it}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	eligible := make([]string, len(voters))
+	for i, v := range voters {
+		eligible[i] = v.id
+	}
+	choices := []ballots.Choice{ballots.ChoiceAgree, ballots.ChoiceAgree, ballots.ChoiceAgree, ballots.ChoiceDisagree, ballots.ChoiceOther}
+	for i := 0; i < size.Ballots; i++ {
+		bid := fmt.Sprintf("b%05d", i)
+		b := ballots.Ballot{ID: bid, Title: fmt.Sprintf("Phiếu lấy ý kiến số %d/PLYK", i+1), Question: "Đề nghị thành viên Chính phủ cho ý kiến về dự thảo Nghị định.",
+			Options: ballots.VietnameseOptions(), Deadline: g.at.Add(72 * time.Hour), Eligible: eligible, Policy: ballots.VNGovernment(), Status: ballots.StatusDraft}
+		if len(voters) > 0 {
+			b.ChairID = voters[0].id
+		} else {
+			b.Policy.TieBreaker = ballots.TieBreakNone
+		}
+		if err := g.emit(sec, secretaryID, ops.KindBallotIssue, ops.BallotIssue{Ballot: b}); err != nil {
+			return nil, err
+		}
+		for k, v := range voters {
+			a := ballots.Answer{ID: fmt.Sprintf("%s-a%02d", bid, k), BallotID: bid, MemberID: v.id,
+				Choice: choices[rnd.IntN(len(choices))], Comment: "Nhất trí với dự thảo, đề nghị cơ quan chủ trì tiếp thu ý kiến.", At: g.at}
+			if err := g.emit(v.dev, v.id, ops.KindBallotAnswer, ops.BallotAnswer{Answer: a}); err != nil {
+				return nil, err
+			}
+			d.Answers++
+		}
+		if i < size.Ballots-10 { // the last few stay open
+			if err := g.emit(sec, secretaryID, ops.KindBallotClose, ops.BallotClose{BallotID: bid}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	d.Ops = g.out
+	return d, nil
+}
