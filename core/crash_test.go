@@ -26,7 +26,11 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("ECAB_CRASH_CHILD"); dir != "" {
 		os.Exit(crashChild(dir))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if yearDir != "" {
+		os.RemoveAll(yearDir)
+	}
+	os.Exit(code)
 }
 
 // crashChild opens the profile, checks that every answer reported by earlier

@@ -11,3 +11,7 @@ func memberNamed(name string) meetings.Member {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+func memberSecretary() meetings.Member {
+	return meetings.Member{Name: "Văn phòng Chính phủ", Role: meetings.RoleSecretary}
+}
