@@ -376,7 +376,9 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 // revision the record has now, so the screen can reload and offer a merge.
 type StaleError struct{ Current uint64 }
 
-func (e *StaleError) Error() string { return fmt.Sprintf("edited on a stale revision (now %d)", e.Current) }
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("edited on a stale revision (now %d)", e.Current)
+}
 
 // Is makes errors.Is(err, ErrStale) hold.
 func (e *StaleError) Is(target error) bool { return target == ErrStale }

@@ -288,4 +288,3 @@ func flipMiddleOfWriteLog(t *testing.T, dbDir string) {
 		t.Fatal(err)
 	}
 }
-

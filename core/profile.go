@@ -45,9 +45,9 @@ type Profile struct {
 
 // Recovery says what the journal repaired at open.
 type Recovery struct {
-	Restored int                  // operations Badger had lost and the journal put back
-	Answers  int                  // of which ballot answers
-	Journal  store.JournalReport  // the journal's own state
+	Restored int                 // operations Badger had lost and the journal put back
+	Answers  int                 // of which ballot answers
+	Journal  store.JournalReport // the journal's own state
 }
 
 // DefaultDir is the profile directory used when none is given: the user's
