@@ -10,26 +10,12 @@ import (
 	"github.com/ecabinet/ecabinet/yeardata"
 )
 
-// loadYear fills a secretary's profile with generated data through the same
-// path pulled operations take (ApplyRemote, in pages).
+// loadYear fills a secretary's profile with generated data.
 func loadYear(t testing.TB, p *core.Profile, size yeardata.Size) *yeardata.Data {
 	t.Helper()
-	d, err := yeardata.Generate(p.Self().ID, size, 1)
+	d, err := yeardata.Load(p, size, 1)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if err := p.EnrollDevice(p.Self().ID, d.Secretary.Pub); err != nil {
-		t.Fatal(err)
-	}
-	const page = 200
-	for i := 0; i < len(d.Ops); i += page {
-		res, err := p.ApplyRemote(d.Ops[i:min(i+page, len(d.Ops))])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(res.Rejected) > 0 {
-			t.Fatalf("page at %d: %d rejected, first: %v", i, len(res.Rejected), res.Rejected[0])
-		}
 	}
 	return d
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
@@ -148,5 +149,31 @@ func Generate(secretaryID string, size Size, seed uint64) (*Data, error) {
 		}
 	}
 	d.Ops = g.out
+	return d, nil
+}
+
+// Load generates a year for the secretary's profile p and applies it
+// through the path pulled operations take (ApplyRemote, in pages), after
+// enrolling the generator's device for the secretary.
+func Load(p *core.Profile, size Size, seed uint64) (*Data, error) {
+	d, err := Generate(p.Self().ID, size, seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.EnrollDevice(p.Self().ID, d.Secretary.Pub); err != nil {
+		return nil, err
+	}
+	// Pages stay well under Badger's transaction size limit (a fraction of
+	// the 8 MiB memtable).
+	const page = 200
+	for i := 0; i < len(d.Ops); i += page {
+		res, err := p.ApplyRemote(d.Ops[i:min(i+page, len(d.Ops))])
+		if err != nil {
+			return nil, err
+		}
+		if len(res.Rejected) > 0 {
+			return nil, fmt.Errorf("page at %d: %d operations rejected, first: %w", i, len(res.Rejected), res.Rejected[0])
+		}
+	}
 	return d, nil
 }
