@@ -20,8 +20,9 @@ const MaxMessage = 4 << 20
 var ErrTooLarge = errors.New("codec: message too large")
 
 var (
-	encMode cbor.EncMode
-	decMode cbor.DecMode
+	encMode   cbor.EncMode
+	decMode   cbor.DecMode
+	looseMode cbor.DecMode
 )
 
 func init() {
@@ -37,13 +38,34 @@ func init() {
 		MaxArrayElements:  200_000,
 		MaxMapPairs:       10_000,
 		IndefLength:       cbor.IndefLengthForbidden,
-		TagsMd:            cbor.TagsAllowed,
+		TagsMd:            cbor.TagsForbidden,
 		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
 		UTF8:              cbor.UTF8RejectInvalid,
 	}.DecMode()
 	if err != nil {
 		panic(err)
 	}
+	looseMode, err = cbor.DecOptions{
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+		MaxNestedLevels:  16,
+		MaxArrayElements: 200_000,
+		MaxMapPairs:      10_000,
+		IndefLength:      cbor.IndefLengthForbidden,
+		UTF8:             cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+}
+
+// UnmarshalLoose decodes like Unmarshal but ignores fields v does not have:
+// for reading one known field out of a value already decoded strictly
+// elsewhere.
+func UnmarshalLoose(data []byte, v any) error {
+	if len(data) > MaxMessage {
+		return ErrTooLarge
+	}
+	return looseMode.Unmarshal(data, v)
 }
 
 // Marshal encodes v deterministically: the same value always gives the same

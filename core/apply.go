@@ -23,10 +23,20 @@ type applied struct {
 
 // apply carries out one verified op inside tx, under the domain rules and
 // the actor's permissions. It is idempotent: an op already applied is a
-// no-op. The same function serves local changes, journal recovery and, with
+// no-op. Every branch checks everything before it writes anything, so a
+// refused op leaves the transaction as it was and the hub can go on with
+// the next op of a batch in the same transaction. The same function serves local changes, journal recovery and, with
 // sync, operations from other devices, so every replica follows one set of
 // rules.
-func (p *Profile) apply(tx *txn, op ops.Op, raw []byte) (applied, error) {
+// source says where an op comes from. hubSeq > 0: the op was accepted by
+// the hub at that position, which makes it authoritative — an edit is not
+// checked against the local revision, because the hub already ordered it.
+type source struct {
+	hubSeq  uint64 // the op's position in the hub's log, if known
+	ordered bool   // the hub ordered it already: do not check the base revision
+}
+
+func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, error) {
 	opKey := store.Key(store.PrefixOp, op.Device, fmt.Sprint(op.DevSeq))
 	if done, err := tx.Has(opKey); err != nil || done {
 		return applied{}, err
@@ -46,7 +56,7 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte) (applied, error) {
 		if err := tx.Get(store.Key(store.PrefixMember, op.Member), &actor); err != nil {
 			return applied{}, fmt.Errorf("op by unknown member %s: %w", op.Member, ErrForbidden)
 		}
-		res, err = p.applyKind(tx, op, raw, actor)
+		res, err = p.applyKind(tx, op, raw, actor, src)
 	}
 	if err != nil {
 		return applied{}, err
@@ -54,9 +64,17 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte) (applied, error) {
 	if err := tx.PutRaw(opKey, raw); err != nil {
 		return applied{}, err
 	}
-	if op.Device == p.dev.ID {
-		// Waiting for the hub.
+	if op.Device == p.dev.ID && op.Kind != ops.KindProfileInit && src.hubSeq == 0 && !p.hub {
+		// Waiting for the hub. (A profile's own introduction stays local:
+		// the hub learns a device through its enrollment.)
 		if err := tx.PutRaw(store.SeqKey(store.PrefixOutbox, op.DevSeq), []byte(op.ID())); err != nil {
+			return applied{}, err
+		}
+	}
+	if p.hub && op.Device == p.dev.ID && src.hubSeq == 0 {
+		// The hub's own operations (enrollments, members for invites) go
+		// straight into its log.
+		if _, err := appendLog(tx, raw, ""); err != nil {
 			return applied{}, err
 		}
 	}
@@ -71,6 +89,14 @@ func (p *Profile) applyInit(tx *txn, op ops.Op) (applied, error) {
 	}
 	if identity.IDOf(b.PubKey) != op.Device || b.Member.ID != op.Member {
 		return applied{}, ErrForbidden
+	}
+	// Only this profile's own device, or the hub it enrolled with, may
+	// introduce a member and its device this way.
+	if op.Device != p.dev.ID {
+		var hubDev string
+		if err := tx.GetMeta(metaHubDevice, &hubDev); err != nil || hubDev != op.Device {
+			return applied{}, ErrForbidden
+		}
 	}
 	if err := b.Member.Validate(); err != nil {
 		return applied{}, err
@@ -93,7 +119,7 @@ func (p *Profile) applyInit(tx *txn, op ops.Op) (applied, error) {
 	}, nil
 }
 
-func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Member) (applied, error) {
+func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Member, src source) (applied, error) {
 	switch op.Kind {
 	case ops.KindMemberPut:
 		var b ops.MemberPut
@@ -134,7 +160,7 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 		if err := requireSecretary(actor); err != nil {
 			return applied{}, err
 		}
-		return p.editMeeting(tx, op)
+		return p.editMeeting(tx, op, src)
 
 	case ops.KindBallotIssue:
 		var b ops.BallotIssue
@@ -161,10 +187,10 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 		if err := requireSecretary(actor); err != nil {
 			return applied{}, err
 		}
-		return p.editBallot(tx, op)
+		return p.editBallot(tx, op, src)
 
 	case ops.KindBallotAnswer:
-		return p.applyAnswer(tx, op, raw, actor)
+		return p.applyAnswer(tx, op, raw, actor, src)
 
 	case ops.KindDeviceEnroll:
 		var b ops.DeviceEnroll
@@ -204,7 +230,7 @@ func (p *Profile) putMeeting(tx *txn, m meetings.Meeting) (applied, error) {
 
 // editMeeting loads the meeting, refuses a stale edit, applies the change
 // with the domain's rules and bumps the revision.
-func (p *Profile) editMeeting(tx *txn, op ops.Op) (applied, error) {
+func (p *Profile) editMeeting(tx *txn, op ops.Op, src source) (applied, error) {
 	var id string
 	var change func(m *meetings.Meeting) error
 	switch op.Kind {
@@ -271,7 +297,7 @@ func (p *Profile) editMeeting(tx *txn, op ops.Op) (applied, error) {
 		}
 		return applied{}, err
 	}
-	if op.Base != 0 && op.Base != m.Rev {
+	if !src.ordered && op.Base != 0 && op.Base != m.Rev {
 		return applied{}, &StaleError{Current: m.Rev}
 	}
 	if err := change(&m); err != nil {
@@ -291,7 +317,7 @@ func (p *Profile) putBallot(tx *txn, b ballots.Ballot) (applied, error) {
 	}, nil
 }
 
-func (p *Profile) editBallot(tx *txn, op ops.Op) (applied, error) {
+func (p *Profile) editBallot(tx *txn, op ops.Op, src source) (applied, error) {
 	var id string
 	var change func(b *ballots.Ballot) error
 	switch op.Kind {
@@ -317,7 +343,7 @@ func (p *Profile) editBallot(tx *txn, op ops.Op) (applied, error) {
 		}
 		return applied{}, err
 	}
-	if op.Base != 0 && op.Base != b.Rev {
+	if !src.ordered && op.Base != 0 && op.Base != b.Rev {
 		return applied{}, &StaleError{Current: b.Rev}
 	}
 	if err := change(&b); err != nil {
@@ -327,7 +353,7 @@ func (p *Profile) editBallot(tx *txn, op ops.Op) (applied, error) {
 	return p.putBallot(tx, b)
 }
 
-func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Member) (applied, error) {
+func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Member, src source) (applied, error) {
 	var body ops.BallotAnswer
 	if err := op.DecodeBody(&body); err != nil {
 		return applied{}, err
@@ -348,10 +374,10 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 	if err := b.CheckAnswer(a); err != nil {
 		return applied{}, err
 	}
-	if err := tx.PutRaw(store.Key(store.PrefixAnswer, a.BallotID, a.ID), raw); err != nil {
+	if err := tx.Put(store.Key(store.PrefixAnswer, a.BallotID, a.ID), storedAnswer{Op: raw, HubSeq: src.hubSeq}); err != nil {
 		return applied{}, err
 	}
-	a.Seq = op.DevSeq
+	a.Seq = answerSeq(op.DevSeq, src.hubSeq)
 	var selfID string
 	if err := tx.GetMeta(metaSelf, &selfID); err != nil {
 		return applied{}, err

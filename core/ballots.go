@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
@@ -171,19 +173,19 @@ func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comme
 	if err != nil {
 		return ballots.Answer{}, err
 	}
-	a.Seq = op.DevSeq
+	a.Seq = answerSeq(op.DevSeq, 0)
 	return a, nil
 }
 
 // CloseBallot closes a ballot (secretariat only); its standing is final.
 func (p *Profile) CloseBallot(id string) error {
-	_, err := p.submit(ops.KindBallotClose, ops.BallotClose{BallotID: id}, 0)
+	_, err := p.submit(ops.KindBallotClose, ops.BallotClose{BallotID: id}, autoBase)
 	return err
 }
 
 // ExtendDeadline moves an open ballot's deadline later (secretariat only).
 func (p *Profile) ExtendDeadline(id string, deadline time.Time) error {
-	_, err := p.submit(ops.KindBallotExtend, ops.BallotExtend{BallotID: id, Deadline: deadline.UTC()}, 0)
+	_, err := p.submit(ops.KindBallotExtend, ops.BallotExtend{BallotID: id, Deadline: deadline.UTC()}, autoBase)
 	return err
 }
 
@@ -194,8 +196,8 @@ func (p *Profile) Answers(ballotID string) ([]ballots.Answer, error) {
 	var out []ballots.Answer
 	bad := 0
 	err := p.st.View(func(tx *store.Tx) error {
-		return tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, raw []byte) error {
-			a, err := p.verifyAnswer(raw)
+		return tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
+			a, err := p.verifyAnswer(val)
 			if err != nil {
 				bad++
 				return nil
@@ -216,14 +218,32 @@ func (p *Profile) Answers(ballotID string) ([]ballots.Answer, error) {
 
 // verifyAnswer decodes a stored answer operation and checks its signature
 // against the key of the device that made it.
-func (p *Profile) verifyAnswer(raw []byte) (ballots.Answer, error) {
-	s, op, err := ops.Decode(raw)
+func (p *Profile) verifyAnswer(val []byte) (ballots.Answer, error) {
+	return p.verifyAnswerTx(nil, val)
+}
+
+// verifyAnswerTx is verifyAnswer, looking up device keys in tx when one is
+// given (keys enrolled in the same transaction are not in the model yet).
+func (p *Profile) verifyAnswerTx(tx *store.Tx, val []byte) (ballots.Answer, error) {
+	var sa storedAnswer
+	if err := codec.Unmarshal(val, &sa); err != nil {
+		return ballots.Answer{}, err
+	}
+	s, op, err := ops.Decode(sa.Op)
 	if err != nil {
 		return ballots.Answer{}, err
 	}
-	p.modelMu.RLock()
-	pub, ok := p.m.devices[op.Device]
-	p.modelMu.RUnlock()
+	var pub ed25519.PublicKey
+	ok := false
+	if tx != nil {
+		if raw, err := tx.GetRaw(store.Key(store.PrefixDevice, op.Device)); err == nil {
+			pub, ok = raw, true
+		}
+	} else {
+		p.modelMu.RLock()
+		pub, ok = p.m.devices[op.Device]
+		p.modelMu.RUnlock()
+	}
 	if !ok {
 		return ballots.Answer{}, fmt.Errorf("unknown device %s: %w", op.Device, ErrBadSignature)
 	}
@@ -238,7 +258,7 @@ func (p *Profile) verifyAnswer(raw []byte) (ballots.Answer, error) {
 		return ballots.Answer{}, err
 	}
 	a := body.Answer
-	a.Seq = op.DevSeq
+	a.Seq = answerSeq(op.DevSeq, sa.HubSeq)
 	return a, nil
 }
 
@@ -253,4 +273,24 @@ func (p *Profile) Tally(ballotID string) (ballots.Result, []ballots.Answer, erro
 		return ballots.Result{}, nil, err
 	}
 	return ballots.Tally(b, answers), answers, err
+}
+
+// storedAnswer is how an answer rests: the signed operation as made, and
+// the hub's position for it once the hub accepted it.
+type storedAnswer struct {
+	Op     []byte `cbor:"1,keyasint"`
+	HubSeq uint64 `cbor:"2,keyasint,omitempty"`
+}
+
+// pendingSeqBase orders answers the hub has not confirmed after every
+// confirmed one: on this device they are the newest.
+const pendingSeqBase = 1 << 48
+
+// answerSeq is the order key of an answer: its hub position once accepted,
+// else after everything confirmed, in the device's own order.
+func answerSeq(devSeq, hubSeq uint64) uint64 {
+	if hubSeq > 0 {
+		return hubSeq
+	}
+	return pendingSeqBase + devSeq
 }

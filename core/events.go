@@ -11,6 +11,9 @@ const (
 	TopicMeetings Topic = "meetings"
 	TopicBallots  Topic = "ballots"
 	TopicAnswers  Topic = "answers"
+	// TopicSync: the hub answered (a verdict, a page of the log) or the
+	// connection changed.
+	TopicSync Topic = "sync"
 )
 
 // Event tells subscribers that something changed; they re-read what they

@@ -67,8 +67,11 @@ func (p *Profile) CreateMeeting(in MeetingInput) (meetings.Meeting, error) {
 }
 
 // UpdateMeeting edits title, start and place. base is the revision the
-// secretary was looking at; 0 skips the check.
+// secretary was looking at; 0 means the revision this replica holds now.
 func (p *Profile) UpdateMeeting(id string, base uint64, in MeetingInput) error {
+	if base == 0 {
+		base = autoBase
+	}
 	_, err := p.submit(ops.KindMeetingUpdate, ops.MeetingUpdate{
 		MeetingID: id, Title: strings.TrimSpace(in.Title), Start: in.Start.UTC(), Place: strings.TrimSpace(in.Place),
 	}, base)
@@ -77,13 +80,13 @@ func (p *Profile) UpdateMeeting(id string, base uint64, in MeetingInput) error {
 
 // SetMeetingStatus moves a meeting through its lifecycle.
 func (p *Profile) SetMeetingStatus(id string, to meetings.Status) error {
-	_, err := p.submit(ops.KindMeetingStatus, ops.MeetingStatus{MeetingID: id, Status: to}, 0)
+	_, err := p.submit(ops.KindMeetingStatus, ops.MeetingStatus{MeetingID: id, Status: to}, autoBase)
 	return err
 }
 
 // SetAttendance records whether a member is present at a meeting in session.
 func (p *Profile) SetAttendance(meetingID, memberID string, present bool) error {
-	_, err := p.submit(ops.KindAttendance, ops.Attendance{MeetingID: meetingID, MemberID: memberID, Present: present}, 0)
+	_, err := p.submit(ops.KindAttendance, ops.Attendance{MeetingID: meetingID, MemberID: memberID, Present: present}, autoBase)
 	return err
 }
 
@@ -103,25 +106,25 @@ func (p *Profile) AddAgendaItem(meetingID string, it meetings.AgendaItem) (meeti
 	if err := it.Validate(); err != nil {
 		return meetings.AgendaItem{}, err
 	}
-	_, err := p.submit(ops.KindAgendaAdd, ops.AgendaAdd{MeetingID: meetingID, Item: it}, 0)
+	_, err := p.submit(ops.KindAgendaAdd, ops.AgendaAdd{MeetingID: meetingID, Item: it}, autoBase)
 	return it, err
 }
 
 // UpdateAgendaItem edits an item (matched by ID).
 func (p *Profile) UpdateAgendaItem(meetingID string, it meetings.AgendaItem) error {
 	it.Title, it.Presenter = strings.TrimSpace(it.Title), strings.TrimSpace(it.Presenter)
-	_, err := p.submit(ops.KindAgendaUpdate, ops.AgendaUpdate{MeetingID: meetingID, Item: it}, 0)
+	_, err := p.submit(ops.KindAgendaUpdate, ops.AgendaUpdate{MeetingID: meetingID, Item: it}, autoBase)
 	return err
 }
 
 // RemoveAgendaItem deletes an item.
 func (p *Profile) RemoveAgendaItem(meetingID, itemID string) error {
-	_, err := p.submit(ops.KindAgendaRemove, ops.AgendaRemove{MeetingID: meetingID, ItemID: itemID}, 0)
+	_, err := p.submit(ops.KindAgendaRemove, ops.AgendaRemove{MeetingID: meetingID, ItemID: itemID}, autoBase)
 	return err
 }
 
 // MoveAgendaItem moves an item to position to (0-based).
 func (p *Profile) MoveAgendaItem(meetingID, itemID string, to int) error {
-	_, err := p.submit(ops.KindAgendaMove, ops.AgendaMove{MeetingID: meetingID, ItemID: itemID, To: to}, 0)
+	_, err := p.submit(ops.KindAgendaMove, ops.AgendaMove{MeetingID: meetingID, ItemID: itemID, To: to}, autoBase)
 	return err
 }

@@ -71,7 +71,7 @@ var roleOrder = map[meetings.Role]int{meetings.RoleChair: 0, meetings.RoleMember
 func (m *model) memberList() []meetings.Member {
 	out := make([]meetings.Member, 0, len(m.members))
 	for _, v := range m.members {
-		if !v.Removed {
+		if !v.Removed && v.Role != meetings.RoleSystem {
 			out = append(out, v)
 		}
 	}

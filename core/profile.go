@@ -20,6 +20,7 @@ import (
 const (
 	metaDeviceSeed = "device_seed"
 	metaSelf       = "self_member"
+	metaHubDevice  = "hub_device"
 )
 
 // Profile is one opened profile: the device's identity, its member, and the
@@ -37,6 +38,10 @@ type Profile struct {
 	// readers never wait for a save's fsync.
 	modelMu sync.RWMutex
 	m       model
+
+	// hub is set on the hub's own replica: it orders operations in a log
+	// instead of keeping an outbox.
+	hub bool
 
 	events    bus
 	now       func() time.Time
@@ -131,6 +136,9 @@ func (p *Profile) load() error {
 			return err
 		}
 		p.nextSeq = max(hwm, p.st.JournalLastSeq()) + 1
+		if err := tx.GetMeta(metaIsHub, &p.hub); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		if err := tx.GetMeta(metaSelf, &p.m.selfID); err != nil {
 			return fmt.Errorf("read profile member: %w", err)
 		}
@@ -156,7 +164,7 @@ func (p *Profile) recover() error {
 			if err := s.Verify(p.dev.Pub, op); err != nil {
 				return fmt.Errorf("journal record %d: %w", r.Seq, err)
 			}
-			res, err := p.apply(tx, op, r.Data)
+			res, err := p.apply(tx, op, r.Data, source{})
 			if err != nil {
 				// It was valid when saved; skip rather than refuse to open.
 				continue

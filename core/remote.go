@@ -47,7 +47,7 @@ func (p *Profile) ApplyRemote(page [][]byte) (RemoteResult, error) {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), errors.Join(ErrBadSignature, err)))
 				continue
 			}
-			r, err := p.apply(tx, op, raw)
+			r, err := p.apply(tx, op, raw, source{})
 			if err != nil {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), err))
 				continue
@@ -65,6 +65,13 @@ func (p *Profile) ApplyRemote(page [][]byte) (RemoteResult, error) {
 	if err != nil {
 		return RemoteResult{}, err
 	}
+	p.commitModel(afters, events)
+	return res, nil
+}
+
+// commitModel runs the model updates of committed operations and tells
+// subscribers, once per changed record.
+func (p *Profile) commitModel(afters []func(), events []Event) {
 	p.modelMu.Lock()
 	for _, f := range afters {
 		if f != nil {
@@ -79,5 +86,4 @@ func (p *Profile) ApplyRemote(page [][]byte) (RemoteResult, error) {
 			p.events.publish(e)
 		}
 	}
-	return res, nil
 }

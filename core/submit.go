@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/meetings"
@@ -30,6 +31,9 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 		Base:   base,
 		Body:   raw,
 	}
+	if base == autoBase {
+		op.Base = p.currentRev(entityOf(op))
+	}
 	signed, err := ops.Sign(p.dev, op)
 	if err != nil {
 		return ops.Op{}, err
@@ -42,7 +46,7 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	applyFailed := false
 	err = p.st.CommitJournaled(op.DevSeq, rec, func(tx *store.Tx) error {
 		var aerr error
-		res, aerr = p.apply(tx, op, rec)
+		res, aerr = p.apply(tx, op, rec, source{})
 		applyFailed = aerr != nil
 		return aerr
 	})
@@ -66,6 +70,25 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	return op, nil
 }
 
+// autoBase asks submit to base an edit on the revision this replica holds
+// now, so that the hub refuses it if someone else changed the record first.
+const autoBase = ^uint64(0)
+
+// currentRev is the revision of a meeting or ballot in the model (0 for
+// anything else, which disables the check).
+func (p *Profile) currentRev(entity string) uint64 {
+	kind, id, _ := strings.Cut(entity, "/")
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	switch kind {
+	case store.PrefixMeeting:
+		return p.m.meetings[id].Rev
+	case store.PrefixBallot:
+		return p.m.ballots[id].Rev
+	}
+	return 0
+}
+
 // selfIDForOp is the acting member of an op: the profile's member, except
 // for the very first op, which introduces that member.
 func (p *Profile) selfIDForOp(kind ops.Kind, body any) string {
@@ -79,7 +102,7 @@ func (p *Profile) selfIDForOp(kind ops.Kind, body any) string {
 
 // requireSecretary refuses secretariat work to other roles.
 func requireSecretary(actor meetings.Member) error {
-	if actor.Role != meetings.RoleSecretary || actor.Removed {
+	if (actor.Role != meetings.RoleSecretary && actor.Role != meetings.RoleSystem) || actor.Removed {
 		return ErrForbidden
 	}
 	return nil

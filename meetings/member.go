@@ -12,6 +12,10 @@ const (
 	RoleMember    Role = "member"
 	RoleSecretary Role = "secretary"
 	RoleGuest     Role = "guest"
+	// RoleSystem is the hub itself: it enrolls devices and introduces the
+	// members invites are made for. It never votes and is not listed among
+	// the committee's members.
+	RoleSystem Role = "system"
 )
 
 // Roles lists every role in display order.
@@ -19,6 +23,9 @@ var Roles = []Role{RoleChair, RoleMember, RoleSecretary, RoleGuest}
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
+	if r == RoleSystem {
+		return true
+	}
 	for _, k := range Roles {
 		if r == k {
 			return true

@@ -17,3 +17,13 @@ const (
 // PrefixMine indexes the profile member's own latest answer per ballot:
 // mine/<ballot> → ballots.Answer, so the inbox needs no scan of all answers.
 const PrefixMine = "mine"
+
+// Keys of sync state.
+const (
+	PrefixOpState  = "opstate"  // opstate/<devseq> → what the hub said of a local op
+	PrefixHubSeq   = "hubseq"   // hubseq/<entity key> → hub position the local copy reflects
+	PrefixNeedSnap = "needsnap" // needsnap/<entity key> → the local copy diverged; fetch the hub's
+	PrefixHubLog   = "hublog"   // hublog/<hubseq> → core.LogEntry (hub only)
+	PrefixPushed   = "pushed"   // pushed/<device>/<devseq> → core.Verdict (hub only)
+	PrefixSetting  = "setting"  // setting/<name> → any CBOR value
+)

@@ -348,6 +348,29 @@ func (tx *Tx) Each(prefix []byte, fn func(key, val []byte) error) error {
 	return nil
 }
 
+// EachFrom calls fn with the keys and values under prefix starting at
+// start, in key order, while fn returns true.
+func (tx *Tx) EachFrom(prefix, start []byte, fn func(key, val []byte) (bool, error)) error {
+	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		more := true
+		err := item.Value(func(v []byte) error {
+			var err error
+			more, err = fn(item.Key(), v)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+	}
+	return nil
+}
+
 // Meta names.
 const (
 	MetaSchema = "schema"

@@ -1,0 +1,526 @@
+package core
+
+import (
+	"crypto/ed25519"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// The device side of sync: the outbox of local operations waiting for the
+// hub, the verdicts the hub gives them, and the hub's log applied in hub
+// order with a checkpoint. The network part lives in package replica.
+
+const metaCheckpoint = "checkpoint"
+
+// Op states a person sees for a change they made.
+const (
+	StateSaved    = "saved"    // saved on this computer, waiting for the hub
+	StateSent     = "sent"     // sent to the hub, no answer yet
+	StateAccepted = "accepted" // the hub accepted it and gave it a place in the log
+	StateRejected = "rejected" // the hub refused it; Code says why
+)
+
+// OpState is what happened to one local operation.
+type OpState struct {
+	DevSeq uint64   `cbor:"1,keyasint" json:"dev_seq"`
+	Kind   ops.Kind `cbor:"2,keyasint" json:"kind"`
+	State  string   `cbor:"3,keyasint" json:"state"`
+	HubSeq uint64   `cbor:"4,keyasint,omitempty" json:"hub_seq,omitempty"`
+	Code   string   `cbor:"5,keyasint,omitempty" json:"code,omitempty"`
+	Reason string   `cbor:"6,keyasint,omitempty" json:"reason,omitempty"`
+	// Subject names what the op was about (a ballot ID for an answer).
+	Subject string    `cbor:"7,keyasint,omitempty" json:"subject,omitempty"`
+	At      time.Time `cbor:"8,keyasint,omitempty" json:"at,omitzero"`
+}
+
+// HubTrust is what a device learns about its hub at enrollment.
+type HubTrust struct {
+	Device string // the hub's device ID
+	Pub    []byte // the hub's signing key
+}
+
+// CreateEnrolled makes the profile of a device that has just enrolled with
+// a hub: its key pair dev, the member the invite was for, and the hub whose
+// operations it trusts to introduce members and devices.
+func CreateEnrolled(dir string, pass []byte, dev *identity.Device, self meetings.Member, hub HubTrust) (*Profile, error) {
+	if identity.IDOf(hub.Pub) != hub.Device {
+		return nil, fmt.Errorf("hub key does not match hub device %s", hub.Device)
+	}
+	if err := self.Validate(); err != nil {
+		return nil, err
+	}
+	st, err := store.Create(dir, pass)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{st: st, dev: dev, nextSeq: 1, now: time.Now, m: newModel()}
+	p.m.selfID = self.ID
+	err = st.Update(func(tx *store.Tx) error {
+		if err := tx.PutMeta(metaDeviceSeed, dev.Seed()); err != nil {
+			return err
+		}
+		if err := tx.PutMeta(metaSelf, self.ID); err != nil {
+			return err
+		}
+		if err := tx.PutMeta(metaHubDevice, hub.Device); err != nil {
+			return err
+		}
+		return tx.PutRaw(store.Key(store.PrefixDevice, hub.Device), hub.Pub)
+	})
+	if err == nil {
+		_, err = p.submit(ops.KindProfileInit, ops.ProfileInit{Member: self, PubKey: dev.Pub}, 0)
+	}
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("create profile: %w", err)
+	}
+	p.m.devices[hub.Device] = ed25519.PublicKey(hub.Pub)
+	return p, nil
+}
+
+// Enrolled reports whether this profile syncs with a hub.
+func (p *Profile) Enrolled() bool {
+	var hubDev string
+	err := p.st.View(func(tx *store.Tx) error { return tx.GetMeta(metaHubDevice, &hubDev) })
+	return err == nil && hubDev != ""
+}
+
+// OutboxItem is one local operation waiting for the hub.
+type OutboxItem struct {
+	DevSeq uint64
+	Op     []byte
+}
+
+// Outbox returns up to limit operations waiting for the hub, oldest first.
+func (p *Profile) Outbox(limit int) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := p.st.View(func(tx *store.Tx) error {
+		prefix := []byte(store.PrefixOutbox + "/")
+		return tx.EachFrom(prefix, prefix, func(k, _ []byte) (bool, error) {
+			seq := binary.BigEndian.Uint64(k[len(prefix):])
+			raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(seq)))
+			if err != nil {
+				return false, err
+			}
+			out = append(out, OutboxItem{DevSeq: seq, Op: raw})
+			return len(out) < limit, nil
+		})
+	})
+	return out, err
+}
+
+// Pending counts the operations waiting for the hub.
+func (p *Profile) Pending() int {
+	n := 0
+	_ = p.st.View(func(tx *store.Tx) error {
+		return tx.Each([]byte(store.PrefixOutbox+"/"), func(_, _ []byte) error { n++; return nil })
+	})
+	return n
+}
+
+// MarkSent records that operations were sent and await the hub's verdict.
+func (p *Profile) MarkSent(items []OutboxItem) error {
+	return p.st.Update(func(tx *store.Tx) error {
+		for _, it := range items {
+			st, err := p.opStateIn(tx, it.DevSeq)
+			if err != nil {
+				return err
+			}
+			if st.State == StateSaved {
+				st.State = StateSent
+				if err := tx.Put(store.SeqKey(store.PrefixOpState, it.DevSeq), st); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// opStateIn reads the state of a local op (saved if the hub has not said).
+func (p *Profile) opStateIn(tx *store.Tx, devSeq uint64) (OpState, error) {
+	var st OpState
+	err := tx.Get(store.SeqKey(store.PrefixOpState, devSeq), &st)
+	if err == nil {
+		return st, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return st, err
+	}
+	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
+	if err != nil {
+		return st, err
+	}
+	_, op, err := ops.Decode(raw)
+	if err != nil {
+		return st, err
+	}
+	st = OpState{DevSeq: devSeq, Kind: op.Kind, State: StateSaved, At: op.At}
+	if op.Kind == ops.KindBallotAnswer {
+		var b ops.BallotAnswer
+		if op.DecodeBody(&b) == nil {
+			st.Subject = b.Answer.BallotID
+		}
+	}
+	return st, nil
+}
+
+// OpState tells what happened to a local operation.
+func (p *Profile) OpState(devSeq uint64) (OpState, error) {
+	var st OpState
+	err := p.st.View(func(tx *store.Tx) error {
+		var err error
+		st, err = p.opStateIn(tx, devSeq)
+		return err
+	})
+	return st, err
+}
+
+// Rejections lists the local operations the hub refused, newest first.
+func (p *Profile) Rejections() ([]OpState, error) {
+	var out []OpState
+	err := p.st.View(func(tx *store.Tx) error {
+		return tx.Each([]byte(store.PrefixOpState+"/"), func(_, v []byte) error {
+			var st OpState
+			if err := codec.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			if st.State == StateRejected {
+				out = append([]OpState{st}, out...)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// RecordVerdicts stores what the hub said of pushed operations. An accepted
+// one leaves the outbox; a refused one leaves it too, and its effect is
+// undone here: a refused answer is removed, a refused edit is replaced by
+// the hub's copy that came with the refusal.
+func (p *Profile) RecordVerdicts(vs []Verdict) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var afters []func()
+	var events []Event
+	err := p.st.Update(func(tx *store.Tx) error {
+		for _, v := range vs {
+			if v.DevSeq == 0 {
+				continue
+			}
+			st, err := p.opStateIn(tx, v.DevSeq)
+			if err != nil {
+				return err
+			}
+			if err := tx.Delete(store.SeqKey(store.PrefixOutbox, v.DevSeq)); err != nil {
+				return err
+			}
+			if v.Accepted() {
+				st.State, st.HubSeq = StateAccepted, v.HubSeq
+				if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq); err != nil {
+					return err
+				}
+			} else {
+				st.State, st.Code, st.Reason = StateRejected, v.Code, v.Reason
+				after, evs, err := p.undoRefused(tx, v)
+				if err != nil {
+					return err
+				}
+				afters = append(afters, after)
+				events = append(events, evs...)
+				events = append(events, Event{Topic: TopicSync, ID: fmt.Sprint(v.DevSeq)})
+			}
+			if err := tx.Put(store.SeqKey(store.PrefixOpState, v.DevSeq), st); err != nil {
+				return err
+			}
+			if st.Kind == ops.KindBallotAnswer {
+				events = append(events, Event{Topic: TopicAnswers, ID: st.Subject})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p.commitModel(afters, events)
+	return nil
+}
+
+// confirmAnswer gives a local answer its hub position, which decides which
+// of a member's answers counts.
+func (p *Profile) confirmAnswer(tx *store.Tx, devSeq, hubSeq uint64) error {
+	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
+	if err != nil {
+		return err
+	}
+	_, op, err := ops.Decode(raw)
+	if err != nil || op.Kind != ops.KindBallotAnswer {
+		return err
+	}
+	var b ops.BallotAnswer
+	if err := op.DecodeBody(&b); err != nil {
+		return err
+	}
+	key := store.Key(store.PrefixAnswer, b.Answer.BallotID, b.Answer.ID)
+	var sa storedAnswer
+	if err := tx.Get(key, &sa); err != nil {
+		return err
+	}
+	sa.HubSeq = hubSeq
+	return tx.Put(key, sa)
+}
+
+// undoRefused takes back the local effect of an operation the hub refused.
+func (p *Profile) undoRefused(tx *store.Tx, v Verdict) (func(), []Event, error) {
+	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(v.DevSeq)))
+	if err != nil {
+		return nil, nil, err
+	}
+	_, op, err := ops.Decode(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	if op.Kind == ops.KindBallotAnswer {
+		var b ops.BallotAnswer
+		if err := op.DecodeBody(&b); err != nil {
+			return nil, nil, err
+		}
+		if err := tx.Delete(store.Key(store.PrefixAnswer, b.Answer.BallotID, b.Answer.ID)); err != nil {
+			return nil, nil, err
+		}
+		after, err := p.refreshMine(tx, b.Answer.BallotID)
+		return after, []Event{{TopicAnswers, b.Answer.BallotID}}, err
+	}
+	if v.Snapshot != nil {
+		return p.applySnapshotIn(tx, *v.Snapshot)
+	}
+	return nil, nil, nil
+}
+
+// refreshMine recomputes the member's counting answer to a ballot after an
+// answer was withdrawn.
+func (p *Profile) refreshMine(tx *store.Tx, ballotID string) (func(), error) {
+	var answers []ballots.Answer
+	err := tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
+		a, err := p.verifyAnswerTx(tx, val)
+		if err == nil && a.MemberID == p.m.selfID {
+			answers = append(answers, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	mineKey := store.Key(store.PrefixMine, ballotID)
+	eff, ok := ballots.Effective(answers)[p.m.selfID]
+	if !ok {
+		return func() { delete(p.m.mine, ballotID) }, tx.Delete(mineKey)
+	}
+	return func() { p.m.mine[ballotID] = eff }, tx.Put(mineKey, eff)
+}
+
+// Checkpoint is the hub position this replica has applied up to.
+func (p *Profile) Checkpoint() uint64 {
+	var cp uint64
+	_ = p.st.View(func(tx *store.Tx) error { return tx.GetMeta(metaCheckpoint, &cp) })
+	return cp
+}
+
+// ApplyPulled applies a page of the hub's log in hub order and moves the
+// checkpoint to next, in one transaction. The device's own operations come
+// back confirmed; others are applied as the hub ordered them (no revision
+// check: the hub did it). One that does not apply here, because this copy
+// diverged while offline, marks its record for a fresh copy from the hub.
+func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var res RemoteResult
+	var afters []func()
+	var events []Event
+	err := p.st.Update(func(tx *store.Tx) error {
+		for _, e := range page {
+			s, op, err := ops.Decode(e.Op)
+			if err != nil {
+				res.Rejected = append(res.Rejected, err)
+				continue
+			}
+			pub, err := tx.GetRaw(store.Key(store.PrefixDevice, op.Device))
+			if err != nil {
+				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: unknown device: %w", op.ID(), ErrBadSignature))
+				continue
+			}
+			if err := s.Verify(ed25519.PublicKey(pub), op); err != nil {
+				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), errors.Join(ErrBadSignature, err)))
+				continue
+			}
+			if op.Device == p.dev.ID {
+				// Ours, confirmed (perhaps the push's answer was lost).
+				v := Verdict{DevSeq: op.DevSeq, HubSeq: e.HubSeq}
+				if err := p.confirmOwn(tx, v); err != nil {
+					return err
+				}
+				res.Already++
+				continue
+			}
+			entity := entityOf(op)
+			if entity != "" {
+				var at uint64
+				if err := tx.Get(store.Key(store.PrefixHubSeq, entity), &at); err == nil && at >= e.HubSeq {
+					res.Already++ // a snapshot already holds it
+					continue
+				}
+			}
+			r, err := p.apply(tx, op, e.Op, source{hubSeq: e.HubSeq, ordered: true})
+			if err != nil {
+				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), err))
+				if entity != "" {
+					if err := tx.PutRaw(store.Key(store.PrefixNeedSnap, entity), nil); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if entity != "" {
+				if err := tx.Put(store.Key(store.PrefixHubSeq, entity), e.HubSeq); err != nil {
+					return err
+				}
+			}
+			if !r.fresh {
+				res.Already++
+				continue
+			}
+			res.Applied++
+			afters = append(afters, r.after)
+			events = append(events, r.events...)
+		}
+		return tx.PutMeta(metaCheckpoint, next)
+	})
+	if err != nil {
+		return RemoteResult{}, err
+	}
+	if res.Applied > 0 || len(res.Rejected) > 0 {
+		events = append(events, Event{Topic: TopicSync})
+	}
+	p.commitModel(afters, events)
+	return res, nil
+}
+
+// confirmOwn marks a local op accepted when the hub's log shows it.
+func (p *Profile) confirmOwn(tx *store.Tx, v Verdict) error {
+	st, err := p.opStateIn(tx, v.DevSeq)
+	if err != nil {
+		return err
+	}
+	if st.State == StateAccepted {
+		return nil
+	}
+	if err := tx.Delete(store.SeqKey(store.PrefixOutbox, v.DevSeq)); err != nil {
+		return err
+	}
+	st.State, st.HubSeq = StateAccepted, v.HubSeq
+	if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq); err != nil {
+		return err
+	}
+	return tx.Put(store.SeqKey(store.PrefixOpState, v.DevSeq), st)
+}
+
+// NeedSnapshots lists records whose local copy diverged from the hub's.
+func (p *Profile) NeedSnapshots() ([]string, error) {
+	var out []string
+	err := p.st.View(func(tx *store.Tx) error {
+		return tx.Each([]byte(store.PrefixNeedSnap+"/"), func(k, _ []byte) error {
+			out = append(out, strings.TrimPrefix(string(k), store.PrefixNeedSnap+"/"))
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ApplySnapshot replaces a record with the hub's copy.
+func (p *Profile) ApplySnapshot(s Snapshot) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var after func()
+	var events []Event
+	err := p.st.Update(func(tx *store.Tx) error {
+		var err error
+		after, events, err = p.applySnapshotIn(tx, s)
+		if err != nil {
+			return err
+		}
+		return tx.Delete(store.Key(store.PrefixNeedSnap, s.Entity))
+	})
+	if err != nil {
+		return err
+	}
+	p.commitModel([]func(){after}, events)
+	return nil
+}
+
+func (p *Profile) applySnapshotIn(tx *store.Tx, s Snapshot) (func(), []Event, error) {
+	if !snapshotable(s.Entity) {
+		return nil, nil, fmt.Errorf("%w: snapshot of %q", ops.ErrMalformed, s.Entity)
+	}
+	kind, id, _ := strings.Cut(s.Entity, "/")
+	if s.Value == nil {
+		if err := tx.Delete([]byte(s.Entity)); err != nil {
+			return nil, nil, err
+		}
+	} else if err := tx.PutRaw([]byte(s.Entity), s.Value); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Put(store.Key(store.PrefixHubSeq, s.Entity), s.HubSeq); err != nil {
+		return nil, nil, err
+	}
+	var after func()
+	var topic Topic
+	switch kind {
+	case store.PrefixMember:
+		var m meetings.Member
+		if s.Value != nil && codec.Unmarshal(s.Value, &m) != nil {
+			return nil, nil, ops.ErrMalformed
+		}
+		after, topic = func() {
+			if s.Value == nil {
+				delete(p.m.members, id)
+			} else {
+				p.m.members[id] = m
+			}
+		}, TopicMembers
+	case store.PrefixMeeting:
+		var m meetings.Meeting
+		if s.Value != nil && codec.Unmarshal(s.Value, &m) != nil {
+			return nil, nil, ops.ErrMalformed
+		}
+		after, topic = func() {
+			if s.Value == nil {
+				delete(p.m.meetings, id)
+			} else {
+				p.m.meetings[id] = m
+			}
+		}, TopicMeetings
+	case store.PrefixBallot:
+		var b ballots.Ballot
+		if s.Value != nil && codec.Unmarshal(s.Value, &b) != nil {
+			return nil, nil, ops.ErrMalformed
+		}
+		after, topic = func() {
+			if s.Value == nil {
+				delete(p.m.ballots, id)
+			} else {
+				p.m.ballots[id] = b
+			}
+		}, TopicBallots
+	}
+	return after, []Event{{topic, id}}, nil
+}
