@@ -6,6 +6,7 @@ import (
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
 )
 
 // Members lists the current committee members, chair first.
@@ -69,4 +70,23 @@ func (p *Profile) EnrollDevice(memberID string, pub []byte) error {
 	}
 	_, err := p.submit(ops.KindDeviceEnroll, ops.DeviceEnroll{MemberID: memberID, PubKey: pub}, 0)
 	return err
+}
+
+// DeviceInfo is an enrolled device.
+type DeviceInfo struct {
+	ID     string `json:"id"`
+	Member string `json:"member"`
+}
+
+// Devices lists the devices enrolled in this replica, with their member.
+func (p *Profile) Devices() ([]DeviceInfo, error) {
+	var out []DeviceInfo
+	prefix := store.PrefixDeviceMember + "/"
+	err := p.st.View(func(tx *store.Tx) error {
+		return tx.Each([]byte(prefix), func(k, v []byte) error {
+			out = append(out, DeviceInfo{ID: strings.TrimPrefix(string(k), prefix), Member: string(v)})
+			return nil
+		})
+	})
+	return out, err
 }

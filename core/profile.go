@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -212,6 +213,10 @@ func (p *Profile) DeviceID() string { return p.dev.ID }
 
 // DevicePublicKey is this device's public key.
 func (p *Profile) DevicePublicKey() ed25519.PublicKey { return p.dev.Pub }
+
+// DeviceSigner is the device's private key as a crypto.Signer, for its TLS
+// client certificate.
+func (p *Profile) DeviceSigner() crypto.Signer { return p.dev.Signer() }
 
 // Fingerprint is the device key's fingerprint, for people to compare.
 func (p *Profile) Fingerprint() string { return identity.Fingerprint(p.dev.Pub) }

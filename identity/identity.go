@@ -4,6 +4,7 @@
 package identity
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -44,6 +45,11 @@ func FromSeed(seed []byte) (*Device, error) {
 
 // Seed returns the private seed to store (encrypted) in the profile.
 func (d *Device) Seed() []byte { return d.priv.Seed() }
+
+// Signer returns the private key as a crypto.Signer, for the device's TLS
+// client certificate: the key that signs operations also proves the
+// device's identity to the hub.
+func (d *Device) Signer() crypto.Signer { return d.priv }
 
 // Sign signs msg.
 func (d *Device) Sign(msg []byte) []byte { return ed25519.Sign(d.priv, msg) }

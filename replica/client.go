@@ -1,0 +1,316 @@
+package replica
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/identity"
+)
+
+const settingHub = "sync/hub"
+
+// hubLink is what a device keeps about its hub (setting "sync/hub").
+type hubLink struct {
+	URL  string `cbor:"1,keyasint"`
+	CA   []byte `cbor:"2,keyasint"` // DER
+	Cert []byte `cbor:"3,keyasint"` // DER, this device's client certificate
+	Org  string `cbor:"4,keyasint"`
+}
+
+// Client talks to the hub for one device profile.
+type Client struct {
+	p    *core.Profile
+	link hubLink
+	http *http.Client
+}
+
+// ErrNotEnrolled is returned for a profile that has no hub.
+var ErrNotEnrolled = errors.New("this profile is not enrolled with a hub")
+
+// NewClient prepares a client from the profile's enrollment.
+func NewClient(p *core.Profile) (*Client, error) {
+	var link hubLink
+	if err := p.Setting(settingHub, &link); err != nil {
+		if errors.Is(err, core.ErrNoSetting) {
+			return nil, ErrNotEnrolled
+		}
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(link.CA)
+	if err != nil {
+		return nil, fmt.Errorf("stored hub certificate: %w", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	cfg := &tls.Config{
+		MinVersion:   tls.VersionTLS13,
+		RootCAs:      pool,
+		Certificates: []tls.Certificate{{Certificate: [][]byte{link.Cert}, PrivateKey: p.DeviceSigner()}},
+	}
+	return &Client{p: p, link: link, http: newHTTP(cfg)}, nil
+}
+
+func newHTTP(cfg *tls.Config) *http.Client {
+	return &http.Client{
+		Timeout: 2 * time.Minute,
+		Transport: &http.Transport{
+			TLSClientConfig:     cfg,
+			DialContext:         (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+			TLSHandshakeTimeout: 10 * time.Second,
+			MaxIdleConnsPerHost: 2,
+			IdleConnTimeout:     90 * time.Second,
+		},
+	}
+}
+
+// HubURL is the hub this device syncs with.
+func (c *Client) HubURL() string { return c.link.URL }
+
+// Org is the organisation the hub serves.
+func (c *Client) Org() string { return c.link.Org }
+
+// Close releases idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// call posts a request and decodes the response (or the hub's error).
+func call(ctx context.Context, hc *http.Client, base, path string, req, resp any) error {
+	body, err := codec.Marshal(req)
+	if err != nil {
+		return err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	r.Header.Set("Content-Type", ContentType)
+	res, err := hc.Do(r)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, MaxBody+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > MaxBody {
+		return &Error{Status: res.StatusCode, Code: CodeMalformed, Message: "hub reply too large"}
+	}
+	if res.StatusCode != http.StatusOK {
+		var e ErrorResponse
+		if codec.Unmarshal(b, &e) != nil {
+			return &Error{Status: res.StatusCode, Code: CodeInternal, Message: fmt.Sprintf("hub answered %s", res.Status)}
+		}
+		if e.Code == CodeVersion && e.Version != Version {
+			e.Message = versionError(e.Version, Version, false)
+		}
+		return &Error{Status: res.StatusCode, Code: e.Code, Message: e.Message}
+	}
+	if err := codec.Unmarshal(b, resp); err != nil {
+		return &Error{Status: res.StatusCode, Code: CodeMalformed, Message: "malformed hub reply: " + err.Error()}
+	}
+	return nil
+}
+
+// Report says what one sync round did.
+type Report struct {
+	Pushed   int            `json:"pushed"`
+	Accepted int            `json:"accepted"`
+	Rejected []core.Verdict `json:"rejected,omitempty"`
+	Pulled   int            `json:"pulled"`
+	Applied  int            `json:"applied"`
+	Repaired int            `json:"repaired"`
+	Pending  int            `json:"pending"`
+	Behind   uint64         `json:"behind"`
+}
+
+// Done reports whether nothing is left to push or pull.
+func (r Report) Done() bool { return r.Pending == 0 && r.Behind == 0 }
+
+// Progress is called during a round with work done and known total.
+type Progress func(done, total int)
+
+// SyncOnce pushes the outbox, pulls the log up to the hub's head and
+// repairs diverged records. It stops at the first network error; what was
+// done until then is kept, and the next round resumes from there.
+func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error) {
+	var rep Report
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	total := c.p.Pending()
+	done := 0
+	for {
+		items, err := c.p.Outbox(PushPage)
+		if err != nil {
+			return rep, err
+		}
+		if len(items) == 0 {
+			break
+		}
+		if err := c.p.MarkSent(items); err != nil {
+			return rep, err
+		}
+		req := PushRequest{Version: Version}
+		for _, it := range items {
+			req.Ops = append(req.Ops, it.Op)
+		}
+		var resp PushResponse
+		if err := call(ctx, c.http, c.link.URL, PathPush, req, &resp); err != nil {
+			return rep, err
+		}
+		if len(resp.Verdicts) != len(items) {
+			return rep, &Error{Code: CodeMalformed, Message: "hub answered a different number of verdicts"}
+		}
+		for i := range resp.Verdicts {
+			resp.Verdicts[i].DevSeq = items[i].DevSeq // the hub's word is about what we sent
+			if resp.Verdicts[i].Accepted() {
+				rep.Accepted++
+			} else {
+				rep.Rejected = append(rep.Rejected, resp.Verdicts[i])
+			}
+		}
+		if err := c.p.RecordVerdicts(resp.Verdicts); err != nil {
+			return rep, err
+		}
+		rep.Pushed += len(items)
+		done += len(items)
+		progress(done, max(total, done))
+	}
+	for {
+		since := c.p.Checkpoint()
+		var resp PullResponse
+		if err := call(ctx, c.http, c.link.URL, PathPull, PullRequest{Version: Version, Since: since, Limit: PullPage}, &resp); err != nil {
+			return rep, err
+		}
+		if resp.Next < since || resp.Next > resp.Head {
+			return rep, &Error{Code: CodeMalformed, Message: "hub sent an impossible checkpoint"}
+		}
+		res, err := c.p.ApplyPulled(resp.Entries, resp.Next)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pulled += len(resp.Entries)
+		rep.Applied += res.Applied
+		rep.Behind = resp.Head - resp.Next
+		progress(done+int(resp.Next), total+int(resp.Head))
+		if resp.Next == since || resp.Next >= resp.Head {
+			break
+		}
+	}
+	ents, err := c.p.NeedSnapshots()
+	if err != nil {
+		return rep, err
+	}
+	for _, e := range ents {
+		var resp SnapshotResponse
+		if err := call(ctx, c.http, c.link.URL, PathSnapshot, SnapshotRequest{Version: Version, Entity: e}, &resp); err != nil {
+			return rep, err
+		}
+		if resp.Snapshot.Entity != e {
+			return rep, &Error{Code: CodeMalformed, Message: "hub sent a snapshot of another record"}
+		}
+		if err := c.p.ApplySnapshot(resp.Snapshot); err != nil {
+			return rep, err
+		}
+		rep.Repaired++
+	}
+	rep.Pending = c.p.Pending()
+	return rep, nil
+}
+
+// EnrollResult is what a device learns when it enrolls.
+type EnrollResult struct {
+	Profile     *core.Profile
+	Org         string
+	Fingerprint string
+	Member      string
+	Role        string
+}
+
+// Enroll redeems an invite at the hub and creates this device's profile in
+// dir, bound to the invite's member. The hub's certificate must match the
+// pin carried in the invite before anything is sent.
+func Enroll(ctx context.Context, hubURL, code, dir string, pass []byte) (EnrollResult, error) {
+	u, err := url.Parse(hubURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return EnrollResult{}, fmt.Errorf("hub address must look like https://host:port")
+	}
+	_, pin, err := splitInvite(code)
+	if err != nil {
+		return EnrollResult{}, &Error{Code: CodeInvite, Message: "this invite code is malformed"}
+	}
+	if core.Exists(dir) {
+		return EnrollResult{}, fmt.Errorf("%s already holds a profile: choose another --profile folder", dir)
+	}
+	dev, err := identity.New()
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	host := u.Hostname()
+	cfg := &tls.Config{
+		MinVersion: tls.VersionTLS13,
+		// The chain is checked below against the CA pinned by the invite,
+		// since the device has no CA yet.
+		InsecureSkipVerify: true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			return verifyPinned(cs.PeerCertificates, pin, host)
+		},
+	}
+	hc := newHTTP(cfg)
+	defer hc.CloseIdleConnections()
+	var resp EnrollResponse
+	base := "https://" + u.Host
+	if err := call(ctx, hc, base, PathEnroll, EnrollRequest{Version: Version, Invite: code, PubKey: dev.Pub}, &resp); err != nil {
+		return EnrollResult{}, err
+	}
+	if got, _ := pinOf(resp.CA); got != pin {
+		return EnrollResult{}, errors.New("the hub's certificate authority does not match the invite")
+	}
+	cert, err := x509.ParseCertificate(resp.Cert)
+	if err != nil {
+		return EnrollResult{}, fmt.Errorf("hub sent an unreadable certificate: %w", err)
+	}
+	if pub, ok := cert.PublicKey.(ed25519.PublicKey); !ok || !pub.Equal(dev.Pub) {
+		return EnrollResult{}, errors.New("hub certified another key than this device's")
+	}
+	p, err := core.CreateEnrolled(dir, pass, dev, resp.Member, core.HubTrust{Device: resp.HubDevice, Pub: resp.HubPub})
+	if err != nil {
+		return EnrollResult{}, err
+	}
+	if err := p.PutSetting(settingHub, hubLink{URL: base, CA: resp.CA, Cert: resp.Cert, Org: resp.Org}); err != nil {
+		p.Close()
+		return EnrollResult{}, err
+	}
+	fp, _ := Fingerprint(resp.CA)
+	return EnrollResult{Profile: p, Org: resp.Org, Fingerprint: fp, Member: resp.Member.Name, Role: string(resp.Member.Role)}, nil
+}
+
+// verifyPinned checks a server chain against the CA whose key hash the
+// invite carries.
+func verifyPinned(chain []*x509.Certificate, pin, host string) error {
+	if len(chain) == 0 {
+		return errors.New("hub sent no certificate")
+	}
+	for _, c := range chain[1:] {
+		if got, _ := pinOf(c.Raw); got != pin {
+			continue
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(c)
+		_, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, DNSName: host, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		return err
+	}
+	return errors.New("the hub's certificate does not match the invite: this is not the hub that issued it")
+}

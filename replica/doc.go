@@ -1,0 +1,13 @@
+// Package replica moves operations between devices and the hub: the hub's
+// HTTPS server (hub.go), the device's sync client and background replicator
+// (client.go, service.go), enrollment with one-time invites and the hub's
+// certificate authority (enroll.go, ca.go), and the one protocol both speak
+// (protocol.go).
+//
+// The rules are not here: the hub and every device apply operations through
+// the application core (core.Profile), which checks signatures, members and
+// permissions the same way everywhere. This package only carries bytes,
+// over TLS 1.3 with client certificates issued by the hub's CA to each
+// enrolled device's own Ed25519 key; revocation is checked on every
+// connection, resumed ones included.
+package replica

@@ -1,0 +1,351 @@
+package replica
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// Hub serves one organisation's replica to its enrolled devices.
+type Hub struct {
+	p        *core.Profile
+	log      *slog.Logger
+	keys     hubKeys
+	ca       *authority
+	enrollMu sync.Mutex
+	m        *metrics
+	now      func() time.Time
+}
+
+type metrics struct {
+	reg        *prometheus.Registry
+	pushes     prometheus.Counter
+	pushedOps  prometheus.Counter
+	pulls      prometheus.Counter
+	rejections *prometheus.CounterVec
+	enrolls    prometheus.Counter
+	connected  prometheus.Gauge
+	seenMu     sync.Mutex
+	seen       map[string]time.Time
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg:        prometheus.NewRegistry(),
+		pushes:     prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_pushes_total", Help: "Push requests served."}),
+		pushedOps:  prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_pushed_operations_total", Help: "Operations received in pushes."}),
+		pulls:      prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_pulls_total", Help: "Pull requests served."}),
+		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ecabinet_hub_rejections_total", Help: "Operations or requests refused, by reason."}, []string{"code"}),
+		enrolls:    prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_enrollments_total", Help: "Devices enrolled."}),
+		connected:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "ecabinet_hub_connected_devices", Help: "Devices seen in the last five minutes."}),
+		seen:       map[string]time.Time{},
+	}
+	m.reg.MustRegister(m.pushes, m.pushedOps, m.pulls, m.rejections, m.enrolls, m.connected)
+	return m
+}
+
+func (m *metrics) saw(dev string, now time.Time) {
+	m.seenMu.Lock()
+	defer m.seenMu.Unlock()
+	m.seen[dev] = now
+	n := 0
+	for d, t := range m.seen {
+		if now.Sub(t) > 5*time.Minute {
+			delete(m.seen, d)
+			continue
+		}
+		n++
+	}
+	m.connected.Set(float64(n))
+}
+
+// NewHub prepares the hub on an opened hub replica.
+func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
+	if !p.IsHub() {
+		return nil, errors.New("this data directory is a device profile, not a hub")
+	}
+	k, err := loadKeys(p)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := k.authority()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now}, nil
+}
+
+// TLSConfig is TLS 1.3 only. A client certificate is verified when given
+// (enrollment is the one call made without one) and every connection,
+// resumed ones included, is refused for a revoked device.
+func (h *Hub) TLSConfig() (*tls.Config, error) {
+	cert, err := h.keys.serverCertificate()
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(h.ca.cert)
+	return &tls.Config{
+		MinVersion:   tls.VersionTLS13,
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.VerifyClientCertIfGiven,
+		ClientCAs:    pool,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return nil
+			}
+			dev, err := deviceOf(cs.PeerCertificates[0])
+			if err != nil {
+				return err
+			}
+			if IsRevoked(h.p, dev) {
+				h.m.rejections.WithLabelValues(CodeRevoked).Inc()
+				h.log.Warn("refused revoked device", "device", dev)
+				return fmt.Errorf("device %s is revoked", dev)
+			}
+			return nil
+		},
+	}, nil
+}
+
+// Handler routes the protocol's endpoints.
+func (h *Hub) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathEnroll, h.enroll)
+	mux.HandleFunc("POST "+PathPush, h.device(h.push))
+	mux.HandleFunc("POST "+PathPull, h.device(h.pull))
+	mux.HandleFunc("POST "+PathSnapshot, h.device(h.snapshot))
+	mux.HandleFunc("GET "+PathHealth, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "ok\n")
+	})
+	mux.Handle("GET "+PathMetrics, promhttp.HandlerFor(h.m.reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// Serve runs the hub on ln until ctx is done, then shuts down gracefully.
+func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
+	cfg, err := h.TLSConfig()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h.Handler(),
+		TLSConfig:         cfg,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
+	h.log.Info("hub serving", "address", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	h.log.Info("hub shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// readBody decodes a request body strictly, within MaxBody, and checks the
+// protocol version.
+func readBody(r *http.Request, v interface{ version() int }) *Error {
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "request body could not be read"}
+	}
+	if len(b) > MaxBody {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeMalformed, Message: "request too large"}
+	}
+	if err := codec.Unmarshal(b, v); err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "malformed request: " + err.Error()}
+	}
+	if v.version() != Version {
+		return &Error{Status: http.StatusConflict, Code: CodeVersion, Message: versionError(v.version(), Version, true)}
+	}
+	return nil
+}
+
+func (r *PushRequest) version() int     { return r.Version }
+func (r *PullRequest) version() int     { return r.Version }
+func (r *SnapshotRequest) version() int { return r.Version }
+func (r *EnrollRequest) version() int   { return r.Version }
+
+func (h *Hub) reply(w http.ResponseWriter, v any) {
+	b, err := codec.Marshal(v)
+	if err != nil {
+		h.fail(w, &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "could not encode the reply"})
+		return
+	}
+	w.Header().Set("Content-Type", ContentType)
+	w.Write(b)
+}
+
+func (h *Hub) fail(w http.ResponseWriter, e *Error) {
+	h.m.rejections.WithLabelValues(e.Code).Inc()
+	b, _ := codec.Marshal(ErrorResponse{Version: Version, Code: e.Code, Message: e.Message})
+	w.Header().Set("Content-Type", ContentType)
+	w.WriteHeader(e.Status)
+	w.Write(b)
+}
+
+// device authenticates a request by its client certificate: the device
+// must be enrolled here and not revoked.
+func (h *Hub) device(next func(w http.ResponseWriter, r *http.Request, dev string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
+			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "a device certificate is required"})
+			return
+		}
+		dev, err := deviceOf(r.TLS.PeerCertificates[0])
+		if err != nil {
+			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: err.Error()})
+			return
+		}
+		if IsRevoked(h.p, dev) {
+			h.fail(w, &Error{Status: http.StatusForbidden, Code: CodeRevoked, Message: "this device was revoked"})
+			return
+		}
+		if _, err := h.p.DeviceMember(dev); err != nil {
+			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "device is not enrolled"})
+			return
+		}
+		h.m.saw(dev, h.now())
+		next(w, r, dev)
+	}
+}
+
+func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
+	var req PushRequest
+	if e := readBody(r, &req); e != nil {
+		h.fail(w, e)
+		return
+	}
+	h.m.pushes.Inc()
+	h.m.pushedOps.Add(float64(len(req.Ops)))
+	vs, err := h.p.HubAccept(dev, req.Ops)
+	if err != nil {
+		h.log.Error("push failed", "device", dev, "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not save; try again"})
+		return
+	}
+	for _, v := range vs {
+		if !v.Accepted() {
+			h.m.rejections.WithLabelValues(v.Code).Inc()
+			h.log.Info("operation refused", "device", dev, "dev_seq", v.DevSeq, "code", v.Code, "reason", v.Reason)
+		}
+	}
+	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
+}
+
+func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
+	var req PullRequest
+	if e := readBody(r, &req); e != nil {
+		h.fail(w, e)
+		return
+	}
+	h.m.pulls.Inc()
+	limit := req.Limit
+	if limit <= 0 || limit > PullPage {
+		limit = PullPage
+	}
+	entries, next, head, err := h.p.HubPull(dev, req.Since, limit)
+	if err != nil {
+		h.log.Error("pull failed", "device", dev, "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not read its log; try again"})
+		return
+	}
+	h.reply(w, PullResponse{Version: Version, Entries: entries, Next: next, Head: head})
+}
+
+func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
+	var req SnapshotRequest
+	if e := readBody(r, &req); e != nil {
+		h.fail(w, e)
+		return
+	}
+	s, err := h.p.HubSnapshot(req.Entity)
+	if err != nil {
+		h.fail(w, &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such record"})
+		return
+	}
+	h.reply(w, SnapshotResponse{Version: Version, Snapshot: s})
+}
+
+func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
+	var req EnrollRequest
+	if e := readBody(r, &req); e != nil {
+		h.fail(w, e)
+		return
+	}
+	if len(req.PubKey) != ed25519.PublicKeySize {
+		h.fail(w, &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "device key must be Ed25519"})
+		return
+	}
+	h.enrollMu.Lock()
+	defer h.enrollMu.Unlock()
+	pub := ed25519.PublicKey(req.PubKey)
+	dev := deviceID(pub)
+	memberID, err := redeem(h.p, req.Invite, dev, h.now())
+	if err != nil {
+		var ei errInvite
+		if errors.As(err, &ei) {
+			h.log.Warn("invite refused", "code", string(ei), "remote", r.RemoteAddr)
+			h.fail(w, &Error{Status: http.StatusForbidden, Code: string(ei), Message: inviteMessage(string(ei))})
+			return
+		}
+		h.log.Error("enroll failed", "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not enroll the device; try again"})
+		return
+	}
+	member, err := h.p.Member(memberID)
+	if err == nil {
+		err = h.p.EnrollDevice(memberID, pub)
+	}
+	var certDER []byte
+	if err == nil {
+		certDER, err = h.ca.issueDevice(pub, member.Name)
+	}
+	if err != nil {
+		h.log.Error("enroll failed", "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not enroll the device: " + err.Error()})
+		return
+	}
+	h.m.enrolls.Inc()
+	h.log.Info("device enrolled", "device", dev, "member", memberID)
+	h.reply(w, EnrollResponse{Version: Version, Cert: certDER, CA: h.keys.CACert, Member: member,
+		HubDevice: h.p.DeviceID(), HubPub: h.p.DevicePublicKey(), Org: h.keys.Org})
+}
+
+func inviteMessage(code string) string {
+	switch code {
+	case CodeInviteUsed:
+		return "this invite was already used; ask the secretariat for a new one"
+	case CodeInviteOld:
+		return "this invite has expired; ask the secretariat for a new one"
+	}
+	return "this invite is not valid for this hub"
+}
