@@ -32,6 +32,8 @@ func ErrorKey(err error) string {
 		return ""
 	case errors.As(err, &de):
 		return de.Code
+	case errors.Is(err, ErrStale):
+		return "err.stale"
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return "err.wrong_passphrase"
 	case errors.Is(err, store.ErrProfileInUse):

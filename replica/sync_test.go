@@ -3,6 +3,8 @@ package replica_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"testing"
@@ -28,7 +30,7 @@ func startHub(t *testing.T) (*testHub, replica.InitResult) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := replica.NewHub(p, nil)
+	h, err := replica.NewHub(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
