@@ -11,8 +11,6 @@ import (
 	"github.com/ecabinet/ecabinet/store"
 )
 
-type txn = store.Tx
-
 // applied is what applying an op produced: a model update to run after the
 // commit, the events to publish, and whether the op was new.
 type applied struct {
@@ -61,7 +59,14 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, er
 	if err != nil {
 		return applied{}, err
 	}
-	if err := tx.PutRaw(opKey, raw); err != nil {
+	// The marker keeps the op's bytes only for this device's own ops (the
+	// outbox pushes them from there); other ops are kept where they belong
+	// (answers) or in the hub's log, and need only be known as applied.
+	marker := []byte{}
+	if op.Device == p.dev.ID {
+		marker = raw
+	}
+	if err := tx.PutRaw(opKey, marker); err != nil {
 		return applied{}, err
 	}
 	if op.Device == p.dev.ID && op.Kind != ops.KindProfileInit && src.hubSeq == 0 && !p.hub {
@@ -74,7 +79,7 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, er
 	if p.hub && op.Device == p.dev.ID && src.hubSeq == 0 {
 		// The hub's own operations (enrollments, members for invites) go
 		// straight into its log.
-		if _, err := appendLog(tx, raw, ""); err != nil {
+		if _, err := appendLog(tx.Tx, raw, ""); err != nil {
 			return applied{}, err
 		}
 	}

@@ -165,7 +165,7 @@ func (p *Profile) recover() error {
 			if err := s.Verify(p.dev.Pub, op); err != nil {
 				return fmt.Errorf("journal record %d: %w", r.Seq, err)
 			}
-			res, err := p.apply(tx, op, r.Data, source{})
+			res, err := p.apply(plainTxn(tx), op, r.Data, source{})
 			if err != nil {
 				// It was valid when saved; skip rather than refuse to open.
 				continue

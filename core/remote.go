@@ -29,13 +29,14 @@ func (p *Profile) ApplyRemote(page [][]byte) (RemoteResult, error) {
 	var afters []func()
 	var events []Event
 	err := p.st.Update(func(tx *store.Tx) error {
+		t := cachedTxn(tx)
 		for _, raw := range page {
 			s, op, err := ops.Decode(raw)
 			if err != nil {
 				res.Rejected = append(res.Rejected, err)
 				continue
 			}
-			pub, err := tx.GetRaw(store.Key(store.PrefixDevice, op.Device))
+			pub, err := t.GetRaw(store.Key(store.PrefixDevice, op.Device))
 			if err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					res.Rejected = append(res.Rejected, fmt.Errorf("op %s: unknown device: %w", op.ID(), ErrBadSignature))
@@ -47,7 +48,7 @@ func (p *Profile) ApplyRemote(page [][]byte) (RemoteResult, error) {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), errors.Join(ErrBadSignature, err)))
 				continue
 			}
-			r, err := p.apply(tx, op, raw, source{})
+			r, err := p.apply(t, op, raw, source{})
 			if err != nil {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), err))
 				continue

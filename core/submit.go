@@ -46,7 +46,7 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	applyFailed := false
 	err = p.st.CommitJournaled(op.DevSeq, rec, func(tx *store.Tx) error {
 		var aerr error
-		res, aerr = p.apply(tx, op, rec, source{})
+		res, aerr = p.apply(plainTxn(tx), op, rec, source{})
 		applyFailed = aerr != nil
 		return aerr
 	})

@@ -130,7 +130,8 @@ func (p *Profile) Pending() int {
 
 // MarkSent records that operations were sent and await the hub's verdict.
 func (p *Profile) MarkSent(items []OutboxItem) error {
-	return p.st.Update(func(tx *store.Tx) error {
+	return p.st.Update(func(stx *store.Tx) error {
+		tx := plainTxn(stx)
 		for _, it := range items {
 			st, err := p.opStateIn(tx, it.DevSeq)
 			if err != nil {
@@ -148,7 +149,7 @@ func (p *Profile) MarkSent(items []OutboxItem) error {
 }
 
 // opStateIn reads the state of a local op (saved if the hub has not said).
-func (p *Profile) opStateIn(tx *store.Tx, devSeq uint64) (OpState, error) {
+func (p *Profile) opStateIn(tx *txn, devSeq uint64) (OpState, error) {
 	var st OpState
 	err := tx.Get(store.SeqKey(store.PrefixOpState, devSeq), &st)
 	if err == nil {
@@ -180,7 +181,7 @@ func (p *Profile) OpState(devSeq uint64) (OpState, error) {
 	var st OpState
 	err := p.st.View(func(tx *store.Tx) error {
 		var err error
-		st, err = p.opStateIn(tx, devSeq)
+		st, err = p.opStateIn(plainTxn(tx), devSeq)
 		return err
 	})
 	return st, err
@@ -213,7 +214,8 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 	defer p.mu.Unlock()
 	var afters []func()
 	var events []Event
-	err := p.st.Update(func(tx *store.Tx) error {
+	err := p.st.Update(func(stx *store.Tx) error {
+		tx := plainTxn(stx)
 		for _, v := range vs {
 			if v.DevSeq == 0 {
 				continue
@@ -258,7 +260,7 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 
 // confirmAnswer gives a local answer its hub position, which decides which
 // of a member's answers counts.
-func (p *Profile) confirmAnswer(tx *store.Tx, devSeq, hubSeq uint64) error {
+func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64) error {
 	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
 	if err != nil {
 		return err
@@ -281,7 +283,7 @@ func (p *Profile) confirmAnswer(tx *store.Tx, devSeq, hubSeq uint64) error {
 }
 
 // undoRefused takes back the local effect of an operation the hub refused.
-func (p *Profile) undoRefused(tx *store.Tx, v Verdict) (func(), []Event, error) {
+func (p *Profile) undoRefused(tx *txn, v Verdict) (func(), []Event, error) {
 	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(v.DevSeq)))
 	if err != nil {
 		return nil, nil, err
@@ -309,10 +311,10 @@ func (p *Profile) undoRefused(tx *store.Tx, v Verdict) (func(), []Event, error) 
 
 // refreshMine recomputes the member's counting answer to a ballot after an
 // answer was withdrawn.
-func (p *Profile) refreshMine(tx *store.Tx, ballotID string) (func(), error) {
+func (p *Profile) refreshMine(tx *txn, ballotID string) (func(), error) {
 	var answers []ballots.Answer
 	err := tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
-		a, err := p.verifyAnswerTx(tx, val)
+		a, err := p.verifyAnswerTx(tx.Tx, val)
 		if err == nil && a.MemberID == p.m.selfID {
 			answers = append(answers, a)
 		}
@@ -347,8 +349,14 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 	var res RemoteResult
 	var afters []func()
 	var events []Event
-	err := p.st.Update(func(tx *store.Tx) error {
-		for _, e := range page {
+	raws := make([][]byte, len(page))
+	for i, e := range page {
+		raws[i] = e.Op
+	}
+	pre := p.preverify(raws)
+	err := p.st.Update(func(stx *store.Tx) error {
+		tx := cachedTxn(stx)
+		for i, e := range page {
 			s, op, err := ops.Decode(e.Op)
 			if err != nil {
 				res.Rejected = append(res.Rejected, err)
@@ -359,7 +367,7 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: unknown device: %w", op.ID(), ErrBadSignature))
 				continue
 			}
-			if err := s.Verify(ed25519.PublicKey(pub), op); err != nil {
+			if err := pre[i].check(s, op, pub); err != nil {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), errors.Join(ErrBadSignature, err)))
 				continue
 			}
@@ -416,7 +424,7 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 }
 
 // confirmOwn marks a local op accepted when the hub's log shows it.
-func (p *Profile) confirmOwn(tx *store.Tx, v Verdict) error {
+func (p *Profile) confirmOwn(tx *txn, v Verdict) error {
 	st, err := p.opStateIn(tx, v.DevSeq)
 	if err != nil {
 		return err
@@ -454,7 +462,7 @@ func (p *Profile) ApplySnapshot(s Snapshot) error {
 	var events []Event
 	err := p.st.Update(func(tx *store.Tx) error {
 		var err error
-		after, events, err = p.applySnapshotIn(tx, s)
+		after, events, err = p.applySnapshotIn(plainTxn(tx), s)
 		if err != nil {
 			return err
 		}
@@ -467,7 +475,7 @@ func (p *Profile) ApplySnapshot(s Snapshot) error {
 	return nil
 }
 
-func (p *Profile) applySnapshotIn(tx *store.Tx, s Snapshot) (func(), []Event, error) {
+func (p *Profile) applySnapshotIn(tx *txn, s Snapshot) (func(), []Event, error) {
 	if !snapshotable(s.Entity) {
 		return nil, nil, fmt.Errorf("%w: snapshot of %q", ops.ErrMalformed, s.Entity)
 	}

@@ -185,3 +185,5 @@ func Fingerprint(caDER []byte) (string, error) {
 }
 
 func deviceID(pub ed25519.PublicKey) string { return identity.IDOf(pub) }
+
+func identityOf(pub []byte) string { return identity.IDOf(pub) }

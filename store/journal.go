@@ -30,6 +30,7 @@ var journalMagic = []byte("ECJOURN1")
 const (
 	journalHeader    = 8
 	recordHeader     = 8
+	minRecordBody    = 8 + 12 + 16 // sequence, nonce, GCM tag
 	maxJournalRecord = 8 << 20
 )
 
@@ -146,7 +147,7 @@ func (j *journal) scan(size int64) (good int64, bad int64) {
 			return off, off
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[0:4]))
-		if n < 8+12+16 || n > maxJournalRecord || off+recordHeader+n > size {
+		if n < minRecordBody || n > maxJournalRecord || off+recordHeader+n > size {
 			return off, off
 		}
 		body := make([]byte, n)
@@ -170,6 +171,12 @@ func (j *journal) scan(size int64) (good int64, bad int64) {
 
 // tailOnly reports whether the bad bytes from off look like one record cut
 // short by a crash, rather than damage followed by more data.
+//
+// A crash can only cut the last record, and a whole header it left is one
+// append wrote: a possible length, longer than what follows it. A damaged
+// length field can look the same, so one more test: a complete body whose
+// checksum matches at a shorter length is a record with a damaged length,
+// not a torn one, and must not be cut away unseen.
 func (j *journal) tailOnly(off, size int64) bool {
 	hdr := make([]byte, recordHeader)
 	if size-off < recordHeader {
@@ -179,7 +186,28 @@ func (j *journal) tailOnly(off, size int64) bool {
 		return true
 	}
 	n := int64(binary.BigEndian.Uint32(hdr[0:4]))
-	return off+recordHeader+n >= size
+	if off+recordHeader+n < size {
+		return false
+	}
+	if n < minRecordBody || n > maxJournalRecord {
+		return false
+	}
+	body := make([]byte, min(size-off-recordHeader, maxJournalRecord))
+	if _, err := j.f.ReadAt(body, off+recordHeader); err != nil {
+		return true
+	}
+	want := binary.BigEndian.Uint32(hdr[4:8])
+	if len(body) < minRecordBody {
+		return true
+	}
+	crc := crc32.Update(0, crcTable, body[:minRecordBody-1])
+	for l := minRecordBody; l <= len(body); l++ {
+		crc = crc32.Update(crc, crcTable, body[l-1:l])
+		if crc == want {
+			return false
+		}
+	}
+	return true
 }
 
 func (j *journal) reset() error {
@@ -215,6 +243,20 @@ func copyPrefix(src, dst string, n int64) error {
 		return err
 	}
 	return out.Close()
+}
+
+// ready reports whether append(seq, ...) would be attempted: the journal
+// is not broken and seq is past the last record.
+func (j *journal) ready(seq uint64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.broken != nil {
+		return j.broken
+	}
+	if seq <= j.lastSeq {
+		return fmt.Errorf("journal: sequence %d not after %d", seq, j.lastSeq)
+	}
+	return nil
 }
 
 // append writes one record and fsyncs. Sequences must grow. After a failed

@@ -23,6 +23,14 @@ const (
 	kdfThreads = 4
 	// MinPassphraseLen is the shortest passphrase accepted.
 	MinPassphraseLen = 8
+
+	// Upper bounds on what a keyfile may ask of Argon2id: well above what
+	// this version writes, low enough that a damaged or planted keyfile
+	// cannot make Open allocate terabytes or run for hours (one flipped
+	// byte of MemKiB asks for 4 TiB).
+	maxKdfTime    = 16
+	maxKdfMemKiB  = 1 << 20 // 1 GiB
+	maxKdfThreads = 64
 )
 
 var keyfileAAD = []byte("ecabinet keyfile v1")
@@ -58,7 +66,8 @@ func wrapKey(pass, dataKey []byte) (keyfile, error) {
 // passphrase is wrong (or the file was tampered with, which is the same to
 // the user: the key cannot be had).
 func unwrapKey(pass []byte, k keyfile) ([]byte, error) {
-	if k.Version != 1 || len(k.Salt) < 16 || len(k.Nonce) != 12 || k.Time < 1 || k.MemKiB < 8 || k.Threads < 1 {
+	if k.Version != 1 || len(k.Salt) < 16 || len(k.Nonce) != 12 || k.Time < 1 || k.MemKiB < 8 || k.Threads < 1 ||
+		k.Time > maxKdfTime || k.MemKiB > maxKdfMemKiB || k.Threads > maxKdfThreads {
 		return nil, ErrCorruptKeyfile
 	}
 	aead, err := newGCM(kek(pass, k))

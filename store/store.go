@@ -239,6 +239,11 @@ func (s *Store) Update(fn func(*Tx) error) error {
 // high-water mark to seq, are flushed in parallel. It returns once both are
 // on disk.
 func (s *Store) CommitJournaled(seq uint64, record []byte, fn func(*Tx) error) error {
+	// The journal would refuse this record only after Badger had committed
+	// (and moved the high-water mark back): refuse before writing anything.
+	if err := s.journal.ready(seq); err != nil {
+		return fmt.Errorf("save to journal: %w", err)
+	}
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	tx := &Tx{txn}
@@ -369,6 +374,23 @@ func (tx *Tx) EachFrom(prefix, start []byte, fn func(key, val []byte) (bool, err
 		}
 	}
 	return nil
+}
+
+// WriteBatch writes key/value pairs in one batched, unsynchronised write
+// (synced when it finishes): the cheapest way to put many records in, the
+// floor that bulk paths are measured against.
+func (s *Store) WriteBatch(keys, vals [][]byte) error {
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for i := range keys {
+		if err := wb.Set(keys[i], vals[i]); err != nil {
+			return err
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	return s.db.Sync()
 }
 
 // Meta names.

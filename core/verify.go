@@ -1,0 +1,94 @@
+package core
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"runtime"
+	"sync"
+
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// verified is the outcome of checking an op's signature ahead of its
+// transaction: the key it verified with, if it did.
+type verified struct {
+	key []byte
+}
+
+// check accepts the op if it was pre-verified with exactly pub (the key the
+// transaction knows for its device); otherwise it verifies now.
+func (v verified) check(s ops.Signed, op ops.Op, pub []byte) error {
+	if v.key != nil && bytes.Equal(v.key, pub) {
+		return nil
+	}
+	return s.Verify(ed25519.PublicKey(pub), op)
+}
+
+// preverify checks the signatures of a page on every core at once, before
+// the page's transaction applies it in order. A key is taken from the
+// enrolled devices, or from an enrollment earlier in the same page; the
+// transaction still compares it with the key it finds, so a wrong guess only
+// costs a second verification, never a wrong acceptance.
+func (p *Profile) preverify(page [][]byte) []verified {
+	out := make([]verified, len(page))
+	type job struct {
+		i   int
+		s   ops.Signed
+		op  ops.Op
+		key []byte
+	}
+	known := map[string][]byte{}
+	_ = p.st.View(func(tx *store.Tx) error {
+		t := cachedTxn(tx)
+		var jobs []job
+		for i, raw := range page {
+			s, op, err := ops.Decode(raw)
+			if err != nil {
+				continue
+			}
+			key, ok := known[op.Device]
+			if !ok {
+				if k, err := t.GetRaw(store.Key(store.PrefixDevice, op.Device)); err == nil {
+					key = k
+				}
+			}
+			if key != nil {
+				jobs = append(jobs, job{i, s, op, key})
+			}
+			switch op.Kind {
+			case ops.KindDeviceEnroll:
+				var b ops.DeviceEnroll
+				if op.DecodeBody(&b) == nil {
+					known[identityID(b.PubKey)] = b.PubKey
+				}
+			case ops.KindProfileInit:
+				var b ops.ProfileInit
+				if op.DecodeBody(&b) == nil {
+					known[identityID(b.PubKey)] = b.PubKey
+				}
+			}
+		}
+		workers := max(1, runtime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		ch := make(chan job)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range ch {
+					if j.s.Verify(ed25519.PublicKey(j.key), j.op) == nil {
+						out[j.i] = verified{key: j.key}
+					}
+				}
+			}()
+		}
+		for _, j := range jobs {
+			ch <- j
+		}
+		close(ch)
+		wg.Wait()
+		return nil
+	})
+	return out
+}
