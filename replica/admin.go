@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
 )
 
 // While `hub serve` holds the hub's data directory, `hub invite`, `hub
@@ -24,6 +25,7 @@ type AdminRequest struct {
 	Member string        `cbor:"2,keyasint,omitempty"`
 	Device string        `cbor:"3,keyasint,omitempty"`
 	TTL    time.Duration `cbor:"4,keyasint,omitempty"`
+	Role   string        `cbor:"5,keyasint,omitempty"`
 }
 
 // AdminResponse is its result.
@@ -39,6 +41,18 @@ type AdminResponse struct {
 func Admin(p *core.Profile, req AdminRequest) (AdminResponse, error) {
 	switch req.Cmd {
 	case "invite":
+		if req.Role != "" {
+			m, err := p.Member(req.Member)
+			if err != nil {
+				return AdminResponse{}, err
+			}
+			if m.Role != meetings.Role(req.Role) {
+				m.Role = meetings.Role(req.Role)
+				if err := p.UpdateMember(m); err != nil {
+					return AdminResponse{}, err
+				}
+			}
+		}
 		code, exp, err := CreateInvite(p, req.Member, req.TTL)
 		return AdminResponse{Invite: code, Expires: exp}, err
 	case "revoke":

@@ -1,0 +1,177 @@
+// Package e2e runs the real ecabinet binary as separate processes — a hub
+// and several device profiles on 127.0.0.1 — the way an organisation and
+// its members would, and checks what each one ends up with.
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var bin string // the ecabinet binary under test
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ecabinet-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "ecabinet")
+	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, "github.com/ecabinet/ecabinet").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build ecabinet: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const passphrase = "e2e test passphrase"
+
+// result is one run of the binary.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase, "LANG=en_US.UTF-8")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, o.String(), e.String()}
+}
+
+// ok runs a command that must succeed and decodes its JSON output into v.
+func ok(t *testing.T, v any, args ...string) {
+	t.Helper()
+	r := run(t, append(args, "--json")...)
+	if r.code != 0 {
+		t.Fatalf("ecabinet %s: exit %d\n%s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	if v != nil {
+		if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
+			t.Fatalf("ecabinet %s: output is not JSON: %v\n%s", strings.Join(args, " "), err, r.stdout)
+		}
+	}
+}
+
+// hub is a running `ecabinet hub serve` process.
+type hub struct {
+	data, addr string
+	cmd        *exec.Cmd
+	log        *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func (h *hub) start(t *testing.T) {
+	t.Helper()
+	h.cmd = exec.Command(bin, "hub", "serve", "--data", h.data, "--listen", h.addr)
+	h.cmd.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase)
+	h.log = &bytes.Buffer{}
+	h.cmd.Stdout, h.cmd.Stderr = h.log, h.log
+	if err := h.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", h.addr, time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hub never listened on %s:\n%s", h.addr, h.log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop ends the hub: gracefully with SIGTERM (it must exit 0), or with
+// SIGKILL as a crash would.
+func (h *hub) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if h.cmd == nil {
+		return
+	}
+	h.cmd.Process.Signal(sig)
+	err := h.cmd.Wait()
+	if sig == syscall.SIGTERM && err != nil {
+		t.Fatalf("hub did not shut down cleanly on SIGTERM: %v\n%s", err, h.log)
+	}
+	h.cmd = nil
+}
+
+func (h *hub) url() string { return "https://" + h.addr }
+
+// device is one profile directory, used by one process at a time.
+type device struct {
+	t   *testing.T
+	dir string
+}
+
+func (d device) ok(v any, args ...string) { d.t.Helper(); ok(d.t, v, append([]string{"--profile", d.dir}, args...)...) }
+func (d device) run(args ...string) result {
+	d.t.Helper()
+	return run(d.t, append([]string{"--profile", d.dir}, args...)...)
+}
+
+// syncReport is `ecabinet sync --json`.
+type syncReport struct {
+	Pushed   int `json:"pushed"`
+	Accepted int `json:"accepted"`
+	Rejected []struct {
+		Code   string `json:"code"`
+		Reason string `json:"reason"`
+	} `json:"rejected"`
+	Pulled  int `json:"pulled"`
+	Pending int `json:"pending"`
+}
+
+func (d device) sync() syncReport {
+	d.t.Helper()
+	var rep syncReport
+	d.ok(&rep, "sync")
+	return rep
+}
+
+type idJSON struct {
+	ID string `json:"id"`
+}
+
+type tallyJSON struct {
+	Standing string         `json:"standing"`
+	Members  int            `json:"members"`
+	Counts   map[string]int `json:"counts"`
+	Answers  []struct {
+		MemberID string `json:"member_id"`
+		Choice   string `json:"choice"`
+	} `json:"answers"`
+}
