@@ -51,6 +51,7 @@ func init() {
 		MaxArrayElements: 200_000,
 		MaxMapPairs:      10_000,
 		IndefLength:      cbor.IndefLengthForbidden,
+		TagsMd:           cbor.TagsForbidden,
 		UTF8:             cbor.UTF8RejectInvalid,
 	}.DecMode()
 	if err != nil {

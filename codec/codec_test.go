@@ -336,3 +336,42 @@ func TestRawMessage_GivenEnvelope_ThenBodyKeptByteForByte(t *testing.T) {
 		t.Fatalf("Body = %x, want %x", got.Body, body)
 	}
 }
+
+func TestUnmarshalLoose_GivenUnknownFields_ThenIgnoredButStillStrictOtherwise(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []byte
+		want    small
+		wantErr bool
+	}{
+		{"given an unknown integer field then ignored", mustHex("a2 01 6178 1863 00"), small{A: "x"}, false},
+		{"given an unknown nested field then ignored", mustHex("a3 01 6178 02 05 09 a1 01 80"), small{A: "x", B: 5}, false},
+		{"given a duplicate key then error", mustHex("a2 01 6178 01 6179"), small{}, true},
+		{"given a duplicate unknown key then error", mustHex("a3 01 6178 09 00 09 01"), small{}, true},
+		{"given trailing bytes then error", mustHex("a1 01 6178 00"), small{}, true},
+		{"given invalid UTF-8 then error", mustHex("a1 01 62 fffe"), small{}, true},
+		// A skipped field is checked for form (length, nesting, tags), not
+		// for content: its text is never read.
+		{"given invalid UTF-8 in an unknown field then skipped", mustHex("a2 01 6178 09 62 fffe"), small{A: "x"}, false},
+		{"given an indefinite length then error", mustHex("bf 01 6178 ff"), small{}, true},
+		{"given a tag then error", mustHex("a1 01 c0 6178"), small{}, true},
+		{"given a tag in an unknown field then error", mustHex("a2 01 6178 09 c1 00"), small{}, true},
+		{"given a wrong type then error", mustHex("a1 01 05"), small{}, true},
+		{"given nothing then error", nil, small{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got small
+			err := codec.UnmarshalLoose(tt.in, &got)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("UnmarshalLoose(%x) = %v, want error %v", tt.in, err, tt.wantErr)
+			}
+			if err == nil && got != tt.want {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+	if err := codec.UnmarshalLoose(byteString(codec.MaxMessage+1), new([]byte)); !errors.Is(err, codec.ErrTooLarge) {
+		t.Fatalf("UnmarshalLoose of MaxMessage+1 bytes = %v, want ErrTooLarge", err)
+	}
+}

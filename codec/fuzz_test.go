@@ -41,6 +41,20 @@ func FuzzUnmarshal(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, target := range targets {
+			// Loose decoding accepts at least what strict decoding does,
+			// with the same result.
+			loose, strict := target.new(), target.new()
+			lerr, serr := codec.UnmarshalLoose(data, loose), codec.Unmarshal(data, strict)
+			if serr == nil {
+				if lerr != nil {
+					t.Fatalf("%s: strict decoding accepts %x, loose refuses: %v", target.name, data, lerr)
+				}
+				lb, lmerr := codec.Marshal(loose)
+				sb, smerr := codec.Marshal(strict)
+				if (lmerr == nil) != (smerr == nil) || !bytes.Equal(lb, sb) {
+					t.Fatalf("%s: loose and strict decoding differ:\nloose  %x\nstrict %x", target.name, lb, sb)
+				}
+			}
 			v := target.new()
 			if err := codec.Unmarshal(data, v); err != nil {
 				if len(data) > codec.MaxMessage && !errors.Is(err, codec.ErrTooLarge) {

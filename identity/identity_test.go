@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -205,5 +206,21 @@ func TestNew_GivenTwoCalls_ThenDifferentDevices(t *testing.T) {
 	}
 	if !idRE.MatchString(a.ID) {
 		t.Fatalf("ID %q is not 26 lowercase base32 characters", a.ID)
+	}
+}
+
+func TestSigner_GivenDevice_ThenSameKeyAsSign(t *testing.T) {
+	d := fromSeed(t, 4)
+	signer := d.Signer()
+	if pub, ok := signer.Public().(ed25519.PublicKey); !ok || !bytes.Equal(pub, d.Pub) {
+		t.Fatalf("Signer().Public() = %v, want the device's key %x", signer.Public(), d.Pub)
+	}
+	msg := []byte("tls handshake transcript")
+	got, err := signer.Sign(nil, msg, crypto.Hash(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := d.Sign(msg); !bytes.Equal(got, want) {
+		t.Fatalf("Signer signature %x, want %x", got, want)
 	}
 }

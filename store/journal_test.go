@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -107,7 +108,7 @@ func TestJournal_GivenMiddleRecordDamaged_ThenGoodPrefixKeptAndDamageSetAside(t 
 	}
 	for _, pos := range positions {
 		for _, mask := range []byte{0x01, 0xff} {
-			t.Run("given the "+pos.name+" flipped by "+hexByte(mask)+" then damage set aside", func(t *testing.T) {
+			t.Run(fmt.Sprintf("given the %s flipped by %#x then damage set aside", pos.name, mask), func(t *testing.T) {
 				path := journalPath(t)
 				ends := writeJournal(t, path, keyA, 5)
 				b := readFile(t, path)
@@ -144,10 +145,6 @@ func TestJournal_GivenMiddleRecordDamaged_ThenGoodPrefixKeptAndDamageSetAside(t 
 			})
 		}
 	}
-}
-
-func hexByte(b byte) string {
-	return "0x" + string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15])
 }
 
 func TestJournal_GivenShortOrForeignFile_ThenFreshOrRefused(t *testing.T) {
@@ -305,8 +302,7 @@ func TestJournal_GivenLastRecordDamagedButComplete_ThenSetAsideNotCut(t *testing
 	}{
 		{"given the last record's length made longer then set aside", func(t *testing.T, path string, ends []int64) {
 			b := readFile(t, path)
-			b[ends[3]+2] ^= 0x01 // 0x01b4 -> 0x00b4 would be shorter; 0x03b4 is longer
-			b[ends[3]+2] |= 0x02
+			b[ends[3]+2] = 0x03 // length 0x01b4 -> 0x03b4: past the end of the file
 			writeFile(t, path, b)
 		}},
 		{"given the last record's sequence made older and its checksum fixed then set aside", func(t *testing.T, path string, ends []int64) {
