@@ -4,7 +4,7 @@
 #   make run ARGS=...   build, then start the desktop app (needs a display)
 #   make test           what CI runs: deps, gofmt, vet, staticcheck, go test -race,
 #                       smoke (real window under Xvfb), Windows cross-build
-#   make smoke          scripts/smoke.sh only
+#   make smoke          scripts/smoke.sh only (SMOKE_RACE=1: app built with -race)
 #   make cross-windows  bin/ecabinet.exe (PE32+ GUI) with mingw-w64
 #   make bench          benchmarks, -count 5, into build/bench.txt
 #   make fuzz           every Fuzz* target for FUZZTIME (20s) each

@@ -149,8 +149,8 @@ func (p *Profile) load() error {
 
 // recover re-applies journal records above Badger's high-water mark.
 func (p *Profile) recover() error {
-	p.recovered.Journal = p.st.JournalReport()
 	recs, err := p.st.Recover()
+	p.recovered.Journal = p.st.JournalReport()
 	if err != nil || len(recs) == 0 {
 		return err
 	}

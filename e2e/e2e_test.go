@@ -170,8 +170,8 @@ type tallyJSON struct {
 	Standing string         `json:"standing"`
 	Members  int            `json:"members"`
 	Counts   map[string]int `json:"counts"`
-	Answers  []struct {
+	History  []struct {
 		MemberID string `json:"member_id"`
 		Choice   string `json:"choice"`
-	} `json:"answers"`
+	} `json:"history"`
 }

@@ -94,6 +94,10 @@ func Decode(b []byte) (Signed, Op, error) {
 	if op.Device == "" || op.DevSeq == 0 || op.Kind == "" {
 		return Signed{}, Op{}, fmt.Errorf("%w: missing device, sequence or kind", ErrMalformed)
 	}
+	// A time every replica can store again (RFC 3339 has four-digit years).
+	if y := op.At.Year(); y < 2000 || y > 9999 {
+		return Signed{}, Op{}, fmt.Errorf("%w: time %v out of range", ErrMalformed, op.At)
+	}
 	return s, op, nil
 }
 
@@ -106,7 +110,7 @@ func (s Signed) Verify(pub ed25519.PublicKey, op Op) error {
 	return identity.Verify(pub, s.Op, s.Sig)
 }
 
-// Body decodes an op's body into the type its kind names.
+// DecodeBody decodes an op's body into the type its kind names.
 func (o Op) DecodeBody(v any) error {
 	if err := codec.Unmarshal(o.Body, v); err != nil {
 		return fmt.Errorf("%w: %s body: %v", ErrMalformed, o.Kind, err)

@@ -120,11 +120,18 @@ var topicAgenda = []item{
 // session (followed from a provincial bridge point).
 var absentFromFifth = map[string]bool{kDaNang: true}
 
+// answer is one member's answer; at is when it was given, as an offset
+// from the day the ballot was issued (whole days plus the time of day).
 type answer struct {
 	member  string
 	choice  ballots.Choice
 	comment string
+	at      time.Duration
 }
+
+// day and hm build answer times: day(1)+hm(9, 30) is 09:30 the next day.
+func day(n int) time.Duration   { return time.Duration(n) * 24 * time.Hour }
+func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
 
 // The open ballot, consulting members in writing after the fifth session.
 const (
@@ -135,12 +142,12 @@ const (
 // openAnswers are the answers the secretariat has recorded so far: about
 // half the members, the chair not yet.
 var openAnswers = []answer{
-	{kQuang, ballots.ChoiceAgree, "Nhất trí với dự thảo Kế hoạch."},
-	{kTra, ballots.ChoiceAgree, "Nhất trí. Bộ Nội vụ sẽ tiếp thu ý kiến của các thành viên để hoàn thiện Kế hoạch."},
-	{kVPCP, ballots.ChoiceAgree, "Đồng ý; đề nghị bổ sung chỉ tiêu số hóa hồ sơ, kết quả giải quyết thủ tục hành chính."},
-	{kBTC, ballots.ChoiceOther, "Đề nghị làm rõ nguồn kinh phí bảo đảm thực hiện các nhiệm vụ số hóa."},
-	{kBTP, ballots.ChoiceDisagree, "Chưa nhất trí với thời hạn hoàn thành rà soát văn bản quy định việc nộp, xuất trình sổ hộ khẩu, sổ tạm trú giấy; đề nghị lùi đến hết quý IV."},
-	{kTruong, ballots.ChoiceAgree, "Thống nhất; đề nghị sớm cho phép kết nối đồng bộ hồ sơ chứng thực điện tử của địa phương lên Cổng Dịch vụ công quốc gia."},
+	{kQuang, ballots.ChoiceAgree, "Nhất trí với dự thảo Kế hoạch.", day(1) + hm(8, 45)},
+	{kTra, ballots.ChoiceAgree, "Nhất trí. Bộ Nội vụ sẽ tiếp thu ý kiến của các thành viên để hoàn thiện Kế hoạch.", day(1) + hm(10, 30)},
+	{kVPCP, ballots.ChoiceAgree, "Đồng ý; đề nghị bổ sung chỉ tiêu số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.", day(1) + hm(15, 15)},
+	{kBTC, ballots.ChoiceOther, "Đề nghị làm rõ nguồn kinh phí bảo đảm thực hiện các nhiệm vụ số hóa.", day(2) + hm(9, 20)},
+	{kBTP, ballots.ChoiceDisagree, "Chưa nhất trí với thời hạn hoàn thành rà soát văn bản quy định việc nộp, xuất trình sổ hộ khẩu, sổ tạm trú giấy; đề nghị lùi đến hết quý IV.", day(2) + hm(14, 5)},
+	{kTruong, ballots.ChoiceAgree, "Thống nhất; đề nghị sớm cho phép kết nối đồng bộ hồ sơ chứng thực điện tử của địa phương lên Cổng Dịch vụ công quốc gia.", day(2) + hm(16, 50)},
 }
 
 // The closed ballot on the notice of the fifth session's conclusions.
@@ -149,25 +156,28 @@ const (
 	closedQuestion = "Văn phòng Chính phủ gửi dự thảo Thông báo kết luận của Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo tại Phiên họp thứ năm Ban Chỉ đạo Cải cách hành chính của Chính phủ. Đề nghị đồng chí cho biết ý kiến: đồng chí có đồng ý với dự thảo Thông báo kết luận không?"
 )
 
+// It was issued on Thursday 20 July 2023, due on Monday 24 July, and closed
+// the next morning.
 var (
 	closedIssued   = time.Date(2023, 7, 20, 9, 0, 0, 0, vietnam)
 	closedDeadline = time.Date(2023, 7, 24, 17, 0, 0, 0, vietnam)
 	closedAt       = time.Date(2023, 7, 25, 8, 30, 0, 0, vietnam)
 )
 
-// closedAnswers: every member answered, one with another opinion.
+// closedAnswers: every member answered on a working day, one with another
+// opinion.
 var closedAnswers = []answer{
-	{kChinh, ballots.ChoiceAgree, ""},
-	{kQuang, ballots.ChoiceAgree, ""},
-	{kTra, ballots.ChoiceAgree, "Nhất trí."},
-	{kTruong, ballots.ChoiceAgree, ""},
-	{kVPCP, ballots.ChoiceAgree, "Nhất trí với dự thảo."},
-	{kBTC, ballots.ChoiceAgree, ""},
-	{kBTP, ballots.ChoiceAgree, ""},
-	{kNHNN, ballots.ChoiceOther, "Đề nghị bổ sung nội dung tiếp tục đẩy mạnh cải cách chế độ công vụ, nâng cao kỷ luật, kỷ cương hành chính."},
-	{kHaNoi, ballots.ChoiceAgree, ""},
-	{kHCM, ballots.ChoiceAgree, ""},
-	{kDaNang, ballots.ChoiceAgree, ""},
+	{kTra, ballots.ChoiceAgree, "Nhất trí.", hm(14, 30)},
+	{kVPCP, ballots.ChoiceAgree, "Nhất trí với dự thảo.", hm(16, 5)},
+	{kQuang, ballots.ChoiceAgree, "", day(1) + hm(8, 40)},
+	{kBTP, ballots.ChoiceAgree, "", day(1) + hm(9, 55)},
+	{kBTC, ballots.ChoiceAgree, "", day(1) + hm(11, 20)},
+	{kTruong, ballots.ChoiceAgree, "", day(1) + hm(14, 10)},
+	{kNHNN, ballots.ChoiceOther, "Đề nghị bổ sung nội dung tiếp tục đẩy mạnh cải cách chế độ công vụ, nâng cao kỷ luật, kỷ cương hành chính.", day(1) + hm(16, 30)},
+	{kHaNoi, ballots.ChoiceAgree, "", day(4) + hm(8, 50)},
+	{kHCM, ballots.ChoiceAgree, "", day(4) + hm(10, 15)},
+	{kDaNang, ballots.ChoiceAgree, "", day(4) + hm(14, 40)},
+	{kChinh, ballots.ChoiceAgree, "Đồng ý.", day(4) + hm(16, 20)},
 }
 
 // CreateProfile creates a profile in dir for the committee's secretary and
@@ -326,47 +336,47 @@ func (l *loader) closedBallot() error {
 	if err != nil {
 		return fmt.Errorf("ballot %s: %w", closedTitle, err)
 	}
-	// The answers arrive over four days, a few hours apart.
-	step := closedDeadline.Sub(closedIssued) / time.Duration(len(closedAnswers)+1)
-	for i, a := range closedAnswers {
-		l.at(closedIssued.Add(time.Duration(i+1) * step).Truncate(time.Minute))
-		if err := l.record(b.ID, a); err != nil {
-			return err
-		}
+	if err := l.answers(b.ID, midnight(closedIssued), closedAnswers); err != nil {
+		return err
 	}
 	l.at(closedAt)
 	return l.p.CloseBallot(b.ID)
 }
 
-// openBallot is the consultation in progress: issued two days ago, due in
-// five days, about half the members answered, the chair not yet.
+// openBallot is the consultation in progress: issued three days ago, due in
+// five days, about half the members answered (all before today), the chair
+// not yet.
 func (l *loader) openBallot() error {
-	issued := l.now.Add(-50 * time.Hour).Truncate(time.Minute)
-	l.at(issued)
-	y, mo, d := l.now.In(vietnam).Date()
+	today := midnight(l.now)
+	issuedDay := today.AddDate(0, 0, -3)
+	l.at(issuedDay.Add(hm(9, 0)))
 	b, err := l.p.IssueBallot(core.BallotInput{
 		Title:        openTitle,
 		Question:     openQuestion,
 		MeetingID:    l.fifth,
 		AgendaItemID: l.items[itemReport],
-		Deadline:     time.Date(y, mo, d+5, 17, 0, 0, 0, vietnam),
+		Deadline:     today.AddDate(0, 0, 5).Add(hm(17, 0)),
 	})
 	if err != nil {
 		return fmt.Errorf("ballot %s: %w", openTitle, err)
 	}
-	for i, a := range openAnswers {
-		l.at(issued.Add(time.Duration(3+7*i) * time.Hour))
-		if err := l.record(b.ID, a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return l.answers(b.ID, issuedDay, openAnswers)
 }
 
-// record saves an answer a member gave on paper.
-func (l *loader) record(ballotID string, a answer) error {
-	if _, err := l.p.RecordAnswerFor(ballotID, l.ids[a.member], a.choice, a.comment); err != nil {
-		return fmt.Errorf("answer of %s: %w", a.member, err)
+// midnight is the start of t's day in Vietnam.
+func midnight(t time.Time) time.Time {
+	y, mo, d := t.In(vietnam).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, vietnam)
+}
+
+// answers records the answers members gave on paper, each dated from the
+// day the ballot was issued.
+func (l *loader) answers(ballotID string, issuedDay time.Time, as []answer) error {
+	for _, a := range as {
+		l.at(issuedDay.Add(a.at))
+		if _, err := l.p.RecordAnswerFor(ballotID, l.ids[a.member], a.choice, a.comment); err != nil {
+			return fmt.Errorf("answer of %s: %w", a.member, err)
+		}
 	}
 	return nil
 }

@@ -38,9 +38,10 @@ log() { echo "deps: $*" >&2; }
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
 	for p in "${pkgs[@]}"; do
-		# "ii " = wanted install, installed. Anything else (unknown, rc, half-installed) is missing.
+		# Second letter "i" = installed ("ii", or "hi" when held). Anything else
+		# (not known, "rc" removed, half-installed) counts as missing.
 		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-		if [[ "$status" != ii* ]]; then
+		if [[ "${status:1:1}" != i ]]; then
 			missing+=("$p")
 		fi
 	done

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -49,6 +48,7 @@ type JournalReport struct {
 	LastSeq   uint64 // highest sequence in the journal
 	TornTail  bool   // an incomplete last record was cut off (a crash mid-write)
 	Damaged   string // non-empty when records past a damaged one were set aside in this file
+	Forged    int    // records that fail authentication, skipped when recovering
 	DroppedAt int64  // offset of the first bad record, when TornTail or Damaged
 }
 
@@ -61,6 +61,7 @@ type journal struct {
 	lastSeq uint64
 	broken  error
 	offsets []int64 // end offset of each record, parallel to seqs
+	forged  int     // records skipped because they fail authentication
 	seqs    []uint64
 }
 
@@ -323,7 +324,11 @@ func (j *journal) after(seq uint64) ([]JournalRecord, error) {
 		seqb, nonce, ct := body[:8], body[8:20], body[20:]
 		pt, err := j.aead.Open(nil, nonce, ct, seqb)
 		if err != nil {
-			return nil, errors.New("journal record fails authentication: wrong key or tampered file")
+			// Not written with this profile's key: a forged or foreign
+			// record. It is skipped (and counted) rather than allowed to
+			// lock the user out of their profile.
+			j.forged++
+			continue
 		}
 		out = append(out, JournalRecord{Seq: j.seqs[i], End: j.offsets[i], Data: pt})
 	}

@@ -274,7 +274,9 @@ func (s *Store) Recover() ([]JournalRecord, error) {
 	if err := s.View(func(tx *Tx) error { return tx.GetMeta(MetaHWM, &hwm) }); err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	return s.journal.after(hwm)
+	recs, err := s.journal.after(hwm)
+	s.report.Forged = s.journal.forged
+	return recs, err
 }
 
 // CommitRecovered applies re-read journal records in one transaction and

@@ -1,0 +1,455 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// ballotRowJSON is a ballot in `ballot list`; MyAnswer is the profile
+// member's choice, null before they answer.
+type ballotRowJSON struct {
+	ID        string          `json:"id"`
+	Title     string          `json:"title"`
+	Status    ballots.Status  `json:"status"`
+	Deadline  time.Time       `json:"deadline"`
+	MeetingID string          `json:"meeting_id,omitempty"`
+	MyAnswer  *ballots.Choice `json:"my_answer"`
+}
+
+// answerJSON is one counted answer in `ballot tally`.
+type answerJSON struct {
+	ID         string         `json:"id"`
+	MemberID   string         `json:"member_id"`
+	MemberName string         `json:"member_name"`
+	Choice     ballots.Choice `json:"choice"`
+	Comment    string         `json:"comment"`
+	At         time.Time      `json:"at"`
+}
+
+// memberRefJSON names a member.
+type memberRefJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// tallyJSON is `ballot tally`: the ballots.Result fields, with the
+// unanswered count also among the counts, the answers that count (one per
+// member), and who has not answered yet.
+type tallyJSON struct {
+	Ballot            string           `json:"ballot"`
+	Title             string           `json:"title"`
+	Question          string           `json:"question"`
+	Status            ballots.Status   `json:"status"`
+	Deadline          time.Time        `json:"deadline"`
+	ClosedAt          *time.Time       `json:"closed_at,omitempty"`
+	Policy            ballots.Policy   `json:"policy"`
+	Standing          ballots.Standing `json:"standing"`
+	CanStillPass      bool             `json:"can_still_pass"`
+	CanStillFail      bool             `json:"can_still_fail"`
+	Members           int              `json:"members"`
+	Answered          int              `json:"answered"`
+	Unanswered        int              `json:"unanswered"`
+	Counts            map[string]int   `json:"counts"`
+	Reason            string           `json:"reason"`
+	Answers           []answerJSON     `json:"answers"`
+	// History, with --all, is every answer received, superseded ones
+	// included, in the order that decides which one counts.
+	History []answerJSON `json:"history,omitempty"`
+	UnansweredMembers []memberRefJSON  `json:"unanswered_members"`
+}
+
+// ballot issue --title T --question Q --deadline RFC3339 [--policy P]
+// [--meeting ID [--item ID]] [--eligible ID,ID,...]
+func defineBallotIssue(fs *flag.FlagSet) action {
+	title := fs.String("title", "", "")
+	question := fs.String("question", "", "")
+	deadline := fs.String("deadline", "", "")
+	policy := fs.String("policy", "", "")
+	meeting := fs.String("meeting", "", "")
+	item := fs.String("item", "", "")
+	eligible := fs.String("eligible", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "title", "question", "deadline"); err != nil {
+			return err
+		}
+		dl, err := parseTime("deadline", *deadline)
+		if err != nil {
+			return err
+		}
+		if *policy != "" {
+			if _, ok := ballots.PolicyByName(*policy); !ok {
+				var names []string
+				for _, p := range ballots.Presets() {
+					names = append(names, p.Name)
+				}
+				return usagef("cli.usage.bad_choice", "flag", "--policy", "value", *policy, "list", strings.Join(names, ", "))
+			}
+		}
+		if *item != "" && *meeting == "" {
+			return usagef("cli.usage.item_needs_meeting")
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		in := core.BallotInput{Title: *title, Question: *question, Deadline: dl, Policy: *policy}
+		if *meeting != "" {
+			if in.MeetingID, err = r.meetingID(p, *meeting); err != nil {
+				return err
+			}
+			if *item != "" {
+				m, err := p.Meeting(in.MeetingID)
+				if err != nil {
+					return err
+				}
+				if in.AgendaItemID, err = itemID(m, *item); err != nil {
+					return err
+				}
+			}
+		}
+		for _, e := range strings.Split(*eligible, ",") {
+			if e = strings.TrimSpace(e); e == "" {
+				continue
+			}
+			id, err := r.memberID(p, e)
+			if err != nil {
+				return err
+			}
+			in.Eligible = append(in.Eligible, id)
+		}
+		if dl.Before(p.Now()) {
+			fmt.Fprintln(r.stderr, "ecabinet:", r.T("cli.warn.deadline_past", map[string]any{"when": r.when(dl)}))
+		}
+		b, err := p.IssueBallot(in)
+		if err != nil {
+			return err
+		}
+		return r.emit(map[string]any{"id": b.ID}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.ballot_issued", map[string]any{
+				"title": b.Title, "N": len(b.Eligible), "when": r.when(b.Deadline), "id": b.ID}))
+		})
+	}
+}
+
+// ballot list
+func defineBallotList(fs *flag.FlagSet) action {
+	return func(r *runner) error {
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bs := p.Ballots()
+		out := make([]ballotRowJSON, 0, len(bs))
+		for _, b := range bs {
+			row := ballotRowJSON{ID: b.ID, Title: b.Title, Status: b.Status, Deadline: b.Deadline, MeetingID: b.MeetingID}
+			if a, ok := p.MyAnswer(b.ID); ok {
+				c := a.Choice
+				row.MyAnswer = &c
+			}
+			out = append(out, row)
+		}
+		return r.emit(out, func(w io.Writer) {
+			if len(bs) == 0 {
+				fmt.Fprintln(w, r.T("cli.out.no_ballots"))
+				return
+			}
+			rows := [][]string{{r.T("cli.col.id"), r.T("cli.col.deadline"), r.T("cli.col.status"), r.T("cli.col.my_answer"), r.T("cli.col.ballot")}}
+			for _, b := range out {
+				mine := "—"
+				if b.MyAnswer != nil {
+					mine = r.choiceName(*b.MyAnswer)
+				}
+				rows = append(rows, []string{b.ID, r.when(b.Deadline), r.ballotStatus(b.Status), mine, b.Title})
+			}
+			table(w, rows)
+		})
+	}
+}
+
+// ballot answer --ballot ID --choice agree|disagree|other [--comment C]
+// [--member ID]: with --member the secretariat records an answer given on
+// paper; without, the profile's member answers.
+func defineBallotAnswer(fs *flag.FlagSet) action {
+	ballot := fs.String("ballot", "", "")
+	choice := fs.String("choice", "", "")
+	comment := fs.String("comment", "", "")
+	member := fs.String("member", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "ballot", "choice"); err != nil {
+			return err
+		}
+		c := ballots.Choice(*choice)
+		if !c.Valid() {
+			var names []string
+			for _, k := range ballots.Choices {
+				names = append(names, string(k))
+			}
+			return usagef("cli.usage.bad_choice", "flag", "--choice", "value", *choice, "list", strings.Join(names, ", "))
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bid, err := r.ballotID(p, *ballot)
+		if err != nil {
+			return err
+		}
+		var a ballots.Answer
+		if setFlags(fs)["member"] {
+			who, err := r.memberID(p, *member)
+			if err != nil {
+				return err
+			}
+			a, err = p.RecordAnswerFor(bid, who, c, *comment)
+			if err != nil {
+				return err
+			}
+		} else if a, err = p.AnswerBallot(bid, c, *comment); err != nil {
+			return err
+		}
+		out := map[string]any{"id": a.ID, "ballot": bid, "member": a.MemberID, "choice": a.Choice, "state": "saved_on_this_computer"}
+		return r.emit(out, func(w io.Writer) {
+			b, _ := p.Ballot(bid)
+			key := "cli.out.answer_saved_for"
+			if a.MemberID == p.Self().ID {
+				key = "cli.out.answer_saved"
+			}
+			fmt.Fprintln(w, r.T(key, map[string]any{"choice": r.choiceName(a.Choice), "name": memberName(p, a.MemberID), "title": b.Title}))
+			if res, _, err := p.Tally(bid); err == nil {
+				fmt.Fprintln(w, r.standingLine(b, res))
+			}
+		})
+	}
+}
+
+// ballot tally --ballot ID [--all]
+func defineBallotTally(fs *flag.FlagSet) action {
+	ballot := fs.String("ballot", "", "")
+	all := fs.Bool("all", false, "")
+	return func(r *runner) error {
+		if err := required(fs, "ballot"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bid, err := r.ballotID(p, *ballot)
+		if err != nil {
+			return err
+		}
+		out, err := r.tally(p, bid)
+		if err != nil {
+			return err
+		}
+		if *all {
+			_, answers, _ := p.Tally(bid)
+			out.History = []answerJSON{}
+			for _, a := range answers {
+				out.History = append(out.History, answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At})
+			}
+		}
+		return r.emit(out, func(w io.Writer) { r.showTally(w, out) })
+	}
+}
+
+// tally counts a ballot. Answers that fail their signature check are left
+// out of the count, and a warning says so.
+func (r *runner) tally(p *core.Profile, id string) (tallyJSON, error) {
+	b, err := p.Ballot(id)
+	if err != nil {
+		return tallyJSON{}, err
+	}
+	res, answers, err := p.Tally(id)
+	if err != nil {
+		if !errors.Is(err, core.ErrBadSignature) {
+			return tallyJSON{}, err
+		}
+		fmt.Fprintln(r.stderr, "ecabinet:", r.T("err.bad_signature"))
+	}
+	out := tallyJSON{
+		Ballot: b.ID, Title: b.Title, Question: b.Question, Status: b.Status, Deadline: b.Deadline,
+		Policy: b.Policy, Standing: res.Standing, CanStillPass: res.CanStillPass, CanStillFail: res.CanStillFail,
+		Members: res.Members, Answered: res.Answered, Unanswered: res.Unanswered, Reason: res.Reason,
+		Counts: map[string]int{"unanswered": res.Unanswered}, Answers: []answerJSON{}, UnansweredMembers: []memberRefJSON{},
+	}
+	if !b.ClosedAt.IsZero() {
+		t := b.ClosedAt
+		out.ClosedAt = &t
+	}
+	for c, n := range res.Counts {
+		out.Counts[string(c)] = n
+	}
+	// The answers that count: for this ballot, from an eligible member, with
+	// an offered choice; per member the effective one.
+	var valid []ballots.Answer
+	for _, a := range answers {
+		if a.BallotID == b.ID && b.IsEligible(a.MemberID) && b.Offers(a.Choice) {
+			valid = append(valid, a)
+		}
+	}
+	eff := ballots.Effective(valid)
+	for _, a := range eff {
+		out.Answers = append(out.Answers, answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At})
+	}
+	sort.Slice(out.Answers, func(i, j int) bool {
+		x, y := out.Answers[i], out.Answers[j]
+		if !x.At.Equal(y.At) {
+			return x.At.Before(y.At)
+		}
+		return x.MemberID < y.MemberID
+	})
+	seen := map[string]bool{}
+	for _, id := range b.Eligible {
+		if _, ok := eff[id]; !ok && !seen[id] {
+			seen[id] = true
+			out.UnansweredMembers = append(out.UnansweredMembers, memberRefJSON{id, memberName(p, id)})
+		}
+	}
+	return out, nil
+}
+
+func (r *runner) showTally(w io.Writer, t tallyJSON) {
+	fmt.Fprintln(w, t.Title)
+	status := r.ballotStatus(t.Status)
+	if t.ClosedAt != nil {
+		status += " · " + r.T("cli.out.closed_at", map[string]any{"when": r.when(*t.ClosedAt)})
+	}
+	table(w, [][]string{
+		{"  " + r.T("cli.label.id"), t.Ballot},
+		{"  " + r.T("cli.label.status"), status},
+		{"  " + r.T("cli.label.deadline"), r.when(t.Deadline)},
+		{"  " + r.T("cli.label.policy"), r.policyName(t.Policy)},
+	})
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, r.T("cli.out.question"))
+	fmt.Fprintln(w, "  "+strings.ReplaceAll(t.Question, "\n", "\n  "))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, r.standingText(t.Status, t.Standing, t.Reason))
+	var rows [][]string
+	for _, c := range []ballots.Choice{ballots.ChoiceAgree, ballots.ChoiceDisagree, ballots.ChoiceOther, ballots.ChoiceBlank} {
+		if n, ok := t.Counts[string(c)]; ok {
+			rows = append(rows, []string{"  " + r.choiceName(c), fmt.Sprint(n)})
+		}
+	}
+	rows = append(rows, []string{"  " + r.T("cli.choice.unanswered"), fmt.Sprint(t.Unanswered)})
+	rows = append(rows, []string{"  " + r.T("cli.out.total_members"), fmt.Sprint(t.Members)})
+	table(w, rows)
+	if len(t.Answers) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, r.T("cli.out.answers_heading", map[string]any{"N": len(t.Answers)}))
+		rows = nil
+		for _, a := range t.Answers {
+			rows = append(rows, []string{"  " + a.MemberName, r.choiceName(a.Choice), r.when(a.At), a.Comment})
+		}
+		table(w, rows)
+	}
+	if len(t.UnansweredMembers) > 0 {
+		var names []string
+		for _, m := range t.UnansweredMembers {
+			names = append(names, m.Name)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, r.T("cli.out.unanswered_heading", map[string]any{"N": len(names)}))
+		fmt.Fprintln(w, "  "+strings.Join(names, "; "))
+	}
+}
+
+// standingLine is the state of a ballot after an answer, and its counts.
+func (r *runner) standingLine(b ballots.Ballot, res ballots.Result) string {
+	return r.standingText(b.Status, res.Standing, res.Reason) + "\n" +
+		r.T("cli.out.count_line", map[string]any{"Agree": res.Counts[ballots.ChoiceAgree], "Answered": res.Answered, "Members": res.Members})
+}
+
+// standingText says where the decision stands, and why.
+func (r *runner) standingText(status ballots.Status, s ballots.Standing, reason string) string {
+	key := "cli.standing." + string(s)
+	if status != ballots.StatusClosed && s != ballots.StandingOpen {
+		key += "_early" // decided before every member answered
+	}
+	msg := r.T(key)
+	if reason != "" && reason != ballots.ReasonUndecided && r.tr.Has("cli.reason."+reason) {
+		msg = strings.TrimSuffix(msg, ".") + " (" + r.T("cli.reason."+reason) + ")."
+	}
+	return msg
+}
+
+// policyName describes a ballot's decision rule.
+func (r *runner) policyName(p ballots.Policy) string {
+	if key := "cli.policy." + p.Name; p.Name != "" && r.tr.Has(key) {
+		return r.T(key) + " [" + p.Name + "]"
+	}
+	return fmt.Sprintf("%s, %s, %s, %s", p.Denominator, p.Threshold, p.TieBreaker, p.NonResponse)
+}
+
+// ballot close --ballot ID
+func defineBallotClose(fs *flag.FlagSet) action {
+	ballot := fs.String("ballot", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "ballot"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bid, err := r.ballotID(p, *ballot)
+		if err != nil {
+			return err
+		}
+		if err := p.CloseBallot(bid); err != nil {
+			return err
+		}
+		t, err := r.tally(p, bid)
+		if err != nil {
+			return err
+		}
+		out := map[string]any{"id": bid, "status": t.Status, "closed_at": t.ClosedAt, "standing": t.Standing, "reason": t.Reason, "counts": t.Counts}
+		return r.emit(out, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.ballot_closed", map[string]any{"title": t.Title}))
+			fmt.Fprintln(w, r.standingText(t.Status, t.Standing, t.Reason)+"\n"+
+				r.T("cli.out.count_line", map[string]any{"Agree": t.Counts[string(ballots.ChoiceAgree)], "Answered": t.Answered, "Members": t.Members}))
+		})
+	}
+}
+
+// ballot extend --ballot ID --deadline RFC3339
+func defineBallotExtend(fs *flag.FlagSet) action {
+	ballot := fs.String("ballot", "", "")
+	deadline := fs.String("deadline", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "ballot", "deadline"); err != nil {
+			return err
+		}
+		dl, err := parseTime("deadline", *deadline)
+		if err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bid, err := r.ballotID(p, *ballot)
+		if err != nil {
+			return err
+		}
+		if err := p.ExtendDeadline(bid, dl); err != nil {
+			return err
+		}
+		b, err := p.Ballot(bid)
+		if err != nil {
+			return err
+		}
+		return r.emit(map[string]any{"id": b.ID, "deadline": b.Deadline}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.ballot_extended", map[string]any{"title": b.Title, "when": r.when(b.Deadline)}))
+		})
+	}
+}

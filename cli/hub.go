@@ -1,0 +1,328 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// The hub commands work on a hub's data directory (--data), protected by
+// its own passphrase (ECABINET_PASSPHRASE, or asked on the terminal).
+
+func (r *runner) openHub(dir string) (*core.Profile, error) {
+	if dir == "" {
+		return nil, usagef("cli.usage.missing_flag", "flag", "--data")
+	}
+	if !core.Exists(dir) {
+		return nil, store.ErrNoProfile
+	}
+	pass, err := r.passphrase()
+	if err != nil {
+		return nil, err
+	}
+	p, err := core.Open(dir, pass)
+	if err != nil {
+		return nil, err
+	}
+	r.p = p
+	if !p.IsHub() {
+		return nil, failf("cli.err.not_a_hub", "dir", dir)
+	}
+	return p, nil
+}
+
+// hub init --data DIR --name ORG [--secretary NAME] [--host H,...] [--ttl 10m]
+func defineHubInit(fs *flag.FlagSet) action {
+	data := fs.String("data", "", "")
+	name := fs.String("name", "", "")
+	sec := fs.String("secretary", "Thư ký", "")
+	hosts := fs.String("host", "", "")
+	ttl := fs.Duration("ttl", replica.DefaultInviteTTL, "")
+	return func(r *runner) error {
+		if err := required(fs, "data", "name"); err != nil {
+			return err
+		}
+		if core.Exists(*data) {
+			return store.ErrProfileExists
+		}
+		pass, err := r.newPassphrase(envPass, "cli.prompt.new_hub_passphrase")
+		if err != nil {
+			return err
+		}
+		var hs []string
+		if *hosts != "" {
+			hs = append([]string{"127.0.0.1", "::1", "localhost"}, strings.Split(*hosts, ",")...)
+		}
+		p, res, err := replica.InitHub(*data, pass, *name, *sec, hs, *ttl)
+		if err != nil {
+			return err
+		}
+		r.p = p
+		return r.emit(res, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.hub_init", map[string]any{"org": res.Org, "dir": *data}))
+			table(w, [][]string{
+				{"  " + r.T("cli.label.fingerprint"), res.Fingerprint},
+				{"  " + r.T("cli.label.invite"), res.Invite},
+				{"  " + r.T("cli.label.expires"), r.when(res.Expires)},
+			})
+			fmt.Fprintln(w, r.T("cli.out.hub_init_next"))
+		})
+	}
+}
+
+// hub serve --data DIR [--listen 127.0.0.1:8443]
+func defineHubServe(fs *flag.FlagSet) action {
+	data := fs.String("data", "", "")
+	listen := fs.String("listen", "127.0.0.1:8443", "")
+	return func(r *runner) error {
+		if err := required(fs, "data"); err != nil {
+			return err
+		}
+		p, err := r.openHub(*data)
+		if err != nil {
+			return err
+		}
+		log := slog.New(slog.NewJSONHandler(r.stderr, nil))
+		h, err := replica.NewHub(p, log)
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", *listen)
+		if err != nil {
+			return failf("cli.err.listen", "addr", *listen, "err", err.Error())
+		}
+		admin, err := replica.ServeAdmin(*data, p)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer admin.Close()
+		defer os.Remove(filepath.Join(*data, "admin.sock"))
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		fp, _ := replica.HubFingerprint(p)
+		log.Info("hub ready", "address", ln.Addr().String(), "fingerprint", fp)
+		return h.Serve(ctx, ln)
+	}
+}
+
+// adminOrOpen runs an admin command through the running hub, or on the
+// data directory itself when no hub runs there.
+func (r *runner) adminOrOpen(dir string, req replica.AdminRequest) (replica.AdminResponse, error) {
+	if dir == "" {
+		return replica.AdminResponse{}, usagef("cli.usage.missing_flag", "flag", "--data")
+	}
+	resp, err := replica.CallAdmin(dir, req)
+	if !errors.Is(err, replica.ErrHubNotRunning) {
+		return resp, err
+	}
+	p, err := r.openHub(dir)
+	if err != nil {
+		return replica.AdminResponse{}, err
+	}
+	return replica.Admin(p, req)
+}
+
+// hub invite --data DIR --member ID [--role ROLE] [--ttl 10m]
+func defineHubInvite(fs *flag.FlagSet) action {
+	data := fs.String("data", "", "")
+	member := fs.String("member", "", "")
+	role := fs.String("role", "", "")
+	ttl := fs.Duration("ttl", replica.DefaultInviteTTL, "")
+	return func(r *runner) error {
+		if err := required(fs, "data", "member"); err != nil {
+			return err
+		}
+		if *role != "" {
+			if _, err := parseRole(*role, meetings.RoleSecretary, meetings.RoleChair, meetings.RoleMember, meetings.RoleGuest); err != nil {
+				return err
+			}
+		}
+		resp, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "invite", Member: *member, Role: *role, TTL: *ttl})
+		if err != nil {
+			return err
+		}
+		out := map[string]any{"invite": resp.Invite, "expires": resp.Expires, "member": *member}
+		return r.emit(out, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.invite", map[string]any{"expires": r.when(resp.Expires)}))
+			fmt.Fprintln(w, "  "+resp.Invite)
+		})
+	}
+}
+
+// hub revoke --data DIR --device ID
+func defineHubRevoke(fs *flag.FlagSet) action {
+	data := fs.String("data", "", "")
+	dev := fs.String("device", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "data", "device"); err != nil {
+			return err
+		}
+		if _, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "revoke", Device: *dev}); err != nil {
+			return err
+		}
+		return r.emit(map[string]any{"revoked": *dev}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.revoked", map[string]any{"device": *dev}))
+		})
+	}
+}
+
+// hub devices --data DIR
+func defineHubDevices(fs *flag.FlagSet) action {
+	data := fs.String("data", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "data"); err != nil {
+			return err
+		}
+		resp, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "devices"})
+		if err != nil {
+			return err
+		}
+		devs := resp.Devices
+		if devs == nil {
+			devs = []replica.DeviceRow{}
+		}
+		return r.emit(devs, func(w io.Writer) {
+			rows := [][]string{{r.T("cli.label.device"), r.T("cli.label.member"), r.T("cli.label.role"), ""}}
+			for _, d := range devs {
+				state := ""
+				if d.Revoked {
+					state = r.T("cli.out.revoked_mark")
+				}
+				rows = append(rows, []string{d.ID, d.Name, r.roleName(meetings.Role(d.Role)), state})
+			}
+			table(w, rows)
+		})
+	}
+}
+
+// enroll --hub https://HOST:PORT --invite CODE
+func defineEnroll(fs *flag.FlagSet) action {
+	hub := fs.String("hub", "", "")
+	invite := fs.String("invite", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "hub", "invite"); err != nil {
+			return err
+		}
+		dir, err := r.profileDir()
+		if err != nil {
+			return err
+		}
+		if core.Exists(dir) {
+			return store.ErrProfileExists
+		}
+		pass, err := r.newPassphrase(envPass, "cli.prompt.new_profile_passphrase")
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		res, err := replica.Enroll(ctx, *hub, *invite, dir, pass)
+		if err != nil {
+			return err
+		}
+		p := res.Profile
+		r.p = p
+		self := p.Self()
+		out := map[string]any{"member": self.Name, "member_id": self.ID, "role": self.Role, "device": p.DeviceID(),
+			"fingerprint": res.Fingerprint, "org": res.Org, "profile": dir}
+		return r.emit(out, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.enrolled", map[string]any{"org": res.Org, "name": self.Name, "role": r.roleName(self.Role)}))
+			table(w, [][]string{
+				{"  " + r.T("cli.label.fingerprint"), res.Fingerprint},
+				{"  " + r.T("cli.label.device"), p.DeviceID()},
+			})
+			fmt.Fprintln(w, r.T("cli.out.enrolled_compare"))
+		})
+	}
+}
+
+// sync: one round with the hub; exit 0 only when nothing is left to push
+// or pull. Refusals are told in words on stderr.
+func defineSync(fs *flag.FlagSet) action {
+	return func(r *runner) error {
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		c, err := replica.NewClient(p)
+		if err != nil {
+			if errors.Is(err, replica.ErrNotEnrolled) {
+				return failf("cli.err.not_enrolled")
+			}
+			return err
+		}
+		defer c.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		rep, err := c.SyncOnce(ctx, nil)
+		for _, v := range rep.Rejected {
+			fmt.Fprintln(r.stderr, "ecabinet:", r.rejection(p, v))
+		}
+		if err != nil {
+			return err
+		}
+		if !rep.Done() {
+			return failf("cli.err.sync_incomplete", "pending", rep.Pending, "behind", rep.Behind)
+		}
+		type rejJSON struct {
+			DevSeq  uint64 `json:"dev_seq"`
+			Code    string `json:"code"`
+			Reason  string `json:"reason"`
+			Message string `json:"message"`
+		}
+		rejs := []rejJSON{}
+		for _, v := range rep.Rejected {
+			rejs = append(rejs, rejJSON{v.DevSeq, v.Code, v.Reason, r.rejection(p, v)})
+		}
+		out := map[string]any{"pushed": rep.Pushed, "accepted": rep.Accepted, "rejected": rejs, "pulled": rep.Pulled,
+			"applied": rep.Applied, "repaired": rep.Repaired, "pending": rep.Pending, "checkpoint": p.Checkpoint()}
+		return r.emit(out, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.synced", map[string]any{"pushed": rep.Pushed, "accepted": rep.Accepted, "rejected": len(rep.Rejected), "pulled": rep.Pulled}))
+		})
+	}
+}
+
+// rejection says in words why the hub refused one of this device's changes.
+func (r *runner) rejection(p *core.Profile, v core.Verdict) string {
+	st, _ := p.OpState(v.DevSeq)
+	if st.Kind == "ballot.answer" && v.Code == "err.ballot.not_open" {
+		return r.T("cli.sync.answer_after_close")
+	}
+	return r.T("cli.sync.rejected", map[string]any{"what": r.T("cli.op." + strings.ReplaceAll(string(st.Kind), ".", "_")), "why": r.T(v.Code)})
+}
+
+// hubError explains errors from talking to the hub.
+func (r *runner) hubError(err error) (string, bool) {
+	var he *replica.Error
+	if errors.As(err, &he) {
+		if r.tr.Has(he.Code) && he.Code != replica.CodeVersion {
+			return r.T(he.Code), true
+		}
+		return he.Message, true
+	}
+	var ne net.Error
+	var oe *net.OpError
+	switch {
+	case strings.Contains(err.Error(), "tls: ") && (strings.Contains(err.Error(), "bad certificate") || strings.Contains(err.Error(), "certificate")):
+		return r.T("cli.err.hub_refused_device"), true
+	case errors.As(err, &oe), errors.As(err, &ne):
+		return r.T("cli.err.hub_unreachable"), true
+	}
+	return "", false
+}
