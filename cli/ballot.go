@@ -44,26 +44,26 @@ type memberRefJSON struct {
 // unanswered count also among the counts, the answers that count (one per
 // member), and who has not answered yet.
 type tallyJSON struct {
-	Ballot            string           `json:"ballot"`
-	Title             string           `json:"title"`
-	Question          string           `json:"question"`
-	Status            ballots.Status   `json:"status"`
-	Deadline          time.Time        `json:"deadline"`
-	ClosedAt          *time.Time       `json:"closed_at,omitempty"`
-	Policy            ballots.Policy   `json:"policy"`
-	Standing          ballots.Standing `json:"standing"`
-	CanStillPass      bool             `json:"can_still_pass"`
-	CanStillFail      bool             `json:"can_still_fail"`
-	Members           int              `json:"members"`
-	Answered          int              `json:"answered"`
-	Unanswered        int              `json:"unanswered"`
-	Counts            map[string]int   `json:"counts"`
-	Reason            string           `json:"reason"`
-	Answers           []answerJSON     `json:"answers"`
+	Ballot       string           `json:"ballot"`
+	Title        string           `json:"title"`
+	Question     string           `json:"question"`
+	Status       ballots.Status   `json:"status"`
+	Deadline     time.Time        `json:"deadline"`
+	ClosedAt     *time.Time       `json:"closed_at,omitempty"`
+	Policy       ballots.Policy   `json:"policy"`
+	Standing     ballots.Standing `json:"standing"`
+	CanStillPass bool             `json:"can_still_pass"`
+	CanStillFail bool             `json:"can_still_fail"`
+	Members      int              `json:"members"`
+	Answered     int              `json:"answered"`
+	Unanswered   int              `json:"unanswered"`
+	Counts       map[string]int   `json:"counts"`
+	Reason       string           `json:"reason"`
+	Answers      []answerJSON     `json:"answers"`
 	// History, with --all, is every answer received, superseded ones
 	// included, in the order that decides which one counts.
-	History []answerJSON `json:"history,omitempty"`
-	UnansweredMembers []memberRefJSON  `json:"unanswered_members"`
+	History           []answerJSON    `json:"history,omitempty"`
+	UnansweredMembers []memberRefJSON `json:"unanswered_members"`
 }
 
 // ballot issue --title T --question Q --deadline RFC3339 [--policy P]

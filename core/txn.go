@@ -19,7 +19,6 @@ type txn struct {
 
 func plainTxn(tx *store.Tx) *txn  { return &txn{Tx: tx} }
 func cachedTxn(tx *store.Tx) *txn { return &txn{Tx: tx, cache: map[string]any{}} }
-func (t *txn) cached() bool       { return t.cache != nil }
 func (t *txn) remember(k []byte, v any) {
 	if t.cache != nil {
 		t.cache[string(k)] = v

@@ -137,7 +137,10 @@ type device struct {
 	dir string
 }
 
-func (d device) ok(v any, args ...string) { d.t.Helper(); ok(d.t, v, append([]string{"--profile", d.dir}, args...)...) }
+func (d device) ok(v any, args ...string) {
+	d.t.Helper()
+	ok(d.t, v, append([]string{"--profile", d.dir}, args...)...)
+}
 func (d device) run(args ...string) result {
 	d.t.Helper()
 	return run(d.t, append([]string{"--profile", d.dir}, args...)...)
