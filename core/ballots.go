@@ -93,6 +93,12 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 	if len(eligible) == 0 {
 		eligible = p.voterIDs()
 	}
+	for _, id := range eligible {
+		if m, ok := p.m.members[id]; !ok || m.Removed || !m.Role.Votes() {
+			p.modelMu.RUnlock()
+			return ballots.Ballot{}, meetings.NewError("err.ballot.eligible_invalid", "eligible")
+		}
+	}
 	var chair string
 	if c, ok := meetings.Chair(p.m.memberList()); ok {
 		for _, id := range eligible {

@@ -10,6 +10,10 @@ import (
 // Errors of the use cases. Domain validation errors are *meetings.Error
 // values with translation codes and pass through unchanged.
 var (
+	// ErrNoProfile: the directory holds no profile yet.
+	ErrNoProfile = store.ErrNoProfile
+	// ErrProfileExists: creating over an existing profile.
+	ErrProfileExists = store.ErrProfileExists
 	// ErrForbidden: the profile's member may not do this (for example a
 	// member trying a secretariat action).
 	ErrForbidden = &meetings.Error{Code: "err.forbidden"}

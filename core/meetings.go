@@ -86,6 +86,9 @@ func (p *Profile) SetMeetingStatus(id string, to meetings.Status) error {
 
 // SetAttendance records whether a member is present at a meeting in session.
 func (p *Profile) SetAttendance(meetingID, memberID string, present bool) error {
+	if _, err := p.Member(memberID); err != nil {
+		return err
+	}
 	_, err := p.submit(ops.KindAttendance, ops.Attendance{MeetingID: meetingID, MemberID: memberID, Present: present}, autoBase)
 	return err
 }

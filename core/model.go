@@ -1,6 +1,9 @@
 package core
 
 import (
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"crypto/ed25519"
 	"sort"
 	"strings"
@@ -75,13 +78,14 @@ func (m *model) memberList() []meetings.Member {
 			out = append(out, v)
 		}
 	}
+	col := collate.New(language.Vietnamese)
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if roleOrder[a.Role] != roleOrder[b.Role] {
 			return roleOrder[a.Role] < roleOrder[b.Role]
 		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
+		if c := col.CompareString(a.Name, b.Name); c != 0 {
+			return c < 0
 		}
 		return a.ID < b.ID
 	})

@@ -241,8 +241,12 @@ func (p *Profile) ChangePassphrase(old, new []byte) error {
 // Subscribe returns a channel of change events and a function to stop.
 func (p *Profile) Subscribe() (<-chan Event, func()) { return p.events.subscribe() }
 
-// SetClock replaces the clock, for tests and the sample committee.
-func (p *Profile) SetClock(now func() time.Time) { p.now = now }
+// SetClock replaces the clock, for tests and the sample committee, and
+// returns the one it replaced.
+func (p *Profile) SetClock(now func() time.Time) (previous func() time.Time) {
+	previous, p.now = p.now, now
+	return previous
+}
 
 // Now is the profile's clock.
 func (p *Profile) Now() time.Time { return p.now() }

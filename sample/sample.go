@@ -223,7 +223,7 @@ func Load(p *core.Profile) error {
 type loader struct {
 	p     *core.Profile
 	now   time.Time         // the profile's time when Load started
-	wall  time.Time         // the wall-clock time then
+	saved func() time.Time  // the profile's clock before at changed it
 	ids   map[string]string // member key → ID
 	items map[string]string // agenda item key → ID
 	fifth string            // the fifth session's ID
@@ -231,23 +231,17 @@ type loader struct {
 
 // at sets the profile's clock to t, so that what is saved next is dated t.
 func (l *loader) at(t time.Time) {
-	if l.wall.IsZero() {
-		l.wall = time.Now()
+	prev := l.p.SetClock(func() time.Time { return t })
+	if l.saved == nil {
+		l.saved = prev
 	}
-	l.p.SetClock(func() time.Time { return t })
 }
 
-// restoreClock puts back a running clock if at changed it.
+// restoreClock puts back the clock the profile had before at changed it.
 func (l *loader) restoreClock() {
-	if l.wall.IsZero() {
-		return
+	if l.saved != nil {
+		l.p.SetClock(l.saved)
 	}
-	off := l.now.Sub(l.wall)
-	if off.Abs() < time.Second {
-		l.p.SetClock(time.Now)
-		return
-	}
-	l.p.SetClock(func() time.Time { return time.Now().Add(off) })
 }
 
 func (l *loader) members() error {
