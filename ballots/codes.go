@@ -32,6 +32,8 @@ var ErrorCodes = []string{
 	"err.policy.tie_breaker_needs_majority",
 	"err.policy.non_response_invalid",
 	"err.policy.quorum_invalid",
+	"err.policy.lateness_invalid",
+	"err.policy.grace_invalid",
 
 	"err.answer.ballot_mismatch",
 	"err.answer.not_eligible",

@@ -1,6 +1,10 @@
 package ballots
 
-import "github.com/ecabinet/ecabinet/meetings"
+import (
+	"time"
+
+	"github.com/ecabinet/ecabinet/meetings"
+)
 
 // Denominator says what the threshold is a fraction of.
 type Denominator string
@@ -57,4 +61,27 @@ type Policy struct {
 	// Quorum is the share of eligible members who must answer for the ballot
 	// to decide anything; zero means no quorum.
 	Quorum Fraction `cbor:"6,keyasint,omitempty" json:"quorum"`
+	// Lateness says which clock decides whether an answer came in time.
+	Lateness Lateness `cbor:"7,keyasint,omitempty" json:"lateness,omitempty"`
+	// Grace is how long after the deadline an answer signed in time may
+	// still reach the hub, under LatenessDeviceTime.
+	Grace time.Duration `cbor:"8,keyasint,omitempty" json:"grace,omitempty"`
 }
+
+// Lateness says how a ballot judges whether an answer is late. A late
+// answer is kept and shown as late; it never counts.
+type Lateness string
+
+// Lateness rules.
+const (
+	// LatenessReception (the default, also ""): late when the hub received
+	// it after the deadline.
+	LatenessReception Lateness = "reception"
+	// LatenessDeviceTime: late when the member's device signed it after the
+	// deadline, or when it reached the hub after the deadline plus the grace
+	// period — for members who answered in time while offline.
+	LatenessDeviceTime Lateness = "device_time"
+)
+
+// MaxGrace bounds the grace period.
+const MaxGrace = 30 * 24 * time.Hour

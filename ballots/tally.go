@@ -180,7 +180,7 @@ func newTally(b Ballot, answers []Answer) *tally {
 	t.n = len(eligible)
 	eff := effectiveWhere(answers, func(a *Answer) bool {
 		_, offered := t.counts[a.Choice]
-		return offered && a.BallotID == b.ID && eligible[a.MemberID]
+		return offered && a.BallotID == b.ID && eligible[a.MemberID] && !b.IsLate(*a)
 	})
 	for _, a := range eff {
 		t.counts[a.Choice]++

@@ -68,4 +68,24 @@ type Answer struct {
 	// Seq orders a member's answers: the local journal sequence on the device,
 	// and later the hub's order. Higher wins.
 	Seq uint64 `cbor:"7,keyasint" json:"seq"`
+	// ReceivedAt is when the hub received the answer (zero until it has).
+	// It is the hub's word, recorded in its log, not part of what the member
+	// signed.
+	ReceivedAt time.Time `cbor:"8,keyasint,omitempty" json:"received_at,omitzero"`
+}
+
+// IsLate reports whether an answer came after the ballot's deadline under
+// its policy. Before the hub has received it, the device's time stands in
+// for the reception time.
+func (b Ballot) IsLate(a Answer) bool {
+	received := a.ReceivedAt
+	if received.IsZero() {
+		received = a.At
+	}
+	switch b.Policy.Lateness {
+	case LatenessDeviceTime:
+		return a.At.After(b.Deadline) || received.After(b.Deadline.Add(b.Policy.Grace))
+	default:
+		return received.After(b.Deadline)
+	}
 }

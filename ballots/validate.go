@@ -37,6 +37,10 @@ func (p Policy) Validate() error {
 		return meetings.NewError("err.policy.non_response_invalid", "non_response")
 	case !p.Quorum.Valid():
 		return meetings.NewError("err.policy.quorum_invalid", "quorum")
+	case p.Lateness != "" && p.Lateness != LatenessReception && p.Lateness != LatenessDeviceTime:
+		return meetings.NewError("err.policy.lateness_invalid", "lateness")
+	case p.Grace < 0 || p.Grace > MaxGrace:
+		return meetings.NewError("err.policy.grace_invalid", "grace")
 	}
 	return nil
 }
