@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/identity"
@@ -30,14 +31,25 @@ type applied struct {
 // the hub at that position, which makes it authoritative — an edit is not
 // checked against the local revision, because the hub already ordered it.
 type source struct {
-	hubSeq  uint64 // the op's position in the hub's log, if known
-	ordered bool   // the hub ordered it already: do not check the base revision
+	hubSeq  uint64    // the op's position in the hub's log, if known
+	hubAt   time.Time // when the hub received it, if known
+	ordered bool      // the hub ordered it already: do not check the base revision
 }
 
 func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, error) {
 	opKey := store.Key(store.PrefixOp, op.Device, fmt.Sprint(op.DevSeq))
 	if done, err := tx.Has(opKey); err != nil || done {
 		return applied{}, err
+	}
+	// The hub's own operations (enrollments, members for invites, results)
+	// take the next place in its log as they are applied.
+	hubOwn := p.hub && op.Device == p.dev.ID && src.hubSeq == 0
+	if hubOwn {
+		var head uint64
+		if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return applied{}, err
+		}
+		src.hubSeq, src.hubAt = head+1, op.At
 	}
 	var res applied
 	var err error
@@ -76,10 +88,8 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, er
 			return applied{}, err
 		}
 	}
-	if p.hub && op.Device == p.dev.ID && src.hubSeq == 0 {
-		// The hub's own operations (enrollments, members for invites) go
-		// straight into its log.
-		if _, err := appendLog(tx.Tx, raw, ""); err != nil {
+	if hubOwn {
+		if _, err := appendLog(tx.Tx, raw, answerMember(op), op.At); err != nil {
 			return applied{}, err
 		}
 	}
@@ -196,6 +206,15 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 
 	case ops.KindBallotAnswer:
 		return p.applyAnswer(tx, op, raw, actor, src)
+
+	case ops.KindBallotRemind:
+		if err := requireSecretary(actor); err != nil {
+			return applied{}, err
+		}
+		return p.applyRemind(tx, op, actor.ID)
+
+	case ops.KindBallotResult:
+		return p.applyResult(tx, op, actor.ID, string(actor.Role))
 
 	case ops.KindDeviceEnroll:
 		var b ops.DeviceEnroll
@@ -366,7 +385,7 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 	a := body.Answer
 	// A member answers for themself; the secretariat may record an answer
 	// given on paper on a member's behalf.
-	if a.MemberID != actor.ID && actor.Role != meetings.RoleSecretary {
+	if a.MemberID != actor.ID && requireSecretary(actor) != nil {
 		return applied{}, ErrForbidden
 	}
 	var b ballots.Ballot
@@ -379,7 +398,7 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 	if err := b.CheckAnswer(a); err != nil {
 		return applied{}, err
 	}
-	if err := tx.Put(store.Key(store.PrefixAnswer, a.BallotID, a.ID), storedAnswer{Op: raw, HubSeq: src.hubSeq}); err != nil {
+	if err := tx.Put(store.Key(store.PrefixAnswer, a.BallotID, a.ID), storedAnswer{Op: raw, HubSeq: src.hubSeq, HubAt: src.hubAt}); err != nil {
 		return applied{}, err
 	}
 	a.Seq = answerSeq(op.DevSeq, src.hubSeq)

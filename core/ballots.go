@@ -160,7 +160,7 @@ func (p *Profile) AnswerBallot(ballotID string, choice ballots.Choice, comment s
 
 // RecordAnswerFor records, as secretariat, an answer a member gave on paper.
 func (p *Profile) RecordAnswerFor(ballotID, memberID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
-	if !p.IsSecretary() {
+	if r := p.Self().Role; r != meetings.RoleSecretary && r != meetings.RoleSystem {
 		return ballots.Answer{}, ErrForbidden
 	}
 	return p.answer(ballotID, memberID, choice, comment)
@@ -265,6 +265,7 @@ func (p *Profile) verifyAnswerTx(tx *store.Tx, val []byte) (ballots.Answer, erro
 	}
 	a := body.Answer
 	a.Seq = answerSeq(op.DevSeq, sa.HubSeq)
+	a.ReceivedAt = sa.HubAt
 	return a, nil
 }
 
@@ -284,8 +285,9 @@ func (p *Profile) Tally(ballotID string) (ballots.Result, []ballots.Answer, erro
 // storedAnswer is how an answer rests: the signed operation as made, and
 // the hub's position for it once the hub accepted it.
 type storedAnswer struct {
-	Op     []byte `cbor:"1,keyasint"`
-	HubSeq uint64 `cbor:"2,keyasint,omitempty"`
+	Op     []byte    `cbor:"1,keyasint"`
+	HubSeq uint64    `cbor:"2,keyasint,omitempty"`
+	HubAt  time.Time `cbor:"3,keyasint,omitempty"`
 }
 
 // pendingSeqBase orders answers the hub has not confirmed after every

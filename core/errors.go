@@ -9,6 +9,9 @@ import (
 
 // Errors of the use cases. Domain validation errors are *meetings.Error
 // values with translation codes and pass through unchanged.
+// ballotsNotOpen refuses an action on a ballot that is not open.
+var ballotsNotOpen = meetings.Error{Code: "err.ballot.not_open"}
+
 var (
 	// ErrNoProfile: the directory holds no profile yet.
 	ErrNoProfile = store.ErrNoProfile

@@ -14,6 +14,8 @@ const (
 	// TopicSync: the hub answered (a verdict, a page of the log) or the
 	// connection changed.
 	TopicSync Topic = "sync"
+	// TopicReminders: the secretariat reminded members about a ballot.
+	TopicReminders Topic = "reminders"
 )
 
 // Event tells subscribers that something changed; they re-read what they

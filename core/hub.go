@@ -1,9 +1,11 @@
 package core
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/identity"
@@ -27,6 +29,8 @@ type LogEntry struct {
 	// Member is, for a ballot answer, the member it belongs to: other
 	// members' devices do not receive it.
 	Member string `cbor:"2,keyasint,omitempty"`
+	// At is when the hub accepted it: what deadlines are judged by.
+	At time.Time `cbor:"3,keyasint,omitempty"`
 }
 
 // Snapshot is the hub's current copy of one record, sent with a refusal so
@@ -46,6 +50,25 @@ type Verdict struct {
 	Code     string    `cbor:"3,keyasint,omitempty"`
 	Reason   string    `cbor:"4,keyasint,omitempty"`
 	Snapshot *Snapshot `cbor:"5,keyasint,omitempty"`
+	// At is when the hub accepted the operation.
+	At time.Time `cbor:"6,keyasint,omitempty"`
+	// Receipt is the hub's signature over Receipt{…} of an accepted
+	// operation: the member's proof that the hub took it, and when.
+	Receipt []byte `cbor:"7,keyasint,omitempty"`
+}
+
+// Receipt is what the hub signs when it accepts an operation.
+type Receipt struct {
+	Device string    `cbor:"1,keyasint"`
+	DevSeq uint64    `cbor:"2,keyasint"`
+	HubSeq uint64    `cbor:"3,keyasint"`
+	At     time.Time `cbor:"4,keyasint"`
+	OpHash []byte    `cbor:"5,keyasint"` // SHA-256 of the signed operation
+}
+
+func receiptBytes(op ops.Op, raw []byte, hubSeq uint64, at time.Time) ([]byte, error) {
+	h := sha256.Sum256(raw)
+	return codec.Marshal(Receipt{Device: op.Device, DevSeq: op.DevSeq, HubSeq: hubSeq, At: at, OpHash: h[:]})
 }
 
 // Accepted reports whether the hub took the operation.
@@ -53,8 +76,9 @@ func (v Verdict) Accepted() bool { return v.HubSeq > 0 }
 
 // Pulled is one log entry as a device receives it.
 type Pulled struct {
-	HubSeq uint64 `cbor:"1,keyasint"`
-	Op     []byte `cbor:"2,keyasint"`
+	HubSeq uint64    `cbor:"1,keyasint"`
+	Op     []byte    `cbor:"2,keyasint"`
+	At     time.Time `cbor:"3,keyasint,omitempty"`
 }
 
 // CreateHub makes the hub's replica for the organisation org. Its first log
@@ -72,7 +96,7 @@ func CreateHub(dir string, pass []byte, org string) (*Profile, error) {
 		if err != nil {
 			return err
 		}
-		_, err = appendLog(tx, raw, "")
+		_, err = appendLog(tx, raw, "", time.Now())
 		return err
 	})
 	if err != nil {
@@ -86,13 +110,16 @@ func CreateHub(dir string, pass []byte, org string) (*Profile, error) {
 // IsHub reports whether this replica is a hub.
 func (p *Profile) IsHub() bool { return p.hub }
 
-func appendLog(tx *store.Tx, raw []byte, member string) (uint64, error) {
+func appendLog(tx *store.Tx, raw []byte, member string, at time.Time) (uint64, error) {
 	var head uint64
 	if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, err
 	}
 	head++
-	if err := tx.Put(store.SeqKey(store.PrefixHubLog, head), LogEntry{Op: raw, Member: member}); err != nil {
+	if err := tx.Put(store.SeqKey(store.PrefixHubLog, head), LogEntry{Op: raw, Member: member, At: at.UTC()}); err != nil {
+		return 0, err
+	}
+	if err := appendAudit(tx, head, raw, at); err != nil {
 		return 0, err
 	}
 	return head, tx.PutMeta(metaHubHead, head)
@@ -242,7 +269,8 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 	if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return v, applied{}, err
 	}
-	res, aerr := p.apply(tx, op, raw, source{hubSeq: head + 1})
+	now := p.now().UTC()
+	res, aerr := p.apply(tx, op, raw, source{hubSeq: head + 1, hubAt: now})
 	if aerr != nil {
 		v.Code, v.Reason = ErrorKey(aerr), aerr.Error()
 		if v.Code == "err.unexpected" {
@@ -255,11 +283,18 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 		v.Snapshot = snap
 		return v, applied{}, tx.Put(pushedKey, v)
 	}
-	seq, err := appendLog(tx.Tx, raw, answerMember(op))
+	seq, err := appendLog(tx.Tx, raw, answerMember(op), now)
 	if err != nil {
 		return v, applied{}, err
 	}
-	v.HubSeq = seq
+	rb, err := receiptBytes(op, raw, seq, now)
+	if err != nil {
+		return v, applied{}, err
+	}
+	v.HubSeq, v.At, v.Receipt = seq, now, p.dev.Sign(rb)
+	if op.Kind == ops.KindBallotClose {
+		p.pendingResults = true
+	}
 	return v, res, tx.Put(pushedKey, v)
 }
 
@@ -286,7 +321,7 @@ func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pul
 			}
 			next++
 			if seesAll || e.Member == "" || e.Member == viewer.ID {
-				entries = append(entries, Pulled{HubSeq: next, Op: e.Op})
+				entries = append(entries, Pulled{HubSeq: next, Op: e.Op, At: e.At})
 			}
 			return len(entries) < limit, nil
 		})

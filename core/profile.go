@@ -43,6 +43,12 @@ type Profile struct {
 	// hub is set on the hub's own replica: it orders operations in a log
 	// instead of keeping an outbox.
 	hub bool
+	// pendingResults: the hub accepted a close whose signed result is not
+	// published yet (guarded by mu).
+	pendingResults bool
+	// publishMu makes result publication one pass at a time, so that a
+	// ballot never gets two signed results.
+	publishMu sync.Mutex
 
 	events    bus
 	now       func() time.Time

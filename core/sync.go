@@ -36,8 +36,12 @@ type OpState struct {
 	Kind   ops.Kind `cbor:"2,keyasint" json:"kind"`
 	State  string   `cbor:"3,keyasint" json:"state"`
 	HubSeq uint64   `cbor:"4,keyasint,omitempty" json:"hub_seq,omitempty"`
-	Code   string   `cbor:"5,keyasint,omitempty" json:"code,omitempty"`
-	Reason string   `cbor:"6,keyasint,omitempty" json:"reason,omitempty"`
+	// Receipt is the hub's signature over a Receipt of this op (verified
+	// when it arrived); HubAt is when the hub accepted it.
+	Receipt []byte    `cbor:"9,keyasint,omitempty" json:"receipt,omitempty"`
+	HubAt   time.Time `cbor:"10,keyasint,omitempty" json:"hub_at,omitzero"`
+	Code    string    `cbor:"5,keyasint,omitempty" json:"code,omitempty"`
+	Reason  string    `cbor:"6,keyasint,omitempty" json:"reason,omitempty"`
 	// Subject names what the op was about (a ballot ID for an answer).
 	Subject string    `cbor:"7,keyasint,omitempty" json:"subject,omitempty"`
 	At      time.Time `cbor:"8,keyasint,omitempty" json:"at,omitzero"`
@@ -228,8 +232,11 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 				return err
 			}
 			if v.Accepted() {
-				st.State, st.HubSeq = StateAccepted, v.HubSeq
-				if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq); err != nil {
+				if err := p.checkReceipt(tx, v); err != nil {
+					return err
+				}
+				st.State, st.HubSeq, st.Receipt, st.HubAt = StateAccepted, v.HubSeq, v.Receipt, v.At
+				if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At); err != nil {
 					return err
 				}
 			} else {
@@ -260,7 +267,7 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 
 // confirmAnswer gives a local answer its hub position, which decides which
 // of a member's answers counts.
-func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64) error {
+func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64, at time.Time) error {
 	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
 	if err != nil {
 		return err
@@ -278,7 +285,7 @@ func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64) error {
 	if err := tx.Get(key, &sa); err != nil {
 		return err
 	}
-	sa.HubSeq = hubSeq
+	sa.HubSeq, sa.HubAt = hubSeq, at
 	return tx.Put(key, sa)
 }
 
@@ -371,9 +378,14 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), errors.Join(ErrBadSignature, err)))
 				continue
 			}
+			// The audit chain follows the hub's order, whatever this copy
+			// does with the op.
+			if err := appendAudit(tx.Tx, e.HubSeq, e.Op, e.At); err != nil {
+				return err
+			}
 			if op.Device == p.dev.ID {
 				// Ours, confirmed (perhaps the push's answer was lost).
-				v := Verdict{DevSeq: op.DevSeq, HubSeq: e.HubSeq}
+				v := Verdict{DevSeq: op.DevSeq, HubSeq: e.HubSeq, At: e.At}
 				if err := p.confirmOwn(tx, v); err != nil {
 					return err
 				}
@@ -388,7 +400,7 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 					continue
 				}
 			}
-			r, err := p.apply(tx, op, e.Op, source{hubSeq: e.HubSeq, ordered: true})
+			r, err := p.apply(tx, op, e.Op, source{hubSeq: e.HubSeq, hubAt: e.At, ordered: true})
 			if err != nil {
 				res.Rejected = append(res.Rejected, fmt.Errorf("op %s: %w", op.ID(), err))
 				if entity != "" {
@@ -423,6 +435,34 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 	return res, nil
 }
 
+// checkReceipt verifies the hub's signed receipt of an accepted op.
+func (p *Profile) checkReceipt(tx *txn, v Verdict) error {
+	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(v.DevSeq)))
+	if err != nil {
+		return err
+	}
+	_, op, err := ops.Decode(raw)
+	if err != nil {
+		return err
+	}
+	var hubDev string
+	if err := tx.GetMeta(metaHubDevice, &hubDev); err != nil {
+		return fmt.Errorf("no hub to check a receipt against: %w", err)
+	}
+	pub, err := tx.GetRaw(store.Key(store.PrefixDevice, hubDev))
+	if err != nil {
+		return err
+	}
+	rb, err := receiptBytes(op, raw, v.HubSeq, v.At)
+	if err != nil {
+		return err
+	}
+	if err := identity.Verify(pub, rb, v.Receipt); err != nil {
+		return fmt.Errorf("the hub's receipt for change %d does not verify: %w", v.DevSeq, err)
+	}
+	return nil
+}
+
 // confirmOwn marks a local op accepted when the hub's log shows it.
 func (p *Profile) confirmOwn(tx *txn, v Verdict) error {
 	st, err := p.opStateIn(tx, v.DevSeq)
@@ -435,8 +475,8 @@ func (p *Profile) confirmOwn(tx *txn, v Verdict) error {
 	if err := tx.Delete(store.SeqKey(store.PrefixOutbox, v.DevSeq)); err != nil {
 		return err
 	}
-	st.State, st.HubSeq = StateAccepted, v.HubSeq
-	if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq); err != nil {
+	st.State, st.HubSeq, st.HubAt = StateAccepted, v.HubSeq, v.At
+	if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At); err != nil {
 		return err
 	}
 	return tx.Put(store.SeqKey(store.PrefixOpState, v.DevSeq), st)

@@ -36,6 +36,8 @@ const (
 	KindBallotClose   Kind = "ballot.close"
 	KindBallotExtend  Kind = "ballot.extend"
 	KindDeviceEnroll  Kind = "device.enroll"
+	KindBallotRemind  Kind = "ballot.remind"
+	KindBallotResult  Kind = "ballot.result"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -189,6 +191,28 @@ type (
 	DeviceEnroll struct {
 		MemberID string `cbor:"1,keyasint"`
 		PubKey   []byte `cbor:"2,keyasint"`
+	}
+	// BallotRemind asks the members who have not answered to answer.
+	BallotRemind struct {
+		BallotID string `cbor:"1,keyasint"`
+		Message  string `cbor:"2,keyasint,omitempty"`
+	}
+	// BallotResult is the hub's signed result of a closed ballot, with the
+	// accepted answers it counted, so that every replica can check it.
+	BallotResult struct {
+		BallotID    string         `cbor:"1,keyasint"`
+		Answers     []PulledAnswer `cbor:"2,keyasint"`
+		AnswersHash []byte         `cbor:"3,keyasint"`
+		Standing    string         `cbor:"4,keyasint"`
+		Counts      map[string]int `cbor:"5,keyasint"`
+		Reason      string         `cbor:"6,keyasint,omitempty"`
+		ClosedAt    time.Time      `cbor:"7,keyasint"`
+	}
+	// PulledAnswer is an accepted answer as the hub's log holds it.
+	PulledAnswer struct {
+		HubSeq uint64    `cbor:"1,keyasint"`
+		Op     []byte    `cbor:"2,keyasint"`
+		At     time.Time `cbor:"3,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

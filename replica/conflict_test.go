@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -179,7 +180,7 @@ func TestSync_DuplicatePushStoresOneAnswer(t *testing.T) {
 	}
 	v1, _ := c.hub.p.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op})
 	v2, _ := c.hub.p.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op, items[0].Op})
-	if !v1[0].Accepted() || v2[0] != v1[0] || v2[1] != v1[0] {
+	if !v1[0].Accepted() || !reflect.DeepEqual(v2[0], v1[0]) || !reflect.DeepEqual(v2[1], v1[0]) {
 		t.Fatalf("verdicts differ for the same push: %+v then %+v", v1, v2)
 	}
 	syncOK(t, c.a) // the device's own push is a third copy

@@ -28,8 +28,12 @@ type Hub struct {
 	keys     hubKeys
 	ca       *authority
 	enrollMu sync.Mutex
+	finalMu  sync.Mutex
 	m        *metrics
 	now      func() time.Time
+	// FinalizeEvery is how often the hub closes ballots past their deadline
+	// and signs pending results.
+	FinalizeEvery time.Duration
 }
 
 type metrics struct {
@@ -90,7 +94,7 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now}, nil
+	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second}, nil
 }
 
 // TLSConfig is TLS 1.3 only. A client certificate is verified when given
@@ -159,10 +163,19 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
 	h.log.Info("hub serving", "address", ln.Addr().String())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	h.finalize(h.now())
+	tick := time.NewTicker(h.FinalizeEvery)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			break wait
+		case <-tick.C:
+			h.finalize(h.now())
+		}
 	}
 	h.log.Info("hub shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -259,6 +272,26 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 		}
 	}
 	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
+	if h.p.ResultsPending() {
+		go h.finalize(h.now())
+	}
+}
+
+// finalize closes ballots whose deadline passed and signs the results of
+// closed ballots; one pass at a time.
+func (h *Hub) finalize(now time.Time) {
+	h.finalMu.Lock()
+	defer h.finalMu.Unlock()
+	if n, err := h.p.HubCloseDue(now); err != nil {
+		h.log.Error("closing ballots at their deadline failed", "err", err)
+	} else if n > 0 {
+		h.log.Info("closed ballots at their deadline", "count", n)
+	}
+	if n, err := h.p.HubPublishResults(); err != nil {
+		h.log.Error("publishing ballot results failed", "err", err)
+	} else if n > 0 {
+		h.log.Info("published signed ballot results", "count", n)
+	}
 }
 
 func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {

@@ -26,4 +26,7 @@ const (
 	PrefixHubLog   = "hublog"   // hublog/<hubseq> → core.LogEntry (hub only)
 	PrefixPushed   = "pushed"   // pushed/<device>/<devseq> → core.Verdict (hub only)
 	PrefixSetting  = "setting"  // setting/<name> → any CBOR value
+	PrefixAudit    = "audit"    // audit/<n> → core.AuditEntry (hash-chained)
+	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck
+	PrefixReminder = "reminder" // reminder/<ballot> → core.Reminder
 )

@@ -1,0 +1,280 @@
+package core
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/store"
+)
+
+// When a ballot closes, the hub signs its result together with the answers
+// it accepted (ballot.result). Every replica that applies it re-checks the
+// answers' signatures, recounts them under the ballot's rule, and compares:
+// the result is shown as verified, or with a loud warning.
+
+// ResultCheck is a closed ballot's signed result as this replica checked it.
+type ResultCheck struct {
+	Result   ops.BallotResult `cbor:"1,keyasint" json:"result"`
+	HubSeq   uint64           `cbor:"2,keyasint" json:"hub_seq"`
+	Verified bool             `cbor:"3,keyasint" json:"verified"`
+	Problem  string           `cbor:"4,keyasint,omitempty" json:"problem,omitempty"`
+}
+
+// Reminder is the secretariat's latest reminder about a ballot.
+type Reminder struct {
+	At      time.Time `cbor:"1,keyasint" json:"at"`
+	Message string    `cbor:"2,keyasint,omitempty" json:"message,omitempty"`
+	By      string    `cbor:"3,keyasint" json:"by"`
+}
+
+// answersHash is the hash of a set of accepted answers: SHA-256 over their
+// operations' hashes, sorted, so that it does not depend on order.
+func answersHash(raws [][]byte) []byte {
+	hs := make([][]byte, len(raws))
+	for i, r := range raws {
+		h := sha256.Sum256(r)
+		hs[i] = h[:]
+	}
+	sort.Slice(hs, func(i, j int) bool { return bytes.Compare(hs[i], hs[j]) < 0 })
+	h := sha256.New()
+	for _, x := range hs {
+		h.Write(x)
+	}
+	return h.Sum(nil)
+}
+
+// acceptedAnswers reads a ballot's answers that the hub accepted (with
+// their operations), verifying each signature.
+func (p *Profile) acceptedAnswers(tx *store.Tx, ballotID string) ([]ballots.Answer, []ops.PulledAnswer, error) {
+	var answers []ballots.Answer
+	var pulled []ops.PulledAnswer
+	err := tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
+		var sa storedAnswer
+		if err := codec.Unmarshal(val, &sa); err != nil {
+			return err
+		}
+		if sa.HubSeq == 0 {
+			return nil // not accepted (yet)
+		}
+		a, err := p.verifyAnswerTx(tx, val)
+		if err != nil {
+			return err
+		}
+		answers = append(answers, a)
+		pulled = append(pulled, ops.PulledAnswer{HubSeq: sa.HubSeq, Op: sa.Op, At: sa.HubAt})
+		return nil
+	})
+	sort.Slice(pulled, func(i, j int) bool { return pulled[i].HubSeq < pulled[j].HubSeq })
+	return answers, pulled, err
+}
+
+func countsOf(res ballots.Result) map[string]int {
+	out := map[string]int{}
+	for c, n := range res.Counts {
+		out[string(c)] = n
+	}
+	return out
+}
+
+// applyResult stores the hub's result of a closed ballot, with the answers
+// it carries, and checks it against this replica's own count.
+func (p *Profile) applyResult(tx *txn, op ops.Op, actor string, role string) (applied, error) {
+	var body ops.BallotResult
+	if err := op.DecodeBody(&body); err != nil {
+		return applied{}, err
+	}
+	if role != "system" {
+		return applied{}, ErrForbidden // only the hub signs results
+	}
+	var b ballots.Ballot
+	if err := tx.Get(store.Key(store.PrefixBallot, body.BallotID), &b); err != nil {
+		return applied{}, errors.Join(err, ErrNotFound)
+	}
+	check := ResultCheck{Result: body, Verified: true}
+	fail := func(format string, a ...any) {
+		if check.Verified {
+			check.Verified, check.Problem = false, fmt.Sprintf(format, a...)
+		}
+	}
+	// Store the answers the result carries that this replica did not have
+	// (a member's device receives the others' answers only now).
+	for _, pa := range body.Answers {
+		s, aop, err := ops.Decode(pa.Op)
+		if err != nil {
+			fail("an answer in the result cannot be read")
+			continue
+		}
+		pub, err := tx.GetRaw(store.Key(store.PrefixDevice, aop.Device))
+		if err != nil || s.Verify(pub, aop) != nil {
+			fail("an answer in the result does not carry a valid signature")
+			continue
+		}
+		var ab ops.BallotAnswer
+		if aop.Kind != ops.KindBallotAnswer || aop.DecodeBody(&ab) != nil || ab.Answer.BallotID != body.BallotID {
+			fail("the result carries an operation that is not an answer to this ballot")
+			continue
+		}
+		key := store.Key(store.PrefixAnswer, body.BallotID, ab.Answer.ID)
+		if ok, err := tx.Has(key); err != nil {
+			return applied{}, err
+		} else if !ok {
+			if err := tx.Put(key, storedAnswer{Op: pa.Op, HubSeq: pa.HubSeq, HubAt: pa.At}); err != nil {
+				return applied{}, err
+			}
+		}
+	}
+	answers, pulled, err := p.acceptedAnswers(tx.Tx, body.BallotID)
+	if err != nil {
+		fail("a stored answer fails verification: %v", err)
+	}
+	raws := make([][]byte, len(pulled))
+	for i, pa := range pulled {
+		raws[i] = pa.Op
+	}
+	if !bytes.Equal(answersHash(raws), body.AnswersHash) {
+		fail("the answers this computer holds (%d) are not the ones the hub counted (%d)", len(pulled), len(body.Answers))
+	}
+	closed := b
+	if closed.Status != ballots.StatusClosed {
+		closed.Status, closed.ClosedAt = ballots.StatusClosed, body.ClosedAt
+	}
+	mine := ballots.Tally(closed, answers)
+	if string(mine.Standing) != body.Standing || fmt.Sprint(countsOf(mine)) != fmt.Sprint(body.Counts) {
+		fail("counted here: %s %v; the hub signed: %s %v", mine.Standing, countsOf(mine), body.Standing, body.Counts)
+	}
+	check.HubSeq = op.DevSeq
+	if err := tx.Put(store.Key(store.PrefixResult, body.BallotID), check); err != nil {
+		return applied{}, err
+	}
+	return applied{events: []Event{{TopicBallots, body.BallotID}, {TopicAnswers, body.BallotID}}}, nil
+}
+
+// BallotResult is the signed result of a closed ballot as checked here.
+func (p *Profile) BallotResult(ballotID string) (ResultCheck, bool) {
+	var rc ResultCheck
+	err := p.st.View(func(tx *store.Tx) error { return tx.Get(store.Key(store.PrefixResult, ballotID), &rc) })
+	return rc, err == nil
+}
+
+// HubPublishResults signs the result of every closed ballot that has none
+// yet. The hub calls it after accepting a close and at start-up, so a
+// crash between the two only delays a result.
+func (p *Profile) HubPublishResults() (int, error) {
+	if !p.hub {
+		return 0, errors.New("not a hub")
+	}
+	p.publishMu.Lock()
+	defer p.publishMu.Unlock()
+	p.mu.Lock()
+	p.pendingResults = false
+	p.mu.Unlock()
+	n := 0
+	for _, b := range p.Ballots() {
+		if b.Status != ballots.StatusClosed {
+			continue
+		}
+		if _, ok := p.BallotResult(b.ID); ok {
+			continue
+		}
+		var body ops.BallotResult
+		err := p.st.View(func(tx *store.Tx) error {
+			answers, pulled, err := p.acceptedAnswers(tx, b.ID)
+			if err != nil {
+				return err
+			}
+			raws := make([][]byte, len(pulled))
+			for i, pa := range pulled {
+				raws[i] = pa.Op
+			}
+			res := ballots.Tally(b, answers)
+			body = ops.BallotResult{BallotID: b.ID, Answers: pulled, AnswersHash: answersHash(raws),
+				Standing: string(res.Standing), Counts: countsOf(res), Reason: res.Reason, ClosedAt: b.ClosedAt}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		if _, err := p.submit(ops.KindBallotResult, body, 0); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// HubCloseDue closes, as the hub, every open ballot whose deadline (plus
+// the grace period under the device-time rule) has passed at now.
+func (p *Profile) HubCloseDue(now time.Time) (int, error) {
+	if !p.hub {
+		return 0, errors.New("not a hub")
+	}
+	n := 0
+	for _, b := range p.Ballots() {
+		if b.Status != ballots.StatusOpen {
+			continue
+		}
+		due := b.Deadline
+		if b.Policy.Lateness == ballots.LatenessDeviceTime {
+			due = due.Add(b.Policy.Grace)
+		}
+		if now.Before(due) {
+			continue
+		}
+		if err := p.CloseBallot(b.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// ResultsPending reports whether a close was accepted whose result is not
+// published yet.
+func (p *Profile) ResultsPending() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pendingResults
+}
+
+// RemindBallot sends the members who have not answered a reminder
+// (secretariat only). It reaches them as an in-app banner and a desktop
+// notification.
+func (p *Profile) RemindBallot(ballotID, message string) error {
+	_, err := p.submit(ops.KindBallotRemind, ops.BallotRemind{BallotID: ballotID, Message: message}, 0)
+	return err
+}
+
+// ReminderFor returns the latest reminder about a ballot, if any.
+func (p *Profile) ReminderFor(ballotID string) (Reminder, bool) {
+	var r Reminder
+	err := p.st.View(func(tx *store.Tx) error { return tx.Get(store.Key(store.PrefixReminder, ballotID), &r) })
+	return r, err == nil
+}
+
+func (p *Profile) applyRemind(tx *txn, op ops.Op, actor string) (applied, error) {
+	var body ops.BallotRemind
+	if err := op.DecodeBody(&body); err != nil {
+		return applied{}, err
+	}
+	var b ballots.Ballot
+	if err := tx.Get(store.Key(store.PrefixBallot, body.BallotID), &b); err != nil {
+		return applied{}, errors.Join(err, ErrNotFound)
+	}
+	if b.Status != ballots.StatusOpen {
+		return applied{}, &ballotsNotOpen
+	}
+	if len(body.Message) > 2000 {
+		return applied{}, errors.Join(ops.ErrMalformed, errors.New("reminder too long"))
+	}
+	if err := tx.Put(store.Key(store.PrefixReminder, body.BallotID), Reminder{At: op.At, Message: body.Message, By: actor}); err != nil {
+		return applied{}, err
+	}
+	return applied{events: []Event{{TopicReminders, body.BallotID}}}, nil
+}
