@@ -62,8 +62,11 @@ type tallyJSON struct {
 	Answers      []answerJSON     `json:"answers"`
 	// History, with --all, is every answer received, superseded ones
 	// included, in the order that decides which one counts.
-	History           []answerJSON    `json:"history,omitempty"`
-	UnansweredMembers []memberRefJSON `json:"unanswered_members"`
+	History []answerJSON `json:"history,omitempty"`
+	// HubResult is the hub's signed result once the ballot closed, with
+	// whether this computer's own count agrees.
+	HubResult         *core.ResultCheck `json:"hub_result,omitempty"`
+	UnansweredMembers []memberRefJSON   `json:"unanswered_members"`
 }
 
 // ballot issue --title T --question Q --deadline RFC3339 [--policy P]
@@ -284,6 +287,12 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, error) {
 	if !b.ClosedAt.IsZero() {
 		t := b.ClosedAt
 		out.ClosedAt = &t
+	}
+	if rc, ok := p.BallotResult(b.ID); ok {
+		out.HubResult = &rc
+		if !rc.Verified {
+			fmt.Fprintln(r.stderr, "ecabinet:", r.T("cli.warn.result_mismatch", map[string]any{"problem": rc.Problem}))
+		}
 	}
 	for c, n := range res.Counts {
 		out.Counts[string(c)] = n

@@ -45,8 +45,7 @@ type command struct {
 // desc is the translation key of the command's description.
 func (c *command) desc() string { return "cli.cmd." + strings.ReplaceAll(c.name, " ", "_") }
 
-// commands lists every command in the order help shows them. audit comes
-// later; until then it is an unknown command.
+// commands lists every command in the order help shows them.
 var commands []*command
 
 func init() {
@@ -70,6 +69,10 @@ func init() {
 		{"ballot tally", "--ballot ID [--all]", defineBallotTally},
 		{"ballot close", "--ballot ID", defineBallotClose},
 		{"ballot extend", "--ballot ID --deadline RFC3339", defineBallotExtend},
+		{"ballot remind", "--ballot ID [--message TEXT]", defineBallotRemind},
+		{"ballot export", "--ballot ID --format json|csv [--out FILE]", defineBallotExport},
+		{"audit verify", "[--data DIR]", defineAuditVerify},
+		{"audit export", "[--data DIR] [--out FILE]", defineAuditExport},
 		{"passphrase change", "", definePassphraseChange},
 		{"enroll", "--hub https://HOST:PORT --invite CODE", defineEnroll},
 		{"sync", "", defineSync},

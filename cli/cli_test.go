@@ -223,7 +223,7 @@ func TestUsageErrors_ThenExit2WithAUsageLineAndNothingOpened(t *testing.T) {
 	}{
 		{"no command", nil, "No command given.", "Chưa nêu lệnh cần chạy."},
 		{"unknown command", []string{"frobnicate"}, `Unknown command "frobnicate".`, "Không có lệnh «frobnicate»."},
-		{"later command", []string{"audit"}, `Unknown command "audit".`, "Không có lệnh «audit»."},
+		{"unknown command", []string{"vote"}, `Unknown command "vote".`, "Không có lệnh «vote»."},
 		{"group without subcommand", []string{"meeting"}, `"meeting" needs a subcommand: meeting create, meeting list`, "Lệnh «meeting» cần thêm lệnh con"},
 		{"unknown subcommand", []string{"ballot", "vote"}, `"ballot" has no subcommand "vote"`, "Lệnh «ballot» không có lệnh con «vote»"},
 		{"missing title", []string{"meeting", "create", "--start", "2023-07-19T08:00:00+07:00"}, "Missing required flag --title.", "Thiếu tham số bắt buộc --title."},
@@ -301,8 +301,8 @@ func TestHelpAndVersion_ThenExit0OnStdout(t *testing.T) {
 	if v.Version == "" || !strings.HasPrefix(v.Go, "go") {
 		t.Errorf("version = %+v", v)
 	}
-	if res := run(t, "help", "audit"); res.code != 2 {
-		t.Errorf("help audit: exit %d, want 2", res.code)
+	if res := run(t, "help", "nosuchgroup"); res.code != 2 {
+		t.Errorf("help nosuchgroup: exit %d, want 2", res.code)
 	}
 }
 

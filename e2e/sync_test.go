@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/ecabinet/ecabinet/cli"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -174,6 +175,51 @@ func TestHubAndDevices(t *testing.T) {
 	r := A.run("sync")
 	if r.code != 0 || !strings.Contains(r.stderr, "closed") {
 		t.Fatalf("late answer: exit %d, stderr %q; want the member told the ballot closed", r.code, r.stderr)
+	}
+
+	// The hub signs the result at close; every replica checks it.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		S.sync()
+		var tl struct {
+			HubResult *struct {
+				Verified bool `json:"verified"`
+			} `json:"hub_result"`
+		}
+		S.ok(&tl, "ballot", "tally", "--ballot", bl.ID)
+		if tl.HubResult != nil {
+			if !tl.HubResult.Verified {
+				t.Fatal("the secretary's copy does not verify the hub's signed result")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the hub never published a signed result")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	// The audit log verifies, and a signed export checks out.
+	var av struct {
+		OK      bool `json:"ok"`
+		Entries int  `json:"entries"`
+	}
+	S.ok(&av, "audit", "verify")
+	if !av.OK || av.Entries < changes+4 {
+		t.Fatalf("audit verify: %+v", av)
+	}
+	exp := S.run("ballot", "export", "--ballot", bl.ID, "--format", "json")
+	if exp.code != 0 || cli.VerifyExport([]byte(exp.stdout)) != nil {
+		t.Fatalf("signed export: exit %d, verify %v", exp.code, cli.VerifyExport([]byte(exp.stdout)))
+	}
+	forged := strings.Replace(exp.stdout, `"choice":"agree"`, `"choice":"disagree"`, 1)
+	if forged == exp.stdout {
+		t.Fatal("the export holds no agree answer to alter")
+	}
+	if cli.VerifyExport([]byte(forged)) == nil {
+		t.Fatal("an altered export still verifies")
+	}
+	if csv := S.run("ballot", "export", "--ballot", bl.ID, "--format", "csv"); csv.code != 0 || !strings.HasPrefix(csv.stdout, "answer_id,member_id,member_name,choice") {
+		t.Fatalf("csv export: %d %q", csv.code, csv.stdout)
 	}
 
 	// A revoked device is refused on its next connection.
