@@ -395,7 +395,13 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 		}
 		return applied{}, err
 	}
-	if err := b.CheckAnswer(a); err != nil {
+	check := b
+	if src.ordered {
+		// The hub accepted it while the ballot was open; this copy may
+		// already hold a close that is still on its way to the hub.
+		check.Status = ballots.StatusOpen
+	}
+	if err := check.CheckAnswer(a); err != nil {
 		return applied{}, err
 	}
 	if err := tx.Put(store.Key(store.PrefixAnswer, a.BallotID, a.ID), storedAnswer{Op: raw, HubSeq: src.hubSeq, HubAt: src.hubAt}); err != nil {
