@@ -76,7 +76,7 @@ func defineHubInit(fs *flag.FlagSet) action {
 		return r.emit(res, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.hub_init", map[string]any{"org": res.Org, "dir": *data}))
 			table(w, [][]string{
-				{"  " + r.T("cli.label.fingerprint"), res.Fingerprint},
+				{"  " + r.T("cli.label.hub_fingerprint"), res.Fingerprint},
 				{"  " + r.T("cli.label.invite"), res.Invite},
 				{"  " + r.T("cli.label.expires"), r.when(res.Expires)},
 			})
@@ -198,7 +198,7 @@ func defineHubDevices(fs *flag.FlagSet) action {
 			devs = []replica.DeviceRow{}
 		}
 		return r.emit(devs, func(w io.Writer) {
-			rows := [][]string{{r.T("cli.label.device"), r.T("cli.label.member"), r.T("cli.label.role"), ""}}
+			rows := [][]string{{strings.TrimSuffix(r.T("cli.label.device"), ":"), strings.TrimSuffix(r.T("cli.label.member"), ":"), strings.TrimSuffix(r.T("cli.label.role"), ":"), ""}}
 			for _, d := range devs {
 				state := ""
 				if d.Revoked {
@@ -244,7 +244,7 @@ func defineEnroll(fs *flag.FlagSet) action {
 		return r.emit(out, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.enrolled", map[string]any{"org": res.Org, "name": self.Name, "role": r.roleName(self.Role)}))
 			table(w, [][]string{
-				{"  " + r.T("cli.label.fingerprint"), res.Fingerprint},
+				{"  " + r.T("cli.label.hub_fingerprint"), res.Fingerprint},
 				{"  " + r.T("cli.label.device"), p.DeviceID()},
 			})
 			fmt.Fprintln(w, r.T("cli.out.enrolled_compare"))
