@@ -2,4 +2,26 @@
 // fyne.io/fyne/v2/app: main.go creates the Fyne application and hands it to
 // Run, so every screen can be tested with fyne.io/fyne/v2/test and no
 // display.
+//
+// One file per screen: unlock.go and firstrun.go before a profile is open
+// (welcome.go is their shared frame), then shell.go (navigation rail, status
+// bar, shortcuts), meetings.go and meeting_detail.go, ballots.go,
+// ballot_detail.go, answer.go and results.go, members.go, settings.go.
+// widgets.go holds the small building blocks (chips, banners, text lines,
+// the rail entry), forms.go the form and confirmation dialogs, errors.go the
+// one way errors reach people, format.go dates and words, i18n.go the
+// language, theme.go the look.
+//
+// Threading follows one rule. Callbacks run on the UI goroutine and only
+// read the core's in-memory model there (lists, records); anything that
+// touches the disk or verifies signatures — opening a profile, saving a
+// change, tallying a ballot, counting the changes waiting — runs on a
+// goroutine (ui.background), and its result comes back through ui.post,
+// which is fyne.Do in the app. Core events arrive the same way: one
+// goroutine per shell reads Profile.Subscribe, folds a burst of events into
+// one set of changes and posts it; each screen re-reads what changed.
+//
+// Every string a person reads comes from lang.X with a key present in
+// assets/translations/app.vi.json and app.en.json (tests check both ways);
+// errors from the core are translated by their core.ErrorKey.
 package app

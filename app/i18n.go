@@ -1,6 +1,9 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -52,25 +55,43 @@ func setLanguage(code string) {
 	if code != langEN {
 		code = langVI
 	}
-	files, err := assets.Translations.ReadDir("translations")
+	data, err := languageFile(code)
 	if err != nil {
 		fyne.LogError("read translations", err)
 		return
 	}
-	locales := []fyne.Locale{"en", "vi", lang.SystemLocale()}
+	seen := map[fyne.Locale]bool{}
+	for _, l := range []fyne.Locale{"en", "vi", lang.SystemLocale()} {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
+		// A locale without plural rules is refused; the others still work.
+		_ = lang.AddTranslationsForLocale(data, l)
+	}
+	currentLang = code
+}
+
+// languageFile merges every translations/*.<code>.json into one file.
+func languageFile(code string) ([]byte, error) {
+	files, err := assets.Translations.ReadDir("translations")
+	if err != nil {
+		return nil, err
+	}
+	merged := map[string]any{}
 	for _, f := range files {
 		if !strings.HasSuffix(f.Name(), "."+code+".json") {
 			continue
 		}
-		data, err := assets.Translations.ReadFile("translations/" + f.Name())
+		raw, err := assets.Translations.ReadFile("translations/" + f.Name())
 		if err != nil {
-			fyne.LogError("read "+f.Name(), err)
-			continue
+			return nil, err
 		}
-		for _, l := range locales {
-			// A locale without plural rules is refused; the others still work.
-			_ = lang.AddTranslationsForLocale(data, l)
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name(), err)
 		}
+		maps.Copy(merged, m)
 	}
-	currentLang = code
+	return json.Marshal(merged)
 }

@@ -22,9 +22,6 @@ var _ fyne.Theme = (*ecTheme)(nil)
 // newTheme returns the theme that follows the system variant.
 func newTheme() fyne.Theme { return &ecTheme{} }
 
-// newThemeVariant returns the theme fixed to one variant.
-func newThemeVariant(v fyne.ThemeVariant) fyne.Theme { return &ecTheme{forced: true, variant: v} }
-
 // Colour names of our own, looked up through the theme so that each has a
 // light and a dark value.
 const (

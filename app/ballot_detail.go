@@ -1,0 +1,204 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// ballotDetail shows one ballot: the question, the deadline, the rule in
+// words, then the answer form and the results in two tabs. The secretariat
+// can close the ballot or extend its deadline.
+type ballotDetail struct {
+	s  *shell
+	id string
+	b  ballots.Ballot
+
+	title    *line
+	status   *chip
+	left     *chip
+	deadline *line
+	rule     *line
+	link     *line
+	linkRow  fyne.CanvasObject
+	question *line
+	actions  *fyne.Container
+
+	answer  *answerForm
+	results *resultsView
+	tabs    *container.AppTabs
+	root    fyne.CanvasObject
+}
+
+func newBallotDetail(s *shell) *ballotDetail {
+	d := &ballotDetail{
+		s:        s,
+		title:    paragraph("", theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true}),
+		status:   newChip("", chipNeutral),
+		left:     newChip("", chipNeutral),
+		deadline: newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
+		rule:     paragraph("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}),
+		link:     paragraph("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
+		question: paragraph("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
+		actions:  container.NewHBox(),
+	}
+	d.answer = newAnswerForm(d)
+	d.results = newResultsView(d)
+	subtle := func(r fyne.Resource) fyne.CanvasObject {
+		return container.NewVBox(widget.NewIcon(theme.NewColoredResource(r, colorNameSubtle)))
+	}
+	d.linkRow = container.NewBorder(nil, nil, subtle(iconMeeting), nil, d.link)
+	// The first tab holds what a member reads before answering: whether
+	// an answer is saved already, the question, the rule, the meeting it
+	// belongs to, then the form.
+	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
+		d.answer.saved,
+		card(d.question),
+		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
+		d.linkRow,
+		widget.NewSeparator(),
+		d.answer.view(),
+	)))
+	d.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.X("ballot.tab.answer", "Question and opinion"), theme.DocumentCreateIcon(), reading),
+		container.NewTabItemWithIcon(lang.X("ballot.tab.results", "Results"), theme.ListIcon(), d.results.view()),
+	)
+	d.tabs.OnSelected = func(t *container.TabItem) {
+		if t == d.tabs.Items[1] {
+			d.results.load()
+		}
+	}
+	when := container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.NewColoredResource(iconClock, colorNameSubtle))), nil, d.deadline)
+	head := container.NewVBox(
+		d.title,
+		container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(d.status), container.NewCenter(d.left)), d.actions),
+		when,
+	)
+	d.root = container.NewBorder(padded(14, 4, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
+	return d
+}
+
+func (d *ballotDetail) view() fyne.CanvasObject { return d.root }
+
+// show loads a ballot.
+func (d *ballotDetail) show(id string) {
+	if d.id != id {
+		d.id = id
+		d.answer.reset()
+		d.results.clear()
+	}
+	d.load()
+	if d.tabs.SelectedIndex() == 1 {
+		d.results.load()
+	}
+}
+
+func (d *ballotDetail) refresh(c changes) {
+	if d.id == "" {
+		return
+	}
+	if c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) {
+		d.load()
+	}
+	if c.touches(core.TopicAnswers, d.id) || c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) {
+		d.answer.load()
+		if d.tabs.SelectedIndex() == 1 {
+			d.results.load()
+		}
+	}
+}
+
+func (d *ballotDetail) tick(now time.Time) {
+	if d.id != "" {
+		d.left.set(countdown(d.b, now))
+	}
+}
+
+// load re-reads the ballot (from memory) and fills the header.
+func (d *ballotDetail) load() {
+	b, err := d.s.p.Ballot(d.id)
+	if err != nil {
+		return
+	}
+	d.b = b
+	d.title.setText(b.Title)
+	kind := chipNeutral
+	if b.Status == ballots.StatusOpen {
+		kind = chipAccent
+	}
+	d.status.set(ballotStatusText(b.Status), kind)
+	d.left.set(countdown(b, d.s.u.now()))
+	d.deadline.setText(lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(b.Deadline)}))
+	d.rule.setText(policyWords(b.Policy))
+	d.question.setText(b.Question)
+	d.linkRow.Hide()
+	if b.MeetingID != "" {
+		if m, err := d.s.p.Meeting(b.MeetingID); err == nil {
+			text := m.Title
+			for i, it := range m.Agenda {
+				if it.ID == b.AgendaItemID {
+					text += " — " + lang.X("ballot.form.item_n", "Item {{.N}}: {{.Title}}", map[string]any{"N": i + 1, "Title": it.Title})
+				}
+			}
+			d.link.setText(text)
+			d.linkRow.Show()
+		}
+	}
+	d.setActions()
+	d.answer.load()
+	d.root.Refresh() // parts were shown or hidden: lay the pane out again
+}
+
+// setActions offers the secretariat's steps on an open ballot.
+func (d *ballotDetail) setActions() {
+	d.actions.RemoveAll()
+	if !d.s.p.IsSecretary() || d.b.Status != ballots.StatusOpen {
+		d.actions.Hide()
+		return
+	}
+	d.actions.Add(widget.NewButtonWithIcon(lang.X("ballot.extend", "Extend deadline"), iconClock, d.extend))
+	closeBtn := widget.NewButtonWithIcon(lang.X("ballot.close", "Close ballot"), theme.MediaStopIcon(), d.closeBallot)
+	closeBtn.Importance = widget.DangerImportance
+	d.actions.Add(closeBtn)
+	d.actions.Show()
+}
+
+func (d *ballotDetail) closeBallot() {
+	id := d.id
+	d.s.u.confirm(lang.X("ballot.close.title", "Close this ballot?"),
+		lang.X("ballot.close.body", "No more answers will be accepted and the result becomes final. Members who have not answered will be recorded as not answering."),
+		lang.X("ballot.close", "Close ballot"), true,
+		func() {
+			d.s.u.background(func() error { return d.s.p.CloseBallot(id) },
+				func(err error) { showError(err, d.s.u.win) })
+		})
+}
+
+func (d *ballotDetail) extend() {
+	u := d.s.u
+	id := d.id
+	later := d.b.Deadline.Add(24 * time.Hour)
+	date := newDateEntry(u, later)
+	clock := widget.NewEntry()
+	clock.SetText(clockInput(later))
+	items := []*widget.FormItem{
+		{Text: lang.X("ballot.extend.current", "Current deadline"), Widget: widget.NewLabel(fmtDateTime(d.b.Deadline))},
+		{Text: lang.X("ballot.extend.date", "New date"), Widget: date, HintText: lang.X("form.date_hint", "day/month/year")},
+		{Text: lang.X("ballot.extend.time", "New time"), Widget: clock, HintText: lang.X("form.time_hint", "24-hour, Vietnam time")},
+	}
+	u.showForm(lang.X("ballot.extend.title", "Extend the deadline"), lang.X("ballot.extend", "Extend deadline"), items,
+		func() (func() error, error) {
+			t, ok := parseDateTime(date.Text, clock.Text)
+			if !ok {
+				return nil, problem(lang.X("form.datetime_invalid", "Enter the date as day/month/year and the time as hours:minutes, e.g. 19/07/2023 and 08:00."))
+			}
+			return func() error { return d.s.p.ExtendDeadline(id, t) }, nil
+		}, nil)
+}

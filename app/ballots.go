@@ -1,0 +1,361 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// ballotsScreen is the inbox of opinion ballots: open ones first by nearest
+// deadline, each with the time left and whether I have answered; the
+// selected ballot is shown beside the list. The secretariat issues ballots
+// from here.
+type ballotsScreen struct {
+	s      *shell
+	all    []ballotRow
+	shown  []ballotRow
+	query  string
+	filt   ballotFilter
+	hdr    *header
+	search *searchEntry
+	filter *widget.Select
+	list   *widget.List
+	detail *ballotDetail
+	right  *fyne.Container
+	newBtn *widget.Button
+	root   fyne.CanvasObject
+	now    time.Time
+	// folded caches each ballot's search text: a ballot's title and
+	// question never change once it is issued.
+	folded map[string]string
+
+	selecting bool
+}
+
+// ballotRow is a ballot with what the inbox shows about it, prepared once
+// per change so that rows are drawn from memory.
+type ballotRow struct {
+	b        ballots.Ballot
+	eligible bool
+	answered bool
+	folded   string
+}
+
+// ballotFilter narrows the inbox.
+type ballotFilter int
+
+const (
+	filterAll ballotFilter = iota
+	filterAwaiting
+	filterOpen
+	filterClosed
+)
+
+func (f ballotFilter) text() string {
+	switch f {
+	case filterAwaiting:
+		return lang.X("ballots.filter.awaiting", "Awaiting my answer")
+	case filterOpen:
+		return lang.X("ballots.filter.open", "Open")
+	case filterClosed:
+		return lang.X("ballots.filter.closed", "Closed")
+	}
+	return lang.X("ballots.filter.all", "All ballots")
+}
+
+func (f ballotFilter) keep(r ballotRow) bool {
+	switch f {
+	case filterAwaiting:
+		return r.b.Status == ballots.StatusOpen && r.eligible && !r.answered
+	case filterOpen:
+		return r.b.Status == ballots.StatusOpen
+	case filterClosed:
+		return r.b.Status == ballots.StatusClosed
+	}
+	return true
+}
+
+func newBallotsScreen(s *shell) *ballotsScreen {
+	bs := &ballotsScreen{s: s, now: s.u.now(), folded: map[string]string{}}
+	bs.search = newSearchEntry(s, lang.X("ballots.search", "Search (Ctrl+F)"), func(q string) {
+		bs.query = fold(q)
+		bs.apply()
+	})
+	filters := []ballotFilter{filterAll, filterAwaiting, filterOpen, filterClosed}
+	opts := make([]string, len(filters))
+	for i, f := range filters {
+		opts[i] = f.text()
+	}
+	bs.filter = widget.NewSelect(opts, nil)
+	bs.filter.SetSelectedIndex(0)
+	bs.filter.OnChanged = func(string) {
+		if i := bs.filter.SelectedIndex(); i >= 0 {
+			bs.filt = filters[i]
+		}
+		bs.apply()
+	}
+	bs.list = widget.NewList(func() int { return len(bs.shown) }, bs.createRow, bs.updateRow)
+	bs.list.OnSelected = func(id widget.ListItemID) {
+		if bs.selecting || id >= len(bs.shown) {
+			return
+		}
+		bs.open(bs.shown[id].b.ID)
+	}
+	bs.newBtn = primaryButton(lang.X("ballots.new", "Issue ballot"), theme.ContentAddIcon(), bs.newItem)
+	bs.hdr = newHeader(lang.X("ballots.title", "Opinion ballots"), "", bs.newBtn)
+	bs.detail = newBallotDetail(s)
+	bs.right = container.NewStack(emptyState(iconBallot, lang.X("ballots.pick", "Choose a ballot to read it and give your opinion.")))
+	tools := container.NewBorder(nil, nil, nil, fixedWidth(170, bs.filter), bs.search)
+	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.list)
+	split := container.NewHSplit(left, bs.right)
+	split.Offset = 0.4
+	bs.root = container.NewBorder(bs.hdr.root, nil, nil, nil, split)
+	bs.refresh(allChanged())
+	return bs
+}
+
+func (bs *ballotsScreen) view() fyne.CanvasObject { return bs.root }
+
+func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
+
+func (bs *ballotsScreen) refresh(c changes) {
+	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicMembers) {
+		self := bs.s.p.Self().ID
+		list := bs.s.p.Ballots()
+		bs.all = make([]ballotRow, len(list))
+		for i, b := range list {
+			_, answered := bs.s.p.MyAnswer(b.ID)
+			f, ok := bs.folded[b.ID]
+			if !ok {
+				f = fold(b.Title + " " + b.Question)
+				bs.folded[b.ID] = f
+			}
+			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, folded: f}
+		}
+		bs.now = bs.s.u.now()
+		bs.apply()
+	}
+	if bs.s.p.IsSecretary() {
+		bs.newBtn.Show()
+	} else {
+		bs.newBtn.Hide()
+	}
+	bs.detail.refresh(c)
+}
+
+// tick updates the time left, once a minute.
+func (bs *ballotsScreen) tick(now time.Time) {
+	bs.now = now
+	bs.list.Refresh()
+	bs.detail.tick(now)
+}
+
+// apply filters the inbox and keeps the selection.
+func (bs *ballotsScreen) apply() {
+	bs.shown = bs.shown[:0]
+	awaiting := 0
+	for _, r := range bs.all {
+		if r.b.Status == ballots.StatusOpen && r.eligible && !r.answered {
+			awaiting++
+		}
+		if bs.filt.keep(r) && matches(r.folded, bs.query) {
+			bs.shown = append(bs.shown, r)
+		}
+	}
+	sub := lang.X("ballots.count", "{{.N}} ballots", map[string]any{"N": len(bs.all)})
+	if awaiting > 0 {
+		sub += " · " + lang.X("ballots.awaiting", "{{.N}} awaiting your answer", map[string]any{"N": awaiting})
+	}
+	bs.hdr.subtitle.setText(sub)
+	bs.list.Refresh()
+	bs.syncSelection()
+}
+
+func (bs *ballotsScreen) syncSelection() {
+	bs.selecting = true
+	defer func() { bs.selecting = false }()
+	for i, r := range bs.shown {
+		if r.b.ID == bs.detail.id {
+			bs.list.Select(i)
+			return
+		}
+	}
+	bs.list.UnselectAll()
+}
+
+// ballotItem is one row of the inbox.
+type ballotItem struct {
+	widget.BaseWidget
+	title    *line
+	deadline *line
+	left     *chip
+	mine     *chip
+	root     fyne.CanvasObject
+}
+
+func (r *ballotItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
+
+func (bs *ballotsScreen) createRow() fyne.CanvasObject {
+	r := &ballotItem{deadline: subtleLine(""), left: newChip("—", chipNeutral), mine: newChip("—", chipNeutral)}
+	var title fyne.CanvasObject
+	r.title, title = wrappedTitle(2)
+	r.root = padded(6, 6, 8, 8, container.NewVBox(lines(title, r.deadline), container.NewHBox(r.left, r.mine)))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(bs.shown) {
+		return
+	}
+	row := bs.shown[id]
+	r := o.(*ballotItem)
+	defer r.Refresh()
+	r.title.setText(row.b.Title)
+	r.deadline.setText(lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)}))
+	r.left.set(countdown(row.b, bs.now))
+	r.mine.set(myAnswerState(row))
+}
+
+// myAnswerState is the inbox's word on my answer.
+func myAnswerState(r ballotRow) (string, chipKind) {
+	switch {
+	case !r.eligible:
+		return "", chipNeutral
+	case r.answered:
+		return lang.X("answer.state.saved", "Saved on this computer"), chipSuccess
+	case r.b.Status == ballots.StatusClosed:
+		return lang.X("answer.state.missed", "Not answered"), chipNeutral
+	}
+	return lang.X("answer.state.none", "Not answered yet"), chipWarning
+}
+
+func (bs *ballotsScreen) open(id string) {
+	bs.detail.show(id)
+	bs.right.Objects = []fyne.CanvasObject{bs.detail.view()}
+	bs.right.Refresh()
+}
+
+// newItem asks the secretariat for a new ballot.
+func (bs *ballotsScreen) newItem() {
+	if !bs.s.p.IsSecretary() {
+		return
+	}
+	u := bs.s.u
+	title := widget.NewEntry()
+	title.PlaceHolder = lang.X("ballot.form.title_hint", "e.g. Opinion on the 2023 administrative reform plan")
+	question := widget.NewMultiLineEntry()
+	question.Wrapping = fyne.TextWrapWord
+	question.SetMinRowsVisible(4)
+	question.PlaceHolder = lang.X("ballot.form.question_hint", "The question members answer")
+	due := u.now().Add(3 * 24 * time.Hour).In(vnTime)
+	due = time.Date(due.Year(), due.Month(), due.Day(), 17, 0, 0, 0, vnTime)
+	date := newDateEntry(u, due)
+	clock := widget.NewEntry()
+	clock.SetText(clockInput(due))
+
+	presets := ballots.Presets()
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = policyName(p)
+	}
+	policy := widget.NewSelect(names, nil)
+	policy.SetSelectedIndex(0)
+	policyHelp := paragraph(policyWords(presets[0]), colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
+	policy.OnChanged = func(string) {
+		if i := policy.SelectedIndex(); i >= 0 {
+			policyHelp.setText(policyWords(presets[i]))
+		}
+	}
+
+	none := lang.X("ballot.form.no_meeting", "— none —")
+	mts := bs.s.p.Meetings()
+	mOpts := []string{none}
+	for _, m := range mts {
+		mOpts = append(mOpts, m.Title+" ("+fmtShortDate(m.Start)+")")
+	}
+	var items []meetings.AgendaItem
+	item := widget.NewSelect([]string{none}, nil)
+	item.SetSelectedIndex(0)
+	item.Disable()
+	meeting := widget.NewSelect(mOpts, func(string) {})
+	meeting.OnChanged = func(string) {
+		i := meeting.SelectedIndex()
+		items = nil
+		opts := []string{none}
+		if i > 0 {
+			items = mts[i-1].Agenda
+			for n, it := range items {
+				opts = append(opts, lang.X("ballot.form.item_n", "Item {{.N}}: {{.Title}}", map[string]any{"N": n + 1, "Title": it.Title}))
+			}
+		}
+		item.Options = opts
+		item.SetSelectedIndex(0)
+		if len(items) > 0 {
+			item.Enable()
+		} else {
+			item.Disable()
+		}
+	}
+	meeting.SetSelectedIndex(0)
+
+	form := []*widget.FormItem{
+		{Text: lang.X("ballot.form.title", "Title"), Widget: title},
+		{Text: lang.X("ballot.form.question", "Question"), Widget: question},
+		{Text: lang.X("ballot.form.deadline_date", "Deadline"), Widget: date, HintText: lang.X("form.date_hint", "day/month/year")},
+		{Text: lang.X("ballot.form.deadline_time", "Time"), Widget: clock, HintText: lang.X("form.time_hint", "24-hour, Vietnam time")},
+		{Text: lang.X("ballot.form.policy", "Decision rule"), Widget: container.NewVBox(policy, policyHelp)},
+		{Text: lang.X("ballot.form.meeting", "Meeting"), Widget: meeting, HintText: lang.X("ballot.form.meeting_hint", "Optional")},
+		{Text: lang.X("ballot.form.item", "Agenda item"), Widget: item},
+	}
+	var issued ballots.Ballot
+	u.showForm(lang.X("ballot.issue.title", "Issue an opinion ballot"), lang.X("ballot.issue.save", "Issue ballot"), form,
+		func() (func() error, error) {
+			deadline, ok := parseDateTime(date.Text, clock.Text)
+			if !ok {
+				return nil, problem(lang.X("form.datetime_invalid", "Enter the date as day/month/year and the time as hours:minutes, e.g. 19/07/2023 and 08:00."))
+			}
+			if !deadline.After(u.now()) {
+				return nil, problem(lang.X("ballot.form.deadline_past", "The deadline must be in the future."))
+			}
+			in := core.BallotInput{
+				Title:    strings.TrimSpace(title.Text),
+				Question: strings.TrimSpace(question.Text),
+				Deadline: deadline,
+			}
+			if i := policy.SelectedIndex(); i >= 0 {
+				in.Policy = presets[i].Name
+			}
+			if i := meeting.SelectedIndex(); i > 0 {
+				in.MeetingID = mts[i-1].ID
+				if j := item.SelectedIndex(); j > 0 && j-1 < len(items) {
+					in.AgendaItemID = items[j-1].ID
+				}
+			}
+			if in.Title == "" {
+				return nil, &meetings.Error{Code: "err.ballot.title_required", Field: "title"}
+			}
+			if in.Question == "" {
+				return nil, &meetings.Error{Code: "err.ballot.question_required", Field: "question"}
+			}
+			return func() error {
+				b, err := bs.s.p.IssueBallot(in)
+				issued = b
+				return err
+			}, nil
+		},
+		func() {
+			bs.search.SetText("")
+			bs.open(issued.ID)
+			bs.syncSelection()
+		})
+}

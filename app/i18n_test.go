@@ -1,0 +1,114 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+)
+
+// readKeys reads the keys of a translation file.
+func readKeys(t *testing.T, name string) map[string]bool {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	keys := make(map[string]bool, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); !ok || s == "" {
+			t.Errorf("%s: %q has no text", name, k)
+		}
+		keys[k] = true
+	}
+	return keys
+}
+
+func TestTranslations_BothLanguagesHaveTheSameKeys(t *testing.T) {
+	vi, en := readKeys(t, "app.vi.json"), readKeys(t, "app.en.json")
+	for k := range vi {
+		if !en[k] {
+			t.Errorf("%q is in app.vi.json but not in app.en.json", k)
+		}
+	}
+	for k := range en {
+		if !vi[k] {
+			t.Errorf("%q is in app.en.json but not in app.vi.json", k)
+		}
+	}
+}
+
+// keyUse matches lang.X("key", … in the sources.
+var keyUse = regexp.MustCompile(`lang\.X\(\s*"([^"]+)"`)
+
+// usedKeys collects the keys of lang.X calls in the package's sources.
+func usedKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, f := range files {
+		if matched, _ := filepath.Match("*_test.go", f); matched {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range keyUse.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = true
+		}
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d keys in use: is the pattern still right?", len(used))
+	}
+	return used
+}
+
+func TestTranslations_EveryKeyUsedExists(t *testing.T) {
+	vi, en := readKeys(t, "app.vi.json"), readKeys(t, "app.en.json")
+	used := usedKeys(t)
+	var missing []string
+	for k := range used {
+		if !vi[k] || !en[k] {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	for _, k := range missing {
+		t.Errorf("%q is used but missing from app.vi.json or app.en.json", k)
+	}
+}
+
+// fyneKeys are Fyne's own strings (dialog buttons, the entry menu, the
+// calendar's weekdays), translated in app.*.json because Fyne ships no
+// Vietnamese.
+var fyneKeys = []string{
+	"Cancel", "Confirm", "Copy", "Cut", "Error", "No", "OK", "Open", "Paste", "Quit", "Redo", "Save", "Select all", "Undo", "Yes",
+	"monday.short", "tuesday.short", "wednesday.short", "thursday.short", "friday.short", "saturday.short", "sunday.short",
+}
+
+func TestTranslations_NoUnusedKeys(t *testing.T) {
+	used := usedKeys(t)
+	for _, k := range fyneKeys {
+		used[k] = true
+	}
+	var unused []string
+	for k := range readKeys(t, "app.vi.json") {
+		if !used[k] {
+			unused = append(unused, k)
+		}
+	}
+	sort.Strings(unused)
+	for _, k := range unused {
+		t.Errorf("%q is in app.*.json but no screen uses it", k)
+	}
+}

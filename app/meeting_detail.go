@@ -1,0 +1,427 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// meetingDetail shows one meeting: its header with the lifecycle actions,
+// the agenda, and attendance with the quorum while in session. Only the
+// secretariat sees the buttons that change anything.
+type meetingDetail struct {
+	s  *shell
+	id string
+	m  meetings.Meeting
+
+	title   *line
+	when    *line
+	place   *line
+	status  *chip
+	actions *fyne.Container
+
+	agenda     *widget.List
+	total      *line
+	addBtn     *widget.Button
+	agendaTab  *container.TabItem
+	voters     []meetings.Member
+	attendance *widget.List
+	quorum     *banner
+	tabs       *container.AppTabs
+	root       fyne.CanvasObject
+}
+
+func newMeetingDetail(s *shell) *meetingDetail {
+	d := &meetingDetail{
+		s:       s,
+		title:   paragraph("", theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true}),
+		when:    newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
+		place:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
+		status:  newChip("", chipNeutral),
+		actions: container.NewHBox(),
+		total:   newLine("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}),
+		quorum:  newBanner(),
+	}
+	d.agenda = widget.NewList(func() int { return len(d.m.Agenda) }, d.createItem, d.updateItem)
+	d.agenda.OnSelected = func(widget.ListItemID) { d.agenda.UnselectAll() }
+	d.addBtn = widget.NewButtonWithIcon(lang.X("agenda.add", "Add item"), theme.ContentAddIcon(), d.addItem)
+	d.total.Truncation = fyne.TextTruncateOff
+	agendaBottom := padded(6, 6, 12, 12, container.NewBorder(nil, nil, nil, d.addBtn, d.total))
+	agendaPane := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), agendaBottom), nil, nil, d.agenda)
+
+	d.attendance = widget.NewList(func() int { return len(d.voters) }, d.createVoter, d.updateVoter)
+	d.attendance.OnSelected = func(widget.ListItemID) { d.attendance.UnselectAll() }
+	attendancePane := container.NewBorder(padded(8, 4, 8, 8, d.quorum), nil, nil, nil, d.attendance)
+
+	d.agendaTab = container.NewTabItemWithIcon(lang.X("meeting.tab.agenda", "Agenda"), theme.ListIcon(), agendaPane)
+	d.tabs = container.NewAppTabs(
+		d.agendaTab,
+		container.NewTabItemWithIcon(lang.X("meeting.tab.attendance", "Attendance"), theme.AccountIcon(), attendancePane),
+	)
+
+	icon := func(r fyne.Resource) fyne.CanvasObject {
+		return container.NewCenter(widget.NewIcon(theme.NewColoredResource(r, colorNameSubtle)))
+	}
+	head := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewVBox(d.status), d.title),
+		lines(
+			container.NewBorder(nil, nil, icon(iconClock), nil, d.when),
+			container.NewBorder(nil, nil, icon(iconPlace), nil, d.place),
+		),
+		container.NewHBox(d.actions),
+	)
+	d.root = container.NewBorder(padded(14, 6, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
+	return d
+}
+
+func (d *meetingDetail) view() fyne.CanvasObject { return d.root }
+
+// show loads a meeting.
+func (d *meetingDetail) show(id string) {
+	d.id = id
+	d.load()
+}
+
+func (d *meetingDetail) refresh(c changes) {
+	if d.id == "" {
+		return
+	}
+	if c.touches(core.TopicMeetings, d.id) || c.has(core.TopicMembers) {
+		d.load()
+	}
+}
+
+// canEdit reports whether this profile may change the meeting.
+func (d *meetingDetail) canEdit() bool {
+	return d.s.p.IsSecretary() && d.m.Status != meetings.StatusClosed
+}
+
+// load re-reads the meeting (from memory) and fills the pane.
+func (d *meetingDetail) load() {
+	m, err := d.s.p.Meeting(d.id)
+	if err != nil {
+		return
+	}
+	d.m = m
+	d.title.setText(m.Title)
+	d.when.setText(fmtDateTime(m.Start))
+	place := m.Place
+	if place == "" {
+		place = lang.X("meeting.no_place", "Place not set")
+	}
+	d.place.setText(place)
+	d.status.set(meetingStatusText(m.Status), meetingStatusKind(m.Status))
+	d.agendaTab.Text = lang.X("meeting.tab.agenda_n", "Agenda ({{.N}})", map[string]any{"N": len(m.Agenda)})
+	d.tabs.Refresh()
+	d.total.setText(lang.X("agenda.total", "{{.N}} items · planned {{.Time}}",
+		map[string]any{"N": len(m.Agenda), "Time": fmtMinutes(m.TotalMinutes())}))
+	d.setActions()
+	if d.canEdit() {
+		d.addBtn.Show()
+	} else {
+		d.addBtn.Hide()
+	}
+	d.agenda.Refresh()
+	d.loadAttendance()
+	d.root.Refresh() // parts were shown or hidden: lay the pane out again
+}
+
+// setActions offers the lifecycle steps the secretariat can take now.
+func (d *meetingDetail) setActions() {
+	d.actions.RemoveAll()
+	if !d.s.p.IsSecretary() {
+		d.actions.Hide()
+		return
+	}
+	d.actions.Show()
+	step := func(label string, icon fyne.Resource, to meetings.Status, high bool) {
+		b := widget.NewButtonWithIcon(label, icon, func() { d.setStatus(to) })
+		if high {
+			b.Importance = widget.HighImportance
+		}
+		d.actions.Add(b)
+	}
+	switch d.m.Status {
+	case meetings.StatusDraft:
+		d.actions.Add(widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
+		step(lang.X("meeting.publish", "Publish"), theme.MailSendIcon(), meetings.StatusPublished, true)
+	case meetings.StatusPublished:
+		d.actions.Add(widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
+		step(lang.X("meeting.unpublish", "Back to draft"), theme.ContentUndoIcon(), meetings.StatusDraft, false)
+		step(lang.X("meeting.start", "Start session"), theme.MediaPlayIcon(), meetings.StatusInSession, true)
+	case meetings.StatusInSession:
+		b := widget.NewButtonWithIcon(lang.X("meeting.close", "Close session"), theme.MediaStopIcon(), d.closeSession)
+		b.Importance = widget.DangerImportance
+		d.actions.Add(b)
+	}
+}
+
+// setStatus moves the meeting on, off the UI goroutine.
+func (d *meetingDetail) setStatus(to meetings.Status) {
+	id := d.id
+	d.s.u.background(func() error { return d.s.p.SetMeetingStatus(id, to) },
+		func(err error) { showError(err, d.s.u.win) })
+}
+
+func (d *meetingDetail) closeSession() {
+	d.s.u.confirm(lang.X("meeting.close.title", "Close the session?"),
+		lang.X("meeting.close.body", "After closing, the agenda and attendance can no longer be changed: they become part of the minutes."),
+		lang.X("meeting.close", "Close session"), true,
+		func() { d.setStatus(meetings.StatusClosed) })
+}
+
+func (d *meetingDetail) edit() {
+	m := d.m
+	showMeetingForm(d.s.u, lang.X("meeting.edit.title", "Edit meeting"), lang.X("app.save", "Save"), m,
+		func(in core.MeetingInput) error { return d.s.p.UpdateMeeting(m.ID, m.Rev, in) }, nil)
+}
+
+// agendaItem is one row of the agenda.
+type agendaItem struct {
+	widget.BaseWidget
+	num     *chip
+	title   *line
+	sub     *line
+	buttons *fyne.Container
+	up      *widget.Button
+	down    *widget.Button
+	edit    *widget.Button
+	del     *widget.Button
+	root    fyne.CanvasObject
+}
+
+func (r *agendaItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
+
+func (d *meetingDetail) createItem() fyne.CanvasObject {
+	r := &agendaItem{num: newChip("00", chipAccent), sub: subtleLine("")}
+	var title fyne.CanvasObject
+	r.title, title = wrappedTitle(2)
+	r.up = iconButton(theme.MoveUpIcon(), nil)
+	r.down = iconButton(theme.MoveDownIcon(), nil)
+	r.edit = iconButton(theme.DocumentCreateIcon(), nil)
+	r.del = iconButton(theme.DeleteIcon(), nil)
+	r.buttons = container.NewHBox(r.up, r.down, r.edit, r.del)
+	r.root = padded(5, 5, 8, 4, container.NewBorder(nil, nil,
+		container.NewCenter(fixedWidth(34, container.NewCenter(r.num))), container.NewCenter(r.buttons),
+		lines(title, r.sub)))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (d *meetingDetail) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(d.m.Agenda) {
+		return
+	}
+	it := d.m.Agenda[id]
+	r := o.(*agendaItem)
+	defer r.Refresh()
+	r.num.set(strconv.Itoa(id+1), chipAccent)
+	r.title.setText(it.Title)
+	var parts []string
+	if it.Presenter != "" {
+		parts = append(parts, lang.X("agenda.presenter", "Presented by {{.Who}}", map[string]any{"Who": it.Presenter}))
+	}
+	if it.Minutes > 0 {
+		parts = append(parts, fmtMinutes(it.Minutes))
+	}
+	r.sub.setText(strings.Join(parts, " · "))
+	if !d.canEdit() {
+		r.buttons.Hide()
+		return
+	}
+	r.buttons.Show()
+	itemID := it.ID
+	r.up.OnTapped = func() { d.move(itemID, id-1) }
+	r.down.OnTapped = func() { d.move(itemID, id+1) }
+	r.edit.OnTapped = func() { d.editItem(itemID) }
+	r.del.OnTapped = func() { d.removeItem(itemID) }
+	if id == 0 {
+		r.up.Disable()
+	} else {
+		r.up.Enable()
+	}
+	if id == len(d.m.Agenda)-1 {
+		r.down.Disable()
+	} else {
+		r.down.Enable()
+	}
+}
+
+func (d *meetingDetail) item(id string) (meetings.AgendaItem, bool) {
+	for _, it := range d.m.Agenda {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return meetings.AgendaItem{}, false
+}
+
+func (d *meetingDetail) move(itemID string, to int) {
+	mid := d.id
+	d.s.u.background(func() error { return d.s.p.MoveAgendaItem(mid, itemID, to) },
+		func(err error) { showError(err, d.s.u.win) })
+}
+
+func (d *meetingDetail) removeItem(itemID string) {
+	it, ok := d.item(itemID)
+	if !ok {
+		return
+	}
+	mid := d.id
+	d.s.u.confirm(lang.X("agenda.delete.title", "Delete this agenda item?"),
+		lang.X("agenda.delete.body", "“{{.Title}}” will be removed from the agenda.", map[string]any{"Title": it.Title}),
+		lang.X("app.delete", "Delete"), true,
+		func() {
+			d.s.u.background(func() error { return d.s.p.RemoveAgendaItem(mid, itemID) },
+				func(err error) { showError(err, d.s.u.win) })
+		})
+}
+
+func (d *meetingDetail) addItem() {
+	mid := d.id
+	d.itemForm(lang.X("agenda.add.title", "Add an agenda item"), lang.X("agenda.add", "Add item"), meetings.AgendaItem{},
+		func(it meetings.AgendaItem) error {
+			_, err := d.s.p.AddAgendaItem(mid, it)
+			return err
+		})
+}
+
+func (d *meetingDetail) editItem(itemID string) {
+	it, ok := d.item(itemID)
+	if !ok {
+		return
+	}
+	mid := d.id
+	d.itemForm(lang.X("agenda.edit.title", "Edit agenda item"), lang.X("app.save", "Save"), it,
+		func(changed meetings.AgendaItem) error { return d.s.p.UpdateAgendaItem(mid, changed) })
+}
+
+// itemForm asks for an agenda item's title, presenter and minutes.
+func (d *meetingDetail) itemForm(title, saveLabel string, it meetings.AgendaItem, save func(meetings.AgendaItem) error) {
+	name := widget.NewMultiLineEntry()
+	name.Wrapping = fyne.TextWrapWord
+	name.SetMinRowsVisible(2)
+	name.SetText(it.Title)
+	name.PlaceHolder = lang.X("agenda.form.title_hint", "e.g. Results of administrative reform in the first half of 2023")
+	presenter := widget.NewEntry()
+	presenter.SetText(it.Presenter)
+	presenter.PlaceHolder = lang.X("agenda.form.presenter_hint", "e.g. Ministry of Home Affairs")
+	minutes := widget.NewEntry()
+	if it.Minutes > 0 {
+		minutes.SetText(strconv.Itoa(it.Minutes))
+	}
+	minutes.PlaceHolder = "30"
+	items := []*widget.FormItem{
+		{Text: lang.X("agenda.form.title", "Title"), Widget: name},
+		{Text: lang.X("agenda.form.presenter", "Presenter"), Widget: presenter},
+		{Text: lang.X("agenda.form.minutes", "Minutes"), Widget: minutes, HintText: lang.X("agenda.form.minutes_hint", "Planned time, in minutes")},
+	}
+	d.s.u.showForm(title, saveLabel, items, func() (func() error, error) {
+		changed := it
+		changed.Title = strings.TrimSpace(name.Text)
+		changed.Presenter = strings.TrimSpace(presenter.Text)
+		changed.Minutes = 0
+		if t := strings.TrimSpace(minutes.Text); t != "" {
+			n, err := strconv.Atoi(t)
+			if err != nil {
+				return nil, problem(lang.X("agenda.form.minutes_invalid", "Enter the minutes as a whole number, e.g. 30."))
+			}
+			changed.Minutes = n
+		}
+		if err := changed.Validate(); err != nil {
+			return nil, err
+		}
+		return func() error { return save(changed) }, nil
+	}, nil)
+}
+
+// loadAttendance lists the invited voting members and the quorum.
+func (d *meetingDetail) loadAttendance() {
+	invited := map[string]bool{}
+	for _, id := range d.m.Participants {
+		invited[id] = true
+	}
+	d.voters = d.voters[:0]
+	for _, m := range meetings.Voters(d.s.p.Members()) {
+		if len(invited) == 0 || invited[m.ID] {
+			d.voters = append(d.voters, m)
+		}
+	}
+	q := meetings.Quorum(d.m, d.s.p.Members(), meetings.DefaultQuorum)
+	args := map[string]any{"Present": q.Present, "Voters": q.Voters, "Needed": q.Needed}
+	switch {
+	case d.m.Status == meetings.StatusDraft || d.m.Status == meetings.StatusPublished:
+		d.quorum.set(chipNeutral, theme.InfoIcon(),
+			lang.X("quorum.not_started", "Attendance is taken once the session starts"),
+			lang.X("quorum.rule", "The session needs two thirds of its {{.Voters}} voting members: {{.Needed}}.", args))
+	case q.Met:
+		d.quorum.set(chipSuccess, theme.ConfirmIcon(),
+			lang.X("quorum.met", "Quorum reached: {{.Present}}/{{.Voters}}, {{.Needed}} needed", args), "")
+	default:
+		d.quorum.set(chipWarning, theme.WarningIcon(),
+			lang.X("quorum.not_met", "No quorum yet: {{.Present}}/{{.Voters}}, {{.Needed}} needed", args), "")
+	}
+	d.attendance.Refresh()
+}
+
+// voterItem is one row of the attendance list.
+type voterItem struct {
+	widget.BaseWidget
+	check *widget.Check
+	av    *avatar
+	name  *line
+	sub   *line
+	root  fyne.CanvasObject
+}
+
+func (r *voterItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
+
+func (d *meetingDetail) createVoter() fyne.CanvasObject {
+	r := &voterItem{check: widget.NewCheck("", nil), av: newAvatar(), name: titleLine(""), sub: subtleLine("")}
+	r.root = padded(3, 3, 8, 8, container.NewBorder(nil, nil,
+		container.NewHBox(container.NewCenter(r.check), container.NewCenter(r.av)), nil,
+		lines(r.name, r.sub)))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (d *meetingDetail) updateVoter(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(d.voters) {
+		return
+	}
+	m := d.voters[id]
+	r := o.(*voterItem)
+	defer r.Refresh()
+	r.av.set(m.Name, roleKind(m.Role))
+	r.name.setText(m.Name)
+	sub := roleText(m.Role)
+	if m.Title != "" {
+		sub = m.Title + " · " + sub
+	}
+	r.sub.setText(sub)
+	r.check.OnChanged = nil
+	r.check.SetChecked(d.m.IsPresent(m.ID))
+	if d.s.p.IsSecretary() && d.m.Status == meetings.StatusInSession {
+		r.check.Enable()
+		mid, memberID := d.id, m.ID
+		r.check.OnChanged = func(present bool) {
+			d.s.u.background(func() error { return d.s.p.SetAttendance(mid, memberID, present) },
+				func(err error) {
+					if err != nil {
+						showError(err, d.s.u.win)
+						d.attendance.Refresh()
+					}
+				})
+		}
+	} else {
+		r.check.Disable()
+	}
+}

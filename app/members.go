@@ -1,0 +1,198 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// membersScreen lists the committee, chair first, with role chips. The
+// secretariat adds, edits and removes members here.
+type membersScreen struct {
+	s       *shell
+	all     []meetings.Member
+	shown   []meetings.Member
+	folded  []string
+	query   string
+	hdr     *header
+	search  *searchEntry
+	list    *widget.List
+	newBtn  *widget.Button
+	root    fyne.CanvasObject
+	selfID  string
+	canEdit bool
+}
+
+func newMembersScreen(s *shell) *membersScreen {
+	ms := &membersScreen{s: s}
+	ms.search = newSearchEntry(s, lang.X("members.search", "Search members (Ctrl+F)"), func(q string) {
+		ms.query = fold(q)
+		ms.filter()
+	})
+	ms.list = widget.NewList(func() int { return len(ms.shown) }, ms.createRow, ms.updateRow)
+	ms.list.OnSelected = func(widget.ListItemID) { ms.list.UnselectAll() }
+	ms.newBtn = primaryButton(lang.X("members.new", "Add member"), theme.ContentAddIcon(), ms.newItem)
+	ms.hdr = newHeader(lang.X("members.title", "Members"), "", ms.newBtn)
+	body := container.NewBorder(padded(10, 6, 12, 12, fixedWidth(360, ms.search)), nil, nil, nil, padded(0, 0, 8, 8, ms.list))
+	ms.root = container.NewBorder(ms.hdr.root, nil, nil, nil, body)
+	ms.refresh(allChanged())
+	return ms
+}
+
+func (ms *membersScreen) view() fyne.CanvasObject { return ms.root }
+
+func (ms *membersScreen) focusSearch() { ms.s.u.win.Canvas().Focus(ms.search) }
+
+func (ms *membersScreen) refresh(c changes) {
+	if !c.has(core.TopicMembers) {
+		return
+	}
+	ms.all = ms.s.p.Members()
+	ms.folded = make([]string, len(ms.all))
+	for i, m := range ms.all {
+		ms.folded[i] = fold(m.Name + " " + m.Title + " " + roleText(m.Role))
+	}
+	ms.selfID = ms.s.p.Self().ID
+	ms.canEdit = ms.s.p.IsSecretary()
+	if ms.canEdit {
+		ms.newBtn.Show()
+	} else {
+		ms.newBtn.Hide()
+	}
+	ms.filter()
+}
+
+func (ms *membersScreen) filter() {
+	ms.shown = ms.shown[:0]
+	for i, m := range ms.all {
+		if matches(ms.folded[i], ms.query) {
+			ms.shown = append(ms.shown, m)
+		}
+	}
+	voters := len(meetings.Voters(ms.all))
+	ms.hdr.subtitle.setText(lang.X("members.count", "{{.N}} members · {{.Voters}} with a vote",
+		map[string]any{"N": len(ms.all), "Voters": voters}))
+	ms.list.Refresh()
+}
+
+// memberItem is one row of the members list.
+type memberItem struct {
+	widget.BaseWidget
+	av      *avatar
+	name    *line
+	title   *line
+	role    *chip
+	buttons *fyne.Container
+	edit    *widget.Button
+	del     *widget.Button
+	root    fyne.CanvasObject
+}
+
+func (r *memberItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
+
+func (ms *membersScreen) createRow() fyne.CanvasObject {
+	r := &memberItem{av: newAvatar(), name: titleLine(""), title: subtleLine(""), role: newChip("—", chipNeutral)}
+	r.edit = iconButton(theme.DocumentCreateIcon(), nil)
+	r.del = iconButton(theme.DeleteIcon(), nil)
+	r.buttons = container.NewHBox(r.edit, r.del)
+	right := container.NewHBox(container.NewCenter(fixedWidth(110, container.NewCenter(r.role))), r.buttons)
+	r.root = padded(4, 4, 8, 8, container.NewBorder(nil, nil, container.NewCenter(r.av), container.NewCenter(right),
+		lines(r.name, r.title)))
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (ms *membersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(ms.shown) {
+		return
+	}
+	m := ms.shown[id]
+	r := o.(*memberItem)
+	defer r.Refresh()
+	r.av.set(m.Name, roleKind(m.Role))
+	name := m.Name
+	if m.ID == ms.selfID {
+		name += " " + lang.X("members.you", "(you)")
+	}
+	r.name.setText(name)
+	title := m.Title
+	if title == "" {
+		title = "—"
+	}
+	r.title.setText(title)
+	r.role.set(roleText(m.Role), roleKind(m.Role))
+	if !ms.canEdit {
+		r.buttons.Hide()
+		return
+	}
+	r.buttons.Show()
+	member := m
+	r.edit.OnTapped = func() { ms.edit(member) }
+	r.del.OnTapped = func() { ms.remove(member) }
+	if m.ID == ms.selfID {
+		r.del.Disable()
+	} else {
+		r.del.Enable()
+	}
+}
+
+func (ms *membersScreen) newItem() {
+	if !ms.s.p.IsSecretary() {
+		return
+	}
+	ms.form(lang.X("members.add.title", "Add a member"), lang.X("members.new", "Add member"),
+		meetings.Member{Role: meetings.RoleMember}, func(m meetings.Member) error {
+			_, err := ms.s.p.AddMember(m)
+			return err
+		})
+}
+
+func (ms *membersScreen) edit(m meetings.Member) {
+	ms.form(lang.X("members.edit.title", "Edit member"), lang.X("app.save", "Save"), m,
+		func(changed meetings.Member) error { return ms.s.p.UpdateMember(changed) })
+}
+
+func (ms *membersScreen) remove(m meetings.Member) {
+	ms.s.u.confirm(lang.X("members.remove.title", "Remove this member?"),
+		lang.X("members.remove.body", "{{.Name}} will no longer be asked for opinions or counted for quorum. Their past answers stay in the record.",
+			map[string]any{"Name": m.Name}),
+		lang.X("members.remove", "Remove"), true,
+		func() {
+			ms.s.u.background(func() error { return ms.s.p.RemoveMember(m.ID) },
+				func(err error) { showError(err, ms.s.u.win) })
+		})
+}
+
+// form asks for a member's name, title and role.
+func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save func(meetings.Member) error) {
+	name := widget.NewEntry()
+	name.SetText(m.Name)
+	name.PlaceHolder = lang.X("member.form.name_hint", "Full name")
+	job := widget.NewEntry()
+	job.SetText(m.Title)
+	job.PlaceHolder = lang.X("member.form.title_hint", "e.g. Minister of Home Affairs")
+	role := widget.NewSelect(roleOptions(), nil)
+	role.SetSelected(roleText(m.Role))
+	items := []*widget.FormItem{
+		{Text: lang.X("member.form.name", "Name"), Widget: name},
+		{Text: lang.X("member.form.title", "Position"), Widget: job},
+		{Text: lang.X("member.form.role", "Role"), Widget: role, HintText: lang.X("member.form.role_hint", "The chair and members vote; secretaries and guests do not.")},
+	}
+	ms.s.u.showForm(title, saveLabel, items, func() (func() error, error) {
+		changed := m
+		changed.Name = strings.TrimSpace(name.Text)
+		changed.Title = strings.TrimSpace(job.Text)
+		changed.Role = roleByText(role.Selected)
+		if err := changed.Validate(); err != nil {
+			return nil, err
+		}
+		return func() error { return save(changed) }, nil
+	}, nil)
+}

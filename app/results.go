@@ -1,0 +1,414 @@
+package app
+
+import (
+	"errors"
+	"image/color"
+	"sort"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+)
+
+// resultsView shows where a ballot stands under its rule (from the rule
+// engine), a bar per option, and who has and has not answered. The tally
+// reads the answers from disk and verifies their signatures, so it runs off
+// the UI goroutine; a newer request supersedes an older one.
+type resultsView struct {
+	d        *ballotDetail
+	standing *banner
+	warning  *banner
+	chart    *barChart
+	counts   *line
+	busy     *widget.Activity
+	who      []whoRow
+	list     *widget.List
+	token    int
+	root     *fyne.Container
+}
+
+// whoRow is one eligible member and their counting answer, if any.
+type whoRow struct {
+	m        meetings.Member
+	a        ballots.Answer
+	answered bool
+}
+
+func newResultsView(d *ballotDetail) *resultsView {
+	r := &resultsView{
+		d:        d,
+		standing: newBanner(),
+		warning:  newBanner(),
+		chart:    newBarChart(),
+		counts:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true}),
+		busy:     widget.NewActivity(),
+	}
+	r.standing.Hide()
+	r.warning.Hide()
+	r.busy.Hide()
+	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
+	r.list.OnSelected = func(id widget.ListItemID) {
+		r.list.UnselectAll()
+		if id < len(r.who) {
+			r.showAnswer(r.who[id])
+		}
+	}
+	top := container.NewVBox(
+		r.warning,
+		r.standing,
+		padded(6, 2, 4, 4, r.chart),
+		container.NewBorder(nil, nil, nil, r.busy, r.counts),
+		widget.NewSeparator(),
+	)
+	r.root = container.NewBorder(padded(10, 0, 8, 8, top), nil, nil, nil, r.list)
+	return r
+}
+
+func (r *resultsView) view() fyne.CanvasObject { return r.root }
+
+// clear forgets the previous ballot's results.
+func (r *resultsView) clear() {
+	r.token++
+	r.who = nil
+	r.standing.Hide()
+	r.warning.Hide()
+	r.chart.set(nil, 0, 0)
+	r.counts.setText("")
+	r.root.Refresh()
+}
+
+// load tallies the ballot in the background.
+func (r *resultsView) load() {
+	id := r.d.id
+	if id == "" {
+		return
+	}
+	r.token++
+	token := r.token
+	r.busy.Show()
+	r.busy.Start()
+	var (
+		res     ballots.Result
+		answers []ballots.Answer
+	)
+	p := r.d.s.p
+	r.d.s.u.background(func() error {
+		var err error
+		res, answers, err = p.Tally(id)
+		return err
+	}, func(err error) {
+		if token != r.token {
+			return // a newer tally is on its way
+		}
+		r.busy.Stop()
+		r.busy.Hide()
+		if err != nil && !errors.Is(err, core.ErrBadSignature) {
+			showError(err, r.d.s.u.win)
+			return
+		}
+		if err != nil {
+			r.warning.set(chipDanger, theme.WarningIcon(), lang.X("result.bad_signature", "Some answers failed their signature check and are not counted."), errorText(err))
+		} else {
+			r.warning.Hide()
+		}
+		r.show(res, answers)
+	})
+}
+
+// show fills the view from a tally.
+func (r *resultsView) show(res ballots.Result, answers []ballots.Answer) {
+	b := r.d.b
+	head, kind := standingText(res, b.Status)
+	body := prospectText(res, b.Status)
+	if why := reasonText(res.Reason); why != "" && res.Standing != ballots.StandingOpen {
+		body = why + " " + body
+	}
+	icon := theme.InfoIcon()
+	switch res.Standing {
+	case ballots.StandingPassed:
+		icon = theme.ConfirmIcon()
+	case ballots.StandingRejected:
+		icon = theme.CancelIcon()
+	}
+	r.standing.set(kind, icon, head, body)
+
+	bars := make([]bar, 0, len(b.Options))
+	for _, o := range b.Options {
+		bars = append(bars, bar{label: o.Label, count: res.Counts[o.Choice], kind: choiceKind(o.Choice)})
+	}
+	threshold := 0.0
+	if b.Policy.Denominator == ballots.DenominatorAllMembers {
+		threshold = 0.5
+		if b.Policy.Threshold == ballots.ThresholdTwoThirds {
+			threshold = 2.0 / 3
+		}
+	}
+	r.chart.set(bars, res.Members, threshold)
+	r.counts.setText(lang.X("result.answered", "Answered: {{.N}}/{{.Of}} · not yet: {{.Rest}}",
+		map[string]any{"N": res.Answered, "Of": res.Members, "Rest": res.Unanswered}))
+
+	eff := ballots.Effective(answers)
+	r.who = r.who[:0]
+	for _, id := range b.Eligible {
+		m, err := r.d.s.p.Member(id)
+		if err != nil {
+			m = meetings.Member{ID: id, Name: id}
+		}
+		a, ok := eff[id]
+		if ok && !b.Offers(a.Choice) {
+			ok = false
+		}
+		r.who = append(r.who, whoRow{m: m, a: a, answered: ok})
+	}
+	order := map[meetings.Role]int{meetings.RoleChair: 0, meetings.RoleMember: 1}
+	sort.SliceStable(r.who, func(i, j int) bool {
+		x, y := r.who[i], r.who[j]
+		if x.answered != y.answered {
+			return x.answered
+		}
+		if order[x.m.Role] != order[y.m.Role] {
+			return order[x.m.Role] < order[y.m.Role]
+		}
+		return x.m.Name < y.m.Name
+	})
+	r.root.Refresh()
+}
+
+// choiceKind is the colour of a choice.
+func choiceKind(c ballots.Choice) chipKind {
+	switch c {
+	case ballots.ChoiceAgree:
+		return chipSuccess
+	case ballots.ChoiceDisagree:
+		return chipDanger
+	case ballots.ChoiceOther:
+		return chipWarning
+	}
+	return chipNeutral
+}
+
+// whoItem is one row of the list of members and their answers.
+type whoItem struct {
+	widget.BaseWidget
+	av      *avatar
+	name    *line
+	comment *line
+	choice  *chip
+	root    fyne.CanvasObject
+}
+
+func (w *whoItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(w.root) }
+
+func (r *resultsView) createRow() fyne.CanvasObject {
+	w := &whoItem{av: newAvatar(), name: titleLine(""), comment: subtleLine(""), choice: newChip("—", chipNeutral)}
+	w.root = padded(3, 3, 8, 8, container.NewBorder(nil, nil, container.NewCenter(w.av), container.NewCenter(w.choice),
+		lines(w.name, w.comment)))
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (r *resultsView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(r.who) {
+		return
+	}
+	row := r.who[id]
+	w := o.(*whoItem)
+	defer w.Refresh()
+	w.av.set(row.m.Name, roleKind(row.m.Role))
+	name := row.m.Name
+	if row.m.Title != "" {
+		name += " — " + row.m.Title
+	}
+	w.name.setText(name)
+	if !row.answered {
+		w.choice.set(lang.X("answer.state.none", "Not answered yet"), chipNeutral)
+		w.comment.setText("")
+		return
+	}
+	w.choice.set(optionLabel(r.d.b, row.a.Choice), choiceKind(row.a.Choice))
+	sub := fmtShortDateTime(row.a.At)
+	if row.a.Comment != "" {
+		sub += " · “" + row.a.Comment + "”"
+	}
+	w.comment.setText(sub)
+}
+
+// showAnswer shows a member's answer in full, comment included.
+func (r *resultsView) showAnswer(row whoRow) {
+	var text string
+	if row.answered {
+		text = lang.X("result.answer_detail", "{{.Choice}}, given {{.When}}.", map[string]any{
+			"Choice": optionLabel(r.d.b, row.a.Choice), "When": fmtDateTime(row.a.At),
+		})
+		if row.a.Comment != "" {
+			text += "\n\n" + row.a.Comment
+		}
+	} else {
+		text = lang.X("answer.state.none", "Not answered yet")
+	}
+	msg := paragraph(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+	dialog.NewCustom(row.m.Name, lang.X("app.close", "Close"), fixedWidth(440, msg), r.d.s.u.win).Show()
+}
+
+// bar is one option of the chart.
+type bar struct {
+	label string
+	count int
+	kind  chipKind
+}
+
+// barChart draws a horizontal bar per option, its length the share of all
+// eligible members who chose it, with a marker at the rule's threshold when
+// the rule counts all members. It is one widget with a handful of canvas
+// objects per option, however many members answered.
+type barChart struct {
+	widget.BaseWidget
+	bars      []bar
+	total     int
+	threshold float64
+}
+
+func newBarChart() *barChart {
+	c := &barChart{}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *barChart) set(bars []bar, total int, threshold float64) {
+	c.bars, c.total, c.threshold = bars, total, threshold
+	c.Refresh()
+}
+
+func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
+	r := &barRenderer{c: c, marker: canvas.NewRectangle(color.Transparent), mark: canvas.NewText("", color.Black)}
+	r.Refresh()
+	return r
+}
+
+type barRenderer struct {
+	c      *barChart
+	rows   []barObjects
+	marker *canvas.Rectangle
+	mark   *canvas.Text
+}
+
+type barObjects struct {
+	label, value *canvas.Text
+	track, fill  *canvas.Rectangle
+}
+
+const (
+	barHeight = 20
+	barGap    = 8
+	barLabelW = 130
+	barValueW = 86
+)
+
+func (r *barRenderer) Layout(s fyne.Size) {
+	trackW := max(s.Width-barLabelW-barValueW, 10)
+	y := float32(0)
+	for i, o := range r.rows {
+		b := r.c.bars[i]
+		ls := o.label.MinSize()
+		o.label.Move(fyne.NewPos(0, y+(barHeight-ls.Height)/2))
+		o.label.Resize(fyne.NewSize(barLabelW-8, ls.Height))
+		o.track.Move(fyne.NewPos(barLabelW, y))
+		o.track.Resize(fyne.NewSize(trackW, barHeight))
+		share := float32(0)
+		if r.c.total > 0 {
+			share = float32(b.count) / float32(r.c.total)
+		}
+		o.fill.Move(fyne.NewPos(barLabelW, y))
+		o.fill.Resize(fyne.NewSize(trackW*share, barHeight))
+		vs := o.value.MinSize()
+		o.value.Move(fyne.NewPos(barLabelW+trackW+8, y+(barHeight-vs.Height)/2))
+		o.value.Resize(vs)
+		y += barHeight + barGap
+	}
+	if r.c.threshold > 0 && len(r.rows) > 0 {
+		x := barLabelW + trackW*float32(r.c.threshold)
+		r.marker.Move(fyne.NewPos(x-1, -4))
+		r.marker.Resize(fyne.NewSize(2, y-barGap+8))
+		ms := r.mark.MinSize()
+		r.mark.Move(fyne.NewPos(x-ms.Width/2, y-barGap+4))
+		r.mark.Resize(ms)
+	}
+}
+
+func (r *barRenderer) MinSize() fyne.Size {
+	n := float32(len(r.rows))
+	h := n*barHeight + max(n-1, 0)*barGap
+	if r.c.threshold > 0 && n > 0 {
+		h += r.mark.MinSize().Height + 6
+	}
+	return fyne.NewSize(barLabelW+barValueW+120, h)
+}
+
+func (r *barRenderer) Refresh() {
+	c := r.c
+	for len(r.rows) < len(c.bars) {
+		o := barObjects{
+			label: canvas.NewText("", color.Black),
+			value: canvas.NewText("", color.Black),
+			track: canvas.NewRectangle(color.Transparent),
+			fill:  canvas.NewRectangle(color.Transparent),
+		}
+		o.track.CornerRadius, o.fill.CornerRadius = 5, 5
+		o.value.TextStyle = fyne.TextStyle{Bold: true}
+		r.rows = append(r.rows, o)
+	}
+	r.rows = r.rows[:len(c.bars)]
+	size := themeSize(c, theme.SizeNameText)
+	for i, o := range r.rows {
+		b := c.bars[i]
+		o.label.Text = b.label
+		o.label.TextSize = size
+		o.label.Color = themeColor(c, theme.ColorNameForeground)
+		o.value.Text = strconv.Itoa(b.count) + " · " + percent(b.count, c.total)
+		o.value.TextSize = size
+		o.value.Color = themeColor(c, theme.ColorNameForeground)
+		o.track.FillColor = themeColor(c, colorNameSurface)
+		o.track.StrokeColor = themeColor(c, theme.ColorNameSeparator)
+		o.track.StrokeWidth = 1
+		o.fill.FillColor = barColor(c, b.kind)
+	}
+	r.marker.FillColor = themeColor(c, theme.ColorNameForeground)
+	r.mark.Text = lang.X("result.threshold", "threshold")
+	r.mark.TextSize = themeSize(c, theme.SizeNameCaptionText)
+	r.mark.Color = themeColor(c, colorNameSubtle)
+	r.Layout(c.Size())
+	for _, o := range r.Objects() {
+		o.Refresh()
+	}
+}
+
+// barColor is the solid colour of a bar: the chip's text colour, which is
+// the strong shade of its meaning.
+func barColor(o fyne.CanvasObject, k chipKind) color.Color {
+	if k == chipNeutral {
+		return themeColor(o, colorNameSubtle)
+	}
+	return themeColor(o, k.fgName())
+}
+
+func (r *barRenderer) Objects() []fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, 0, 4*len(r.rows)+2)
+	for _, o := range r.rows {
+		objs = append(objs, o.track, o.fill, o.label, o.value)
+	}
+	if r.c.threshold > 0 && len(r.rows) > 0 {
+		objs = append(objs, r.marker, r.mark)
+	}
+	return objs
+}
+
+func (r *barRenderer) Destroy() {}

@@ -1,0 +1,400 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// screenID names the screens of the navigation rail, in Ctrl+1…4 order.
+type screenID int
+
+const (
+	scrMeetings screenID = iota
+	scrBallots
+	scrMembers
+	scrSettings
+	screenCount
+)
+
+// screen is one page of the main window.
+type screen interface {
+	view() fyne.CanvasObject
+	// refresh re-reads what changed from the core (which serves it from
+	// memory); it runs on the UI goroutine.
+	refresh(c changes)
+}
+
+// Optional abilities of a screen, for the keyboard shortcuts and the clock.
+type (
+	creator  interface{ newItem() }       // Ctrl+N
+	searcher interface{ focusSearch() }   // Ctrl+F
+	ticker   interface{ tick(time.Time) } // once a minute
+)
+
+// changes is what a burst of core events touched.
+type changes struct {
+	topics map[core.Topic]bool
+	ids    map[string]bool
+}
+
+func newChanges() changes {
+	return changes{topics: map[core.Topic]bool{}, ids: map[string]bool{}}
+}
+
+func (c changes) add(e core.Event) {
+	c.topics[e.Topic] = true
+	if e.ID != "" {
+		c.ids[e.ID] = true
+	}
+}
+
+func (c changes) has(t core.Topic) bool { return c.topics[t] }
+
+// touches reports whether the record id of topic t changed.
+func (c changes) touches(t core.Topic, id string) bool { return c.topics[t] && c.ids[id] }
+
+// allChanged is used to refresh everything.
+func allChanged() changes {
+	c := newChanges()
+	for _, t := range []core.Topic{core.TopicMembers, core.TopicMeetings, core.TopicBallots, core.TopicAnswers} {
+		c.topics[t] = true
+	}
+	return c
+}
+
+// shell is the main window once a profile is open: the navigation rail, the
+// screen in the middle and the status bar.
+type shell struct {
+	u       *ui
+	p       *core.Profile
+	screens [screenCount]screen
+	nav     [screenCount]*navItem
+	current screenID
+	content *fyne.Container
+	status  *statusBar
+	root    fyne.CanvasObject
+
+	unsubscribe func()
+	quit        chan struct{}
+	stopped     bool
+}
+
+func newShell(u *ui, p *core.Profile) *shell {
+	s := &shell{u: u, p: p, quit: make(chan struct{})}
+	s.screens = [screenCount]screen{
+		scrMeetings: newMeetingsScreen(s),
+		scrBallots:  newBallotsScreen(s),
+		scrMembers:  newMembersScreen(s),
+		scrSettings: newSettingsScreen(s),
+	}
+	s.status = newStatusBar(s)
+	s.content = container.NewStack()
+	s.root = container.NewBorder(nil, s.status.view(), s.rail(), nil, s.content)
+	s.show(scrMeetings)
+	s.updateBadge()
+	s.shortcuts()
+	s.listen()
+	return s
+}
+
+func (s *shell) view() fyne.CanvasObject { return s.root }
+
+// rail builds the navigation rail.
+func (s *shell) rail() fyne.CanvasObject {
+	type entry struct {
+		id    screenID
+		icon  fyne.Resource
+		label string
+	}
+	items := []entry{
+		{scrMeetings, iconMeeting, lang.X("nav.meetings", "Meetings")},
+		{scrBallots, iconBallot, lang.X("nav.ballots", "Opinion ballots")},
+		{scrMembers, iconGroup, lang.X("nav.members", "Members")},
+		{scrSettings, theme.SettingsIcon(), lang.X("nav.settings", "Settings")},
+	}
+	list := container.NewVBox()
+	for i, e := range items {
+		id := e.id
+		n := newNavItem(e.icon, e.label, func() { s.show(id) })
+		s.nav[id] = n
+		list.Add(n)
+		if i == 1 {
+			// Papers come with a later version: shown, not yet usable.
+			papers := newNavItem(theme.DocumentIcon(), lang.X("nav.papers", "Papers"), nil)
+			papers.disabled = true
+			papers.hint = lang.X("nav.coming_soon", "coming soon")
+			list.Add(papers)
+		}
+	}
+	logo := canvas.NewImageFromResource(appIcon)
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSize(34, 34))
+	name := newLine("eCabinet", theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateOff
+	tagline := subtleLine(lang.X("app.tagline", "Paperless cabinet"))
+	brand := container.NewBorder(nil, nil, container.NewCenter(logo), nil, container.NewVBox(name, tagline))
+	body := container.NewVBox(padded(14, 18, 6, 6, brand), list)
+	return container.NewBorder(nil, nil, nil, widget.NewSeparator(),
+		flatSurface(colorNameRail, fixedWidth(228, padded(0, 0, 8, 8, body))))
+}
+
+// reopen shows the meeting and ballot another shell had open (the UI is
+// rebuilt when the language changes).
+func (s *shell) reopen(old *shell) {
+	om, nm := old.screens[scrMeetings].(*meetingsScreen), s.screens[scrMeetings].(*meetingsScreen)
+	if id := om.detail.id; id != "" {
+		nm.open(id)
+		nm.syncSelection()
+	}
+	ob, nb := old.screens[scrBallots].(*ballotsScreen), s.screens[scrBallots].(*ballotsScreen)
+	if id := ob.detail.id; id != "" {
+		nb.open(id)
+		nb.syncSelection()
+	}
+}
+
+// show switches to a screen.
+func (s *shell) show(id screenID) {
+	if id < 0 || id >= screenCount {
+		return
+	}
+	s.current = id
+	// Whatever had the keyboard (a search field) is no longer on screen.
+	s.u.win.Canvas().Unfocus()
+	for i, n := range s.nav {
+		n.setSelected(screenID(i) == id)
+	}
+	s.content.Objects = []fyne.CanvasObject{s.screens[id].view()}
+	s.content.Refresh()
+}
+
+// shortcuts registers the window's keyboard shortcuts: Ctrl+1…4 switch
+// screens, Ctrl+N makes something new, Ctrl+F searches.
+func (s *shell) shortcuts() {
+	c := s.u.win.Canvas()
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4}
+	for i, k := range keys {
+		id := screenID(i)
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { s.show(id) })
+	}
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if n, ok := s.screens[s.current].(creator); ok {
+				n.newItem()
+			}
+		})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if f, ok := s.screens[s.current].(searcher); ok {
+				f.focusSearch()
+			}
+		})
+}
+
+// typedShortcut runs a window shortcut typed while an entry has the focus
+// (entries keep shortcuts they do not know to themselves).
+func (s *shell) typedShortcut(sc fyne.Shortcut) bool {
+	cs, ok := sc.(*desktop.CustomShortcut)
+	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
+		return false
+	}
+	switch cs.KeyName {
+	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.KeyN, fyne.KeyF:
+		if h, ok := s.u.win.Canvas().(fyne.Shortcutable); ok {
+			h.TypedShortcut(sc)
+			return true
+		}
+	}
+	return false
+}
+
+// listen turns core events into refreshes: one goroutine reads them, folds
+// a burst into one set of changes, counts the changes waiting for the hub
+// (that reads the database, so it is done here and not on the UI
+// goroutine) and hands both to the UI goroutine. This and the minute ticker
+// are the only ways background news reaches widgets.
+func (s *shell) listen() {
+	events, unsubscribe := s.p.Subscribe()
+	s.unsubscribe = unsubscribe
+	var pending int
+	s.u.background(func() error {
+		pending = s.p.Pending()
+		return nil
+	}, func(error) { s.status.setPending(pending) })
+	go func() {
+		for e := range events {
+			c := newChanges()
+			c.add(e)
+		burst:
+			for {
+				select {
+				case e, ok := <-events:
+					if !ok {
+						break burst
+					}
+					c.add(e)
+				default:
+					break burst
+				}
+			}
+			pending := s.p.Pending()
+			s.u.post(func() {
+				s.changed(c)
+				s.status.setPending(pending)
+			})
+		}
+	}()
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				s.u.post(s.tick)
+			case <-s.quit:
+				return
+			}
+		}
+	}()
+}
+
+// changed refreshes every screen after core events.
+func (s *shell) changed(c changes) {
+	if s.stopped {
+		return
+	}
+	for _, sc := range s.screens {
+		sc.refresh(c)
+	}
+	if c.has(core.TopicMembers) {
+		s.status.refresh()
+	}
+	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) {
+		s.updateBadge()
+	}
+}
+
+// tick lets screens that show time left update it.
+func (s *shell) tick() {
+	if s.stopped {
+		return
+	}
+	now := s.u.now()
+	for _, sc := range s.screens {
+		if t, ok := sc.(ticker); ok {
+			t.tick(now)
+		}
+	}
+}
+
+// updateBadge shows on the rail how many open ballots await my answer.
+func (s *shell) updateBadge() {
+	self := s.p.Self()
+	n := 0
+	for _, b := range s.p.Ballots() {
+		if b.Status != ballots.StatusOpen {
+			break // open ballots come first
+		}
+		if b.IsEligible(self.ID) {
+			if _, ok := s.p.MyAnswer(b.ID); !ok {
+				n++
+			}
+		}
+	}
+	s.nav[scrBallots].setBadge(n)
+}
+
+// stop ends the shell's goroutines.
+func (s *shell) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	close(s.quit)
+	if s.unsubscribe != nil {
+		s.unsubscribe()
+	}
+}
+
+// syncState is what the status bar says about the connection. Sync comes in
+// a later version; then the replicator reports it and the shell passes it
+// to statusBar.setSync.
+type syncState struct {
+	Online   bool
+	LastSync time.Time
+	Pending  int // changes waiting to be sent (core's Profile.Pending)
+}
+
+// statusBar is the line along the bottom of the window: connection state,
+// who is signed in, and the changes waiting to be sent.
+type statusBar struct {
+	s       *shell
+	conn    *widget.Icon
+	state   *line
+	who     *line
+	pending *line
+	root    fyne.CanvasObject
+}
+
+func newStatusBar(s *shell) *statusBar {
+	b := &statusBar{
+		s:       s,
+		conn:    widget.NewIcon(theme.NewColoredResource(iconOffline, colorNameSubtle)),
+		state:   subtleLine(""),
+		who:     subtleLine(""),
+		pending: subtleLine(""),
+	}
+	b.who.seg.Style.Alignment = fyne.TextAlignCenter
+	b.pending.seg.Style.Alignment = fyne.TextAlignTrailing
+	left := container.NewBorder(nil, nil, b.conn, nil, b.state)
+	row := container.NewGridWithColumns(3, left, b.who, b.pending)
+	b.root = container.NewVBox(widget.NewSeparator(),
+		flatSurface(colorNameRail, padded(2, 2, 12, 12, row)))
+	b.setSync(syncState{})
+	b.refresh()
+	return b
+}
+
+func (b *statusBar) view() fyne.CanvasObject { return b.root }
+
+// setSync shows the connection state.
+func (b *statusBar) setSync(st syncState) {
+	if st.Online {
+		b.conn.SetResource(theme.NewColoredResource(iconOnline, colorNameSubtle))
+		b.state.setText(lang.X("status.online", "Online — last synchronised {{.When}}",
+			map[string]any{"When": fmtShortDateTime(st.LastSync)}))
+	} else {
+		b.conn.SetResource(theme.NewColoredResource(iconOffline, colorNameSubtle))
+		b.state.setText(lang.X("status.offline", "Offline — saved on this computer"))
+	}
+	b.setPending(st.Pending)
+}
+
+// setPending shows how many changes wait to be sent to the hub.
+func (b *statusBar) setPending(n int) {
+	b.pending.setText(lang.X("status.pending", "Changes waiting to be sent: {{.N}}", map[string]any{"N": n}))
+}
+
+// refresh shows who is signed in.
+func (b *statusBar) refresh() {
+	self := b.s.p.Self()
+	b.who.setText(self.Name + " · " + roleText(self.Role))
+}
+
+// flatSurface is a square background in a theme colour behind content.
+func flatSurface(colorName fyne.ThemeColorName, content fyne.CanvasObject) fyne.CanvasObject {
+	s := newSurface(colorName, content)
+	s.flat = true
+	return s
+}

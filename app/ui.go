@@ -1,0 +1,174 @@
+package app
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// ui is one desktop session: the window, the profile once it is open, and
+// the screen shown. Its fields other than mu's are used on the UI goroutine
+// only.
+type ui struct {
+	app fyne.App
+	win fyne.Window
+	cfg Config
+	dir string
+
+	// do runs a function on the UI goroutine: fyne.Do in the app, a queue
+	// the test drains in tests. Background goroutines reach widgets only
+	// through it.
+	do func(func())
+
+	mu     sync.Mutex
+	p      *core.Profile // set once opened or created
+	closed bool          // the app is shutting down
+	bg     sync.WaitGroup
+
+	shell *shell
+	// form and lastConfirm are the dialogs shown last (tests answer them).
+	form        *formDialog
+	lastConfirm *dialog.ConfirmDialog
+}
+
+func newUI(a fyne.App, w fyne.Window, cfg Config, dir string, do func(func())) *ui {
+	return &ui{app: a, win: w, cfg: cfg, dir: dir, do: do}
+}
+
+// start shows the first screen: unlock when a profile exists, else the
+// first-run screen.
+func (u *ui) start() {
+	if core.Exists(u.dir) {
+		s := newUnlockScreen(u)
+		u.win.SetContent(s.view())
+		if len(u.cfg.Passphrase) > 0 {
+			s.unlock(u.cfg.Passphrase)
+		} else {
+			u.win.Canvas().Focus(s.pass)
+		}
+		return
+	}
+	u.win.SetContent(newFirstRun(u).view())
+}
+
+// profile is the opened profile, or nil.
+func (u *ui) profile() *core.Profile {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.p
+}
+
+// background runs work on its own goroutine and then done with its result
+// on the UI goroutine. Nothing in work may touch a widget.
+func (u *ui) background(work func() error, done func(error)) {
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		err := work()
+		u.post(func() { done(err) })
+	}()
+}
+
+// post runs f on the UI goroutine unless the app is shutting down (Fyne
+// runs late calls on the caller's goroutine once its loop has stopped).
+func (u *ui) post(f func()) {
+	u.do(func() {
+		u.mu.Lock()
+		closed := u.closed
+		u.mu.Unlock()
+		if !closed {
+			f()
+		}
+	})
+}
+
+// openWith runs open (core.Open, core.Create, sample.CreateProfile) off the
+// UI goroutine; on success the profile becomes the session's and the main
+// shell appears; on failure onErr runs on the UI goroutine.
+func (u *ui) openWith(open func() (*core.Profile, error), onErr func(error)) {
+	u.bg.Add(1)
+	go func() {
+		defer u.bg.Done()
+		p, err := open()
+		if err == nil {
+			u.mu.Lock()
+			if u.closed {
+				// The app quit while the profile was opening.
+				u.mu.Unlock()
+				_ = p.Close()
+				return
+			}
+			u.p = p
+			u.mu.Unlock()
+		}
+		u.post(func() {
+			if err != nil {
+				onErr(err)
+				return
+			}
+			u.showShell(p)
+		})
+	}()
+}
+
+// showShell replaces the window's content with the main shell.
+func (u *ui) showShell(p *core.Profile) {
+	u.shell = newShell(u, p)
+	u.win.SetContent(u.shell.view())
+	if r := p.Recovered(); r.Restored > 0 {
+		showRecovered(u.win, r)
+	}
+}
+
+// rebuild builds the UI again in the current language, keeping the screen.
+func (u *ui) rebuild() {
+	if u.shell == nil {
+		return
+	}
+	old := u.shell
+	old.stop()
+	u.win.Canvas().Unfocus()
+	u.shell = newShell(u, old.p)
+	u.shell.reopen(old)
+	u.shell.show(old.current)
+	u.win.SetContent(u.shell.view())
+}
+
+// shutdown stops the shell and closes the profile; it runs after the app
+// has quit. An open still running gets a few seconds to finish, so that its
+// profile is closed properly too.
+func (u *ui) shutdown() {
+	if u.shell != nil {
+		u.shell.stop()
+	}
+	u.mu.Lock()
+	u.closed = true
+	u.mu.Unlock()
+	done := make(chan struct{})
+	go func() { u.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	u.mu.Lock()
+	p := u.p
+	u.p = nil
+	u.mu.Unlock()
+	if p != nil {
+		if err := p.Close(); err != nil {
+			fyne.LogError("close profile", err)
+		}
+	}
+}
+
+// now is the profile's clock (tests fix it).
+func (u *ui) now() time.Time {
+	if p := u.profile(); p != nil {
+		return p.Now()
+	}
+	return time.Now()
+}

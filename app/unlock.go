@@ -1,0 +1,123 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ecabinet/ecabinet/core"
+)
+
+// unlockScreen asks for the passphrase of the profile on this computer.
+// Opening derives the key (Argon2id, about a third of a second) and opens
+// the database, so it runs off the UI goroutine while the screen shows that
+// it is working.
+type unlockScreen struct {
+	u      *ui
+	pass   *widget.Entry
+	button *widget.Button
+	busy   *widget.Activity
+	status *line
+	errMsg *line
+	root   fyne.CanvasObject
+}
+
+func newUnlockScreen(u *ui) *unlockScreen {
+	s := &unlockScreen{
+		u:      u,
+		pass:   widget.NewPasswordEntry(),
+		busy:   widget.NewActivity(),
+		status: subtleLine(lang.X("unlock.opening", "Opening the profile…")),
+		errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}),
+	}
+	s.pass.PlaceHolder = lang.X("unlock.pass_hint", "Passphrase")
+	s.pass.OnSubmitted = func(string) { s.submit() }
+	s.button = primaryButton(lang.X("unlock.open", "Unlock"), theme.LoginIcon(), s.submit)
+	s.busy.Hide()
+	s.status.Hide()
+	s.errMsg.Hide()
+	title := newLine(lang.X("unlock.title", "Unlock your profile"), theme.ColorNameForeground, theme.SizeNameHeadingText, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateOff
+	intro := paragraph(lang.X("unlock.intro", "Enter the passphrase of the eCabinet profile on this computer."),
+		colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
+	where := paragraph(lang.X("unlock.folder", "Profile folder: {{.Dir}}", map[string]any{"Dir": u.dir}),
+		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
+	form := container.NewVBox(
+		title, intro,
+		padded(12, 0, 0, 0, s.pass),
+		s.errMsg,
+		container.NewHBox(s.button, s.busy, container.NewCenter(s.status)),
+		padded(24, 0, 0, 0, where),
+	)
+	langSwitch := newLanguageChoice(func(code string) {
+		u.app.Preferences().SetString(prefLanguage, code)
+		setLanguage(code)
+		again := newUnlockScreen(u)
+		u.win.SetContent(again.view())
+		u.win.Canvas().Focus(again.pass)
+	})
+	s.root = welcomeFrame(langSwitch, form)
+	return s
+}
+
+func (s *unlockScreen) view() fyne.CanvasObject { return s.root }
+
+func (s *unlockScreen) submit() {
+	if s.button.Disabled() {
+		return
+	}
+	if s.pass.Text == "" {
+		s.showErr(problem(lang.X("unlock.empty", "Enter your passphrase.")))
+		return
+	}
+	s.unlock([]byte(s.pass.Text))
+}
+
+// unlock opens the profile with pass.
+func (s *unlockScreen) unlock(pass []byte) {
+	s.setBusy(true)
+	dir := s.u.dir
+	s.u.openWith(func() (*core.Profile, error) { return core.Open(dir, pass) }, func(err error) {
+		s.setBusy(false)
+		s.showErr(err)
+		s.pass.SetText("")
+		s.u.win.Canvas().Focus(s.pass)
+	})
+}
+
+func (s *unlockScreen) showErr(err error) {
+	s.errMsg.setText(errorText(err))
+	s.errMsg.Show()
+	s.root.Refresh()
+}
+
+func (s *unlockScreen) setBusy(b bool) {
+	if b {
+		s.errMsg.Hide()
+		s.button.Disable()
+		s.pass.Disable()
+		s.busy.Show()
+		s.busy.Start()
+		s.status.Show()
+		s.root.Refresh()
+		return
+	}
+	s.busy.Stop()
+	s.busy.Hide()
+	s.status.Hide()
+	s.button.Enable()
+	s.pass.Enable()
+	s.root.Refresh()
+}
+
+// showRecovered tells that the journal put back changes the database had
+// lost (after a crash or power cut).
+func showRecovered(w fyne.Window, r core.Recovery) {
+	msg := lang.X("recovered.body", "eCabinet was not closed properly last time. {{.N}} saved changes, {{.Answers}} of them ballot answers, were restored from the journal on this computer. Nothing was lost.",
+		map[string]any{"N": r.Restored, "Answers": r.Answers})
+	text := paragraph(msg, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+	dialog.NewCustom(lang.X("recovered.title", "Changes restored"), lang.X("app.ok", "OK"), fixedWidth(440, text), w).Show()
+}
