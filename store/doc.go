@@ -1,7 +1,7 @@
 // Package store is the one place that knows Badger. It owns a profile
 // directory: the passphrase-wrapped data key (keyfile.go), the process lock
 // (lock_*.go), the encrypted Badger database tuned for a desktop
-// (badger.go), the key layout and typed records (keys.go, records.go), and
+// (store.go), the key layout (keys.go), and
 // the append-only journal that makes a saved operation survive whatever
 // Badger loses (journal.go).
 //
@@ -12,8 +12,11 @@
 //	db/              Badger, encrypted with the data key
 //	journal/ops.log  every local operation, encrypted and checksummed, fsynced
 //
-// Durability: an operation is "saved" once it is both fsynced in the journal
-// and committed to Badger (SyncWrites). The two flushes run in parallel.
+// Durability: a local operation is "saved" once its journal record is
+// fsynced and its Badger transaction committed (the commit is not flushed:
+// if the machine dies before Badger writes it out, the journal puts it back
+// at the next open). Every other write (Update) is committed and then
+// synced before it returns: pulled pages, verdicts, settings.
 // Badger records in the same transaction the journal sequence it has reached
 // (the high-water mark); at open, journal records above it are handed back
 // to the caller to re-apply, which repairs the silent write loss measured
