@@ -298,9 +298,14 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 	return v, res, tx.Put(pushedKey, v)
 }
 
+// PullBytes bounds the operation bytes of one pulled page, well inside the
+// protocol's message size (a signed ballot result carries its answers).
+const PullBytes = 1 << 20
+
 // HubPull returns up to limit log entries after since that the device's
-// member may see, and the position to continue from. Answers reach only
-// their own member, the chair and the secretariat.
+// member may see (and at most PullBytes of them, but always at least one),
+// and the position to continue from. Answers reach only their own member,
+// the chair and the secretariat.
 func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pulled, next, head uint64, err error) {
 	viewer, err := p.DeviceMember(device)
 	if err != nil {
@@ -308,6 +313,7 @@ func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pul
 	}
 	seesAll := viewer.Role == meetings.RoleSecretary || viewer.Role == meetings.RoleChair || viewer.Role == meetings.RoleSystem
 	next = since
+	size := 0
 	err = p.st.View(func(tx *store.Tx) error {
 		if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -319,9 +325,13 @@ func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pul
 			if err := codec.Unmarshal(val, &e); err != nil {
 				return false, err
 			}
+			if len(entries) > 0 && size+len(e.Op) > PullBytes {
+				return false, nil // the next page starts here
+			}
 			next++
 			if seesAll || e.Member == "" || e.Member == viewer.ID {
 				entries = append(entries, Pulled{HubSeq: next, Op: e.Op, At: e.At})
+				size += len(e.Op)
 			}
 			return len(entries) < limit, nil
 		})
