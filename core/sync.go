@@ -345,12 +345,47 @@ func (p *Profile) Checkpoint() uint64 {
 	return cp
 }
 
+// pulledChunkBytes keeps one transaction of a pulled page well inside
+// Badger's limit on a transaction (a fraction of the memtable).
+const pulledChunkBytes = 256 << 10
+
 // ApplyPulled applies a page of the hub's log in hub order and moves the
-// checkpoint to next, in one transaction. The device's own operations come
-// back confirmed; others are applied as the hub ordered them (no revision
-// check: the hub did it). One that does not apply here, because this copy
-// diverged while offline, marks its record for a fresh copy from the hub.
+// checkpoint to next. The page is applied in chunks, each in one
+// transaction together with the checkpoint it reaches, so that an
+// interruption anywhere leaves a consistent replica that resumes where it
+// stopped. The device's own operations come back confirmed; others are
+// applied as the hub ordered them (no revision check: the hub did it). One
+// that does not apply here, because this copy diverged while offline, marks
+// its record for a fresh copy from the hub.
 func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) {
+	var total RemoteResult
+	for len(page) > 0 {
+		n, size := 0, 0
+		for n < len(page) && (n == 0 || size+len(page[n].Op) <= pulledChunkBytes) {
+			size += len(page[n].Op)
+			n++
+		}
+		cp := next
+		if n < len(page) {
+			cp = page[n-1].HubSeq
+		}
+		res, err := p.applyPulledChunk(page[:n], cp)
+		total.Applied += res.Applied
+		total.Already += res.Already
+		total.Rejected = append(total.Rejected, res.Rejected...)
+		if err != nil {
+			return total, err
+		}
+		page = page[n:]
+	}
+	if len(page) == 0 && total.Applied+total.Already+len(total.Rejected) == 0 {
+		// An empty page still moves the checkpoint past invisible entries.
+		return p.applyPulledChunk(nil, next)
+	}
+	return total, nil
+}
+
+func (p *Profile) applyPulledChunk(page []Pulled, next uint64) (RemoteResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var res RemoteResult

@@ -34,6 +34,8 @@ type Client struct {
 	p    *core.Profile
 	link hubLink
 	http *http.Client
+	// PageSize is how many log entries one pull asks for.
+	PageSize int
 }
 
 // ErrNotEnrolled is returned for a profile that has no hub.
@@ -59,7 +61,7 @@ func NewClient(p *core.Profile) (*Client, error) {
 		RootCAs:      pool,
 		Certificates: []tls.Certificate{{Certificate: [][]byte{link.Cert}, PrivateKey: p.DeviceSigner()}},
 	}
-	return &Client{p: p, link: link, http: newHTTP(cfg)}, nil
+	return &Client{p: p, link: link, http: newHTTP(cfg), PageSize: PullPage}, nil
 }
 
 func newHTTP(cfg *tls.Config) *http.Client {
@@ -188,15 +190,17 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		done += len(items)
 		progress(done, max(total, done))
 	}
-	for {
-		since := c.p.Checkpoint()
-		var resp PullResponse
-		if err := call(ctx, c.http, c.link.URL, PathPull, PullRequest{Version: Version, Since: since, Limit: PullPage}, &resp); err != nil {
-			return rep, err
+	// Pull: the next page is fetched while this one is applied. Each page
+	// is applied with its checkpoint in one transaction, so stopping
+	// anywhere (a network error, the hub gone) loses nothing.
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := c.fetchPages(pctx, c.p.Checkpoint())
+	for pg := range pages {
+		if pg.err != nil {
+			return rep, pg.err
 		}
-		if resp.Next < since || resp.Next > resp.Head {
-			return rep, &Error{Code: CodeMalformed, Message: "hub sent an impossible checkpoint"}
-		}
+		resp := pg.resp
 		res, err := c.p.ApplyPulled(resp.Entries, resp.Next)
 		if err != nil {
 			return rep, err
@@ -205,9 +209,6 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		rep.Applied += res.Applied
 		rep.Behind = resp.Head - resp.Next
 		progress(done+int(resp.Next), total+int(resp.Head))
-		if resp.Next == since || resp.Next >= resp.Head {
-			break
-		}
 	}
 	ents, err := c.p.NeedSnapshots()
 	if err != nil {
@@ -228,6 +229,37 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	}
 	rep.Pending = c.p.Pending()
 	return rep, nil
+}
+
+type page struct {
+	resp PullResponse
+	err  error
+}
+
+// fetchPages requests pages of the log from since on, one ahead of the
+// consumer, until the hub's head; a failure is sent as the last page.
+func (c *Client) fetchPages(ctx context.Context, since uint64) <-chan page {
+	out := make(chan page, 1)
+	go func() {
+		defer close(out)
+		for {
+			var resp PullResponse
+			err := call(ctx, c.http, c.link.URL, PathPull, PullRequest{Version: Version, Since: since, Limit: c.PageSize}, &resp)
+			if err == nil && (resp.Next < since || resp.Next > resp.Head) {
+				err = &Error{Code: CodeMalformed, Message: "hub sent an impossible checkpoint"}
+			}
+			select {
+			case out <- page{resp, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || resp.Next == since || resp.Next >= resp.Head {
+				return
+			}
+			since = resp.Next
+		}
+	}()
+	return out
 }
 
 // EnrollResult is what a device learns when it enrolls.

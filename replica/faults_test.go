@@ -91,6 +91,7 @@ func TestSync_HubVanishesMidPull(t *testing.T) {
 	p := res.Profile
 	defer p.Close()
 	c, _ := NewClient(p)
+	c.PageSize = 200
 	ft := &failingTransport{next: c.http.Transport}
 	ft.left.Store(2)
 	c.http.Transport = ft

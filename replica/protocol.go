@@ -17,7 +17,7 @@ const MaxBody = 8 << 20
 // Page sizes.
 const (
 	PushPage = 200
-	PullPage = 500
+	PullPage = 2000
 )
 
 // Paths of the hub's endpoints.
