@@ -216,6 +216,15 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 	case ops.KindBallotResult:
 		return p.applyResult(tx, op, actor.ID, string(actor.Role))
 
+	case ops.KindConsentMark:
+		return p.applyConsentMark(tx, op, actor)
+
+	case ops.KindConsentAdopt:
+		if err := requireSecretary(actor); err != nil {
+			return applied{}, err
+		}
+		return p.applyConsentAdopt(tx, op, src)
+
 	case ops.KindDeviceEnroll:
 		var b ops.DeviceEnroll
 		if err := op.DecodeBody(&b); err != nil {

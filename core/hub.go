@@ -125,8 +125,12 @@ func appendLog(tx *store.Tx, raw []byte, member string, at time.Time) (uint64, e
 	return head, tx.PutMeta(metaHubHead, head)
 }
 
-// answerMember returns the member of a ballot answer op, "" for other kinds.
+// answerMember returns the member whose private record an op is (a ballot
+// answer, a consent mark), "" for ops everybody receives.
 func answerMember(op ops.Op) string {
+	if op.Kind == ops.KindConsentMark {
+		return op.Member
+	}
 	if op.Kind != ops.KindBallotAnswer {
 		return ""
 	}
@@ -413,7 +417,7 @@ func entityOf(op ops.Op) string {
 			return key(store.PrefixBallot, b.BallotID)
 		}
 	case ops.KindMeetingUpdate, ops.KindMeetingStatus, ops.KindAttendance,
-		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove:
+		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentAdopt:
 		// Every meeting edit body has the meeting ID as field 1.
 		if codec.UnmarshalLoose(op.Body, &body) == nil {
 			return key(store.PrefixMeeting, body.MeetingID)

@@ -6,6 +6,11 @@ package meetings
 var ErrorCodes = []string{
 	"err.not_found",
 	"err.invalid_transition",
+	"err.consent.nothing_to_adopt",
+	"err.consent.already_adopted",
+	"err.consent.mark_invalid",
+	"err.consent.not_adoptable",
+	"err.meeting.no_quorum",
 
 	"err.member.name_required",
 	"err.member.name_too_long",

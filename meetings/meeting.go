@@ -20,6 +20,8 @@ type AgendaItem struct {
 	Title     string `cbor:"2,keyasint" json:"title"`
 	Presenter string `cbor:"3,keyasint,omitempty" json:"presenter,omitempty"`
 	Minutes   int    `cbor:"4,keyasint,omitempty" json:"minutes,omitempty"`
+	// Adopted: adopted without debate as part of the consent agenda.
+	Adopted bool `cbor:"5,keyasint,omitempty" json:"adopted,omitempty"`
 }
 
 // Meeting is a dated session of the committee.

@@ -38,6 +38,8 @@ const (
 	KindDeviceEnroll  Kind = "device.enroll"
 	KindBallotRemind  Kind = "ballot.remind"
 	KindBallotResult  Kind = "ballot.result"
+	KindConsentMark   Kind = "consent.mark"
+	KindConsentAdopt  Kind = "consent.adopt"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -213,6 +215,17 @@ type (
 		HubSeq uint64    `cbor:"1,keyasint"`
 		Op     []byte    `cbor:"2,keyasint"`
 		At     time.Time `cbor:"3,keyasint"`
+	}
+	// ConsentMark is a member's mark on an agenda item before a session.
+	ConsentMark struct {
+		MeetingID string               `cbor:"1,keyasint"`
+		ItemID    string               `cbor:"2,keyasint"`
+		Mark      meetings.ConsentMark `cbor:"3,keyasint"`
+	}
+	// ConsentAdopt adopts agenda items without objection as one block.
+	ConsentAdopt struct {
+		MeetingID string   `cbor:"1,keyasint"`
+		ItemIDs   []string `cbor:"2,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

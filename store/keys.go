@@ -29,4 +29,5 @@ const (
 	PrefixAudit    = "audit"    // audit/<n> → core.AuditEntry (hash-chained)
 	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck
 	PrefixReminder = "reminder" // reminder/<ballot> → core.Reminder
+	PrefixConsent  = "consent"  // consent/<meeting>/<item>/<member> → meetings.ConsentMark
 )
