@@ -72,6 +72,12 @@ type Answer struct {
 	// It is the hub's word, recorded in its log, not part of what the member
 	// signed.
 	ReceivedAt time.Time `cbor:"8,keyasint,omitempty" json:"received_at,omitzero"`
+	// Paper marks an answer given on paper and recorded by the secretariat
+	// (RecordedBy) on the member's behalf; ScanSHA256 identifies the scan of
+	// the paper, when one was attached.
+	Paper      bool   `cbor:"9,keyasint,omitempty" json:"paper,omitempty"`
+	RecordedBy string `cbor:"10,keyasint,omitempty" json:"recorded_by,omitempty"`
+	ScanSHA256 []byte `cbor:"11,keyasint,omitempty" json:"scan_sha256,omitempty"`
 }
 
 // IsLate reports whether an answer came after the ballot's deadline under

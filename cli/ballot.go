@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"os"
+
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 	"io"
 	"sort"
 	"strings"
@@ -185,9 +189,26 @@ func defineBallotAnswer(fs *flag.FlagSet) action {
 	choice := fs.String("choice", "", "")
 	comment := fs.String("comment", "", "")
 	member := fs.String("member", "", "")
+	scanFile := fs.String("scan", "", "")
 	return func(r *runner) error {
 		if err := required(fs, "ballot", "choice"); err != nil {
 			return err
+		}
+		var scan []byte
+		if *scanFile != "" {
+			if !setFlags(fs)["member"] {
+				return usagef("cli.usage.missing_flag", "flag", "--member")
+			}
+			st, err := os.Stat(*scanFile)
+			if err != nil {
+				return failf("cli.err.read_file", "path", *scanFile, "err", err.Error())
+			}
+			if st.Size() > ops.MaxScan {
+				return meetings.NewError("err.answer.scan_too_large", "scan")
+			}
+			if scan, err = os.ReadFile(*scanFile); err != nil {
+				return failf("cli.err.read_file", "path", *scanFile, "err", err.Error())
+			}
 		}
 		c := ballots.Choice(*choice)
 		if !c.Valid() {
@@ -211,7 +232,7 @@ func defineBallotAnswer(fs *flag.FlagSet) action {
 			if err != nil {
 				return err
 			}
-			a, err = p.RecordAnswerFor(bid, who, c, *comment)
+			a, err = p.RecordPaperAnswer(bid, who, c, *comment, scan)
 			if err != nil {
 				return err
 			}

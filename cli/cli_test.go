@@ -223,7 +223,7 @@ func TestUsageErrors_ThenExit2WithAUsageLineAndNothingOpened(t *testing.T) {
 	}{
 		{"no command", nil, "No command given.", "Chưa nêu lệnh cần chạy."},
 		{"unknown command", []string{"frobnicate"}, `Unknown command "frobnicate".`, "Không có lệnh «frobnicate»."},
-		{"unknown command", []string{"vote"}, `Unknown command "vote".`, "Không có lệnh «vote»."},
+		{"unknown command", []string{"elect"}, `Unknown command "elect".`, "Không có lệnh «elect»."},
 		{"group without subcommand", []string{"meeting"}, `"meeting" needs a subcommand: meeting create, meeting list`, "Lệnh «meeting» cần thêm lệnh con"},
 		{"unknown subcommand", []string{"ballot", "vote"}, `"ballot" has no subcommand "vote"`, "Lệnh «ballot» không có lệnh con «vote»"},
 		{"missing title", []string{"meeting", "create", "--start", "2023-07-19T08:00:00+07:00"}, "Missing required flag --title.", "Thiếu tham số bắt buộc --title."},

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -393,9 +395,19 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 	}
 	a := body.Answer
 	// A member answers for themself; the secretariat may record an answer
-	// given on paper on a member's behalf.
-	if a.MemberID != actor.ID && requireSecretary(actor) != nil {
-		return applied{}, ErrForbidden
+	// given on paper on a member's behalf, and it must say so.
+	if a.MemberID != actor.ID {
+		if requireSecretary(actor) != nil || !a.Paper || a.RecordedBy != actor.ID {
+			return applied{}, ErrForbidden
+		}
+	}
+	if len(body.Scan) > 0 {
+		if err := checkScan(body.Scan); err != nil {
+			return applied{}, err
+		}
+		if h := sha256.Sum256(body.Scan); !bytes.Equal(h[:], a.ScanSHA256) {
+			return applied{}, meetings.NewError("err.answer.scan_format", "scan")
+		}
 	}
 	var b ballots.Ballot
 	if err := tx.Get(store.Key(store.PrefixBallot, a.BallotID), &b); err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sort"
@@ -155,18 +156,69 @@ func hasItem(m meetings.Meeting, id string) bool {
 // AnswerBallot saves the profile member's answer. It returns once the
 // answer is signed, journaled and committed: "saved on this computer".
 func (p *Profile) AnswerBallot(ballotID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
-	return p.answer(ballotID, p.Self().ID, choice, comment)
+	return p.answer(ballotID, p.Self().ID, choice, comment, "", nil)
 }
 
 // RecordAnswerFor records, as secretariat, an answer a member gave on paper.
 func (p *Profile) RecordAnswerFor(ballotID, memberID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
-	if r := p.Self().Role; r != meetings.RoleSecretary && r != meetings.RoleSystem {
-		return ballots.Answer{}, ErrForbidden
-	}
-	return p.answer(ballotID, memberID, choice, comment)
+	return p.RecordPaperAnswer(ballotID, memberID, choice, comment, nil)
 }
 
-func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comment string) (ballots.Answer, error) {
+// RecordPaperAnswer records, as secretariat, an answer a member gave on
+// paper, with the scan of that paper (PDF, PNG or JPEG; nil for none). The
+// answer is marked as a paper answer wherever it appears.
+func (p *Profile) RecordPaperAnswer(ballotID, memberID string, choice ballots.Choice, comment string, scan []byte) (ballots.Answer, error) {
+	self := p.Self()
+	if self.Role != meetings.RoleSecretary && self.Role != meetings.RoleSystem {
+		return ballots.Answer{}, ErrForbidden
+	}
+	if len(scan) > 0 {
+		if err := checkScan(scan); err != nil {
+			return ballots.Answer{}, err
+		}
+	}
+	return p.answer(ballotID, memberID, choice, comment, self.ID, scan)
+}
+
+// checkScan accepts a PDF, PNG or JPEG of at most ops.MaxScan bytes.
+func checkScan(b []byte) error {
+	if len(b) > ops.MaxScan {
+		return meetings.NewError("err.answer.scan_too_large", "scan")
+	}
+	for _, magic := range []string{"%PDF-", "\x89PNG\r\n\x1a\n", "\xff\xd8\xff"} {
+		if strings.HasPrefix(string(b), magic) {
+			return nil
+		}
+	}
+	return meetings.NewError("err.answer.scan_format", "scan")
+}
+
+// AnswerScan returns the scan attached to a paper answer.
+func (p *Profile) AnswerScan(ballotID, answerID string) ([]byte, error) {
+	var scan []byte
+	err := p.st.View(func(tx *store.Tx) error {
+		var sa storedAnswer
+		if err := tx.Get(store.Key(store.PrefixAnswer, ballotID, answerID), &sa); err != nil {
+			return err
+		}
+		_, op, err := ops.Decode(sa.Op)
+		if err != nil {
+			return err
+		}
+		var body ops.BallotAnswer
+		if err := op.DecodeBody(&body); err != nil {
+			return err
+		}
+		scan = body.Scan
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) || (err == nil && scan == nil) {
+		return nil, ErrNotFound
+	}
+	return scan, err
+}
+
+func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comment, recordedBy string, scan []byte) (ballots.Answer, error) {
 	a := ballots.Answer{
 		ID:       identity.NewID(),
 		BallotID: ballotID,
@@ -175,7 +227,14 @@ func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comme
 		Comment:  strings.TrimSpace(comment),
 		At:       p.now().UTC(),
 	}
-	op, err := p.submit(ops.KindBallotAnswer, ops.BallotAnswer{Answer: a}, 0)
+	if recordedBy != "" {
+		a.Paper, a.RecordedBy = true, recordedBy
+		if len(scan) > 0 {
+			h := sha256.Sum256(scan)
+			a.ScanSHA256 = h[:]
+		}
+	}
+	op, err := p.submit(ops.KindBallotAnswer, ops.BallotAnswer{Answer: a, Scan: scan}, 0)
 	if err != nil {
 		return ballots.Answer{}, err
 	}

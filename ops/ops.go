@@ -59,6 +59,9 @@ type Op struct {
 // ID is the operation's identity, stable across devices and the hub.
 func (o Op) ID() string { return fmt.Sprintf("%s-%d", o.Device, o.DevSeq) }
 
+// MaxScan bounds the scan of a paper answer.
+const MaxScan = 2 << 20
+
 // Signed is an Op as it travels and rests: the exact encoded bytes and the
 // device's signature over them.
 type Signed struct {
@@ -183,6 +186,9 @@ type (
 	// BallotAnswer is a member's signed answer.
 	BallotAnswer struct {
 		Answer ballots.Answer `cbor:"1,keyasint"`
+		// Scan is the scanned paper of an answer recorded on a member's
+		// behalf (PDF, PNG or JPEG, at most MaxScan bytes).
+		Scan []byte `cbor:"2,keyasint,omitempty"`
 	}
 	// BallotClose closes a ballot.
 	BallotClose struct {
