@@ -70,7 +70,12 @@ func idleRSS(b *testing.B, disp, title string, settle time.Duration, bin string,
 	}
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
 	deadline := time.Now().Add(60 * time.Second)
-	for exec.Command("xdotool", "search", "--name", title).Run() != nil {
+	for {
+		search := exec.Command("xdotool", "search", "--name", title)
+		search.Env = append(os.Environ(), "DISPLAY="+disp)
+		if search.Run() == nil {
+			break
+		}
 		if time.Now().After(deadline) {
 			b.Fatalf("window %q never appeared; log:\n%s", title, logb.String())
 		}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -99,6 +100,9 @@ func Open(dir string, pass []byte) (*Store, error) {
 		return nil, err
 	}
 	dataKey, err := unwrapKey(pass, k)
+	// Argon2id's 64 MiB are garbage now: give them back to the system
+	// instead of letting an idle desktop app carry them.
+	debug.FreeOSMemory()
 	if err != nil {
 		unlockProfile(lock)
 		return nil, err
