@@ -118,7 +118,7 @@ func (f *answerForm) load() {
 		f.member.Hide()
 		f.label.setText(lang.X("answer.choose", "Your opinion"))
 		f.intro.setText(lang.X("answer.intro", "Choose your opinion. It is saved on this computer at once and sent to the secretariat when a connection is available. You can change it until the ballot closes."))
-		if a, ok := f.d.s.p.MyAnswer(b.ID); ok {
+		if a, ok := f.d.s.myAnswer(b.ID); ok {
 			f.showSaved(self.Name, a, false)
 			if f.options.Selected == "" {
 				f.options.Selected = optionLabel(b, a.Choice)
@@ -247,16 +247,44 @@ func (f *answerForm) save(who meetings.Member, c ballots.Choice, comment string)
 	})
 }
 
-// showSaved says that an answer is saved on this computer, and when.
+// showSaved says where an answer stands: saved on this computer, received
+// by the hub (with its signed receipt), counted in the verified result, or
+// late and not counted. A paper answer recorded by the secretariat is only
+// said to be recorded.
 func (f *answerForm) showSaved(name string, a ballots.Answer, paper bool) {
+	b := f.d.b
+	choice := optionLabel(b, a.Choice)
 	when := fmtClock(a.At) + " · " + fmtDate(a.At)
-	head := lang.X("answer.saved", "Saved on this computer at {{.When}}", map[string]any{"When": when})
-	body := lang.X("answer.saved.body", "Your opinion: {{.Choice}}. It will be sent to the secretariat when a connection is available.",
-		map[string]any{"Choice": optionLabel(f.d.b, a.Choice)})
 	if paper {
-		body = lang.X("answer.paper.saved.body", "Recorded for {{.Name}}: {{.Choice}}.",
-			map[string]any{"Name": name, "Choice": optionLabel(f.d.b, a.Choice)})
+		f.saved.set(chipSuccess, theme.ConfirmIcon(), lang.X("answer.saved", "Saved on this computer at {{.When}}", map[string]any{"When": when}),
+			lang.X("answer.paper.saved.body", "Recorded for {{.Name}}: {{.Choice}}.", map[string]any{"Name": name, "Choice": choice}))
+		f.d.root.Refresh()
+		return
 	}
-	f.saved.set(chipSuccess, theme.ConfirmIcon(), head, body)
+	yours := lang.X("answer.yours", "Your opinion: {{.Choice}}.", map[string]any{"Choice": choice})
+	switch stateOfAnswer(b, a, f.d.s.extras) {
+	case answerLate:
+		body := yours
+		if !a.ReceivedAt.IsZero() {
+			body += " " + lang.X("answer.late.body", "The hub received it at {{.When}}, after the deadline ({{.Deadline}}).",
+				map[string]any{"When": fmtClock(a.ReceivedAt) + " · " + fmtDate(a.ReceivedAt), "Deadline": fmtDateTime(b.Deadline)})
+		}
+		f.saved.set(chipDanger, theme.WarningIcon(), lang.X("answer.late", "Submitted late — not counted"), body)
+	case answerCounted:
+		f.saved.set(chipSuccess, theme.ConfirmIcon(), lang.X("answer.counted", "Counted"),
+			yours+" "+lang.X("answer.counted.body", "The hub's signed result includes it, and this computer has checked the result."))
+	case answerReceived:
+		at := a.ReceivedAt
+		head := lang.X("answer.received_plain", "Received by the hub, with a signed receipt")
+		if !at.IsZero() {
+			head = lang.X("answer.received", "Received by the hub at {{.When}}, with a signed receipt", map[string]any{"When": fmtClock(at) + " · " + fmtDate(at)})
+		}
+		f.saved.set(chipSuccess, theme.ConfirmIcon(), head,
+			yours+" "+lang.X("answer.received.body", "Saved on this computer at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when}))
+	default:
+		f.saved.set(chipAccent, theme.ConfirmIcon(), lang.X("answer.saved", "Saved on this computer at {{.When}}", map[string]any{"When": when}),
+			lang.X("answer.saved.body", "Your opinion: {{.Choice}}. It will be sent to the secretariat when a connection is available.",
+				map[string]any{"Choice": choice}))
+	}
 	f.d.root.Refresh()
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,7 @@ type ballotDetail struct {
 	linkRow  fyne.CanvasObject
 	question *line
 	actions  *fyne.Container
+	remind   *banner
 
 	answer  *answerForm
 	results *resultsView
@@ -48,7 +50,9 @@ func newBallotDetail(s *shell) *ballotDetail {
 		link:     paragraph("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		question: paragraph("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		actions:  container.NewHBox(),
+		remind:   newBanner(),
 	}
+	d.remind.Hide()
 	d.answer = newAnswerForm(d)
 	d.results = newResultsView(d)
 	subtle := func(r fyne.Resource) fyne.CanvasObject {
@@ -59,6 +63,7 @@ func newBallotDetail(s *shell) *ballotDetail {
 	// an answer is saved already, the question, the rule, the meeting it
 	// belongs to, then the form.
 	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
+		d.remind,
 		d.answer.saved,
 		card(d.question),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
@@ -76,10 +81,13 @@ func newBallotDetail(s *shell) *ballotDetail {
 		}
 	}
 	when := container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.NewColoredResource(iconClock, colorNameSubtle))), nil, d.deadline)
+	// The secretariat's steps go on their own row, so that the ballot's
+	// pane keeps its width for the list beside it.
 	head := container.NewVBox(
 		d.title,
-		container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(d.status), container.NewCenter(d.left)), d.actions),
+		container.NewHBox(container.NewCenter(d.status), container.NewCenter(d.left)),
 		when,
+		d.actions,
 	)
 	d.root = container.NewBorder(padded(14, 4, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
 	return d
@@ -104,10 +112,10 @@ func (d *ballotDetail) refresh(c changes) {
 	if d.id == "" {
 		return
 	}
-	if c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) {
+	if c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
 		d.load()
 	}
-	if c.touches(core.TopicAnswers, d.id) || c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) {
+	if c.touches(core.TopicAnswers, d.id) || c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) || c.has(core.TopicSync) {
 		d.answer.load()
 		if d.tabs.SelectedIndex() == 1 {
 			d.results.load()
@@ -153,6 +161,14 @@ func (d *ballotDetail) load() {
 	}
 	d.setActions()
 	d.answer.load()
+	_, answered := d.s.p.MyAnswer(b.ID)
+	if r, ok := d.s.reminderShown(b, answered); ok {
+		d.remind.set(chipWarning, iconClock, reminderText(r),
+			lang.X("remind.banner.when", "Sent {{.When}}. Please answer before {{.Deadline}}.",
+				map[string]any{"When": fmtDateTime(r.At), "Deadline": fmtDateTime(b.Deadline)}))
+	} else {
+		d.remind.Hide()
+	}
 	d.root.Refresh() // parts were shown or hidden: lay the pane out again
 }
 
@@ -163,6 +179,7 @@ func (d *ballotDetail) setActions() {
 		d.actions.Hide()
 		return
 	}
+	d.actions.Add(widget.NewButtonWithIcon(lang.X("ballot.remind", "Remind members"), theme.MailSendIcon(), d.remindMembers))
 	d.actions.Add(widget.NewButtonWithIcon(lang.X("ballot.extend", "Extend deadline"), iconClock, d.extend))
 	closeBtn := widget.NewButtonWithIcon(lang.X("ballot.close", "Close ballot"), theme.MediaStopIcon(), d.closeBallot)
 	closeBtn.Importance = widget.DangerImportance
@@ -200,5 +217,24 @@ func (d *ballotDetail) extend() {
 				return nil, problem(lang.X("form.datetime_invalid", "Enter the date as day/month/year and the time as hours:minutes, e.g. 19/07/2023 and 08:00."))
 			}
 			return func() error { return d.s.p.ExtendDeadline(id, t) }, nil
+		}, nil)
+}
+
+// remindMembers sends the members who have not answered a reminder, with
+// an optional message (secretariat).
+func (d *ballotDetail) remindMembers() {
+	u := d.s.u
+	id := d.id
+	msg := widget.NewMultiLineEntry()
+	msg.Wrapping = fyne.TextWrapWord
+	msg.SetMinRowsVisible(3)
+	msg.PlaceHolder = lang.X("ballot.remind.message_hint", "e.g. Please send your opinion before the deadline.")
+	items := []*widget.FormItem{
+		{Text: lang.X("ballot.remind.message", "Message"), Widget: msg, HintText: lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification.")},
+	}
+	u.showForm(lang.X("ballot.remind.title", "Remind the members who have not answered"), lang.X("ballot.remind.send", "Send reminder"), items,
+		func() (func() error, error) {
+			text := strings.TrimSpace(msg.Text)
+			return func() error { return d.s.p.RemindBallot(id, text) }, nil
 		}, nil)
 }

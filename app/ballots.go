@@ -47,6 +47,7 @@ type ballotRow struct {
 	b        ballots.Ballot
 	eligible bool
 	answered bool
+	mine     ballots.Answer
 	folded   string
 }
 
@@ -128,18 +129,18 @@ func (bs *ballotsScreen) view() fyne.CanvasObject { return bs.root }
 func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
 
 func (bs *ballotsScreen) refresh(c changes) {
-	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicMembers) {
+	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicMembers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
 		self := bs.s.p.Self().ID
 		list := bs.s.p.Ballots()
 		bs.all = make([]ballotRow, len(list))
 		for i, b := range list {
-			_, answered := bs.s.p.MyAnswer(b.ID)
+			mine, answered := bs.s.myAnswer(b.ID)
 			f, ok := bs.folded[b.ID]
 			if !ok {
 				f = fold(b.Title + " " + b.Question)
 				bs.folded[b.ID] = f
 			}
-			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, folded: f}
+			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, mine: mine, folded: f}
 		}
 		bs.now = bs.s.u.now()
 		bs.apply()
@@ -199,16 +200,17 @@ type ballotItem struct {
 	deadline *line
 	left     *chip
 	mine     *chip
+	remind   *chip
 	root     fyne.CanvasObject
 }
 
 func (r *ballotItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
 
 func (bs *ballotsScreen) createRow() fyne.CanvasObject {
-	r := &ballotItem{deadline: subtleLine(""), left: newChip("—", chipNeutral), mine: newChip("—", chipNeutral)}
+	r := &ballotItem{deadline: subtleLine(""), left: newChip("—", chipNeutral), mine: newChip("—", chipNeutral), remind: newChip("", chipWarning)}
 	var title fyne.CanvasObject
 	r.title, title = wrappedTitle(2)
-	r.root = padded(6, 6, 8, 8, container.NewVBox(lines(title, r.deadline), container.NewHBox(r.left, r.mine)))
+	r.root = padded(6, 6, 8, 8, container.NewVBox(lines(title, r.deadline), container.NewHBox(r.left, r.mine, r.remind)))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -223,16 +225,22 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.title.setText(row.b.Title)
 	r.deadline.setText(lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)}))
 	r.left.set(countdown(row.b, bs.now))
-	r.mine.set(myAnswerState(row))
+	r.mine.set(bs.myAnswerState(row))
+	if rem, ok := bs.s.reminderShown(row.b, row.answered); ok {
+		r.remind.set(reminderChip(rem), chipWarning)
+	} else {
+		r.remind.set("", chipWarning)
+	}
 }
 
-// myAnswerState is the inbox's word on my answer.
-func myAnswerState(r ballotRow) (string, chipKind) {
+// myAnswerState is the inbox's word on my answer: not yet, saved here,
+// received by the hub, counted, or late.
+func (bs *ballotsScreen) myAnswerState(r ballotRow) (string, chipKind) {
 	switch {
 	case !r.eligible:
 		return "", chipNeutral
 	case r.answered:
-		return lang.X("answer.state.saved", "Saved on this computer"), chipSuccess
+		return stateOfAnswer(r.b, r.mine, bs.s.extras).chip()
 	case r.b.Status == ballots.StatusClosed:
 		return lang.X("answer.state.missed", "Not answered"), chipNeutral
 	}

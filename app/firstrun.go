@@ -25,6 +25,7 @@ type firstRun struct {
 	fields *passFields
 	create *widget.Button
 	sample *widget.Button
+	join   *widget.Button
 	busy   *widget.Activity
 	status *line
 	errMsg *line
@@ -50,6 +51,9 @@ func newFirstRun(u *ui) *firstRun {
 	f.role.SetSelected(roleText(meetings.RoleMember))
 	f.create = primaryButton(lang.X("firstrun.create", "Create my profile"), theme.AccountIcon(), f.createProfile)
 	f.sample = primaryButton(lang.X("firstrun.sample", "Explore with the sample committee"), iconGroup, f.explore)
+	f.join = widget.NewButtonWithIcon(lang.X("firstrun.join", "Join a committee with an invite"), iconOnline, func() {
+		u.win.SetContent(newJoinScreen(u, func() { u.win.SetContent(newFirstRun(u).view()) }).view())
+	})
 	f.fields.again.OnSubmitted = func(string) { f.createProfile() }
 
 	title := newLine(lang.X("firstrun.title", "Welcome to eCabinet"), theme.ColorNameForeground, theme.SizeNameHeadingText, fyne.TextStyle{Bold: true})
@@ -60,6 +64,9 @@ func newFirstRun(u *ui) *firstRun {
 	sampleText := paragraph(lang.X("firstrun.sample.body", "Try eCabinet with the Government Steering Committee for Administrative Reform: its fifth session, agenda and opinion ballots are ready. You act as its secretary."),
 		chipAccent.fgName(), theme.SizeNameText, fyne.TextStyle{})
 	sampleCard := newSurface(chipAccent.bgName(), container.NewVBox(sampleText, container.NewHBox(f.sample)))
+	joinText := paragraph(lang.X("firstrun.join.body", "Has the Office of your committee given you an invite? Join with it: this computer receives the committee's meetings and ballots."),
+		theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+	joinCard := card(container.NewVBox(joinText, container.NewHBox(f.join)))
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("member.form.name", "Name"), f.name),
@@ -73,7 +80,8 @@ func newFirstRun(u *ui) *firstRun {
 	own.Truncation = fyne.TextTruncateOff
 	body := container.NewVBox(
 		title, intro,
-		padded(8, 8, 0, 0, sampleCard),
+		padded(8, 4, 0, 0, sampleCard),
+		padded(4, 8, 0, 0, joinCard),
 		own,
 		form,
 		f.errMsg,
@@ -181,7 +189,7 @@ func (f *firstRun) showErr(err error) {
 }
 
 func (f *firstRun) setBusy(b bool) {
-	for _, w := range []fyne.Disableable{f.create, f.sample, f.name, f.title, f.role, f.fields.pass, f.fields.again} {
+	for _, w := range []fyne.Disableable{f.create, f.sample, f.join, f.name, f.title, f.role, f.fields.pass, f.fields.again} {
 		if b {
 			w.Disable()
 		} else {

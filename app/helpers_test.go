@@ -115,6 +115,9 @@ func newEnv(t *testing.T, code, dir string) *env {
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	l := &loop{}
 	u := newUI(a, w, Config{ProfileDir: dir}, dir, l.do)
+	// The replicator stays off unless a test turns it on (liveSync): its
+	// clock and timing would move golden images.
+	u.syncOff = true
 	e := &env{t: t, u: u, l: l, w: w, test: a}
 	t.Cleanup(func() {
 		if u.shell != nil {
@@ -132,6 +135,13 @@ func (e *env) open(p *core.Profile) *shell {
 	e.u.p = p
 	e.u.mu.Unlock()
 	e.u.showShell(p)
+	// Before the profile is closed (cleanups run last first).
+	e.t.Cleanup(func() {
+		if e.u.shell != nil {
+			e.u.shell.stop()
+		}
+		e.u.stopSync()
+	})
 	e.l.settle(e.u) // the count of waiting changes arrives from a goroutine
 	return e.u.shell
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -31,7 +32,45 @@ var memberNow = fixedNow.AddDate(memberYears, 0, 0)
 // then the member's device enrolled with an invite and synced.
 func memberProfile(t *testing.T) (*core.Profile, ballots.Ballot) {
 	t.Helper()
-	ctx := context.Background()
+	c := memberCommittee(t)
+	return c.member, c.ballot
+}
+
+// testHub is a hub serving on a local port.
+type testHub struct {
+	p      *core.Profile
+	url    string
+	invite string // the secretariat's first invite
+	stop   func()
+}
+
+// committee is the member's committee through a real hub: the hub, the
+// secretariat's device and the member's, both synced.
+type committee struct {
+	hub    *testHub
+	sec    *core.Profile
+	member *core.Profile
+	ballot ballots.Ballot
+}
+
+// syncProfile runs one sync round for p.
+func syncProfile(t *testing.T, p *core.Profile) replica.Report {
+	t.Helper()
+	c, err := replica.NewClient(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rep, err := c.SyncOnce(context.Background(), nil)
+	if err != nil || !rep.Done() {
+		t.Fatalf("sync of %s: %+v, %v", p.Self().Name, rep, err)
+	}
+	return rep
+}
+
+// startHub initialises a hub and serves it on 127.0.0.1.
+func startHub(t *testing.T) *testHub {
+	t.Helper()
 	hubP, init, err := replica.InitHub(filepath.Join(t.TempDir(), "hub"), testPass,
 		"Văn phòng Chính phủ", "Thư ký Ban Chỉ đạo", nil, 0)
 	if err != nil {
@@ -46,11 +85,21 @@ func memberProfile(t *testing.T) (*core.Profile, ballots.Ballot) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sctx, cancel := context.WithCancel(ctx)
+	sctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- hub.Serve(sctx, ln) }()
-	t.Cleanup(func() { cancel(); <-served; hubP.Close() })
-	url := "https://" + ln.Addr().String()
+	var once gosync.Once
+	stop := func() { once.Do(func() { cancel(); <-served }) }
+	t.Cleanup(func() { stop(); hubP.Close() })
+	return &testHub{p: hubP, url: "https://" + ln.Addr().String(), invite: init.Invite, stop: stop}
+}
+
+// memberCommittee builds the committee through a real hub.
+func memberCommittee(t *testing.T) *committee {
+	t.Helper()
+	ctx := context.Background()
+	h := startHub(t)
+	hubP, url := h.p, h.url
 
 	enroll := func(code, name string) *core.Profile {
 		t.Helper()
@@ -61,20 +110,9 @@ func memberProfile(t *testing.T) (*core.Profile, ballots.Ballot) {
 		t.Cleanup(func() { res.Profile.Close() })
 		return res.Profile
 	}
-	sync := func(p *core.Profile) {
-		t.Helper()
-		c, err := replica.NewClient(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		rep, err := c.SyncOnce(ctx, nil)
-		if err != nil || !rep.Done() {
-			t.Fatalf("sync of %s: %+v, %v", p.Self().Name, rep, err)
-		}
-	}
+	sync := func(p *core.Profile) { t.Helper(); syncProfile(t, p) }
 
-	sec := enroll(init.Invite, "secretary")
+	sec := enroll(h.invite, "secretary")
 	sync(sec)
 	buildCommittee(t, sec, memberYears)
 	thanh, err := sec.AddMember(meetings.Member{Name: "Nguyễn Văn Thành", Title: "Thứ trưởng Bộ Nội vụ", Role: meetings.RoleMember})
@@ -104,5 +142,5 @@ func memberProfile(t *testing.T) (*core.Profile, ballots.Ballot) {
 	if _, err := member.Ballot(b.ID); err != nil {
 		t.Fatalf("the ballot did not reach the member: %v", err)
 	}
-	return member, b
+	return &committee{hub: h, sec: sec, member: member, ballot: b}
 }

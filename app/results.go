@@ -27,6 +27,7 @@ type resultsView struct {
 	d        *ballotDetail
 	standing *banner
 	warning  *banner
+	verified *banner
 	chart    *barChart
 	counts   *line
 	busy     *widget.Activity
@@ -48,12 +49,14 @@ func newResultsView(d *ballotDetail) *resultsView {
 		d:        d,
 		standing: newBanner(),
 		warning:  newBanner(),
+		verified: newBanner(),
 		chart:    newBarChart(),
 		counts:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true}),
 		busy:     widget.NewActivity(),
 	}
 	r.standing.Hide()
 	r.warning.Hide()
+	r.verified.Hide()
 	r.busy.Hide()
 	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
 	r.list.OnSelected = func(id widget.ListItemID) {
@@ -63,6 +66,7 @@ func newResultsView(d *ballotDetail) *resultsView {
 		}
 	}
 	top := container.NewVBox(
+		r.verified,
 		r.warning,
 		r.standing,
 		padded(6, 2, 4, 4, r.chart),
@@ -81,6 +85,7 @@ func (r *resultsView) clear() {
 	r.who = nil
 	r.standing.Hide()
 	r.warning.Hide()
+	r.verified.Hide()
 	r.chart.set(nil, 0, 0)
 	r.counts.setText("")
 	r.root.Refresh()
@@ -99,11 +104,14 @@ func (r *resultsView) load() {
 	var (
 		res     ballots.Result
 		answers []ballots.Answer
+		rc      core.ResultCheck
+		hasRC   bool
 	)
 	p := r.d.s.p
 	r.d.s.u.background(func() error {
 		var err error
 		res, answers, err = p.Tally(id)
+		rc, hasRC = p.BallotResult(id)
 		return err
 	}, func(err error) {
 		if token != r.token {
@@ -120,6 +128,7 @@ func (r *resultsView) load() {
 		} else {
 			r.warning.Hide()
 		}
+		r.showCheck(rc, hasRC)
 		r.show(res, answers)
 	})
 }
@@ -183,6 +192,22 @@ func (r *resultsView) show(res ballots.Result, answers []ballots.Answer) {
 	r.root.Refresh()
 }
 
+// showCheck says whether the hub's signed result of a closed ballot agrees
+// with the answers on this computer.
+func (r *resultsView) showCheck(rc core.ResultCheck, ok bool) {
+	switch {
+	case !ok || r.d.b.Status != ballots.StatusClosed:
+		r.verified.Hide()
+	case rc.Verified:
+		r.verified.set(chipSuccess, theme.ConfirmIcon(),
+			lang.X("result.verified", "Verified: the hub's signed result matches the answers on this computer"), "")
+	default:
+		r.verified.set(chipDanger, theme.ErrorIcon(),
+			lang.X("result.not_verified", "Warning: the hub's signed result does NOT match the answers on this computer. Do not rely on it; tell the Office."),
+			rc.Problem)
+	}
+}
+
 // choiceKind is the colour of a choice.
 func choiceKind(c ballots.Choice) chipKind {
 	switch c {
@@ -234,8 +259,13 @@ func (r *resultsView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		w.comment.setText("")
 		return
 	}
-	w.choice.set(optionLabel(r.d.b, row.a.Choice), choiceKind(row.a.Choice))
 	sub := fmtShortDateTime(row.a.At)
+	if r.d.b.IsLate(row.a) {
+		w.choice.set(optionLabel(r.d.b, row.a.Choice)+" · "+lang.X("result.late", "late"), chipNeutral)
+		sub += " · " + lang.X("result.late_note", "late, not counted")
+	} else {
+		w.choice.set(optionLabel(r.d.b, row.a.Choice), choiceKind(row.a.Choice))
+	}
 	if row.a.Comment != "" {
 		sub += " · “" + row.a.Comment + "”"
 	}

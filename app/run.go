@@ -47,6 +47,9 @@ func Run(a fyne.App, cfg Config) int {
 	setLanguage(chooseLanguage(cfg.Lang, a.Preferences()))
 
 	dir := cfg.ProfileDir
+	if d := a.Preferences().String(prefProfileDir); dir == "" && d != "" && core.Exists(d) {
+		dir = d // the profile joined last
+	}
 	if dir == "" {
 		d, err := core.DefaultDir()
 		if err != nil {

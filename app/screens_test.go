@@ -331,7 +331,7 @@ func TestLanguageSwitch_RebuildsInEnglish(t *testing.T) {
 	if e.u.shell == s || e.u.shell.current != scrSettings {
 		t.Fatal("the UI was not rebuilt on the settings screen")
 	}
-	if !e.hasText("Offline — saved on this computer") {
+	if !e.hasText("Works on this computer only") {
 		t.Error("the status bar is not in English")
 	}
 }

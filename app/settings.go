@@ -21,6 +21,7 @@ type settingsScreen struct {
 	busy     *widget.Activity
 	result   *banner
 	who      *line
+	refused  *fyne.Container
 	root     fyne.CanvasObject
 }
 
@@ -80,18 +81,45 @@ func newSettingsScreen(s *shell) *settingsScreen {
 	about := paragraph(lang.X("settings.about.body", "eCabinet {{.Version}} — paperless meetings and opinion ballots. Works offline; everything is saved encrypted on this computer.",
 		map[string]any{"Version": version}), theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
 
+	st.refused = container.NewVBox()
+	syncHint := paragraph(lang.X("settings.sync.hint", "Changes made on this computer that the hub refused, newest first. What the hub refused is not part of the committee's record."),
+		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
+
 	gap := func() fyne.CanvasObject { return fixedHeight(10) }
 	body := container.NewVBox(
 		section(lang.X("settings.language", "Language"), st.language), gap(),
 		section(lang.X("settings.pass", "Passphrase"), passForm, container.NewHBox(st.change, st.busy), st.result), gap(),
 		section(lang.X("settings.profile", "This profile"), profile, fingerHint), gap(),
+		section(lang.X("settings.sync", "Synchronisation"), syncHint, st.refused), gap(),
 		section(lang.X("settings.about", "About"), about),
 	)
 	hdr := newHeader(lang.X("settings.title", "Settings"), lang.X("settings.subtitle", "Language, passphrase and this device"))
 	st.root = container.NewBorder(hdr.root, nil, nil, nil,
 		container.NewVScroll(padded(12, 16, 16, 16, container.NewCenter(fixedWidth(680, body)))))
 	st.refresh(allChanged())
+	st.showRejections()
 	return st
+}
+
+// showRejections lists the changes the hub refused (the latest 20).
+func (st *settingsScreen) showRejections() {
+	st.refused.RemoveAll()
+	rejs := st.s.u.rejections
+	if len(rejs) == 0 {
+		st.refused.Add(subtleLine(lang.X("settings.sync.none", "The hub has refused none of this computer's changes.")))
+	}
+	for i, r := range rejs {
+		if i == 20 {
+			break
+		}
+		head, body := st.s.rejectionText(r)
+		text := fmtShortDateTime(r.At) + " · " + head
+		if body != "" {
+			text += " " + body
+		}
+		st.refused.Add(paragraph(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
+	}
+	st.refused.Refresh()
 }
 
 // newLanguageChoice is the Tiếng Việt / English switch.

@@ -84,13 +84,20 @@ type shell struct {
 	status  *statusBar
 	root    fyne.CanvasObject
 
+	// notices holds the banners about what the hub refused.
+	notices *fyne.Container
+	// extras are the ballots' reminders and signed results (read off the
+	// UI goroutine by listen).
+	extras    ballotExtras
+	confirmed *confirmedCache
+
 	unsubscribe func()
 	quit        chan struct{}
 	stopped     bool
 }
 
 func newShell(u *ui, p *core.Profile) *shell {
-	s := &shell{u: u, p: p, quit: make(chan struct{})}
+	s := &shell{u: u, p: p, quit: make(chan struct{}), extras: newBallotExtras(), confirmed: &confirmedCache{}}
 	s.screens = [screenCount]screen{
 		scrMeetings: newMeetingsScreen(s),
 		scrBallots:  newBallotsScreen(s),
@@ -99,7 +106,9 @@ func newShell(u *ui, p *core.Profile) *shell {
 	}
 	s.status = newStatusBar(s)
 	s.content = container.NewStack()
-	s.root = container.NewBorder(nil, s.status.view(), s.rail(), nil, s.content)
+	s.notices = container.NewVBox()
+	main := container.NewBorder(s.notices, nil, nil, nil, s.content)
+	s.root = container.NewBorder(nil, s.status.view(), s.rail(), nil, main)
 	s.show(scrMeetings)
 	s.updateBadge()
 	s.shortcuts()
@@ -179,7 +188,7 @@ func (s *shell) show(id screenID) {
 }
 
 // shortcuts registers the window's keyboard shortcuts: Ctrl+1…4 switch
-// screens, Ctrl+N makes something new, Ctrl+F searches.
+// screens, Ctrl+N makes something new, Ctrl+F searches, Ctrl+S syncs now.
 func (s *shell) shortcuts() {
 	c := s.u.win.Canvas()
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4}
@@ -194,6 +203,8 @@ func (s *shell) shortcuts() {
 				n.newItem()
 			}
 		})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { s.u.syncNow() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) {
 			if f, ok := s.screens[s.current].(searcher); ok {
@@ -210,7 +221,7 @@ func (s *shell) typedShortcut(sc fyne.Shortcut) bool {
 		return false
 	}
 	switch cs.KeyName {
-	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.KeyN, fyne.KeyF:
+	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.KeyN, fyne.KeyF, fyne.KeyS:
 		if h, ok := s.u.win.Canvas().(fyne.Shortcutable); ok {
 			h.TypedShortcut(sc)
 			return true
@@ -220,18 +231,33 @@ func (s *shell) typedShortcut(sc fyne.Shortcut) bool {
 }
 
 // listen turns core events into refreshes: one goroutine reads them, folds
-// a burst into one set of changes, counts the changes waiting for the hub
-// (that reads the database, so it is done here and not on the UI
-// goroutine) and hands both to the UI goroutine. This and the minute ticker
-// are the only ways background news reaches widgets.
+// a burst into one set of changes, reads what the screens need from the
+// database (the count of changes waiting for the hub, the ballots'
+// reminders and signed results, the hub's refusals) — on that goroutine,
+// not the UI one — and hands it all to the UI goroutine. This and the
+// minute ticker are the only ways background news reaches widgets.
 func (s *shell) listen() {
 	events, unsubscribe := s.p.Subscribe()
 	s.unsubscribe = unsubscribe
-	var pending int
+	var (
+		pending int
+		ex      ballotExtras
+	)
 	s.u.background(func() error {
 		pending = s.p.Pending()
+		ex = loadExtras(s.p, s.confirmed)
 		return nil
-	}, func(error) { s.status.setPending(pending) })
+	}, func(error) {
+		if s.stopped {
+			return
+		}
+		s.status.setPending(pending)
+		s.extras = ex
+		c := allChanged()
+		c.topics[core.TopicReminders] = true
+		s.changed(c)
+		s.notifyReminders()
+	})
 	go func() {
 		for e := range events {
 			c := newChanges()
@@ -249,9 +275,30 @@ func (s *shell) listen() {
 				}
 			}
 			pending := s.p.Pending()
+			var ex *ballotExtras
+			if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
+				x := loadExtras(s.p, s.confirmed)
+				ex = &x
+			}
+			var rejs []core.OpState
+			if c.has(core.TopicSync) {
+				rejs, _ = s.p.Rejections()
+			}
 			s.u.post(func() {
+				if s.stopped {
+					return
+				}
+				if ex != nil {
+					s.extras = *ex
+				}
 				s.changed(c)
 				s.status.setPending(pending)
+				if c.has(core.TopicSync) {
+					s.u.noteRejections(rejs)
+				}
+				if ex != nil {
+					s.notifyReminders()
+				}
 			})
 		}
 	}()
@@ -325,71 +372,6 @@ func (s *shell) stop() {
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
-}
-
-// syncState is what the status bar says about the connection. Sync comes in
-// a later version; then the replicator reports it and the shell passes it
-// to statusBar.setSync.
-type syncState struct {
-	Online   bool
-	LastSync time.Time
-	Pending  int // changes waiting to be sent (core's Profile.Pending)
-}
-
-// statusBar is the line along the bottom of the window: connection state,
-// who is signed in, and the changes waiting to be sent.
-type statusBar struct {
-	s       *shell
-	conn    *widget.Icon
-	state   *line
-	who     *line
-	pending *line
-	root    fyne.CanvasObject
-}
-
-func newStatusBar(s *shell) *statusBar {
-	b := &statusBar{
-		s:       s,
-		conn:    widget.NewIcon(theme.NewColoredResource(iconOffline, colorNameSubtle)),
-		state:   subtleLine(""),
-		who:     subtleLine(""),
-		pending: subtleLine(""),
-	}
-	b.who.seg.Style.Alignment = fyne.TextAlignCenter
-	b.pending.seg.Style.Alignment = fyne.TextAlignTrailing
-	left := container.NewBorder(nil, nil, b.conn, nil, b.state)
-	row := container.NewGridWithColumns(3, left, b.who, b.pending)
-	b.root = container.NewVBox(widget.NewSeparator(),
-		flatSurface(colorNameRail, padded(2, 2, 12, 12, row)))
-	b.setSync(syncState{})
-	b.refresh()
-	return b
-}
-
-func (b *statusBar) view() fyne.CanvasObject { return b.root }
-
-// setSync shows the connection state.
-func (b *statusBar) setSync(st syncState) {
-	if st.Online {
-		b.conn.SetResource(theme.NewColoredResource(iconOnline, colorNameSubtle))
-		b.state.setText(lang.X("status.online", "Online — last synchronised {{.When}}",
-			map[string]any{"When": fmtShortDateTime(st.LastSync)}))
-	} else {
-		b.conn.SetResource(theme.NewColoredResource(iconOffline, colorNameSubtle))
-		b.state.setText(lang.X("status.offline", "Offline — saved on this computer"))
-	}
-	b.setPending(st.Pending)
-}
-
-// setPending shows how many changes wait to be sent to the hub.
-func (b *statusBar) setPending(n int) {
-	b.pending.setText(lang.X("status.pending", "Changes waiting to be sent: {{.N}}", map[string]any{"N": n}))
-}
-
-// refresh shows who is signed in.
-func (b *statusBar) refresh() {
-	self := b.s.p.Self()
-	b.who.setText(self.Name + " · " + roleText(self.Role))
 }
 
 // flatSurface is a square background in a theme colour behind content.

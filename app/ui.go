@@ -27,16 +27,27 @@ type ui struct {
 	mu     sync.Mutex
 	p      *core.Profile // set once opened or created
 	closed bool          // the app is shutting down
+	sync   *syncRunner   // the replicator, when the profile is enrolled
+	joined *core.Profile // enrolled from the join screen, not yet shown
 	bg     sync.WaitGroup
 
 	shell *shell
+	// syncOff keeps the replicator from starting (tests that need a still
+	// status bar); syncState is the replicator's latest state.
+	syncOff   bool
+	syncState syncState
+	// seenRej are the hub's refusals already known (shown or listed);
+	// rejections is the list Settings shows.
+	seenRej    map[uint64]bool
+	rejections []core.OpState
 	// form and lastConfirm are the dialogs shown last (tests answer them).
 	form        *formDialog
 	lastConfirm *dialog.ConfirmDialog
+	join        *joinScreen // the join screen shown last
 }
 
 func newUI(a fyne.App, w fyne.Window, cfg Config, dir string, do func(func())) *ui {
-	return &ui{app: a, win: w, cfg: cfg, dir: dir, do: do}
+	return &ui{app: a, win: w, cfg: cfg, dir: dir, do: do, seenRej: map[uint64]bool{}}
 }
 
 // start shows the first screen: unlock when a profile exists, else the
@@ -119,6 +130,7 @@ func (u *ui) openWith(open func() (*core.Profile, error), onErr func(error)) {
 func (u *ui) showShell(p *core.Profile) {
 	u.shell = newShell(u, p)
 	u.win.SetContent(u.shell.view())
+	u.startSync(p)
 	if r := p.Recovered(); r.Restored > 0 {
 		showRecovered(u.win, r)
 	}
@@ -154,10 +166,16 @@ func (u *ui) shutdown() {
 	case <-done:
 	case <-time.After(5 * time.Second):
 	}
+	u.stopSync()
 	u.mu.Lock()
-	p := u.p
-	u.p = nil
+	p, joined := u.p, u.joined
+	u.p, u.joined = nil, nil
 	u.mu.Unlock()
+	if joined != nil && joined != p {
+		if err := joined.Close(); err != nil {
+			fyne.LogError("close profile", err)
+		}
+	}
 	if p != nil {
 		if err := p.Close(); err != nil {
 			fyne.LogError("close profile", err)
