@@ -82,6 +82,12 @@ func appendAudit(tx *store.Tx, hubSeq uint64, raw []byte, at time.Time) error {
 	if err != nil {
 		return err
 	}
+	return appendAuditOp(tx, hubSeq, raw, op, at)
+}
+
+// appendAuditOp is appendAudit for an op already decoded from raw.
+func appendAuditOp(tx *store.Tx, hubSeq uint64, raw []byte, op ops.Op, at time.Time) error {
+	var err error
 	ballot := ballotOf(op)
 	if ballot == "" {
 		return nil

@@ -236,9 +236,11 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 					return err
 				}
 				st.State, st.HubSeq, st.Receipt, st.HubAt = StateAccepted, v.HubSeq, v.Receipt, v.At
-				if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At); err != nil {
+				after, err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At)
+				if err != nil {
 					return err
 				}
+				afters = append(afters, after)
 			} else {
 				st.State, st.Code, st.Reason = StateRejected, v.Code, v.Reason
 				after, evs, err := p.undoRefused(tx, v)
@@ -267,26 +269,39 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 
 // confirmAnswer gives a local answer its hub position, which decides which
 // of a member's answers counts.
-func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64, at time.Time) error {
+func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64, at time.Time) (func(), error) {
 	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, op, err := ops.Decode(raw)
 	if err != nil || op.Kind != ops.KindBallotAnswer {
-		return err
+		return nil, err
 	}
 	var b ops.BallotAnswer
 	if err := op.DecodeBody(&b); err != nil {
-		return err
+		return nil, err
 	}
 	key := store.Key(store.PrefixAnswer, b.Answer.BallotID, b.Answer.ID)
 	var sa storedAnswer
 	if err := tx.Get(key, &sa); err != nil {
-		return err
+		return nil, err
 	}
 	sa.HubSeq, sa.HubAt = hubSeq, at
-	return tx.Put(key, sa)
+	if err := tx.Put(key, sa); err != nil {
+		return nil, err
+	}
+	// The member's own counting answer shows the hub's confirmation too.
+	mineKey := store.Key(store.PrefixMine, b.Answer.BallotID)
+	var mine ballots.Answer
+	if err := tx.Get(mineKey, &mine); err != nil || mine.ID != b.Answer.ID {
+		return nil, nil
+	}
+	mine.Seq, mine.ReceivedAt = hubSeq, at
+	if err := tx.Put(mineKey, mine); err != nil {
+		return nil, err
+	}
+	return func() { p.m.mine[mine.BallotID] = mine }, nil
 }
 
 // undoRefused takes back the local effect of an operation the hub refused.
@@ -399,7 +414,7 @@ func (p *Profile) applyPulledChunk(page []Pulled, next uint64) (RemoteResult, er
 	err := p.st.Update(func(stx *store.Tx) error {
 		tx := cachedTxn(stx)
 		for i, e := range page {
-			s, op, err := ops.Decode(e.Op)
+			s, op, err := pre[i].decoded(e.Op)
 			if err != nil {
 				res.Rejected = append(res.Rejected, err)
 				continue
@@ -415,15 +430,17 @@ func (p *Profile) applyPulledChunk(page []Pulled, next uint64) (RemoteResult, er
 			}
 			// The audit chain follows the hub's order, whatever this copy
 			// does with the op.
-			if err := appendAudit(tx.Tx, e.HubSeq, e.Op, e.At); err != nil {
+			if err := appendAuditOp(tx.Tx, e.HubSeq, e.Op, op, e.At); err != nil {
 				return err
 			}
 			if op.Device == p.dev.ID {
 				// Ours, confirmed (perhaps the push's answer was lost).
 				v := Verdict{DevSeq: op.DevSeq, HubSeq: e.HubSeq, At: e.At}
-				if err := p.confirmOwn(tx, v); err != nil {
+				after, err := p.confirmOwn(tx, v)
+				if err != nil {
 					return err
 				}
+				afters = append(afters, after)
 				res.Already++
 				continue
 			}
@@ -499,22 +516,23 @@ func (p *Profile) checkReceipt(tx *txn, v Verdict) error {
 }
 
 // confirmOwn marks a local op accepted when the hub's log shows it.
-func (p *Profile) confirmOwn(tx *txn, v Verdict) error {
+func (p *Profile) confirmOwn(tx *txn, v Verdict) (func(), error) {
 	st, err := p.opStateIn(tx, v.DevSeq)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if st.State == StateAccepted {
-		return nil
+		return nil, nil
 	}
 	if err := tx.Delete(store.SeqKey(store.PrefixOutbox, v.DevSeq)); err != nil {
-		return err
+		return nil, err
 	}
 	st.State, st.HubSeq, st.HubAt = StateAccepted, v.HubSeq, v.At
-	if err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At); err != nil {
-		return err
+	after, err := p.confirmAnswer(tx, v.DevSeq, v.HubSeq, v.At)
+	if err != nil {
+		return nil, err
 	}
-	return tx.Put(store.SeqKey(store.PrefixOpState, v.DevSeq), st)
+	return after, tx.Put(store.SeqKey(store.PrefixOpState, v.DevSeq), st)
 }
 
 // NeedSnapshots lists records whose local copy diverged from the hub's.

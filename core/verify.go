@@ -14,6 +14,18 @@ import (
 // transaction: the key it verified with, if it did.
 type verified struct {
 	key []byte
+	// The op as decoded ahead (ok false: it did not decode).
+	ok bool
+	s  ops.Signed
+	op ops.Op
+}
+
+// decoded returns the op decoded ahead, or decodes it now.
+func (v verified) decoded(raw []byte) (ops.Signed, ops.Op, error) {
+	if v.ok {
+		return v.s, v.op, nil
+	}
+	return ops.Decode(raw)
 }
 
 // check accepts the op if it was pre-verified with exactly pub (the key the
@@ -47,6 +59,7 @@ func (p *Profile) preverify(page [][]byte) []verified {
 			if err != nil {
 				continue
 			}
+			out[i].ok, out[i].s, out[i].op = true, s, op
 			key, ok := known[op.Device]
 			if !ok {
 				if k, err := t.GetRaw(store.Key(store.PrefixDevice, op.Device)); err == nil {
@@ -78,7 +91,7 @@ func (p *Profile) preverify(page [][]byte) []verified {
 				defer wg.Done()
 				for j := range ch {
 					if j.s.Verify(ed25519.PublicKey(j.key), j.op) == nil {
-						out[j.i] = verified{key: j.key}
+						out[j.i].key = j.key
 					}
 				}
 			}()

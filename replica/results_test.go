@@ -15,6 +15,9 @@ func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncOK(t, c.a)
+	if mine, ok := c.a.MyAnswer(c.ballotID); !ok || mine.ReceivedAt.IsZero() || mine.Seq >= 1<<48 {
+		t.Fatalf("the member's own answer does not show the hub's confirmation: %+v", mine)
+	}
 	// the member keeps the hub's signed receipt
 	rej, _ := c.a.Rejections()
 	if len(rej) != 0 {
