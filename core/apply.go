@@ -429,11 +429,7 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 		return applied{}, err
 	}
 	a.Seq = answerSeq(op.DevSeq, src.hubSeq)
-	var selfID string
-	if err := tx.GetMeta(metaSelf, &selfID); err != nil {
-		return applied{}, err
-	}
-	mine := a.MemberID == selfID
+	mine := a.MemberID == p.m.selfID // set at open, never changed
 	if mine {
 		if err := tx.Put(store.Key(store.PrefixMine, a.BallotID), a); err != nil {
 			return applied{}, err

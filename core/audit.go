@@ -82,18 +82,22 @@ func appendAudit(tx *store.Tx, hubSeq uint64, raw []byte, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	return appendAuditOp(tx, hubSeq, raw, op, at)
+	return appendAuditOp(plainTxn(tx), hubSeq, raw, op, at)
 }
 
-// appendAuditOp is appendAudit for an op already decoded from raw.
-func appendAuditOp(tx *store.Tx, hubSeq uint64, raw []byte, op ops.Op, at time.Time) error {
+// auditHeadKey is where the chain's head is kept (with the store's meta).
+var auditHeadKey = store.Key("meta", metaAuditHead)
+
+// appendAuditOp is appendAudit for an op already decoded from raw, in a
+// transaction that may cache the head between consecutive entries.
+func appendAuditOp(tx *txn, hubSeq uint64, raw []byte, op ops.Op, at time.Time) error {
 	var err error
 	ballot := ballotOf(op)
 	if ballot == "" {
 		return nil
 	}
 	var head auditHead
-	if err := tx.GetMeta(metaAuditHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := tx.Get(auditHeadKey, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	if head.Hash == nil {
@@ -108,7 +112,7 @@ func appendAuditOp(tx *store.Tx, hubSeq uint64, raw []byte, op ops.Op, at time.T
 	if err := tx.Put(store.SeqKey(store.PrefixAudit, e.N), e); err != nil {
 		return err
 	}
-	return tx.PutMeta(metaAuditHead, auditHead{N: e.N, Hash: e.Hash})
+	return tx.Put(auditHeadKey, auditHead{N: e.N, Hash: e.Hash})
 }
 
 // AuditEntries returns the audit log in order.

@@ -430,7 +430,7 @@ func (p *Profile) applyPulledChunk(page []Pulled, next uint64) (RemoteResult, er
 			}
 			// The audit chain follows the hub's order, whatever this copy
 			// does with the op.
-			if err := appendAuditOp(tx.Tx, e.HubSeq, e.Op, op, e.At); err != nil {
+			if err := appendAuditOp(tx, e.HubSeq, e.Op, op, e.At); err != nil {
 				return err
 			}
 			if op.Device == p.dev.ID {
