@@ -30,8 +30,14 @@ type answerForm struct {
 	submit  *widget.Button
 	busy    *widget.Activity
 	saved   *banner
-	form    *fyne.Container
-	root    *fyne.Container
+	// scan is the paper answer's scan, attached by the secretariat.
+	scan     []byte
+	scanName *line
+	attach   *widget.Button
+	detach   *widget.Button
+	scanRow  *fyne.Container
+	form     *fyne.Container
+	root     *fyne.Container
 }
 
 func newAnswerForm(d *ballotDetail) *answerForm {
@@ -52,11 +58,19 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 	f.submit = primaryButton(lang.X("answer.send", "Send opinion"), theme.MailSendIcon(), f.ask)
 	f.busy.Hide()
 	f.saved.Hide()
+	f.scanName = subtleLine("")
+	f.attach = widget.NewButtonWithIcon(lang.X("answer.paper.attach", "Attach the scan"), theme.FileIcon(), func() {
+		chooseScan(f.d.s.u, f.setScan)
+	})
+	f.detach = iconButton(theme.CancelIcon(), func() { f.setScan("", nil) })
+	f.scanRow = container.NewHBox(f.attach, container.NewCenter(f.scanName), f.detach)
+	f.setScan("", nil)
 	f.form = container.NewVBox(
 		f.member,
 		f.label,
 		f.options,
 		f.comment,
+		f.scanRow,
 		container.NewHBox(f.submit, f.busy),
 	)
 	f.root = container.NewVBox(f.intro, f.form)
@@ -77,6 +91,20 @@ func (f *answerForm) reset() {
 	f.options.Selected = ""
 	f.member.ClearSelected()
 	f.saved.Hide()
+	f.setScan("", nil)
+}
+
+// setScan attaches a scan to the paper answer (nil detaches it).
+func (f *answerForm) setScan(name string, scan []byte) {
+	f.scan = scan
+	if scan == nil {
+		f.scanName.setText(lang.X("answer.paper.no_scan", "No scan attached (optional)"))
+		f.detach.Hide()
+	} else {
+		f.scanName.setText(lang.X("answer.paper.scan", "{{.Name}} ({{.Size}} KB)", map[string]any{"Name": name, "Size": (len(scan) + 1023) / 1024}))
+		f.detach.Show()
+	}
+	f.scanRow.Refresh()
 }
 
 // load fills the form for the ballot shown.
@@ -99,6 +127,7 @@ func (f *answerForm) load() {
 		f.submit.SetText(lang.X("answer.paper.send", "Record opinion"))
 		f.label.setText(lang.X("answer.choose_paper", "The member's opinion"))
 		f.member.Show()
+		f.scanRow.Show()
 		f.members = f.members[:0]
 		var names []string
 		for _, id := range b.Eligible {
@@ -116,6 +145,7 @@ func (f *answerForm) load() {
 		return
 	default:
 		f.member.Hide()
+		f.scanRow.Hide()
 		f.label.setText(lang.X("answer.choose", "Your opinion"))
 		f.intro.setText(lang.X("answer.intro", "Choose your opinion. It is saved on this computer at once and sent to the secretariat when a connection is available. You can change it until the ballot closes."))
 		if a, ok := f.d.s.myAnswer(b.ID); ok {
@@ -136,12 +166,14 @@ func (f *answerForm) load() {
 		f.options.Enable()
 		f.comment.Enable()
 		f.member.Enable()
+		f.attach.Enable()
 		f.submit.Enable()
 	} else {
 		f.intro.setText(lang.X("answer.closed", "This ballot is closed; opinions can no longer be given or changed."))
 		f.options.Disable()
 		f.comment.Disable()
 		f.member.Disable()
+		f.attach.Disable()
 		f.submit.Disable()
 	}
 	f.d.root.Refresh()
@@ -190,6 +222,9 @@ func (f *answerForm) ask() {
 	if who.ID != "" {
 		summary.Add(newLine(lang.X("answer.confirm.member", "Member: {{.Name}}", map[string]any{"Name": who.Name}),
 			theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
+		if f.scan != nil {
+			summary.Add(newLine(f.scanName.seg.Text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
+		}
 	}
 	choice := widget.NewRichText(
 		&widget.TextSegment{Text: lang.X("answer.confirm.choice", "Opinion:") + " ", Style: widget.RichTextStyleInline},
@@ -212,6 +247,7 @@ func (f *answerForm) ask() {
 func (f *answerForm) save(who meetings.Member, c ballots.Choice, comment string) {
 	p := f.d.s.p
 	id := f.d.id
+	scan := f.scan
 	var saved ballots.Answer
 	f.submit.Disable()
 	f.busy.Show()
@@ -219,7 +255,7 @@ func (f *answerForm) save(who meetings.Member, c ballots.Choice, comment string)
 	f.d.s.u.background(func() error {
 		var err error
 		if who.ID != "" {
-			saved, err = p.RecordAnswerFor(id, who.ID, c, comment)
+			saved, err = p.RecordPaperAnswer(id, who.ID, c, comment, scan)
 		} else {
 			saved, err = p.AnswerBallot(id, c, comment)
 		}
@@ -242,6 +278,7 @@ func (f *answerForm) save(who meetings.Member, c ballots.Choice, comment string)
 			f.options.Refresh()
 			f.comment.SetText("")
 			f.member.ClearSelected()
+			f.setScan("", nil)
 		}
 		f.showSaved(name, saved, who.ID != "")
 	})

@@ -5,8 +5,9 @@
 //
 // One file per screen: unlock.go and firstrun.go before a profile is open
 // (welcome.go is their shared frame), then shell.go (navigation rail, status
-// bar, shortcuts), meetings.go and meeting_detail.go, ballots.go,
-// ballot_detail.go, answer.go and results.go, members.go, settings.go;
+// bar, shortcuts), meetings.go and meeting_detail.go (consent.go is its
+// consent agenda tab), ballots.go, ballot_detail.go, answer.go (scan.go
+// reads a paper answer's scan) and results.go, members.go, settings.go;
 // join.go enrolls with a committee's hub, sync.go runs the replicator and
 // the status bar, notices.go holds answer states, reminders and the hub's
 // refusals.

@@ -37,6 +37,9 @@ type meetingDetail struct {
 	quorum     *banner
 	tabs       *container.AppTabs
 	root       fyne.CanvasObject
+
+	consent    *consentPane
+	consentTab *container.TabItem
 }
 
 func newMeetingDetail(s *shell) *meetingDetail {
@@ -60,6 +63,9 @@ func newMeetingDetail(s *shell) *meetingDetail {
 	d.attendance = widget.NewList(func() int { return len(d.voters) }, d.createVoter, d.updateVoter)
 	d.attendance.OnSelected = func(widget.ListItemID) { d.attendance.UnselectAll() }
 	attendancePane := container.NewBorder(padded(8, 4, 8, 8, d.quorum), nil, nil, nil, d.attendance)
+
+	d.consent = newConsentPane(d)
+	d.consentTab = container.NewTabItemWithIcon(lang.X("meeting.tab.consent", "Consent agenda"), theme.ConfirmIcon(), d.consent.view())
 
 	d.agendaTab = container.NewTabItemWithIcon(lang.X("meeting.tab.agenda", "Agenda"), theme.ListIcon(), agendaPane)
 	d.tabs = container.NewAppTabs(
@@ -131,6 +137,7 @@ func (d *meetingDetail) load() {
 	}
 	d.agenda.Refresh()
 	d.loadAttendance()
+	d.loadConsent()
 	d.root.Refresh() // parts were shown or hidden: lay the pane out again
 }
 
@@ -195,13 +202,15 @@ type agendaItem struct {
 	down    *widget.Button
 	edit    *widget.Button
 	del     *widget.Button
+	vote    *widget.Button
+	adopted *chip
 	root    fyne.CanvasObject
 }
 
 func (r *agendaItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
 
 func (d *meetingDetail) createItem() fyne.CanvasObject {
-	r := &agendaItem{num: newChip("00", chipAccent), sub: subtleLine("")}
+	r := &agendaItem{num: newChip("00", chipAccent), sub: subtleLine(""), adopted: newChip("", chipSuccess)}
 	var title fyne.CanvasObject
 	r.title, title = wrappedTitle(2)
 	r.up = iconButton(theme.MoveUpIcon(), nil)
@@ -209,8 +218,11 @@ func (d *meetingDetail) createItem() fyne.CanvasObject {
 	r.edit = iconButton(theme.DocumentCreateIcon(), nil)
 	r.del = iconButton(theme.DeleteIcon(), nil)
 	r.buttons = container.NewHBox(r.up, r.down, r.edit, r.del)
+	r.vote = widget.NewButtonWithIcon(lang.X("vote.action", "Vote"), theme.ConfirmIcon(), nil)
+	r.vote.Hide()
 	r.root = padded(5, 5, 8, 4, container.NewBorder(nil, nil,
-		container.NewCenter(fixedWidth(34, container.NewCenter(r.num))), container.NewCenter(r.buttons),
+		container.NewCenter(fixedWidth(34, container.NewCenter(r.num))),
+		container.NewHBox(container.NewCenter(r.adopted), container.NewCenter(r.vote), container.NewCenter(r.buttons)),
 		lines(title, r.sub)))
 	r.ExtendBaseWidget(r)
 	return r
@@ -233,12 +245,24 @@ func (d *meetingDetail) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		parts = append(parts, fmtMinutes(it.Minutes))
 	}
 	r.sub.setText(strings.Join(parts, " · "))
+	if it.Adopted {
+		r.adopted.set(lang.X("consent.adopted", "Adopted"), chipSuccess)
+	} else {
+		r.adopted.set("", chipSuccess)
+	}
+	itemID := it.ID
+	if d.canVote() {
+		r.vote.OnTapped = func() { d.quickVote(itemID) }
+		r.vote.Show()
+	} else {
+		r.vote.OnTapped = nil
+		r.vote.Hide()
+	}
 	if !d.canEdit() {
 		r.buttons.Hide()
 		return
 	}
 	r.buttons.Show()
-	itemID := it.ID
 	r.up.OnTapped = func() { d.move(itemID, id-1) }
 	r.down.OnTapped = func() { d.move(itemID, id+1) }
 	r.edit.OnTapped = func() { d.editItem(itemID) }
@@ -341,6 +365,69 @@ func (d *meetingDetail) itemForm(title, saveLabel string, it meetings.AgendaItem
 		}
 		return func() error { return save(changed) }, nil
 	}, nil)
+}
+
+// loadConsent shows the consent agenda tab while the meeting is published
+// or in session (before then members do not see it; after, it is history).
+func (d *meetingDetail) loadConsent() {
+	want := d.m.Status == meetings.StatusPublished || d.m.Status == meetings.StatusInSession
+	has := false
+	for _, t := range d.tabs.Items {
+		if t == d.consentTab {
+			has = true
+		}
+	}
+	switch {
+	case want && !has:
+		d.tabs.Append(d.consentTab)
+	case !want && has:
+		d.tabs.Remove(d.consentTab)
+	}
+	if want {
+		d.consent.load()
+	}
+}
+
+// canVote reports whether the secretariat can start a vote on an item now.
+func (d *meetingDetail) canVote() bool {
+	return d.s.p.IsSecretary() && d.m.Status == meetings.StatusInSession
+}
+
+// quickVote asks for the question and the minutes of a vote on an agenda
+// item during the session, starts it, and opens the new ballot.
+func (d *meetingDetail) quickVote(itemID string) {
+	it, ok := d.item(itemID)
+	if !ok {
+		return
+	}
+	mid := d.id
+	p := d.s.p
+	question := widget.NewMultiLineEntry()
+	question.Wrapping = fyne.TextWrapWord
+	question.SetMinRowsVisible(3)
+	question.SetText(lang.X("vote.form.question_default", "Do you agree to adopt “{{.Title}}”?", map[string]any{"Title": it.Title}))
+	minutes := widget.NewEntry()
+	minutes.SetText("15")
+	items := []*widget.FormItem{
+		{Text: lang.X("vote.form.question", "Question"), Widget: question},
+		{Text: lang.X("vote.form.minutes", "Minutes"), Widget: minutes, HintText: lang.X("vote.form.minutes_hint", "How long the vote stays open")},
+	}
+	var started string
+	d.s.u.showForm(lang.X("vote.title", "Vote on this item"), lang.X("vote.start", "Start the vote"), items, func() (func() error, error) {
+		q := strings.TrimSpace(question.Text)
+		if q == "" {
+			return nil, problem(lang.X("vote.form.question_missing", "Enter the question the members vote on."))
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(minutes.Text))
+		if err != nil || n <= 0 {
+			return nil, problem(lang.X("vote.form.minutes_invalid", "Enter the minutes as a whole number, e.g. 15."))
+		}
+		return func() error {
+			b, err := p.QuickVote(mid, itemID, q, n)
+			started = b.ID
+			return err
+		}, nil
+	}, func() { d.s.openBallot(started) })
 }
 
 // loadAttendance lists the invited voting members and the quorum.

@@ -31,6 +31,7 @@ type resultsView struct {
 	chart    *barChart
 	counts   *line
 	busy     *widget.Activity
+	export   *widget.Button
 	who      []whoRow
 	list     *widget.List
 	token    int
@@ -58,6 +59,8 @@ func newResultsView(d *ballotDetail) *resultsView {
 	r.warning.Hide()
 	r.verified.Hide()
 	r.busy.Hide()
+	r.export = widget.NewButtonWithIcon(lang.X("result.export", "Export results"), theme.DownloadIcon(), r.exportResults)
+	r.export.Hide()
 	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
 	r.list.OnSelected = func(id widget.ListItemID) {
 		r.list.UnselectAll()
@@ -70,7 +73,7 @@ func newResultsView(d *ballotDetail) *resultsView {
 		r.warning,
 		r.standing,
 		padded(6, 2, 4, 4, r.chart),
-		container.NewBorder(nil, nil, nil, r.busy, r.counts),
+		container.NewBorder(nil, nil, nil, container.NewHBox(r.busy, r.export), r.counts),
 		widget.NewSeparator(),
 	)
 	r.root = container.NewBorder(padded(10, 0, 8, 8, top), nil, nil, nil, r.list)
@@ -96,6 +99,11 @@ func (r *resultsView) load() {
 	id := r.d.id
 	if id == "" {
 		return
+	}
+	if r.d.b.Status == ballots.StatusClosed {
+		r.export.Show()
+	} else {
+		r.export.Hide()
 	}
 	r.token++
 	token := r.token
@@ -228,14 +236,16 @@ type whoItem struct {
 	name    *line
 	comment *line
 	choice  *chip
+	paper   *chip
 	root    fyne.CanvasObject
 }
 
 func (w *whoItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(w.root) }
 
 func (r *resultsView) createRow() fyne.CanvasObject {
-	w := &whoItem{av: newAvatar(), name: titleLine(""), comment: subtleLine(""), choice: newChip("—", chipNeutral)}
-	w.root = padded(3, 3, 8, 8, container.NewBorder(nil, nil, container.NewCenter(w.av), container.NewCenter(w.choice),
+	w := &whoItem{av: newAvatar(), name: titleLine(""), comment: subtleLine(""), choice: newChip("—", chipNeutral), paper: newChip("", chipNeutral)}
+	w.root = padded(3, 3, 8, 8, container.NewBorder(nil, nil, container.NewCenter(w.av),
+		container.NewHBox(container.NewCenter(w.paper), container.NewCenter(w.choice)),
 		lines(w.name, w.comment)))
 	w.ExtendBaseWidget(w)
 	return w
@@ -254,6 +264,11 @@ func (r *resultsView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		name += " — " + row.m.Title
 	}
 	w.name.setText(name)
+	if row.answered && row.a.Paper {
+		w.paper.set(lang.X("result.paper", "Paper"), chipNeutral)
+	} else {
+		w.paper.set("", chipNeutral)
+	}
 	if !row.answered {
 		w.choice.set(lang.X("answer.state.none", "Not answered yet"), chipNeutral)
 		w.comment.setText("")

@@ -380,3 +380,13 @@ func flatSurface(colorName fyne.ThemeColorName, content fyne.CanvasObject) fyne.
 	s.flat = true
 	return s
 }
+
+// openBallot shows a ballot on the ballots screen (after a vote started
+// from a meeting).
+func (s *shell) openBallot(id string) {
+	if id == "" {
+		return
+	}
+	s.show(scrBallots)
+	s.screens[scrBallots].(*ballotsScreen).open(id)
+}
