@@ -173,40 +173,18 @@ func (p *Profile) DeviceMember(device string) (meetings.Member, error) {
 // repeated push of the same (device, sequence) gets the verdict it got the
 // first time, so pushing is idempotent.
 func (p *Profile) HubAccept(peer string, page [][]byte) ([]Verdict, error) {
-	if !p.hub {
-		return nil, errors.New("not a hub")
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	verdicts := make([]Verdict, len(page))
-	var afters []func()
-	var events []Event
-	pre := p.preverify(page)
-	err := p.st.Update(func(tx *store.Tx) error {
-		t := cachedTxn(tx)
-		for i, raw := range page {
-			v, res, err := p.hubAcceptOne(t, peer, raw, pre[i])
-			if err != nil {
-				return err
-			}
-			verdicts[i] = v
-			if res.after != nil {
-				afters = append(afters, res.after)
-			}
-			events = append(events, res.events...)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	p.commitModel(afters, events)
-	return verdicts, nil
+	return p.hubAcceptPage(page, func(ops.Op) string { return peer })
 }
 
 // HubImport orders operations already signed by enrolled devices as if each
 // device had pushed its own: for migrations and load tests.
 func (p *Profile) HubImport(page [][]byte) ([]Verdict, error) {
+	return p.hubAcceptPage(page, func(op ops.Op) string { return op.Device })
+}
+
+// hubAcceptPage checks and orders a page in one synced transaction; peerOf
+// names the device each op is taken to come from.
+func (p *Profile) hubAcceptPage(page [][]byte, peerOf func(ops.Op) string) ([]Verdict, error) {
 	if !p.hub {
 		return nil, errors.New("not a hub")
 	}
@@ -219,12 +197,11 @@ func (p *Profile) HubImport(page [][]byte) ([]Verdict, error) {
 	err := p.st.Update(func(tx *store.Tx) error {
 		t := cachedTxn(tx)
 		for i, raw := range page {
-			_, op, err := ops.Decode(raw)
-			if err != nil {
-				verdicts[i] = Verdict{Code: "err.sync.malformed"}
-				continue
+			peer := ""
+			if _, op, err := pre[i].decoded(raw); err == nil {
+				peer = peerOf(op)
 			}
-			v, res, err := p.hubAcceptOne(t, op.Device, raw, pre[i])
+			v, res, err := p.hubAcceptOne(t, peer, raw, pre[i])
 			if err != nil {
 				return err
 			}
@@ -242,7 +219,7 @@ func (p *Profile) HubImport(page [][]byte) ([]Verdict, error) {
 }
 
 func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (Verdict, applied, error) {
-	s, op, err := ops.Decode(raw)
+	s, op, err := pre.decoded(raw)
 	if err != nil {
 		return Verdict{Code: "err.sync.malformed", Reason: err.Error()}, applied{}, nil
 	}
