@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -18,20 +17,6 @@ func parseCount(flagName, s string, least int) (int, error) {
 		return 0, usagef("cli.usage.bad_number", "flag", "--"+flagName, "value", s, "least", least)
 	}
 	return n, nil
-}
-
-// openMeeting opens the profile and finds the meeting named by id.
-func (r *runner) openMeeting(id string) (*core.Profile, meetings.Meeting, error) {
-	p, err := r.open()
-	if err != nil {
-		return nil, meetings.Meeting{}, err
-	}
-	mid, err := r.meetingID(p, id)
-	if err != nil {
-		return nil, meetings.Meeting{}, err
-	}
-	m, err := p.Meeting(mid)
-	return p, m, err
 }
 
 // position is the 1-based place of an item in the agenda, 0 if absent.

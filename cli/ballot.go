@@ -218,11 +218,7 @@ func defineBallotAnswer(fs *flag.FlagSet) action {
 			}
 			return usagef("cli.usage.bad_choice", "flag", "--choice", "value", *choice, "list", strings.Join(names, ", "))
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		bid, err := r.ballotID(p, *ballot)
+		p, bid, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}
@@ -262,11 +258,7 @@ func defineBallotTally(fs *flag.FlagSet) action {
 		if err := required(fs, "ballot"); err != nil {
 			return err
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		bid, err := r.ballotID(p, *ballot)
+		p, bid, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}
@@ -427,11 +419,7 @@ func defineBallotClose(fs *flag.FlagSet) action {
 		if err := required(fs, "ballot"); err != nil {
 			return err
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		bid, err := r.ballotID(p, *ballot)
+		p, bid, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}
@@ -463,11 +451,7 @@ func defineBallotExtend(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		bid, err := r.ballotID(p, *ballot)
+		p, bid, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}

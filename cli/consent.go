@@ -21,15 +21,11 @@ func defineConsentMark(fs *flag.FlagSet) action {
 		if !mk.Valid() {
 			return usagef("cli.usage.bad_choice", "flag", "--mark", "value", *mark, "list", "no_objection, speak, object")
 		}
-		p, err := r.open()
+		p, m, err := r.openMeeting(*meeting)
 		if err != nil {
 			return err
 		}
-		mid, err := r.meetingID(p, *meeting)
-		if err != nil {
-			return err
-		}
-		m, _ := p.Meeting(mid)
+		mid := m.ID
 		iid, err := itemID(m, *item)
 		if err != nil {
 			return err
@@ -50,19 +46,15 @@ func defineConsentShow(fs *flag.FlagSet) action {
 		if err := required(fs, "meeting"); err != nil {
 			return err
 		}
-		p, err := r.open()
+		p, m, err := r.openMeeting(*meeting)
 		if err != nil {
 			return err
 		}
-		mid, err := r.meetingID(p, *meeting)
-		if err != nil {
-			return err
-		}
+		mid := m.ID
 		sum, mine, err := p.ConsentSummary(mid)
 		if err != nil {
 			return err
 		}
-		m, _ := p.Meeting(mid)
 		return r.emit(map[string]any{"meeting": mid, "items": sum, "mine": mine}, func(w io.Writer) {
 			rows := [][]string{{"#", r.T("cli.consent.no_objection"), r.T("cli.consent.speak"), r.T("cli.consent.object"), "", ""}}
 			for i, t := range sum {
@@ -86,14 +78,11 @@ func defineConsentAdopt(fs *flag.FlagSet) action {
 		if err := required(fs, "meeting"); err != nil {
 			return err
 		}
-		p, err := r.open()
+		p, m, err := r.openMeeting(*meeting)
 		if err != nil {
 			return err
 		}
-		mid, err := r.meetingID(p, *meeting)
-		if err != nil {
-			return err
-		}
+		mid := m.ID
 		ids, err := p.AdoptConsentBlock(mid)
 		if err != nil {
 			return err
@@ -114,15 +103,11 @@ func defineVoteStart(fs *flag.FlagSet) action {
 		if err := required(fs, "meeting", "item"); err != nil {
 			return err
 		}
-		p, err := r.open()
+		p, m, err := r.openMeeting(*meeting)
 		if err != nil {
 			return err
 		}
-		mid, err := r.meetingID(p, *meeting)
-		if err != nil {
-			return err
-		}
-		m, _ := p.Meeting(mid)
+		mid := m.ID
 		iid, err := itemID(m, *item)
 		if err != nil {
 			return err

@@ -186,3 +186,28 @@ func memberName(p *core.Profile, id string) string {
 	}
 	return id
 }
+
+// openMeeting opens the profile and finds the meeting named by id.
+func (r *runner) openMeeting(id string) (*core.Profile, meetings.Meeting, error) {
+	p, err := r.open()
+	if err != nil {
+		return nil, meetings.Meeting{}, err
+	}
+	mid, err := r.meetingID(p, id)
+	if err != nil {
+		return nil, meetings.Meeting{}, err
+	}
+	m, err := p.Meeting(mid)
+	return p, m, err
+}
+
+// openBallot opens the profile and resolves a (possibly shortened) ballot
+// ID.
+func (r *runner) openBallot(id string) (*core.Profile, string, error) {
+	p, err := r.open()
+	if err != nil {
+		return nil, "", err
+	}
+	bid, err := r.ballotID(p, id)
+	return p, bid, err
+}

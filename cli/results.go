@@ -27,11 +27,7 @@ func defineBallotRemind(fs *flag.FlagSet) action {
 		if err := required(fs, "ballot"); err != nil {
 			return err
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		id, err := r.ballotID(p, *ballot)
+		p, id, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}
@@ -90,11 +86,7 @@ func defineBallotExport(fs *flag.FlagSet) action {
 		if *format != "json" && *format != "csv" {
 			return usagef("cli.usage.bad_choice", "flag", "--format", "value", *format, "list", "json, csv")
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		id, err := r.ballotID(p, *ballot)
+		p, id, err := r.openBallot(*ballot)
 		if err != nil {
 			return err
 		}
