@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
@@ -257,7 +256,8 @@ func (p *Profile) SetClock(now func() time.Time) (previous func() time.Time) {
 // Now is the profile's clock.
 func (p *Profile) Now() time.Time { return p.now() }
 
-// VoterIDs returns the IDs of the current voting members.
+// voterIDs returns the IDs of the current voting members; the caller holds
+// modelMu.
 func (p *Profile) voterIDs() []string {
 	var ids []string
 	for _, m := range meetings.Voters(p.m.memberList()) {
@@ -265,5 +265,3 @@ func (p *Profile) voterIDs() []string {
 	}
 	return ids
 }
-
-var _ = ballots.Tally
