@@ -277,7 +277,7 @@ type EnrollResult struct {
 func Enroll(ctx context.Context, hubURL, code, dir string, pass []byte) (EnrollResult, error) {
 	u, err := url.Parse(hubURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return EnrollResult{}, fmt.Errorf("hub address must look like https://host:port")
+		return EnrollResult{}, &Error{Code: CodeHubAddress, Message: "hub address must look like https://host:port"}
 	}
 	_, pin, err := splitInvite(code)
 	if err != nil {

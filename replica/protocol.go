@@ -118,6 +118,7 @@ const (
 	CodeInviteOld    = "err.sync.invite_expired"
 	CodeInternal     = "err.sync.internal"
 	CodeNotFound     = "err.not_found"
+	CodeHubAddress   = "err.sync.hub_address"
 )
 
 // versionError explains a version mismatch from the point of view of the
