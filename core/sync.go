@@ -373,6 +373,13 @@ const pulledChunkBytes = 256 << 10
 // that does not apply here, because this copy diverged while offline, marks
 // its record for a fresh copy from the hub.
 func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) {
+	return p.ApplyChecked(p.NewPullVerifier().Check(page, next))
+}
+
+// ApplyChecked is ApplyPulled for a page whose signatures a PullVerifier
+// checked ahead.
+func (p *Profile) ApplyChecked(pg *CheckedPage) (RemoteResult, error) {
+	page, pre, next := pg.entries, pg.pre, pg.next
 	var total RemoteResult
 	for len(page) > 0 {
 		n, size := 0, 0
@@ -384,34 +391,36 @@ func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) 
 		if n < len(page) {
 			cp = page[n-1].HubSeq
 		}
-		res, err := p.applyPulledChunk(page[:n], cp)
+		res, err := p.applyPulledChunk(page[:n], pre[:n], cp, n == len(page))
 		total.Applied += res.Applied
 		total.Already += res.Already
 		total.Rejected = append(total.Rejected, res.Rejected...)
 		if err != nil {
 			return total, err
 		}
-		page = page[n:]
+		page, pre = page[n:], pre[n:]
 	}
 	if len(page) == 0 && total.Applied+total.Already+len(total.Rejected) == 0 {
 		// An empty page still moves the checkpoint past invisible entries.
-		return p.applyPulledChunk(nil, next)
+		return p.applyPulledChunk(nil, nil, next, true)
 	}
 	return total, nil
 }
 
-func (p *Profile) applyPulledChunk(page []Pulled, next uint64) (RemoteResult, error) {
+// applyPulledChunk applies part of a page; last says it ends the page, whose
+// chunks are flushed to disk together then (a crash before that loses only
+// what the hub will send again, with the checkpoint that says so).
+func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, last bool) (RemoteResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var res RemoteResult
 	var afters []func()
 	var events []Event
-	raws := make([][]byte, len(page))
-	for i, e := range page {
-		raws[i] = e.Op
+	commit := p.st.UpdateUnsynced
+	if last {
+		commit = p.st.Update
 	}
-	pre := p.preverify(raws)
-	err := p.st.Update(func(stx *store.Tx) error {
+	err := commit(func(stx *store.Tx) error {
 		tx := cachedTxn(stx)
 		for i, e := range page {
 			s, op, err := pre[i].decoded(e.Op)

@@ -43,6 +43,12 @@ func (v verified) check(s ops.Signed, op ops.Op, pub []byte) error {
 // transaction still compares it with the key it finds, so a wrong guess only
 // costs a second verification, never a wrong acceptance.
 func (p *Profile) preverify(page [][]byte) []verified {
+	return p.preverifyKnown(page, map[string][]byte{})
+}
+
+// preverifyKnown is preverify with known, the keys that enrollments seen
+// earlier (in pages not yet applied) introduced; it adds this page's.
+func (p *Profile) preverifyKnown(page [][]byte, known map[string][]byte) []verified {
 	out := make([]verified, len(page))
 	type job struct {
 		i   int
@@ -50,7 +56,6 @@ func (p *Profile) preverify(page [][]byte) []verified {
 		op  ops.Op
 		key []byte
 	}
-	known := map[string][]byte{}
 	_ = p.st.View(func(tx *store.Tx) error {
 		t := cachedTxn(tx)
 		var jobs []job
@@ -104,4 +109,40 @@ func (p *Profile) preverify(page [][]byte) []verified {
 		return nil
 	})
 	return out
+}
+
+// PullVerifier checks the signatures of pulled pages ahead of ApplyChecked,
+// so that a sync can verify the next page on every core while the current
+// one is being written. It remembers the device keys that earlier pages
+// enrolled, because those pages may not be applied yet when a later one is
+// checked. A PullVerifier is used by one goroutine at a time.
+type PullVerifier struct {
+	p     *Profile
+	known map[string][]byte
+}
+
+// NewPullVerifier starts checking a run of consecutive pulled pages.
+func (p *Profile) NewPullVerifier() *PullVerifier {
+	return &PullVerifier{p: p, known: map[string][]byte{}}
+}
+
+// CheckedPage is a pulled page with its signatures checked ahead. Applying
+// it still compares every key with the one the store holds at that point of
+// the log, so a check made against a key that is no longer valid costs a
+// second verification, never a wrong acceptance.
+type CheckedPage struct {
+	entries []Pulled
+	next    uint64
+	pre     []verified
+}
+
+// Check decodes page (the entries before checkpoint next) and verifies its
+// signatures on every core. It may run while ApplyChecked applies an
+// earlier page.
+func (v *PullVerifier) Check(page []Pulled, next uint64) *CheckedPage {
+	raws := make([][]byte, len(page))
+	for i, e := range page {
+		raws[i] = e.Op
+	}
+	return &CheckedPage{entries: page, next: next, pre: v.p.preverifyKnown(raws, v.known)}
 }

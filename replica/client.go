@@ -190,18 +190,25 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		done += len(items)
 		progress(done, max(total, done))
 	}
-	// Pull: the next page is fetched while this one is applied. Each page
-	// is applied with its checkpoint in one transaction, so stopping
-	// anywhere (a network error, the hub gone) loses nothing.
+	// Pull, in three stages running at once: the page after next is
+	// fetched and the next one's signatures are checked while this one is
+	// applied. Each page is applied with its checkpoint in one transaction,
+	// so stopping anywhere (a network error, the hub gone) loses nothing.
 	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pages := c.fetchPages(pctx, c.p.Checkpoint())
+	pages := c.checkPages(pctx, c.fetchPages(pctx, c.p.Checkpoint()))
+	defer func() {
+		// The stages read the profile: they are over before we return, so
+		// the caller may close it.
+		cancel()
+		for range pages {
+		}
+	}()
 	for pg := range pages {
 		if pg.err != nil {
 			return rep, pg.err
 		}
 		resp := pg.resp
-		res, err := c.p.ApplyPulled(resp.Entries, resp.Next)
+		res, err := c.p.ApplyChecked(pg.checked)
 		if err != nil {
 			return rep, err
 		}
@@ -232,8 +239,38 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 }
 
 type page struct {
-	resp PullResponse
-	err  error
+	resp    PullResponse
+	checked *core.CheckedPage // set by checkPages
+	err     error
+}
+
+// checkPages verifies the signatures of each fetched page, one page ahead
+// of the consumer that applies them.
+func (c *Client) checkPages(ctx context.Context, in <-chan page) <-chan page {
+	out := make(chan page, 1)
+	go func() {
+		defer close(out)
+		defer func() {
+			for range in { // until the fetcher has stopped too
+			}
+		}()
+		v := c.p.NewPullVerifier()
+		for pg := range in {
+			switch {
+			case pg.err != nil:
+			case ctx.Err() != nil:
+				pg.err = ctx.Err()
+			default:
+				pg.checked = v.Check(pg.resp.Entries, pg.resp.Next)
+			}
+			select {
+			case out <- pg:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // fetchPages requests pages of the log from since on, one ahead of the
@@ -249,7 +286,7 @@ func (c *Client) fetchPages(ctx context.Context, since uint64) <-chan page {
 				err = &Error{Code: CodeMalformed, Message: "hub sent an impossible checkpoint"}
 			}
 			select {
-			case out <- page{resp, err}:
+			case out <- page{resp: resp, err: err}:
 			case <-ctx.Done():
 				return
 			}

@@ -246,6 +246,19 @@ func (s *Store) Update(fn func(*Tx) error) error {
 	return s.db.Sync()
 }
 
+// UpdateUnsynced commits like Update but returns before the commit is
+// flushed to disk. It is for data that can be fetched again, such as pages
+// of the hub's log: an operating-system crash may lose the latest of these
+// commits, each whole (Badger replays its write-ahead log up to the last
+// complete transaction), never part of one. Sync, or any later Update,
+// makes them durable.
+func (s *Store) UpdateUnsynced(fn func(*Tx) error) error {
+	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn}) })
+}
+
+// Sync flushes every commit so far to disk.
+func (s *Store) Sync() error { return s.db.Sync() }
+
 // CommitJournaled saves one local operation durably: fn applies it in a
 // transaction (an error from fn aborts with nothing written anywhere); then
 // the journal record and the transaction, which also advances the
