@@ -33,6 +33,9 @@ type Profile struct {
 	// sequence number, is applied and committed.
 	mu      sync.Mutex
 	nextSeq uint64
+	// unflushed counts bytes of pulled operations committed but not yet
+	// flushed to disk (guarded by mu; see FlushPulled).
+	unflushed int
 
 	// model is the in-memory copy of what screens list; guarded by modelMu so
 	// readers never wait for a save's fsync.

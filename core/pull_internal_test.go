@@ -11,3 +11,10 @@ func (pg *CheckedPage) VerifiedAhead() int {
 	}
 	return n
 }
+
+// Unflushed is how many bytes of pulled operations wait for a flush.
+func (p *Profile) Unflushed() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.unflushed
+}

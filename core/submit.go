@@ -42,6 +42,9 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	if err != nil {
 		return ops.Op{}, err
 	}
+	if err := p.flushPulledLocked(); err != nil {
+		return ops.Op{}, fmt.Errorf("save: %w", err)
+	}
 	var res applied
 	applyFailed := false
 	err = p.st.CommitJournaled(op.DevSeq, rec, func(tx *store.Tx) error {

@@ -373,11 +373,45 @@ const pulledChunkBytes = 256 << 10
 // that does not apply here, because this copy diverged while offline, marks
 // its record for a fresh copy from the hub.
 func (p *Profile) ApplyPulled(page []Pulled, next uint64) (RemoteResult, error) {
-	return p.ApplyChecked(p.NewPullVerifier().Check(page, next))
+	res, err := p.ApplyChecked(p.NewPullVerifier().Check(page, next))
+	if err != nil {
+		return res, err
+	}
+	return res, p.FlushPulled()
+}
+
+// pulledFlushBytes is how much of the hub's log may be applied without a
+// flush to disk. What a crash loses of it is fetched again, checkpoint
+// included; flushing every transaction made a year's first sync pay for a
+// hundred flushes.
+const pulledFlushBytes = 8 << 20
+
+// FlushPulled makes every page applied so far durable. The sync client
+// calls it when a pull ends; ApplyPulled does it itself.
+func (p *Profile) FlushPulled() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.flushPulledLocked()
+}
+
+// flushPulledLocked is FlushPulled with p.mu held. A local change calls it
+// before its journal record: restored from the journal after a crash, the
+// change must not land on a replica that lost pulled operations it was
+// made from (a ballot the member answered, say).
+func (p *Profile) flushPulledLocked() error {
+	if p.unflushed == 0 {
+		return nil
+	}
+	if err := p.st.Sync(); err != nil {
+		return err
+	}
+	p.unflushed = 0
+	return nil
 }
 
 // ApplyChecked is ApplyPulled for a page whose signatures a PullVerifier
-// checked ahead.
+// checked ahead. Its transactions may not be flushed to disk yet when it
+// returns: call FlushPulled when the pull ends.
 func (p *Profile) ApplyChecked(pg *CheckedPage) (RemoteResult, error) {
 	page, pre, next := pg.entries, pg.pre, pg.next
 	var total RemoteResult
@@ -391,7 +425,7 @@ func (p *Profile) ApplyChecked(pg *CheckedPage) (RemoteResult, error) {
 		if n < len(page) {
 			cp = page[n-1].HubSeq
 		}
-		res, err := p.applyPulledChunk(page[:n], pre[:n], cp, n == len(page))
+		res, err := p.applyPulledChunk(page[:n], pre[:n], cp, size)
 		total.Applied += res.Applied
 		total.Already += res.Already
 		total.Rejected = append(total.Rejected, res.Rejected...)
@@ -402,25 +436,21 @@ func (p *Profile) ApplyChecked(pg *CheckedPage) (RemoteResult, error) {
 	}
 	if len(page) == 0 && total.Applied+total.Already+len(total.Rejected) == 0 {
 		// An empty page still moves the checkpoint past invisible entries.
-		return p.applyPulledChunk(nil, nil, next, true)
+		return p.applyPulledChunk(nil, nil, next, 0)
 	}
 	return total, nil
 }
 
-// applyPulledChunk applies part of a page; last says it ends the page, whose
-// chunks are flushed to disk together then (a crash before that loses only
-// what the hub will send again, with the checkpoint that says so).
-func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, last bool) (RemoteResult, error) {
+// applyPulledChunk applies part of a page, size bytes of ops, in one
+// transaction with the checkpoint next. The transaction is flushed to disk
+// with others (see pulledFlushBytes).
+func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, size int) (RemoteResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var res RemoteResult
 	var afters []func()
 	var events []Event
-	commit := p.st.UpdateUnsynced
-	if last {
-		commit = p.st.Update
-	}
-	err := commit(func(stx *store.Tx) error {
+	err := p.st.UpdateUnsynced(func(stx *store.Tx) error {
 		tx := cachedTxn(stx)
 		for i, e := range page {
 			s, op, err := pre[i].decoded(e.Op)
@@ -488,6 +518,12 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, l
 	})
 	if err != nil {
 		return RemoteResult{}, err
+	}
+	p.unflushed += max(size, 1) // a moved checkpoint alone is unflushed too
+	if p.unflushed >= pulledFlushBytes {
+		if err := p.flushPulledLocked(); err != nil {
+			return RemoteResult{}, err
+		}
 	}
 	if res.Applied > 0 || len(res.Rejected) > 0 {
 		events = append(events, Event{Topic: TopicSync})

@@ -202,6 +202,7 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		cancel()
 		for range pages {
 		}
+		_ = c.p.FlushPulled() // after an error too (the normal end reports its own)
 	}()
 	for pg := range pages {
 		if pg.err != nil {
@@ -216,6 +217,9 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		rep.Applied += res.Applied
 		rep.Behind = resp.Head - resp.Next
 		progress(done+int(resp.Next), total+int(resp.Head))
+	}
+	if err := c.p.FlushPulled(); err != nil {
+		return rep, err
 	}
 	ents, err := c.p.NeedSnapshots()
 	if err != nil {
