@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,6 +171,9 @@ func badgerOptions(dir string, key []byte) badger.Options {
 }
 
 func openWithKey(dir string, lock *os.File, dataKey []byte) (*Store, error) {
+	if err := removeEmptyLogs(filepath.Join(dir, "db")); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	db, err := badger.Open(badgerOptions(dir, dataKey))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -460,3 +464,34 @@ func (s slogLogger) Errorf(f string, a ...any)   { s.l.Error(fmt.Sprintf("badger
 func (s slogLogger) Warningf(f string, a ...any) { s.l.Warn(fmt.Sprintf("badger: "+f, a...)) }
 func (slogLogger) Infof(string, ...any)          {}
 func (slogLogger) Debugf(string, ...any)         {}
+
+// removeEmptyLogs deletes empty write-ahead (.mem) and value (.vlog) log
+// files. A process killed between creating such a file and sizing it leaves
+// it empty, and Badger then refuses to open the directory ("Create a new
+// file"). An empty file holds nothing, not even its header, so nothing is
+// lost; Badger creates it again when it needs it.
+func removeEmptyLogs(dbDir string) error {
+	entries, err := os.ReadDir(dbDir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".mem") || strings.HasSuffix(name, ".vlog")) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() == 0 {
+			if err := os.Remove(filepath.Join(dbDir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
