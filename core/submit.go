@@ -48,10 +48,17 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	var res applied
 	applyFailed := false
 	err = p.st.CommitJournaled(op.DevSeq, rec, func(tx *store.Tx) error {
+		t := plainTxn(tx)
+		// What an edit started from, read before it applies: a merge
+		// needs it to tell the fields the secretary changed (changes.go).
+		started := p.editBaseIn(t, op)
 		var aerr error
-		res, aerr = p.apply(plainTxn(tx), op, rec, source{})
+		res, aerr = p.apply(t, op, rec, source{})
 		applyFailed = aerr != nil
-		return aerr
+		if aerr != nil {
+			return aerr
+		}
+		return p.keepEditBase(t, op, started)
 	})
 	if applyFailed {
 		return ops.Op{}, err // refused by the rules: nothing was written

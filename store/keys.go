@@ -30,4 +30,6 @@ const (
 	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck
 	PrefixReminder = "reminder" // reminder/<ballot> → core.Reminder
 	PrefixConsent  = "consent"  // consent/<meeting>/<item>/<member> → meetings.ConsentMark
+	PrefixEditBase = "editbase" // editbase/<devseq> → the fields a local edit started from (core)
+	PrefixResolved = "resolved" // resolved/<devseq> → core.Resolution of a refused local change
 )
