@@ -430,6 +430,14 @@ func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Mem
 	}
 	a.Seq = answerSeq(op.DevSeq, src.hubSeq)
 	mine := a.MemberID == p.m.selfID // set at open, never changed
+	if mine && src.ordered {
+		// Never back to an answer earlier in hub order (see supersede.go).
+		later, err := laterThanMine(tx, a)
+		if err != nil {
+			return applied{}, err
+		}
+		mine = later
+	}
 	if mine {
 		if err := tx.Put(store.Key(store.PrefixMine, a.BallotID), a); err != nil {
 			return applied{}, err
