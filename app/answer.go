@@ -30,6 +30,10 @@ type answerForm struct {
 	submit  *widget.Button
 	busy    *widget.Activity
 	saved   *banner
+	// superseded says the answer given here was replaced by a later one
+	// from another device (supersede.go).
+	superseded *banner
+	supShown   string // the replacing answer the form was last set to
 	// scan is the paper answer's scan, attached by the secretariat.
 	scan     []byte
 	scanName *line
@@ -50,6 +54,8 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		busy:    widget.NewActivity(),
 		saved:   newBanner(),
 	}
+	f.superseded = newBanner()
+	f.superseded.Hide()
 	f.member = widget.NewSelect(nil, nil)
 	f.member.PlaceHolder = lang.X("answer.paper.pick", "Choose the member")
 	f.comment.Wrapping = fyne.TextWrapWord
@@ -91,6 +97,7 @@ func (f *answerForm) reset() {
 	f.options.Selected = ""
 	f.member.ClearSelected()
 	f.saved.Hide()
+	f.superseded.Hide()
 	f.setScan("", nil)
 }
 
@@ -123,6 +130,7 @@ func (f *answerForm) load() {
 
 	switch {
 	case f.secretaryMode():
+		f.superseded.Hide()
 		f.intro.setText(lang.X("answer.paper.intro", "Record an opinion a member gave on paper. It is saved on this computer in the member's name, signed by this device."))
 		f.submit.SetText(lang.X("answer.paper.send", "Record opinion"))
 		f.label.setText(lang.X("answer.choose_paper", "The member's opinion"))
@@ -139,6 +147,7 @@ func (f *answerForm) load() {
 		f.member.Options = names
 		f.member.Refresh()
 	case !b.IsEligible(self.ID):
+		f.superseded.Hide()
 		f.intro.setText(lang.X("answer.not_eligible", "Your opinion is not asked on this ballot."))
 		f.member.Hide()
 		f.form.Hide()
@@ -148,6 +157,7 @@ func (f *answerForm) load() {
 		f.scanRow.Hide()
 		f.label.setText(lang.X("answer.choose", "Your opinion"))
 		f.intro.setText(lang.X("answer.intro", "Choose your opinion. It is saved on this computer at once and sent to the secretariat when a connection is available. You can change it until the ballot closes."))
+		f.showSuperseded()
 		if a, ok := f.d.s.myAnswer(b.ID); ok {
 			f.showSaved(self.Name, a, false)
 			if f.options.Selected == "" {
@@ -316,8 +326,12 @@ func (f *answerForm) showSaved(name string, a ballots.Answer, paper bool) {
 		if !at.IsZero() {
 			head = lang.X("answer.received", "Received by the hub at {{.When}}, with a signed receipt", map[string]any{"When": fmtClock(at) + " · " + fmtDate(at)})
 		}
-		f.saved.set(chipSuccess, theme.ConfirmIcon(), head,
-			yours+" "+lang.X("answer.received.body", "Saved on this computer at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when}))
+		body := lang.X("answer.received.body", "Saved on this computer at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
+		if f.superseded.Visible() {
+			// The counting answer was given on another device, not here.
+			body = lang.X("answer.received.other", "Given on another device at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
+		}
+		f.saved.set(chipSuccess, theme.ConfirmIcon(), head, yours+" "+body)
 	default:
 		f.saved.set(chipAccent, theme.ConfirmIcon(), lang.X("answer.saved", "Saved on this computer at {{.When}}", map[string]any{"When": when}),
 			lang.X("answer.saved.body", "Your opinion: {{.Choice}}. It will be sent to the secretariat when a connection is available.",

@@ -64,6 +64,7 @@ func newBallotDetail(s *shell) *ballotDetail {
 	// belongs to, then the form.
 	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
 		d.remind,
+		d.answer.superseded,
 		d.answer.saved,
 		card(d.question),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),

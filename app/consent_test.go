@@ -236,7 +236,7 @@ func TestExport_ClosedBallotResultsAsCSV(t *testing.T) {
 		t.Fatal("the fixture has no closed ballot")
 	}
 	var buf bytes.Buffer
-	if err := writeBallotCSV(p, closed.ID, &buf); err != nil {
+	if err := p.WriteBallotCSV(closed.ID, &buf); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,11 +31,14 @@ type ballotExtras struct {
 	// confirmed holds my answers as the hub confirmed them (position and
 	// reception time), by ballot.
 	confirmed map[string]ballots.Answer
+	// superseded holds, by ballot, this device's answers replaced by a
+	// later one given elsewhere in my name (see supersede.go).
+	superseded map[string]core.Supersession
 }
 
 func newBallotExtras() ballotExtras {
 	return ballotExtras{reminders: map[string]core.Reminder{}, results: map[string]core.ResultCheck{},
-		confirmed: map[string]ballots.Answer{}}
+		confirmed: map[string]ballots.Answer{}, superseded: map[string]core.Supersession{}}
 }
 
 // confirmedCache remembers my answers the hub has confirmed, by answer ID:
@@ -77,6 +82,9 @@ func (c *confirmedCache) confirmedAnswer(p *core.Profile, a ballots.Answer) (bal
 // goroutine.
 func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 	ex := newBallotExtras()
+	for _, sup := range p.Supersessions() {
+		ex.superseded[sup.BallotID] = sup
+	}
 	for _, b := range p.Ballots() {
 		if a, ok := p.MyAnswer(b.ID); ok {
 			if c, ok := cache.confirmedAnswer(p, a); ok {
@@ -186,6 +194,8 @@ const prefNotified = "notifiedReminders"
 // concerns me. It is never the only place a reminder shows: the inbox and
 // the ballot carry it too.
 func (s *shell) notifyReminders() {
+	// Replaced answers are news of the same moments: after a sync.
+	s.noteSupersessions()
 	prefs := s.u.app.Preferences()
 	done := prefs.StringList(prefNotified)
 	changed := false
@@ -275,16 +285,38 @@ func opKindText(k ops.Kind) string {
 	return lang.X(key, string(k))
 }
 
+// opKindTitle is opKindText starting a row or a title: the command line's
+// words are lower case, to sit inside a sentence.
+func opKindTitle(k ops.Kind) string {
+	s := opKindText(k)
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // showRejection puts a banner about a refusal at the top of the window
 // (the newest three are kept); it does not stop the person's work.
 func (s *shell) showRejection(r core.OpState) {
-	head, body := s.rejectionText(r)
-	bn := newBanner()
-	kind := chipWarning
-	if r.Kind == ops.KindBallotAnswer {
-		kind = chipDanger
+	if core.Mergeable(r) {
+		s.showStaleRejection(r) // with Merge and Keep (merge.go)
+		return
 	}
-	bn.set(kind, theme.WarningIcon(), head, body)
+	head, body := s.rejectionText(r)
+	kind, ballot := chipWarning, ""
+	if r.Kind == ops.KindBallotAnswer {
+		kind, ballot = chipDanger, r.Subject
+	}
+	s.addNotice(kind, theme.WarningIcon(), head, body, ballot)
+}
+
+// addNotice puts a banner at the top of the window (the newest three are
+// kept), with a way to open the ballot it is about when ballotID is set; it
+// does not stop the person's work.
+func (s *shell) addNotice(kind chipKind, icon fyne.Resource, head, body, ballotID string) {
+	bn := newBanner()
+	bn.set(kind, icon, head, body)
 	var row fyne.CanvasObject
 	dismiss := widget.NewButtonWithIcon(lang.X("app.close", "Close"), theme.CancelIcon(), func() {
 		s.notices.Remove(row)
@@ -292,8 +324,8 @@ func (s *shell) showRejection(r core.OpState) {
 	})
 	dismiss.Importance = widget.LowImportance
 	actions := container.NewHBox(dismiss)
-	if r.Kind == ops.KindBallotAnswer && r.Subject != "" {
-		id := r.Subject
+	if ballotID != "" {
+		id := ballotID
 		open := widget.NewButton(lang.X("sync.rejected.open_ballot", "Open the ballot"), func() {
 			s.show(scrBallots)
 			bs := s.screens[scrBallots].(*ballotsScreen)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,10 +33,14 @@ type resultsView struct {
 	counts   *line
 	busy     *widget.Activity
 	export   *widget.Button
-	who      []whoRow
-	list     *widget.List
-	token    int
-	root     *fyne.Container
+	// exportJSON writes the same results signed by this device; exports
+	// is their row, shown on closed ballots.
+	exportJSON *widget.Button
+	exports    *fyne.Container
+	who        []whoRow
+	list       *widget.List
+	token      int
+	root       *fyne.Container
 }
 
 // whoRow is one eligible member and their counting answer, if any.
@@ -60,7 +65,10 @@ func newResultsView(d *ballotDetail) *resultsView {
 	r.verified.Hide()
 	r.busy.Hide()
 	r.export = widget.NewButtonWithIcon(lang.X("result.export", "Export results"), theme.DownloadIcon(), r.exportResults)
-	r.export.Hide()
+	r.exportJSON = widget.NewButtonWithIcon(lang.X("result.export_json", "Signed JSON export"), theme.DownloadIcon(), r.exportSigned)
+	// The exports get a row of their own so that the count keeps its width.
+	r.exports = container.NewHBox(layout.NewSpacer(), r.export, r.exportJSON)
+	r.exports.Hide()
 	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
 	r.list.OnSelected = func(id widget.ListItemID) {
 		r.list.UnselectAll()
@@ -73,7 +81,8 @@ func newResultsView(d *ballotDetail) *resultsView {
 		r.warning,
 		r.standing,
 		padded(6, 2, 4, 4, r.chart),
-		container.NewBorder(nil, nil, nil, container.NewHBox(r.busy, r.export), r.counts),
+		container.NewBorder(nil, nil, nil, r.busy, r.counts),
+		r.exports,
 		widget.NewSeparator(),
 	)
 	r.root = container.NewBorder(padded(10, 0, 8, 8, top), nil, nil, nil, r.list)
@@ -101,9 +110,9 @@ func (r *resultsView) load() {
 		return
 	}
 	if r.d.b.Status == ballots.StatusClosed {
-		r.export.Show()
+		r.exports.Show()
 	} else {
-		r.export.Hide()
+		r.exports.Hide()
 	}
 	r.token++
 	token := r.token
@@ -237,6 +246,12 @@ type whoItem struct {
 	comment *line
 	choice  *chip
 	paper   *chip
+	// scan opens the scan of a paper answer (in scanBox, hidden as a
+	// whole so that rows without a scan keep their width); row is the
+	// index shown.
+	scan    *widget.Button
+	scanBox *fyne.Container
+	row     int
 	root    fyne.CanvasObject
 }
 
@@ -244,8 +259,17 @@ func (w *whoItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimple
 
 func (r *resultsView) createRow() fyne.CanvasObject {
 	w := &whoItem{av: newAvatar(), name: titleLine(""), comment: subtleLine(""), choice: newChip("—", chipNeutral), paper: newChip("", chipNeutral)}
+	w.scan = widget.NewButtonWithIcon(lang.X("scan.view", "View the scan"), scanIcon(), func() {
+		if w.row < len(r.who) {
+			row := r.who[w.row]
+			r.d.s.viewScan(r.d.id, row.a.ID, row.m.Name)
+		}
+	})
+	w.scan.Importance = widget.LowImportance
+	w.scanBox = container.NewCenter(w.scan)
+	w.scanBox.Hide()
 	w.root = padded(3, 3, 8, 8, container.NewBorder(nil, nil, container.NewCenter(w.av),
-		container.NewHBox(container.NewCenter(w.paper), container.NewCenter(w.choice)),
+		container.NewHBox(w.scanBox, container.NewCenter(w.paper), container.NewCenter(w.choice)),
 		lines(w.name, w.comment)))
 	w.ExtendBaseWidget(w)
 	return w
@@ -257,6 +281,7 @@ func (r *resultsView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	row := r.who[id]
 	w := o.(*whoItem)
+	w.row = id
 	defer w.Refresh()
 	w.av.set(row.m.Name, roleKind(row.m.Role))
 	name := row.m.Name
@@ -268,6 +293,11 @@ func (r *resultsView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		w.paper.set(lang.X("result.paper", "Paper"), chipNeutral)
 	} else {
 		w.paper.set("", chipNeutral)
+	}
+	if row.answered && row.a.Paper && len(row.a.ScanSHA256) > 0 {
+		w.scanBox.Show()
+	} else {
+		w.scanBox.Hide()
 	}
 	if !row.answered {
 		w.choice.set(lang.X("answer.state.none", "Not answered yet"), chipNeutral)

@@ -82,6 +82,7 @@ func newSettingsScreen(s *shell) *settingsScreen {
 		map[string]any{"Version": version}), theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
 
 	st.refused = container.NewVBox()
+	myChanges := widget.NewButtonWithIcon(lang.X("changes.open", "My changes — the state of each"), theme.HistoryIcon(), s.showMyChanges)
 	syncHint := paragraph(lang.X("settings.sync.hint", "Changes made on this computer that the hub refused, newest first. What the hub refused is not part of the committee's record."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 
@@ -90,7 +91,7 @@ func newSettingsScreen(s *shell) *settingsScreen {
 		section(lang.X("settings.language", "Language"), st.language), gap(),
 		section(lang.X("settings.pass", "Passphrase"), passForm, container.NewHBox(st.change, st.busy), st.result), gap(),
 		section(lang.X("settings.profile", "This profile"), profile, fingerHint), gap(),
-		section(lang.X("settings.sync", "Synchronisation"), syncHint, st.refused), gap(),
+		section(lang.X("settings.sync", "Synchronisation"), syncHint, st.refused, container.NewHBox(myChanges)), gap(),
 		section(lang.X("settings.about", "About"), about),
 	)
 	hdr := newHeader(lang.X("settings.title", "Settings"), lang.X("settings.subtitle", "Language, passphrase and this device"))
@@ -117,7 +118,12 @@ func (st *settingsScreen) showRejections() {
 		if body != "" {
 			text += " " + body
 		}
-		st.refused.Add(paragraph(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
+		row := fyne.CanvasObject(paragraph(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
+		if btns := st.s.mergeButtons(r); btns != nil {
+			// A stale edit can still be merged from here.
+			row = container.NewVBox(row, container.NewHBox(btns...))
+		}
+		st.refused.Add(row)
 	}
 	st.refused.Refresh()
 }

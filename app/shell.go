@@ -23,6 +23,7 @@ const (
 	scrBallots
 	scrMembers
 	scrSettings
+	scrAudit // the secretariat's audit log (audit.go)
 	screenCount
 )
 
@@ -84,8 +85,13 @@ type shell struct {
 	status  *statusBar
 	root    fyne.CanvasObject
 
-	// notices holds the banners about what the hub refused.
-	notices *fyne.Container
+	// notices holds the banners about what the hub refused; rejBanners
+	// finds the banner of a refusal (by device sequence) once it is dealt
+	// with.
+	notices    *fyne.Container
+	rejBanners map[uint64]fyne.CanvasObject
+	// changesView is "My changes" while it is open.
+	changesView *changesView
 	// extras are the ballots' reminders and signed results (read off the
 	// UI goroutine by listen).
 	extras    ballotExtras
@@ -97,12 +103,14 @@ type shell struct {
 }
 
 func newShell(u *ui, p *core.Profile) *shell {
-	s := &shell{u: u, p: p, quit: make(chan struct{}), extras: newBallotExtras(), confirmed: &confirmedCache{}}
+	s := &shell{u: u, p: p, quit: make(chan struct{}), extras: newBallotExtras(), confirmed: &confirmedCache{},
+		rejBanners: map[uint64]fyne.CanvasObject{}}
 	s.screens = [screenCount]screen{
 		scrMeetings: newMeetingsScreen(s),
 		scrBallots:  newBallotsScreen(s),
 		scrMembers:  newMembersScreen(s),
 		scrSettings: newSettingsScreen(s),
+		scrAudit:    newAuditScreen(s),
 	}
 	s.status = newStatusBar(s)
 	s.content = container.NewStack()
@@ -130,12 +138,16 @@ func (s *shell) rail() fyne.CanvasObject {
 		{scrBallots, iconBallot, lang.X("nav.ballots", "Opinion ballots")},
 		{scrMembers, iconGroup, lang.X("nav.members", "Members")},
 		{scrSettings, theme.SettingsIcon(), lang.X("nav.settings", "Settings")},
+		{scrAudit, theme.ListIcon(), lang.X("nav.audit", "Audit log")},
 	}
 	list := container.NewVBox()
 	for i, e := range items {
 		id := e.id
 		n := newNavItem(e.icon, e.label, func() { s.show(id) })
 		s.nav[id] = n
+		if id == scrAudit && !s.p.IsSecretary() {
+			continue // only the secretariat checks the log
+		}
 		list.Add(n)
 		if i == 1 {
 			// Papers come with a later version: shown, not yet usable.
@@ -282,7 +294,7 @@ func (s *shell) listen() {
 			}
 			var rejs []core.OpState
 			if c.has(core.TopicSync) {
-				rejs, _ = s.p.Rejections()
+				rejs, _ = s.p.UnresolvedRejections()
 			}
 			s.u.post(func() {
 				if s.stopped {
@@ -329,6 +341,10 @@ func (s *shell) changed(c changes) {
 	}
 	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) {
 		s.updateBadge()
+	}
+	if s.changesView != nil {
+		// Any change may be a new one of mine, or the hub's word on one.
+		s.changesView.reload()
 	}
 }
 

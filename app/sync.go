@@ -55,7 +55,7 @@ func (u *ui) startSync(p *core.Profile) {
 	go func() {
 		defer u.bg.Done()
 		enrolled := p.Enrolled()
-		rejs, _ := p.Rejections()
+		rejs, _ := p.UnresolvedRejections()
 		if !enrolled || u.syncOff {
 			pending := p.Pending()
 			u.post(func() {
@@ -169,7 +169,8 @@ func newStatusBar(s *shell) *statusBar {
 	b.state.Truncation = fyne.TextTruncateOff
 	b.pending.Truncation = fyne.TextTruncateOff
 	left := container.NewHBox(b.conn, container.NewCenter(b.state))
-	right := container.NewHBox(container.NewCenter(b.pending), container.NewCenter(fixedWidth(140, b.progress)), b.syncBtn, b.joinBtn)
+	// The count of waiting changes opens "My changes".
+	right := container.NewHBox(container.NewCenter(newTappable(b.pending, s.showMyChanges)), container.NewCenter(fixedWidth(140, b.progress)), b.syncBtn, b.joinBtn)
 	row := container.NewBorder(nil, nil, left, right, b.who)
 	b.root = container.NewVBox(widget.NewSeparator(),
 		flatSurface(colorNameRail, padded(0, 0, 12, 4, row)))

@@ -42,6 +42,7 @@ type ui struct {
 	rejections []core.OpState
 	// form and lastConfirm are the dialogs shown last (tests answer them).
 	form        *formDialog
+	merge       *mergeDialog // the merge of a refused edit shown last
 	lastConfirm *dialog.ConfirmDialog
 	join        *joinScreen // the join screen shown last
 }
