@@ -327,7 +327,11 @@ func (f *answerForm) showSaved(name string, a ballots.Answer, paper bool) {
 			head = lang.X("answer.received", "Received by the hub at {{.When}}, with a signed receipt", map[string]any{"When": fmtClock(at) + " · " + fmtDate(at)})
 		}
 		body := lang.X("answer.received.body", "Saved on this computer at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
-		if f.superseded.Visible() {
+		switch {
+		case a.Paper:
+			// Recorded by the secretariat from the member's paper form.
+			body = lang.X("answer.received.paper", "Given on paper and recorded by the secretariat at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
+		case f.superseded.Visible() || !f.d.s.p.GivenHere(a):
 			// The counting answer was given on another device, not here.
 			body = lang.X("answer.received.other", "Given on another device at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
 		}

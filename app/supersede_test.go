@@ -162,3 +162,27 @@ func saveShot(t *testing.T, name string, img image.Image) {
 		t.Fatal(err)
 	}
 }
+
+// An answer given only on another device is not described as saved here.
+func TestAnswer_GivenOnlyOnAnotherDeviceIsSaidSo(t *testing.T) {
+	c := memberCommittee(t)
+	tablet := secondDevice(t, c)
+	e := newEnv(t, langVI, "")
+	s := e.open(c.member)
+	bs := openBallot(t, s, c.ballot.ID)
+	f := bs.detail.answer
+	if _, err := tablet.AnswerBallot(c.ballot.ID, ballots.ChoiceDisagree, ""); err != nil {
+		t.Fatal(err)
+	}
+	syncProfile(t, tablet)
+	syncProfile(t, c.member)
+	e.l.waitFor(t, "the hub's receipt", func() bool {
+		return f.saved.Visible() && strings.HasPrefix(f.saved.head.seg.Text, "Máy chủ đã nhận")
+	})
+	if got := f.saved.body.seg.Text; !strings.Contains(got, "Đưa ra trên máy khác lúc") || strings.Contains(got, "Đã lưu trên máy này") {
+		t.Errorf("the form says %q, want it given on another device", got)
+	}
+	if f.superseded.Visible() {
+		t.Error("nothing on this computer was replaced: no notice is due")
+	}
+}

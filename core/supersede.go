@@ -103,6 +103,13 @@ func (p *Profile) Supersessions() []Supersession {
 	return out
 }
 
+// GivenHere reports whether this device signed the answer a: a member's
+// answer given on another of their devices (or recorded on paper by the
+// secretariat) must not be described as saved on this computer.
+func (p *Profile) GivenHere(a ballots.Answer) bool {
+	return p.answerDevice(a.BallotID, a.ID) == p.dev.ID
+}
+
 // answerDevice is the device that signed an answer ("" if unknown).
 func (p *Profile) answerDevice(ballotID, answerID string) string {
 	var dev string
