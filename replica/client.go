@@ -11,7 +11,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
@@ -161,15 +163,26 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		if len(items) == 0 {
 			break
 		}
-		if err := c.p.MarkSent(items); err != nil {
-			return rep, err
-		}
 		req := PushRequest{Version: Version}
 		for _, it := range items {
 			req.Ops = append(req.Ops, it.Op)
 		}
 		var resp PushResponse
-		if err := call(ctx, c.http, c.link.URL, PathPush, req, &resp); err != nil {
+		var wrote atomic.Bool
+		tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(i httptrace.WroteRequestInfo) { wrote.Store(i.Err == nil) },
+		})
+		if err := call(tctx, c.http, c.link.URL, PathPush, req, &resp); err != nil {
+			// Sent: the changes reached the hub and only its answer is
+			// missing. Not when no connection was made, nor when the hub
+			// refused the request as a whole: then they are still only
+			// saved here.
+			var herr *Error
+			if wrote.Load() && !errors.As(err, &herr) {
+				if merr := c.p.MarkSent(items); merr != nil {
+					return rep, errors.Join(err, merr)
+				}
+			}
 			return rep, err
 		}
 		if len(resp.Verdicts) != len(items) {

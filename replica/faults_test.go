@@ -242,3 +242,78 @@ func TestInvite_ExpiresAndBindsToMember(t *testing.T) {
 		t.Fatalf("enrolled as %+v, want the invite's member", res.Profile.Self())
 	}
 }
+
+// lostAnswerTransport delivers requests to the hub but loses its answers,
+// as when the connection drops after the push was written.
+type lostAnswerTransport struct{ next http.RoundTripper }
+
+func (l lostAnswerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := l.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+}
+
+// A change is "sent" only once its push reached the hub: not when no
+// connection could be made (it is still only saved here), and a push whose
+// answer was lost is accepted once, on the next round.
+func TestSync_SentOnlyWhenThePushReachedTheHub(t *testing.T) {
+	hub := liveHubFor(t)
+	res, err := Enroll(context.Background(), hub.url, hub.code, filepath.Join(t.TempDir(), "dev"), faultPass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Profile
+	defer p.Close()
+	if _, err := p.AddMember(meetings.Member{Name: "Trần Lưu Quang", Role: meetings.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := p.Outbox(10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox: %v, %v", items, err)
+	}
+	state := func() string {
+		t.Helper()
+		st, err := p.OpState(items[0].DevSeq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.State
+	}
+	c, _ := NewClient(p)
+	defer c.Close()
+	next := c.http.Transport
+	ft := &failingTransport{next: next} // refuses every connection
+	c.http.Transport = ft
+	if _, err := c.SyncOnce(context.Background(), nil); err == nil {
+		t.Fatal("sync went through an unreachable hub")
+	}
+	if got := state(); got != core.StateSaved {
+		t.Fatalf("unreachable hub: state %q, want %q", got, core.StateSaved)
+	}
+	c.http.Transport = lostAnswerTransport{next: next}
+	if _, err := c.SyncOnce(context.Background(), nil); err == nil {
+		t.Fatal("sync reported success without the hub's answer")
+	}
+	if got := state(); got != core.StateSent {
+		t.Fatalf("answer lost: state %q, want %q", got, core.StateSent)
+	}
+	c.http.Transport = next
+	if rep, err := c.SyncOnce(context.Background(), nil); err != nil || !rep.Done() {
+		t.Fatalf("next round: %+v, %v", rep, err)
+	}
+	if got := state(); got != core.StateAccepted {
+		t.Fatalf("after the next round: state %q, want %q", got, core.StateAccepted)
+	}
+	n := 0
+	for _, m := range hub.p.Members() {
+		if m.Name == "Trần Lưu Quang" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the hub holds the member %d times, want once", n)
+	}
+}
