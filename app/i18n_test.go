@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"testing"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // readKeys reads the keys of a translation file.
@@ -110,5 +112,31 @@ func TestTranslations_NoUnusedKeys(t *testing.T) {
 	sort.Strings(unused)
 	for _, k := range unused {
 		t.Errorf("%q is in app.*.json but no screen uses it", k)
+	}
+}
+
+// English counts agree with their number; Vietnamese nouns do not change.
+func TestTranslations_EnglishCountsAgree(t *testing.T) {
+	setLanguage(langEN)
+	t.Cleanup(func() { setLanguage(langVI) })
+	for _, tc := range []struct {
+		key  string
+		n    int
+		want string
+	}{
+		{"meetings.count", 1, "1 meeting"},
+		{"meetings.count", 2, "2 meetings"},
+		{"ballots.count", 1, "1 ballot"},
+		{"ballots.count", 0, "0 ballots"},
+		{"audit.count", 1, "1 entry"},
+		{"audit.ok", 6, "Chain valid: 6 entries"},
+	} {
+		if got := lang.X(tc.key, "", map[string]any{"N": tc.n}); got != tc.want {
+			t.Errorf("%s with %d: %q, want %q", tc.key, tc.n, got, tc.want)
+		}
+	}
+	setLanguage(langVI)
+	if got := lang.X("meetings.count", "", map[string]any{"N": 1}); got != "1 phiên họp" {
+		t.Errorf("vi: %q", got)
 	}
 }
