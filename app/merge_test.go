@@ -313,3 +313,32 @@ func (e *env) dialogShot() image.Image {
 	}
 	return e.objectShot(pop.Content)
 }
+
+// A refusal that a headless sync received before the app started is
+// announced when the app starts, and only once.
+func TestRejection_ReceivedBeforeStartIsAnnouncedOnce(t *testing.T) {
+	ts := newTwoSecretaries(t)
+	ts.staleTitles(t, firstTitle, secondTitle)
+	syncProfile(t, ts.sec2) // `ecabinet sync`: refused as stale, the app not running
+	rejs, err := ts.sec2.UnresolvedRejections()
+	if err != nil || len(rejs) != 1 {
+		t.Fatalf("unresolved refusals: %v, %v", rejs, err)
+	}
+	e := newEnv(t, langVI, "")
+	s := e.open(ts.sec2)
+	e.l.waitFor(t, "the refusal banner with Merge", func() bool { return e.button("Hợp nhất…") != nil })
+	if n := len(s.notices.Objects); n != 1 {
+		t.Fatalf("%d banners, want 1", n)
+	}
+	// the next start of the app (same preferences, nothing in memory)
+	// does not announce it again; Settings still lists it
+	s.notices.Objects = nil
+	e.u.seenRej = map[uint64]bool{}
+	e.u.markRejectionsSeen(rejs)
+	if n := len(s.notices.Objects); n != 0 {
+		t.Fatalf("announced again: %d banners", n)
+	}
+	if len(e.u.rejections) != 1 {
+		t.Fatalf("Settings lists %d refusals, want 1", len(e.u.rejections))
+	}
+}

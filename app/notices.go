@@ -226,31 +226,46 @@ func (s *shell) notifyReminders() {
 	}
 }
 
-// markRejectionsSeen records refusals known when sync starts: they are
-// listed in Settings, not announced again.
+// markRejectionsSeen takes the refusals known when sync starts: listed in
+// Settings, and announced if they never were (a refusal that a headless
+// `ecabinet sync` received, say).
 func (u *ui) markRejectionsSeen(rejs []core.OpState) {
-	for _, r := range rejs {
-		u.seenRej[r.DevSeq] = true
-	}
-	u.rejections = rejs
-	if u.shell != nil {
-		u.shell.screens[scrSettings].(*settingsScreen).showRejections()
-	}
+	u.noteRejections(rejs)
 }
 
-// noteRejections announces the refusals the hub has just given.
+// prefAnnouncedRejections lists the refusals already announced, as
+// "<device>:<number>", so that each is announced once, whichever run of the
+// app or the command line received it.
+const prefAnnouncedRejections = "announcedRejections"
+
+// noteRejections announces the refusals not announced yet, and lists them
+// all in Settings.
 func (u *ui) noteRejections(rejs []core.OpState) {
 	u.rejections = rejs
 	if u.shell == nil {
 		return
 	}
+	prefs := u.app.Preferences()
+	done := prefs.StringList(prefAnnouncedRejections)
+	dev := u.shell.p.DeviceID()
+	changed := false
 	for i := len(rejs) - 1; i >= 0; i-- { // oldest first
 		r := rejs[i]
-		if u.seenRej[r.DevSeq] {
+		key := fmt.Sprintf("%s:%d", dev, r.DevSeq)
+		if u.seenRej[r.DevSeq] || slices.Contains(done, key) {
+			u.seenRej[r.DevSeq] = true
 			continue
 		}
 		u.seenRej[r.DevSeq] = true
+		done = append(done, key)
+		changed = true
 		u.shell.showRejection(r)
+	}
+	if changed {
+		if len(done) > 500 {
+			done = done[len(done)-500:]
+		}
+		prefs.SetStringList(prefAnnouncedRejections, done)
 	}
 	u.shell.screens[scrSettings].(*settingsScreen).showRejections()
 }
