@@ -546,3 +546,17 @@ func TestSample_ThenCreatedOnceAndIdempotent(t *testing.T) {
 		t.Errorf("ballot close = %+v, want rejected: 4 of 11 is not more than half", closed)
 	}
 }
+
+// An empty audit log (a profile the hub never synced) is said to be
+// empty, not to verify.
+func TestAuditVerify_GivenNoEntries_ThenSaysEmpty(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "sample")
+	if res := run(t, "--profile", dir, "sample"); res.code != 0 {
+		t.Fatalf("sample: %d %s", res.code, res.stderr)
+	}
+	res := run(t, "--profile", dir, "audit", "verify")
+	if res.code != 0 || !strings.Contains(res.stdout, "no entries yet") || strings.Contains(res.stdout, "verifies") {
+		t.Fatalf("audit verify on an unsynced profile: exit %d, %q", res.code, res.stdout)
+	}
+}

@@ -202,3 +202,22 @@ func TestTranslator(t *testing.T) {
 		t.Errorf("LC_ALL=vi_VN, LANG=en_US: %s, want vi", got)
 	}
 }
+
+// English counts agree with their number.
+func TestCatalog_EnglishCountsAgree(t *testing.T) {
+	tr := newTranslator(langEN)
+	for _, tc := range []struct {
+		key  string
+		data map[string]any
+		want string
+	}{
+		{"cli.out.synced", map[string]any{"pushed": 1, "accepted": 1, "rejected": 0, "pulled": 1}, "Synced: sent 1 change (1 accepted, 0 refused), received 1."},
+		{"cli.out.synced", map[string]any{"pushed": 3, "accepted": 3, "rejected": 0, "pulled": 6}, "Synced: sent 3 changes (3 accepted, 0 refused), received 6."},
+		{"cli.out.audit_ok", map[string]any{"n": 1, "hash": "ab"}, "The audit log verifies: 1 entry, head ab."},
+		{"cli.err.sync_incomplete", map[string]any{"pending": uint64(1), "behind": uint64(0)}, "Sync is not finished: 1 change is still to send and 0 still to receive. Run ecabinet sync again."},
+	} {
+		if got := tr.T(tc.key, tc.data); got != tc.want {
+			t.Errorf("%s %v:\n got %q\nwant %q", tc.key, tc.data, got, tc.want)
+		}
+	}
+}

@@ -92,6 +92,11 @@ func defineAuditVerify(fs *flag.FlagSet) action {
 		}
 		out := map[string]any{"entries": n, "head": head, "head_hash": fmt.Sprintf("%x", hash), "ok": true}
 		return r.emit(out, func(w io.Writer) {
+			if n == 0 {
+				// Nothing to check is not a check that passed.
+				fmt.Fprintln(w, r.T("cli.out.audit_empty"))
+				return
+			}
 			fmt.Fprintln(w, r.T("cli.out.audit_ok", map[string]any{"n": n, "hash": fmt.Sprintf("%x", hash)}))
 		})
 	}
