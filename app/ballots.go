@@ -240,6 +240,13 @@ func (bs *ballotsScreen) myAnswerState(r ballotRow) (string, chipKind) {
 	case !r.eligible:
 		return "", chipNeutral
 	case r.answered:
+		if sup, ok := bs.s.supersededNow(r.b.ID); ok {
+			// Said on the row too, not only in a banner that may be closed.
+			if sup.By.Paper {
+				return lang.X("answer.state.replaced_paper", "Replaced by your paper answer"), chipWarning
+			}
+			return lang.X("answer.state.replaced", "Replaced on another device"), chipWarning
+		}
 		return stateOfAnswer(r.b, r.mine, bs.s.extras).chip()
 	case r.b.Status == ballots.StatusClosed:
 		return lang.X("answer.state.missed", "Not answered"), chipNeutral
