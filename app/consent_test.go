@@ -15,6 +15,7 @@ import (
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // meetingByTitle is the profile's meeting whose title contains title.
@@ -85,8 +86,8 @@ func TestConsent_SecretaryAdoptsTheBlock(t *testing.T) {
 	if err := c.member.MarkConsent(sixth.ID, sixth.Agenda[1].ID, meetings.ConsentNoObjection); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, c.member)
-	syncProfile(t, c.sec)
+	replicatest.Sync(t, c.member)
+	replicatest.Sync(t, c.sec)
 	if err := c.sec.MarkConsent(sixth.ID, first, meetings.ConsentObject); err == nil {
 		t.Error("the secretary should not be able to mark")
 	}

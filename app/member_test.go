@@ -1,19 +1,13 @@
 package app
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
-	"path/filepath"
-	gosync "sync"
 	"testing"
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
-	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // memberYears shifts the member's committee a century ahead. The hub closes
@@ -36,83 +30,28 @@ func memberProfile(t *testing.T) (*core.Profile, ballots.Ballot) {
 	return c.member, c.ballot
 }
 
-// testHub is a hub serving on a local port.
-type testHub struct {
-	p      *core.Profile
-	url    string
-	invite string // the secretariat's first invite
-	stop   func()
-}
-
 // committee is the member's committee through a real hub: the hub, the
 // secretariat's device and the member's, both synced.
 type committee struct {
-	hub    *testHub
+	hub    *replicatest.Hub
 	sec    *core.Profile
 	member *core.Profile
 	ballot ballots.Ballot
 }
 
-// syncProfile runs one sync round for p.
-func syncProfile(t *testing.T, p *core.Profile) replica.Report {
+// startHub serves a hub on 127.0.0.1 with the member's clock.
+func startHub(t *testing.T) *replicatest.Hub {
 	t.Helper()
-	c, err := replica.NewClient(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	rep, err := c.SyncOnce(context.Background(), nil)
-	if err != nil || !rep.Done() {
-		t.Fatalf("sync of %s: %+v, %v", p.Self().Name, rep, err)
-	}
-	return rep
-}
-
-// startHub initialises a hub and serves it on 127.0.0.1.
-func startHub(t *testing.T) *testHub {
-	t.Helper()
-	hubP, init, err := replica.InitHub(filepath.Join(t.TempDir(), "hub"), testPass,
-		"Văn phòng Chính phủ", "Thư ký Ban Chỉ đạo", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hubP.SetClock(func() time.Time { return memberNow })
-	hub, err := replica.NewHub(hubP, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- hub.Serve(sctx, ln) }()
-	var once gosync.Once
-	stop := func() { once.Do(func() { cancel(); <-served }) }
-	t.Cleanup(func() { stop(); hubP.Close() })
-	return &testHub{p: hubP, url: "https://" + ln.Addr().String(), invite: init.Invite, stop: stop}
+	return replicatest.Start(t, testPass, replicatest.Options{Clock: func() time.Time { return memberNow }})
 }
 
 // memberCommittee builds the committee through a real hub.
 func memberCommittee(t *testing.T) *committee {
 	t.Helper()
-	ctx := context.Background()
 	h := startHub(t)
-	hubP, url := h.p, h.url
+	sync := func(p *core.Profile) { t.Helper(); replicatest.Sync(t, p) }
 
-	enroll := func(code, name string) *core.Profile {
-		t.Helper()
-		res, err := replica.Enroll(ctx, url, code, filepath.Join(t.TempDir(), name), testPass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { res.Profile.Close() })
-		return res.Profile
-	}
-	sync := func(p *core.Profile) { t.Helper(); syncProfile(t, p) }
-
-	sec := enroll(h.invite, "secretary")
+	sec := h.Enroll(t, h.Init.Invite)
 	sync(sec)
 	buildCommittee(t, sec, memberYears)
 	thanh, err := sec.AddMember(meetings.Member{Name: "Nguyễn Văn Thành", Title: "Thứ trưởng Bộ Nội vụ", Role: meetings.RoleMember})
@@ -129,11 +68,7 @@ func memberCommittee(t *testing.T) *committee {
 	}
 	sync(sec)
 
-	code, _, err := replica.CreateInvite(hubP, thanh.ID, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	member := enroll(code, "member")
+	member := h.EnrollMember(t, thanh.ID)
 	member.SetClock(func() time.Time { return memberNow })
 	sync(member)
 	if member.IsSecretary() || !b.IsEligible(member.Self().ID) {

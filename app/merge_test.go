@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"image"
 	"image/draw"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
-	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // twoSecretaries is the tests' committee with the secretary on a second
@@ -29,18 +27,9 @@ type twoSecretaries struct {
 func newTwoSecretaries(t *testing.T) *twoSecretaries {
 	t.Helper()
 	c := memberCommittee(t)
-	code, _, err := replica.CreateInvite(c.hub.p, c.sec.Self().ID, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := replica.Enroll(context.Background(), c.hub.url, code, filepath.Join(t.TempDir(), "secretary2"), testPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Profile.Close() })
-	sec2 := res.Profile
+	sec2 := c.hub.EnrollMember(t, c.sec.Self().ID)
 	sec2.SetClock(func() time.Time { return memberNow })
-	syncProfile(t, sec2)
+	replicatest.Sync(t, sec2)
 	ts := &twoSecretaries{committee: c, sec2: sec2}
 	for _, m := range sec2.Meetings() {
 		if m.Title == sixthTitle {
@@ -64,7 +53,7 @@ func (ts *twoSecretaries) staleTitles(t *testing.T, first, second string) {
 	if err := ts.sec2.UpdateMeeting(m.ID, m.Rev, core.MeetingInput{Title: second, Start: m.Start, Place: m.Place}); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, ts.sec)
+	replicatest.Sync(t, ts.sec)
 }
 
 const (
@@ -81,7 +70,7 @@ func TestMerge_SecondSecretaryKeepsItsTitleAndBothConverge(t *testing.T) {
 	e := newEnv(t, langVI, "")
 	s := e.open(ts.sec2)
 	// when the second computer syncs, its change is refused as stale
-	syncProfile(t, ts.sec2)
+	replicatest.Sync(t, ts.sec2)
 	e.l.waitFor(t, "the refusal banner with Merge", func() bool { return e.button("Hợp nhất…") != nil })
 	if got, _ := ts.sec2.Meeting(m.ID); got.Title != firstTitle {
 		t.Fatalf("after the refusal the computer shows %q, want the hub's %q", got.Title, firstTitle)
@@ -114,8 +103,8 @@ func TestMerge_SecondSecretaryKeepsItsTitleAndBothConverge(t *testing.T) {
 		t.Errorf("a merged refusal is still listed: %+v", e.u.rejections)
 	}
 	// then both computers end with the merged title, on a newer revision
-	syncProfile(t, ts.sec2)
-	syncProfile(t, ts.sec)
+	replicatest.Sync(t, ts.sec2)
+	replicatest.Sync(t, ts.sec)
 	afterFirst := m.Rev + 1
 	for _, p := range []*core.Profile{ts.sec, ts.sec2} {
 		got, _ := p.Meeting(m.ID)
@@ -135,7 +124,7 @@ func TestMerge_KeepCurrentDismissesTheRefusal(t *testing.T) {
 	ts.staleTitles(t, firstTitle, secondTitle)
 	e := newEnv(t, langVI, "")
 	s := e.open(ts.sec2)
-	syncProfile(t, ts.sec2)
+	replicatest.Sync(t, ts.sec2)
 	e.l.waitFor(t, "the refusal banner", func() bool { return e.button("Giữ bản hiện tại") != nil })
 	// Settings offers the merge too
 	st := s.screens[scrSettings].(*settingsScreen)
@@ -175,7 +164,7 @@ func TestMyChanges_FromTheStatusBarWithEachState(t *testing.T) {
 	ts.staleTitles(t, firstTitle, secondTitle)
 	e := newEnv(t, langVI, "")
 	s := e.open(ts.sec2)
-	syncProfile(t, ts.sec2) // refused
+	replicatest.Sync(t, ts.sec2) // refused
 	e.l.waitFor(t, "the refusal", func() bool { return e.button("Hợp nhất…") != nil })
 	m := ts.meeting
 	if _, err := ts.sec2.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Kết luận phiên họp", Minutes: 10}); err != nil {
@@ -213,7 +202,7 @@ func TestMyChanges_FromTheStatusBarWithEachState(t *testing.T) {
 	if err := ts.sec2.MergeRefused(re, map[string]bool{core.FieldTitle: true}); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, ts.sec2)
+	replicatest.Sync(t, ts.sec2)
 	e.l.waitFor(t, "the new states", func() bool { return len(cv.items) == 3 && cv.items[0].State == core.StateAccepted })
 	want = []struct{ title, state string }{
 		{"Sửa phiên họp: " + secondTitle, "Máy chủ đã nhận"},
@@ -266,7 +255,7 @@ func TestGolden_MergeAndMyChanges(t *testing.T) {
 			ts.staleTitles(t, firstTitle, secondTitle)
 			e := newEnv(t, code, "")
 			s := e.open(ts.sec2)
-			syncProfile(t, ts.sec2)
+			replicatest.Sync(t, ts.sec2)
 			e.l.waitFor(t, "the refusal", func() bool { return len(s.rejBanners) == 1 })
 			test.AssertImageMatches(t, code+"/stale_banner.png", e.objectShot(s.notices))
 			var seq uint64
@@ -319,7 +308,7 @@ func (e *env) dialogShot() image.Image {
 func TestRejection_ReceivedBeforeStartIsAnnouncedOnce(t *testing.T) {
 	ts := newTwoSecretaries(t)
 	ts.staleTitles(t, firstTitle, secondTitle)
-	syncProfile(t, ts.sec2) // `ecabinet sync`: refused as stale, the app not running
+	replicatest.Sync(t, ts.sec2) // `ecabinet sync`: refused as stale, the app not running
 	rejs, err := ts.sec2.UnresolvedRejections()
 	if err != nil || len(rejs) != 1 {
 		t.Fatalf("unresolved refusals: %v, %v", rejs, err)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"image"
 	"image/png"
 	"os"
@@ -14,25 +13,17 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
-	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // secondDevice enrolls another device for the committee's member, with a
 // clock an hour and five minutes after the member's laptop.
 func secondDevice(t *testing.T, c *committee) *core.Profile {
 	t.Helper()
-	code, _, err := replica.CreateInvite(c.hub.p, c.member.Self().ID, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := replica.Enroll(context.Background(), c.hub.url, code, filepath.Join(t.TempDir(), "tablet"), testPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Profile.Close() })
-	res.Profile.SetClock(func() time.Time { return memberNow.Add(65 * time.Minute) })
-	syncProfile(t, res.Profile)
-	return res.Profile
+	p := c.hub.EnrollMember(t, c.member.Self().ID)
+	p.SetClock(func() time.Time { return memberNow.Add(65 * time.Minute) })
+	replicatest.Sync(t, p)
+	return p
 }
 
 func TestSupersede_TheDeviceWhoseAnswerLostIsTold(t *testing.T) {
@@ -63,12 +54,12 @@ func TestSupersede_TheDeviceWhoseAnswerLostIsTold(t *testing.T) {
 			// when both sync, in the order of the case, and this computer
 			// syncs again to learn the other's answer
 			if tc.thisFirst {
-				syncProfile(t, c.member)
-				syncProfile(t, tablet)
+				replicatest.Sync(t, c.member)
+				replicatest.Sync(t, tablet)
 			} else {
-				syncProfile(t, tablet)
+				replicatest.Sync(t, tablet)
 			}
-			syncProfile(t, c.member)
+			replicatest.Sync(t, c.member)
 			head := "Câu trả lời từ máy khác của bạn (lúc 10:05 ngày 21/07) đã thay thế câu trả lời trên máy này (Đồng ý → Không đồng ý)."
 			if !tc.wantNotice {
 				e.l.waitFor(t, "the hub's receipt", func() bool {
@@ -177,8 +168,8 @@ func TestAnswer_GivenOnlyOnAnotherDeviceIsSaidSo(t *testing.T) {
 	if _, err := tablet.AnswerBallot(c.ballot.ID, ballots.ChoiceDisagree, ""); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, tablet)
-	syncProfile(t, c.member)
+	replicatest.Sync(t, tablet)
+	replicatest.Sync(t, c.member)
 	e.l.waitFor(t, "the hub's receipt", func() bool {
 		return f.saved.Visible() && strings.HasPrefix(f.saved.head.seg.Text, "Máy chủ đã nhận")
 	})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // statusText is what the status bar says about the connection.
@@ -54,7 +55,7 @@ func TestStatusBar_OnlineAfterSyncThenOfflineWhenTheHubStops(t *testing.T) {
 		return e.find(func(o fyneObject) bool { ch, ok := o.(*chip); return ok && ch.text == "Máy chủ đã nhận" }) != nil
 	})
 	// when the hub stops and the member asks for a sync (Ctrl+S)
-	c.hub.stop()
+	c.hub.Stop()
 	e.u.syncNow()
 	// then the status bar says the work is kept on this computer
 	e.l.waitFor(t, "offline", func() bool { return statusText(e) == "Ngoại tuyến — đã lưu trên máy này" })
@@ -85,7 +86,7 @@ func TestStatusBar_NotEnrolledOffersToJoin(t *testing.T) {
 
 func TestJoin_EnrollsWithARealHubAndShowsTheFingerprint(t *testing.T) {
 	h := startHub(t)
-	want, err := replica.HubFingerprint(h.p)
+	want, err := replica.HubFingerprint(h.P)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestJoin_EnrollsWithARealHubAndShowsTheFingerprint(t *testing.T) {
 		t.Fatal("no join screen")
 	}
 	// a wrong code is refused in words
-	j.hub.SetText(h.url)
+	j.hub.SetText(h.URL)
 	j.code.SetText("không-phải-mã-mời")
 	j.fields.pass.SetText(string(testPass))
 	j.fields.again.SetText(string(testPass))
@@ -109,7 +110,7 @@ func TestJoin_EnrollsWithARealHubAndShowsTheFingerprint(t *testing.T) {
 		t.Errorf("error %q, want %q", got, want)
 	}
 	// the invite the Office gave enrolls this computer
-	j.code.SetText(h.invite)
+	j.code.SetText(h.Init.Invite)
 	test.Tap(j.join)
 	e.l.waitFor(t, "the fingerprint", func() bool { return j.finger != nil })
 	if j.finger.seg.Text != want {
@@ -168,8 +169,8 @@ func TestRefusedLateAnswer_ShowsTheWords(t *testing.T) {
 	if err := c.sec.CloseBallot(c.ballot.ID); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, c.sec)
-	syncProfile(t, c.member)
+	replicatest.Sync(t, c.sec)
+	replicatest.Sync(t, c.member)
 	// then the member is told in words, without a blocking dialog
 	words := "Phiếu này đã đóng trước khi ý kiến của bạn đến máy chủ; ý kiến không được tính."
 	e.l.waitFor(t, "the refusal banner", func() bool { return e.hasText(words) })
@@ -202,8 +203,8 @@ func TestReminder_ShowsABannerAndTheInboxChip(t *testing.T) {
 	if err := c.sec.RemindBallot(c.ballot.ID, msg); err != nil {
 		t.Fatal(err)
 	}
-	syncProfile(t, c.sec)
-	syncProfile(t, c.member)
+	replicatest.Sync(t, c.sec)
+	replicatest.Sync(t, c.member)
 	e.l.waitFor(t, "the reminder banner", func() bool {
 		return bs.detail.remind.Visible() && bs.detail.remind.head.seg.Text == "Văn phòng nhắc: "+msg
 	})

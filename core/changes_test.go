@@ -1,19 +1,14 @@
 package core_test
 
 import (
-	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
-	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // secretaryPair is one secretary enrolled on two devices with a real hub
@@ -28,35 +23,11 @@ var changesStart = time.Date(2031, 7, 19, 1, 0, 0, 0, time.UTC)
 
 func newSecretaryPair(t *testing.T) *secretaryPair {
 	t.Helper()
-	hubP, init, err := replica.InitHub(filepath.Join(t.TempDir(), "hub"), pass, "Văn phòng Chính phủ", "Thư ký Ban Chỉ đạo", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := replica.NewHub(hubP, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; hubP.Close() })
-	url := "https://" + ln.Addr().String()
-	enrollDev := func(code, name string) *core.Profile {
-		t.Helper()
-		res, err := replica.Enroll(context.Background(), url, code, filepath.Join(t.TempDir(), name), pass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { res.Profile.Close() })
-		return res.Profile
-	}
-	sp := &secretaryPair{hub: hubP}
-	sp.sec1 = enrollDev(init.Invite, "sec1")
+	hub := replicatest.Start(t, pass, replicatest.Options{})
+	sp := &secretaryPair{hub: hub.P}
+	sp.sec1 = hub.Enroll(t, hub.Init.Invite)
 	syncDev(t, sp.sec1)
+	var err error
 	sp.meeting, err = sp.sec1.CreateMeeting(core.MeetingInput{Title: "Phiên họp thứ năm", Start: changesStart, Place: "Trụ sở Chính phủ"})
 	if err != nil {
 		t.Fatal(err)
@@ -65,11 +36,7 @@ func newSecretaryPair(t *testing.T) *secretaryPair {
 		t.Fatal(err)
 	}
 	syncDev(t, sp.sec1)
-	code, _, err := replica.CreateInvite(hubP, init.SecretaryID, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp.sec2 = enrollDev(code, "sec2")
+	sp.sec2 = hub.EnrollMember(t, hub.Init.SecretaryID)
 	syncDev(t, sp.sec2)
 	sp.meeting, _ = sp.sec2.Meeting(sp.meeting.ID)
 	return sp
@@ -78,16 +45,7 @@ func newSecretaryPair(t *testing.T) *secretaryPair {
 // syncDev runs one sync round and returns what the hub refused.
 func syncDev(t *testing.T, p *core.Profile) []core.Verdict {
 	t.Helper()
-	c, err := replica.NewClient(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	rep, err := c.SyncOnce(context.Background(), nil)
-	if err != nil || !rep.Done() {
-		t.Fatalf("sync of %s: %+v, %v", p.DeviceID(), rep, err)
-	}
-	return rep.Rejected
+	return replicatest.Sync(t, p).Rejected
 }
 
 // refusedOne returns the one unresolved refusal of p, as a merge reads it.

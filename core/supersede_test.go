@@ -1,18 +1,13 @@
 package core_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
-	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 var supersedePass = []byte("supersede test passphrase")
@@ -27,35 +22,9 @@ type twoDevices struct {
 
 func newTwoDevices(t *testing.T) *twoDevices {
 	t.Helper()
-	ctx := context.Background()
-	hubP, init, err := replica.InitHub(filepath.Join(t.TempDir(), "hub"), supersedePass, "Văn phòng Chính phủ", "Thư ký Chính phủ", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := replica.NewHub(hubP, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(sctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; hubP.Close() })
-	url := "https://" + ln.Addr().String()
-	enroll := func(code, name string) *core.Profile {
-		t.Helper()
-		res, err := replica.Enroll(ctx, url, code, filepath.Join(t.TempDir(), name), supersedePass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { res.Profile.Close() })
-		return res.Profile
-	}
+	hub := replicatest.Start(t, supersedePass, replicatest.Options{Secretary: "Thư ký Chính phủ"})
 	d := &twoDevices{}
-	d.sec = enroll(init.Invite, "secretary")
+	d.sec = hub.Enroll(t, hub.Init.Invite)
 	syncDone(t, d.sec)
 	if _, err := d.sec.AddMember(meetings.Member{Name: "Phạm Minh Chính", Title: "Thủ tướng Chính phủ", Role: meetings.RoleChair}); err != nil {
 		t.Fatal(err)
@@ -72,11 +41,7 @@ func newTwoDevices(t *testing.T) *twoDevices {
 	syncDone(t, d.sec)
 	for _, name := range []string{"laptop", "tablet"} {
 		// Each device of the member needs its own one-time invite.
-		code, _, err := replica.CreateInvite(hubP, m.ID, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := enroll(code, name)
+		p := hub.EnrollMember(t, m.ID)
 		syncDone(t, p)
 		if name == "laptop" {
 			d.laptop = p
@@ -92,15 +57,7 @@ func newTwoDevices(t *testing.T) *twoDevices {
 
 func syncDone(t *testing.T, p *core.Profile) {
 	t.Helper()
-	c, err := replica.NewClient(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	rep, err := c.SyncOnce(context.Background(), nil)
-	if err != nil || !rep.Done() {
-		t.Fatalf("sync of %s: %+v, %v", p.Self().Name, rep, err)
-	}
+	replicatest.Sync(t, p)
 }
 
 func TestSuperseded_TwoDevicesOfflineThenSyncInEitherOrder(t *testing.T) {

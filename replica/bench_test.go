@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -23,48 +20,6 @@ import (
 
 var benchPass = []byte("bench hub passphrase")
 
-type benchHub struct {
-	hub   *Hub
-	p     *core.Profile
-	url   string
-	secID string
-}
-
-func serveBenchHub(b *testing.B, finalizeEvery time.Duration) *benchHub {
-	b.Helper()
-	p, res, err := InitHub(filepath.Join(b.TempDir(), "hub"), benchPass, "Văn phòng Chính phủ", "Thư ký", nil, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := NewHub(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h.FinalizeEvery = finalizeEvery
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, ln) }()
-	b.Cleanup(func() { cancel(); <-done; p.Close() })
-	return &benchHub{hub: h, p: p, url: "https://" + ln.Addr().String(), secID: res.SecretaryID}
-}
-
-func (h *benchHub) enroll(b *testing.B, member string) *core.Profile {
-	b.Helper()
-	code, _, err := CreateInvite(h.p, member, time.Minute)
-	if err != nil {
-		b.Fatal(err)
-	}
-	res, err := Enroll(context.Background(), h.url, code, filepath.Join(b.TempDir(), "dev"), benchPass)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return res.Profile
-}
-
 // BenchmarkFullSyncYear measures a fresh secretary device's first sync of
 // a year of data (75 meetings × 10 items, 1,670 ballots × 30 signed
 // answers) from a hub over loopback TLS, against its floor: verifying the
@@ -73,7 +28,7 @@ func (h *benchHub) enroll(b *testing.B, member string) *core.Profile {
 func BenchmarkFullSyncYear(b *testing.B) {
 	// The year as generated: the hub does not add signed results while the
 	// benchmark runs (they would be records the floor does not have).
-	h := serveBenchHub(b, 24*time.Hour)
+	h := serveHub(b, benchPass, 24*time.Hour)
 	data, err := yeardata.Generate(h.secID, yeardata.Year, 1)
 	if err != nil {
 		b.Fatal(err)
@@ -156,7 +111,7 @@ func BenchmarkFullSyncYear(b *testing.B) {
 // push-to-acknowledgement latency (one answer per push, each acknowledged
 // only after the hub's synced write).
 func BenchmarkPushLatency30(b *testing.B) {
-	h := serveBenchHub(b, 30*time.Second)
+	h := serveHub(b, benchPass, 30*time.Second)
 	sec := h.enroll(b, h.secID)
 	var members []meetings.Member
 	for i := 0; i < 30; i++ {

@@ -15,12 +15,13 @@ import (
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // committee enrolls a secretary on two devices and two members, with a
 // meeting and an open ballot, all synced.
 type committee struct {
-	hub          *testHub
+	hub          *replicatest.Hub
 	sec1, sec2   *core.Profile
 	a, b         *core.Profile
 	chair, mA    meetings.Member
@@ -33,8 +34,8 @@ func newCommittee(t *testing.T) *committee {
 	t.Helper()
 	hub, init := startHub(t)
 	c := &committee{hub: hub}
-	c.sec1 = enroll(t, hub.url, init.Invite)
-	syncOK(t, c.sec1)
+	c.sec1 = hub.Enroll(t, init.Invite)
+	replicatest.Sync(t, c.sec1)
 	var err error
 	c.chair, _ = c.sec1.AddMember(meetings.Member{Name: "Phạm Minh Chính", Role: meetings.RoleChair})
 	c.mA, _ = c.sec1.AddMember(meetings.Member{Name: "Trần Lưu Quang", Role: meetings.RoleMember})
@@ -50,19 +51,19 @@ func newCommittee(t *testing.T) *committee {
 		t.Fatal(err)
 	}
 	c.ballotID, c.ineligibleID = bl.ID, mB.ID
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, c.sec1)
 	invite := func(member string) string {
-		code, _, err := replica.CreateInvite(hub.p, member, time.Minute)
+		code, _, err := replica.CreateInvite(hub.P, member, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return code
 	}
-	c.sec2 = enroll(t, hub.url, invite(init.SecretaryID))
-	c.a = enroll(t, hub.url, invite(c.mA.ID))
-	c.b = enroll(t, hub.url, invite(mB.ID))
+	c.sec2 = hub.Enroll(t, invite(init.SecretaryID))
+	c.a = hub.Enroll(t, invite(c.mA.ID))
+	c.b = hub.Enroll(t, invite(mB.ID))
 	for _, p := range []*core.Profile{c.sec2, c.a, c.b} {
-		syncOK(t, p)
+		replicatest.Sync(t, p)
 	}
 	return c
 }
@@ -77,7 +78,7 @@ func TestSync_StaleEditIsRefusedWithTheCurrentValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	// when the first syncs, then the second
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, c.sec1)
 	c2, _ := replica.NewClient(c.sec2)
 	defer c2.Close()
 	rep, err := c2.SyncOnce(context.Background(), nil)
@@ -97,8 +98,8 @@ func TestSync_StaleEditIsRefusedWithTheCurrentValue(t *testing.T) {
 		t.Fatalf("rejections shown to the secretary: %+v, %v", rej, err)
 	}
 	// and every replica converges
-	syncOK(t, c.sec1)
-	syncOK(t, c.a)
+	replicatest.Sync(t, c.sec1)
+	replicatest.Sync(t, c.a)
 	for _, p := range []*core.Profile{c.sec1, c.a} {
 		got, _ := p.Meeting(c.meetingID)
 		if got.Title != m.Title || got.Rev != m.Rev {
@@ -115,7 +116,7 @@ func TestSync_AnswersAreCheckedByTheHub(t *testing.T) {
 	}
 	// a member signing as another member: B's device forges A's answer
 	forged := forgeAnswer(t, c.b, c.ballotID, c.mA.ID)
-	vs, err := c.hub.p.HubAccept(c.b.DeviceID(), [][]byte{forged})
+	vs, err := c.hub.P.HubAccept(c.b.DeviceID(), [][]byte{forged})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestSync_AnswersAreCheckedByTheHub(t *testing.T) {
 		t.Fatalf("forged answer: %+v, want refused err.forbidden", vs[0])
 	}
 	// an op signed by another device than the one pushing is refused
-	vs, _ = c.hub.p.HubAccept(c.a.DeviceID(), [][]byte{forged})
+	vs, _ = c.hub.P.HubAccept(c.a.DeviceID(), [][]byte{forged})
 	if vs[0].Accepted() || vs[0].Code != "err.sync.wrong_device" {
 		t.Fatalf("op pushed by another device: %+v", vs[0])
 	}
@@ -133,7 +134,7 @@ func TestSync_AnswersAreCheckedByTheHub(t *testing.T) {
 	raw, _ := codec.Marshal(op)
 	s, _, _ := ops.Decode(forged)
 	tampered, _ := ops.Signed{Op: raw, Sig: s.Sig}.Encode()
-	vs, _ = c.hub.p.HubAccept(c.b.DeviceID(), [][]byte{tampered})
+	vs, _ = c.hub.P.HubAccept(c.b.DeviceID(), [][]byte{tampered})
 	if vs[0].Accepted() || vs[0].Code != "err.bad_signature" {
 		t.Fatalf("tampered op: %+v", vs[0])
 	}
@@ -145,7 +146,7 @@ func TestSync_AnswersAreCheckedByTheHub(t *testing.T) {
 	if err := c.sec1.CloseBallot(c.ballotID); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, c.sec1)
 	ca, _ := replica.NewClient(c.a)
 	defer ca.Close()
 	rep, err := ca.SyncOnce(context.Background(), nil)
@@ -163,7 +164,7 @@ func TestSync_AnswersAreCheckedByTheHub(t *testing.T) {
 		t.Fatalf("member's copy of the ballot: %s, want closed", b.Status)
 	}
 	// nothing refused was stored on the hub
-	_, answers, _ := c.hub.p.Tally(c.ballotID)
+	_, answers, _ := c.hub.P.Tally(c.ballotID)
 	if len(answers) != 0 {
 		t.Fatalf("hub stored %d answers, want 0", len(answers))
 	}
@@ -178,13 +179,13 @@ func TestSync_DuplicatePushStoresOneAnswer(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatalf("outbox: %d items, %v", len(items), err)
 	}
-	v1, _ := c.hub.p.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op})
-	v2, _ := c.hub.p.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op, items[0].Op})
+	v1, _ := c.hub.P.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op})
+	v2, _ := c.hub.P.HubAccept(c.a.DeviceID(), [][]byte{items[0].Op, items[0].Op})
 	if !v1[0].Accepted() || !reflect.DeepEqual(v2[0], v1[0]) || !reflect.DeepEqual(v2[1], v1[0]) {
 		t.Fatalf("verdicts differ for the same push: %+v then %+v", v1, v2)
 	}
-	syncOK(t, c.a) // the device's own push is a third copy
-	_, answers, _ := c.hub.p.Tally(c.ballotID)
+	replicatest.Sync(t, c.a) // the device's own push is a third copy
+	_, answers, _ := c.hub.P.Tally(c.ballotID)
 	if len(answers) != 1 {
 		t.Fatalf("hub stored %d answers for one pushed three times", len(answers))
 	}
@@ -199,9 +200,9 @@ func TestSync_MembersDoNotReceiveOthersAnswers(t *testing.T) {
 	if _, err := c.a.AnswerBallot(c.ballotID, ballots.ChoiceAgree, "riêng tư"); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.a)
-	syncOK(t, c.b)
-	syncOK(t, c.sec2)
+	replicatest.Sync(t, c.a)
+	replicatest.Sync(t, c.b)
+	replicatest.Sync(t, c.sec2)
 	if _, answers, _ := c.b.Tally(c.ballotID); len(answers) != 0 {
 		t.Fatalf("member B received %d answers of others", len(answers))
 	}
@@ -232,5 +233,5 @@ func (cryptoNoHash) HashFunc() crypto.Hash { return 0 }
 var _ = errors.New
 
 func replicaInvite(c *committee, member string) (string, time.Time, error) {
-	return replica.CreateInvite(c.hub.p, member, time.Minute)
+	return replica.CreateInvite(c.hub.P, member, time.Minute)
 }

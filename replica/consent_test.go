@@ -6,6 +6,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 func TestConsentAgenda_MarkedOfflineAdoptedAsOneBlock(t *testing.T) {
@@ -18,8 +19,8 @@ func TestConsentAgenda_MarkedOfflineAdoptedAsOneBlock(t *testing.T) {
 		}
 		items = append(items, it)
 	}
-	syncOK(t, c.sec1)
-	syncOK(t, c.a)
+	replicatest.Sync(t, c.sec1)
+	replicatest.Sync(t, c.a)
 	// the chair and member A mark offline; A wants to speak on item 2
 	chairDev := enrollChair(t, c)
 	for _, it := range items {
@@ -36,10 +37,10 @@ func TestConsentAgenda_MarkedOfflineAdoptedAsOneBlock(t *testing.T) {
 	if err := c.a.MarkConsent(c.meetingID, items[0].ID, "maybe"); !errors.Is(err, meetings.ErrConsentMarkInvalid) {
 		t.Fatalf("invalid mark: %v", err)
 	}
-	syncOK(t, chairDev)
-	syncOK(t, c.a)
-	syncOK(t, c.b)
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, chairDev)
+	replicatest.Sync(t, c.a)
+	replicatest.Sync(t, c.b)
+	replicatest.Sync(t, c.sec1)
 	// the secretariat sees the aggregate; member B does not see others' marks
 	sum, _, err := c.sec1.ConsentSummary(c.meetingID)
 	if err != nil {
@@ -57,8 +58,8 @@ func TestConsentAgenda_MarkedOfflineAdoptedAsOneBlock(t *testing.T) {
 	if err != nil || len(ids) != 2 || ids[0] != items[0].ID || ids[1] != items[2].ID {
 		t.Fatalf("adopted %v, %v", ids, err)
 	}
-	syncOK(t, c.sec1)
-	syncOK(t, c.b)
+	replicatest.Sync(t, c.sec1)
+	replicatest.Sync(t, c.b)
 	m, _ := c.b.Meeting(c.meetingID)
 	adopted := 0
 	for _, it := range m.Agenda {
@@ -77,7 +78,7 @@ func enrollChair(t *testing.T, c *committee) *core.Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := enroll(t, c.hub.url, code)
-	syncOK(t, p)
+	p := c.hub.Enroll(t, code)
+	replicatest.Sync(t, p)
 	return p
 }

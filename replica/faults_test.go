@@ -24,33 +24,58 @@ import (
 
 var faultPass = []byte("fault test passphrase")
 
+// liveHub is a hub serving on a local port for one test or benchmark.
+// (Tests outside this package use package replicatest, which this package's
+// own tests cannot import.)
 type liveHub struct {
 	p     *core.Profile
 	h     *Hub
 	url   string
 	secID string
-	code  string
+	code  string // the first secretary's invite
+	pass  []byte
 }
 
-func liveHubFor(t *testing.T) *liveHub {
-	t.Helper()
-	p, res, err := InitHub(filepath.Join(t.TempDir(), "hub"), faultPass, "Văn phòng", "Thư ký", nil, 0)
+func liveHubFor(t *testing.T) *liveHub { return serveHub(t, faultPass, 0) }
+
+// serveHub initialises a hub with pass and serves it until tb ends;
+// finalizeEvery, when set, is how often it closes due ballots.
+func serveHub(tb testing.TB, pass []byte, finalizeEvery time.Duration) *liveHub {
+	tb.Helper()
+	p, res, err := InitHub(filepath.Join(tb.TempDir(), "hub"), pass, "Văn phòng Chính phủ", "Thư ký", nil, 0)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	h, err := NewHub(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
+	}
+	if finalizeEvery > 0 {
+		h.FinalizeEvery = finalizeEvery
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; p.Close() })
-	return &liveHub{p: p, h: h, url: "https://" + ln.Addr().String(), secID: res.SecretaryID, code: res.Invite}
+	tb.Cleanup(func() { cancel(); <-done; p.Close() })
+	return &liveHub{p: p, h: h, url: "https://" + ln.Addr().String(), secID: res.SecretaryID, code: res.Invite, pass: pass}
+}
+
+// enroll makes a new device of member.
+func (h *liveHub) enroll(tb testing.TB, member string) *core.Profile {
+	tb.Helper()
+	code, _, err := CreateInvite(h.p, member, time.Minute)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := Enroll(context.Background(), h.url, code, filepath.Join(tb.TempDir(), "dev"), h.pass)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Profile
 }
 
 // failingTransport lets n requests through, then fails every later one as

@@ -17,6 +17,7 @@ import (
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // A device child is this test binary run again as one member's computer:
@@ -85,7 +86,7 @@ func TestMany_30MembersAnswer50BallotsOffline(t *testing.T) {
 	}
 	const nMembers, nBallots = 30, 50
 	hub, init := startHub(t)
-	sec := enroll(t, hub.url, init.Invite)
+	sec := hub.Enroll(t, init.Invite)
 	var members []meetings.Member
 	for i := 0; i < nMembers; i++ {
 		role := meetings.RoleMember
@@ -106,7 +107,7 @@ func TestMany_30MembersAnswer50BallotsOffline(t *testing.T) {
 		}
 		ballotIDs = append(ballotIDs, b.ID)
 	}
-	syncOK(t, sec)
+	replicatest.Sync(t, sec)
 
 	// Each member's device: enrolled, synced, closed; then its script.
 	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
@@ -114,16 +115,16 @@ func TestMany_30MembersAnswer50BallotsOffline(t *testing.T) {
 	dirs := make([]string, nMembers)
 	scripts := make([]string, nMembers)
 	for i, m := range members {
-		code, _, err := replica.CreateInvite(hub.p, m.ID, time.Minute)
+		code, _, err := replica.CreateInvite(hub.P, m.ID, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dirs[i] = filepath.Join(t.TempDir(), "dev")
-		res, err := replica.Enroll(context.Background(), hub.url, code, dirs[i], pass)
+		res, err := replica.Enroll(context.Background(), hub.URL, code, dirs[i], pass)
 		if err != nil {
 			t.Fatal(err)
 		}
-		syncOK(t, res.Profile)
+		replicatest.Sync(t, res.Profile)
 		res.Profile.Close()
 		var steps []string
 		for _, bi := range rnd.Perm(nBallots) {
@@ -215,24 +216,24 @@ func TestMany_30MembersAnswer50BallotsOffline(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	syncOK(t, sec)
-	if _, err := hub.p.HubPublishResults(); err != nil {
+	replicatest.Sync(t, sec)
+	if _, err := hub.P.HubPublishResults(); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, sec)
-	replicas := []*core.Profile{hub.p, sec}
+	replicatest.Sync(t, sec)
+	replicas := []*core.Profile{hub.P, sec}
 	for _, dir := range dirs {
 		p, err := core.Open(dir, pass)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer p.Close()
-		syncOK(t, p)
+		replicatest.Sync(t, p)
 		replicas = append(replicas, p)
 	}
 	stored := 0
 	for _, bid := range ballotIDs {
-		_, answers, err := hub.p.Tally(bid)
+		_, answers, err := hub.P.Tally(bid)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
@@ -14,7 +15,7 @@ func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
 	if _, err := c.a.AnswerBallot(c.ballotID, ballots.ChoiceAgree, "Nhất trí"); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.a)
+	replicatest.Sync(t, c.a)
 	if mine, ok := c.a.MyAnswer(c.ballotID); !ok || mine.ReceivedAt.IsZero() || mine.Seq >= 1<<48 {
 		t.Fatalf("the member's own answer does not show the hub's confirmation: %+v", mine)
 	}
@@ -31,17 +32,17 @@ func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
 	if err := c.sec1.CloseBallot(c.ballotID); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, c.sec1)
 	// (the hub publishes on its own right after the close; doing it again
 	// here must be harmless)
-	if _, err := c.hub.p.HubPublishResults(); err != nil {
+	if _, err := c.hub.P.HubPublishResults(); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.hub.p.BallotResult(c.ballotID); !ok {
+	if _, ok := c.hub.P.BallotResult(c.ballotID); !ok {
 		t.Fatal("the hub has no signed result after the close")
 	}
 	for _, p := range []*core.Profile{c.sec1, c.a, c.b} {
-		syncOK(t, p)
+		replicatest.Sync(t, p)
 		rc, ok := p.BallotResult(c.ballotID)
 		if !ok || !rc.Verified {
 			t.Fatalf("%s: result %+v, want verified", p.Self().Name, rc)
@@ -53,7 +54,7 @@ func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
 		}
 	}
 	// the audit chains of the hub and the secretariat are the same
-	hn, hh := c.hub.p.AuditHead()
+	hn, hh := c.hub.P.AuditHead()
 	sn, sh := c.sec1.AuditHead()
 	if hn == 0 || hn != sn || !bytes.Equal(hh, sh) {
 		t.Fatalf("audit heads differ: hub %d %x, secretary %d %x", hn, hh, sn, sh)
@@ -73,8 +74,8 @@ func TestDeadline_AutoCloseLateAnswersAndReminders(t *testing.T) {
 	if err := c.sec1.RemindBallot(b.ID, "Đề nghị các đồng chí cho ý kiến trước hạn."); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.sec1)
-	syncOK(t, c.a)
+	replicatest.Sync(t, c.sec1)
+	replicatest.Sync(t, c.a)
 	if r, ok := c.a.ReminderFor(b.ID); !ok || r.Message == "" {
 		t.Fatalf("member did not receive the reminder: %+v", r)
 	}
@@ -84,23 +85,23 @@ func TestDeadline_AutoCloseLateAnswersAndReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(2500 * time.Millisecond)
-	syncOK(t, c.a)
-	_, answers, _ := c.hub.p.Tally(b.ID)
+	replicatest.Sync(t, c.a)
+	_, answers, _ := c.hub.P.Tally(b.ID)
 	if len(answers) != 1 {
 		t.Fatalf("late answer not kept: %d answers", len(answers))
 	}
-	hb, _ := c.hub.p.Ballot(b.ID)
+	hb, _ := c.hub.P.Ballot(b.ID)
 	if !hb.IsLate(answers[0]) {
 		t.Fatalf("answer received %v after deadline %v not marked late", answers[0].ReceivedAt, hb.Deadline)
 	}
 	// the hub closes it at the deadline and signs a result that does not count it
-	if n, err := c.hub.p.HubCloseDue(time.Now()); err != nil || n != 1 {
+	if n, err := c.hub.P.HubCloseDue(time.Now()); err != nil || n != 1 {
 		t.Fatalf("closed %d due ballots: %v", n, err)
 	}
-	if _, err := c.hub.p.HubPublishResults(); err != nil {
+	if _, err := c.hub.P.HubPublishResults(); err != nil {
 		t.Fatal(err)
 	}
-	syncOK(t, c.sec1)
+	replicatest.Sync(t, c.sec1)
 	rc, ok := c.sec1.BallotResult(b.ID)
 	if !ok || !rc.Verified || rc.Result.Counts["agree"] != 0 || len(rc.Result.Answers) != 1 {
 		t.Fatalf("result %+v: want verified, the late answer kept but not counted", rc)
