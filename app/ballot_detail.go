@@ -126,8 +126,17 @@ func (d *ballotDetail) refresh(c changes) {
 
 func (d *ballotDetail) tick(now time.Time) {
 	if d.id != "" {
-		d.left.set(countdown(d.b, now))
+		d.left.set(headerCountdown(d.b, now))
 	}
+}
+
+// headerCountdown is the countdown beside the status chip of the detail: a
+// closed ballot's status chip already says it is closed.
+func headerCountdown(b ballots.Ballot, now time.Time) (string, chipKind) {
+	if b.Status == ballots.StatusClosed {
+		return "", chipNeutral
+	}
+	return countdown(b, now)
 }
 
 // load re-reads the ballot (from memory) and fills the header.
@@ -143,7 +152,7 @@ func (d *ballotDetail) load() {
 		kind = chipAccent
 	}
 	d.status.set(ballotStatusText(b.Status), kind)
-	d.left.set(countdown(b, d.s.u.now()))
+	d.left.set(headerCountdown(b, d.s.u.now()))
 	d.deadline.setText(lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(b.Deadline)}))
 	d.rule.setText(policyWords(b.Policy))
 	d.question.setText(b.Question)

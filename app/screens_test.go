@@ -444,3 +444,27 @@ func TestMembers_AddAndRemove(t *testing.T) {
 	e.u.lastConfirm.Confirm()
 	e.l.waitFor(t, "the removal", func() bool { return len(ms.shown) == before })
 }
+
+// A closed ballot's header says "closed" once: the status chip, with no
+// countdown chip repeating it.
+func TestBallotDetail_ClosedSaysItOnce(t *testing.T) {
+	p := secretaryProfile(t)
+	e := newEnv(t, langVI, "")
+	s := e.open(p)
+	var closed string
+	for _, b := range p.Ballots() {
+		if b.Status == ballots.StatusClosed {
+			closed = b.ID
+		}
+	}
+	if closed == "" {
+		t.Fatal("the fixture has no closed ballot")
+	}
+	d := openBallot(t, s, closed).detail
+	if !d.status.Visible() || d.status.text != "Đã đóng" {
+		t.Errorf("status chip %q (visible %v), want \"Đã đóng\"", d.status.text, d.status.Visible())
+	}
+	if d.left.Visible() {
+		t.Errorf("a countdown chip %q repeats the status", d.left.text)
+	}
+}
