@@ -32,7 +32,9 @@ func init() {
 	if encMode, err = eo.EncMode(); err != nil {
 		panic(err)
 	}
-	decMode, err = cbor.DecOptions{
+	// Loose decoding is the strict one, except that unknown fields are
+	// ignored.
+	strict := cbor.DecOptions{
 		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
 		MaxNestedLevels:   16,
 		MaxArrayElements:  200_000,
@@ -41,19 +43,13 @@ func init() {
 		TagsMd:            cbor.TagsForbidden,
 		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
 		UTF8:              cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
+	}
+	if decMode, err = strict.DecMode(); err != nil {
 		panic(err)
 	}
-	looseMode, err = cbor.DecOptions{
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  16,
-		MaxArrayElements: 200_000,
-		MaxMapPairs:      10_000,
-		IndefLength:      cbor.IndefLengthForbidden,
-		TagsMd:           cbor.TagsForbidden,
-		UTF8:             cbor.UTF8RejectInvalid,
-	}.DecMode()
+	loose := strict
+	loose.ExtraReturnErrors = cbor.ExtraDecErrorNone
+	looseMode, err = loose.DecMode()
 	if err != nil {
 		panic(err)
 	}
