@@ -49,15 +49,11 @@ func defineBallotExport(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		w := r.stdout
-		if *out != "" {
-			f, err := os.Create(*out)
-			if err != nil {
-				return failf("cli.err.write_file", "path", *out, "err", err.Error())
-			}
-			defer f.Close()
-			w = f
+		w, done, err := r.output(*out)
+		if err != nil {
+			return err
 		}
+		defer done()
 		if *format == "csv" {
 			return p.WriteBallotCSV(id, w)
 		}
@@ -111,17 +107,26 @@ func defineAuditExport(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		w := r.stdout
-		if *out != "" {
-			f, err := os.Create(*out)
-			if err != nil {
-				return failf("cli.err.write_file", "path", *out, "err", err.Error())
-			}
-			defer f.Close()
-			w = f
+		w, done, err := r.output(*out)
+		if err != nil {
+			return err
 		}
+		defer done()
 		return p.WriteAuditLog(w)
 	}
+}
+
+// output is where a command writes its file: path, created, or stdout when
+// path is empty; done closes it.
+func (r *runner) output(path string) (w io.Writer, done func(), err error) {
+	if path == "" {
+		return r.stdout, func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, failf("cli.err.write_file", "path", path, "err", err.Error())
+	}
+	return f, func() { f.Close() }, nil
 }
 
 func (r *runner) openAudit(data string) (*core.Profile, error) {
