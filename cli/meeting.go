@@ -171,13 +171,8 @@ func (r *runner) showMeeting(w io.Writer, p *core.Profile, m meetingJSON) {
 		{"  " + r.T("cli.label.place"), orDash(m.Place)},
 		{"  " + r.T("cli.label.status"), r.meetingStatus(m.Status)},
 	}
-	if q := m.Quorum; q != nil {
-		key := "cli.out.quorum_met"
-		if !q.Met {
-			key = "cli.out.quorum_not_met"
-		}
-		rows = append(rows, []string{"  " + r.T("cli.label.attendance"),
-			r.T(key, map[string]any{"Present": q.Present, "Voters": q.Voters, "Needed": q.Needed})})
+	if m.Quorum != nil {
+		rows = append(rows, []string{"  " + r.T("cli.label.attendance"), r.quorumText(*m.Quorum)})
 	}
 	table(w, rows)
 	fmt.Fprintln(w)
@@ -204,6 +199,15 @@ func (r *runner) showMeeting(w io.Writer, p *core.Profile, m meetingJSON) {
 			fmt.Fprintf(w, "  - %s (%s) · %s\n", b.Title, r.ballotStatus(b.Status), b.ID)
 		}
 	}
+}
+
+// quorumText says how many attend and whether that makes a quorum.
+func (r *runner) quorumText(q meetings.QuorumStatus) string {
+	key := "cli.out.quorum_met"
+	if !q.Met {
+		key = "cli.out.quorum_not_met"
+	}
+	return r.T(key, map[string]any{"Present": q.Present, "Voters": q.Voters, "Needed": q.Needed})
 }
 
 func nonNil(s []string) []string {
@@ -285,11 +289,7 @@ func defineMeetingAttend(fs *flag.FlagSet) action {
 				key = "cli.out.attend_absent"
 			}
 			fmt.Fprintln(w, r.T(key, map[string]any{"name": memberName(p, who)}))
-			qkey := "cli.out.quorum_met"
-			if !q.Met {
-				qkey = "cli.out.quorum_not_met"
-			}
-			fmt.Fprintln(w, r.T("cli.label.attendance")+" "+r.T(qkey, map[string]any{"Present": q.Present, "Voters": q.Voters, "Needed": q.Needed}))
+			fmt.Fprintln(w, r.T("cli.label.attendance")+" "+r.quorumText(q))
 		})
 	}
 }
