@@ -197,11 +197,7 @@ func checkScan(b []byte) error {
 func (p *Profile) AnswerScan(ballotID, answerID string) ([]byte, error) {
 	var scan []byte
 	err := p.st.View(func(tx *store.Tx) error {
-		var sa storedAnswer
-		if err := tx.Get(store.Key(store.PrefixAnswer, ballotID, answerID), &sa); err != nil {
-			return err
-		}
-		_, op, err := ops.Decode(sa.Op)
+		op, err := storedAnswerOp(tx, ballotID, answerID)
 		if err != nil {
 			return err
 		}
@@ -290,14 +286,38 @@ func (p *Profile) verifyAnswer(val []byte) (ballots.Answer, error) {
 // verifyAnswerTx is verifyAnswer, looking up device keys in tx when one is
 // given (keys enrolled in the same transaction are not in the model yet).
 func (p *Profile) verifyAnswerTx(tx *store.Tx, val []byte) (ballots.Answer, error) {
-	var sa storedAnswer
-	if err := codec.Unmarshal(val, &sa); err != nil {
-		return ballots.Answer{}, err
-	}
-	s, op, err := ops.Decode(sa.Op)
+	sa, s, op, err := decodeStoredAnswer(val)
 	if err != nil {
 		return ballots.Answer{}, err
 	}
+	return p.verifyStored(tx, sa, s, op)
+}
+
+// decodeStoredAnswer reads a stored answer: its record and the signed
+// operation it holds. It checks no signature (verifyStored does).
+func decodeStoredAnswer(val []byte) (storedAnswer, ops.Signed, ops.Op, error) {
+	var sa storedAnswer
+	if err := codec.Unmarshal(val, &sa); err != nil {
+		return sa, ops.Signed{}, ops.Op{}, err
+	}
+	s, op, err := ops.Decode(sa.Op)
+	return sa, s, op, err
+}
+
+// storedAnswerOp reads the operation of one stored answer, unverified.
+func storedAnswerOp(tx *store.Tx, ballotID, answerID string) (ops.Op, error) {
+	var sa storedAnswer
+	if err := tx.Get(store.Key(store.PrefixAnswer, ballotID, answerID), &sa); err != nil {
+		return ops.Op{}, err
+	}
+	_, op, err := ops.Decode(sa.Op)
+	return op, err
+}
+
+// verifyStored checks a decoded stored answer's signature against the key
+// of the device that made it (from tx when given, else from the model) and
+// returns the answer with its order key and reception time.
+func (p *Profile) verifyStored(tx *store.Tx, sa storedAnswer, s ops.Signed, op ops.Op) (ballots.Answer, error) {
 	var pub ed25519.PublicKey
 	ok := false
 	if tx != nil {

@@ -63,7 +63,11 @@ func (p *Profile) acceptedAnswers(tx *store.Tx, ballotID string) ([]ballots.Answ
 		if sa.HubSeq == 0 {
 			return nil // not accepted (yet)
 		}
-		a, err := p.verifyAnswerTx(tx, val)
+		s, op, err := ops.Decode(sa.Op)
+		if err != nil {
+			return err
+		}
+		a, err := p.verifyStored(tx, sa, s, op)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/ecabinet/ecabinet/ballots"
-	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
 )
@@ -45,11 +44,7 @@ func (p *Profile) Superseded(ballotID string) (Supersession, bool) {
 		return tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
 			// Decode cheaply first: only the member's own answers are
 			// worth a signature check.
-			var sa storedAnswer
-			if codec.Unmarshal(val, &sa) != nil {
-				return nil
-			}
-			_, op, err := ops.Decode(sa.Op)
+			sa, s, op, err := decodeStoredAnswer(val)
 			if err != nil || op.Kind != ops.KindBallotAnswer {
 				return nil
 			}
@@ -57,7 +52,7 @@ func (p *Profile) Superseded(ballotID string) (Supersession, bool) {
 			if op.DecodeBody(&body) != nil || body.Answer.MemberID != self {
 				return nil
 			}
-			a, err := p.verifyAnswer(val)
+			a, err := p.verifyStored(nil, sa, s, op)
 			if err != nil {
 				return nil // a forged answer replaces nothing
 			}
@@ -114,11 +109,7 @@ func (p *Profile) GivenHere(a ballots.Answer) bool {
 func (p *Profile) answerDevice(ballotID, answerID string) string {
 	var dev string
 	_ = p.st.View(func(tx *store.Tx) error {
-		var sa storedAnswer
-		if err := tx.Get(store.Key(store.PrefixAnswer, ballotID, answerID), &sa); err != nil {
-			return err
-		}
-		_, op, err := ops.Decode(sa.Op)
+		op, err := storedAnswerOp(tx, ballotID, answerID)
 		if err == nil {
 			dev = op.Device
 		}
