@@ -331,7 +331,7 @@ func (f *answerForm) showSaved(name string, a ballots.Answer, paper bool) {
 		case a.Paper:
 			// Recorded by the secretariat from the member's paper form.
 			body = lang.X("answer.received.paper", "Given on paper and recorded by the secretariat at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
-		case f.superseded.Visible() || !f.d.s.p.GivenHere(a):
+		case f.superseded.Visible() || !f.d.s.extras.givenHere[a.ID]:
 			// The counting answer was given on another device, not here.
 			body = lang.X("answer.received.other", "Given on another device at {{.When}}. You can change it until the ballot closes.", map[string]any{"When": when})
 		}

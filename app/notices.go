@@ -31,6 +31,9 @@ type ballotExtras struct {
 	// confirmed holds my answers as the hub confirmed them (position and
 	// reception time), by ballot.
 	confirmed map[string]ballots.Answer
+	// givenHere tells, by answer ID, whether each answer in confirmed was
+	// signed by this device (core's GivenHere reads the database).
+	givenHere map[string]bool
 	// superseded holds, by ballot, this device's answers replaced by a
 	// later one given elsewhere in my name (see supersede.go).
 	superseded map[string]core.Supersession
@@ -38,7 +41,7 @@ type ballotExtras struct {
 
 func newBallotExtras() ballotExtras {
 	return ballotExtras{reminders: map[string]core.Reminder{}, results: map[string]core.ResultCheck{},
-		confirmed: map[string]ballots.Answer{}, superseded: map[string]core.Supersession{}}
+		confirmed: map[string]ballots.Answer{}, givenHere: map[string]bool{}, superseded: map[string]core.Supersession{}}
 }
 
 // confirmedCache remembers my answers the hub has confirmed, by answer ID:
@@ -78,8 +81,8 @@ func (c *confirmedCache) confirmedAnswer(p *core.Profile, a ballots.Answer) (bal
 }
 
 // loadExtras reads the reminders of open ballots, the signed results of
-// closed ones and the hub's confirmation of my answers. Not on the UI
-// goroutine.
+// closed ones and the hub's confirmation of my answers, with the device
+// that gave each. Not on the UI goroutine.
 func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 	ex := newBallotExtras()
 	for _, sup := range p.Supersessions() {
@@ -89,6 +92,7 @@ func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 		if a, ok := p.MyAnswer(b.ID); ok {
 			if c, ok := cache.confirmedAnswer(p, a); ok {
 				ex.confirmed[b.ID] = c
+				ex.givenHere[c.ID] = p.GivenHere(c)
 			}
 		}
 		switch b.Status {
