@@ -262,32 +262,32 @@ func defineBallotTally(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		out, err := r.tally(p, bid)
+		out, answers, err := r.tally(p, bid)
 		if err != nil {
 			return err
 		}
 		if *all {
-			_, answers, _ := p.Tally(bid)
 			out.History = []answerJSON{}
 			for _, a := range answers {
-				out.History = append(out.History, answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At})
+				out.History = append(out.History, answerRow(p, a))
 			}
 		}
 		return r.emit(out, func(w io.Writer) { r.showTally(w, out) })
 	}
 }
 
-// tally counts a ballot. Answers that fail their signature check are left
-// out of the count, and a warning says so.
-func (r *runner) tally(p *core.Profile, id string) (tallyJSON, error) {
+// tally counts a ballot, and returns with the count every answer received
+// (for --all). Answers that fail their signature check are left out of the
+// count, and a warning says so.
+func (r *runner) tally(p *core.Profile, id string) (tallyJSON, []ballots.Answer, error) {
 	b, err := p.Ballot(id)
 	if err != nil {
-		return tallyJSON{}, err
+		return tallyJSON{}, nil, err
 	}
 	res, answers, err := p.Tally(id)
 	if err != nil {
 		if !errors.Is(err, core.ErrBadSignature) {
-			return tallyJSON{}, err
+			return tallyJSON{}, nil, err
 		}
 		fmt.Fprintln(r.stderr, "ecabinet:", r.T("err.bad_signature"))
 	}
@@ -320,7 +320,7 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, error) {
 	}
 	eff := ballots.Effective(valid)
 	for _, a := range eff {
-		out.Answers = append(out.Answers, answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At})
+		out.Answers = append(out.Answers, answerRow(p, a))
 	}
 	sort.Slice(out.Answers, func(i, j int) bool {
 		x, y := out.Answers[i], out.Answers[j]
@@ -336,7 +336,11 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, error) {
 			out.UnansweredMembers = append(out.UnansweredMembers, memberRefJSON{id, memberName(p, id)})
 		}
 	}
-	return out, nil
+	return out, answers, nil
+}
+
+func answerRow(p *core.Profile, a ballots.Answer) answerJSON {
+	return answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At}
 }
 
 func (r *runner) showTally(w io.Writer, t tallyJSON) {
@@ -426,7 +430,7 @@ func defineBallotClose(fs *flag.FlagSet) action {
 		if err := p.CloseBallot(bid); err != nil {
 			return err
 		}
-		t, err := r.tally(p, bid)
+		t, _, err := r.tally(p, bid)
 		if err != nil {
 			return err
 		}
