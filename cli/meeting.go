@@ -130,15 +130,7 @@ func defineMeetingShow(fs *flag.FlagSet) action {
 		if err := required(fs, "meeting"); err != nil {
 			return err
 		}
-		p, err := r.open()
-		if err != nil {
-			return err
-		}
-		mid, err := r.meetingID(p, *id)
-		if err != nil {
-			return err
-		}
-		m, err := p.Meeting(mid)
+		p, m, err := r.openMeeting(*id)
 		if err != nil {
 			return err
 		}
