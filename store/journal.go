@@ -251,6 +251,11 @@ func copyPrefix(src, dst string, n int64) error {
 func (j *journal) ready(seq uint64) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	return j.readyLocked(seq)
+}
+
+// readyLocked is ready with j.mu held.
+func (j *journal) readyLocked(seq uint64) error {
 	if j.broken != nil {
 		return j.broken
 	}
@@ -266,11 +271,8 @@ func (j *journal) ready(seq uint64) error {
 func (j *journal) append(seq uint64, payload []byte) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.broken != nil {
-		return j.broken
-	}
-	if seq <= j.lastSeq {
-		return fmt.Errorf("journal: sequence %d not after %d", seq, j.lastSeq)
+	if err := j.readyLocked(seq); err != nil {
+		return err
 	}
 	var seqb [8]byte
 	binary.BigEndian.PutUint64(seqb[:], seq)

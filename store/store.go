@@ -374,15 +374,7 @@ func (tx *Tx) Delete(key []byte) error { return tx.txn.Delete(key) }
 // Each calls fn with every key and value under prefix, in key order. The
 // slices are only valid during the call.
 func (tx *Tx) Each(prefix []byte, fn func(key, val []byte) error) error {
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.EachFrom(prefix, prefix, func(k, v []byte) (bool, error) { return true, fn(k, v) })
 }
 
 // EachFrom calls fn with the keys and values under prefix starting at
