@@ -144,14 +144,10 @@ func (p *Profile) MyChanges(before uint64, limit int) ([]Change, error) {
 	err := p.st.View(func(stx *store.Tx) error {
 		tx := plainTxn(stx)
 		for seq := before - 1; seq >= 1 && len(out) < limit; seq-- {
-			raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(seq)))
+			_, op, err := p.ownOp(tx, seq)
 			if errors.Is(err, store.ErrNotFound) {
 				continue // a number spent on a save that failed
 			} else if err != nil {
-				return err
-			}
-			_, op, err := ops.Decode(raw)
-			if err != nil {
 				return err
 			}
 			if op.Kind == ops.KindProfileInit {
@@ -219,13 +215,10 @@ func (p *Profile) RefusedEdit(devSeq uint64) (RefusedEdit, error) {
 	)
 	err := p.st.View(func(stx *store.Tx) error {
 		tx := plainTxn(stx)
-		raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
-		if errors.Is(err, store.ErrNotFound) {
+		var err error
+		if _, op, err = p.ownOp(tx, devSeq); errors.Is(err, store.ErrNotFound) {
 			return ErrNotFound
 		} else if err != nil {
-			return err
-		}
-		if _, op, err = ops.Decode(raw); err != nil {
 			return err
 		}
 		if st, err = p.opStateIn(tx, devSeq); err != nil {
@@ -383,11 +376,8 @@ func (p *Profile) MergeAgain(re RefusedEdit) error {
 	}
 	var op ops.Op
 	err := p.st.View(func(tx *store.Tx) error {
-		raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(re.DevSeq)))
-		if err != nil {
-			return err
-		}
-		_, op, err = ops.Decode(raw)
+		var err error
+		_, op, err = p.ownOp(tx, re.DevSeq)
 		return err
 	})
 	if err != nil {

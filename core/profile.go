@@ -88,6 +88,13 @@ func Create(dir string, pass []byte, self meetings.Member) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return create(dir, pass, dev, self, nil)
+}
+
+// create makes the store of a new profile in dir for the device dev and
+// the member self, writes their meta (and what extra writes), and applies
+// the operation that introduces them.
+func create(dir string, pass []byte, dev *identity.Device, self meetings.Member, extra func(*store.Tx) error) (*Profile, error) {
 	st, err := store.Create(dir, pass)
 	if err != nil {
 		return nil, err
@@ -98,7 +105,13 @@ func Create(dir string, pass []byte, self meetings.Member) (*Profile, error) {
 		if err := tx.PutMeta(metaDeviceSeed, dev.Seed()); err != nil {
 			return err
 		}
-		return tx.PutMeta(metaSelf, self.ID)
+		if err := tx.PutMeta(metaSelf, self.ID); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(tx)
+		}
+		return nil
 	})
 	if err == nil {
 		_, err = p.submit(ops.KindProfileInit, ops.ProfileInit{Member: self, PubKey: dev.Pub}, 0)

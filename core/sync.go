@@ -63,30 +63,14 @@ func CreateEnrolled(dir string, pass []byte, dev *identity.Device, self meetings
 	if err := self.Validate(); err != nil {
 		return nil, err
 	}
-	st, err := store.Create(dir, pass)
-	if err != nil {
-		return nil, err
-	}
-	p := &Profile{st: st, dev: dev, nextSeq: 1, now: time.Now, m: newModel()}
-	p.m.selfID = self.ID
-	err = st.Update(func(tx *store.Tx) error {
-		if err := tx.PutMeta(metaDeviceSeed, dev.Seed()); err != nil {
-			return err
-		}
-		if err := tx.PutMeta(metaSelf, self.ID); err != nil {
-			return err
-		}
+	p, err := create(dir, pass, dev, self, func(tx *store.Tx) error {
 		if err := tx.PutMeta(metaHubDevice, hub.Device); err != nil {
 			return err
 		}
 		return tx.PutRaw(store.Key(store.PrefixDevice, hub.Device), hub.Pub)
 	})
-	if err == nil {
-		_, err = p.submit(ops.KindProfileInit, ops.ProfileInit{Member: self, PubKey: dev.Pub}, 0)
-	}
 	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("create profile: %w", err)
+		return nil, err
 	}
 	p.m.devices[hub.Device] = ed25519.PublicKey(hub.Pub)
 	return p, nil
@@ -112,7 +96,7 @@ func (p *Profile) Outbox(limit int) ([]OutboxItem, error) {
 		prefix := []byte(store.PrefixOutbox + "/")
 		return tx.EachFrom(prefix, prefix, func(k, _ []byte) (bool, error) {
 			seq := binary.BigEndian.Uint64(k[len(prefix):])
-			raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(seq)))
+			raw, err := tx.GetRaw(p.ownOpKey(seq))
 			if err != nil {
 				return false, err
 			}
@@ -162,11 +146,7 @@ func (p *Profile) opStateIn(tx *txn, devSeq uint64) (OpState, error) {
 	if !errors.Is(err, store.ErrNotFound) {
 		return st, err
 	}
-	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
-	if err != nil {
-		return st, err
-	}
-	_, op, err := ops.Decode(raw)
+	_, op, err := p.ownOp(tx, devSeq)
 	if err != nil {
 		return st, err
 	}
@@ -178,6 +158,22 @@ func (p *Profile) opStateIn(tx *txn, devSeq uint64) (OpState, error) {
 		}
 	}
 	return st, nil
+}
+
+// ownOpKey is where this device's own operation devSeq rests.
+func (p *Profile) ownOpKey(devSeq uint64) []byte {
+	return store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq))
+}
+
+// ownOp reads one of this device's own operations: the signed bytes as
+// made, and the operation decoded from them.
+func (p *Profile) ownOp(tx interface{ GetRaw([]byte) ([]byte, error) }, devSeq uint64) ([]byte, ops.Op, error) {
+	raw, err := tx.GetRaw(p.ownOpKey(devSeq))
+	if err != nil {
+		return nil, ops.Op{}, err
+	}
+	_, op, err := ops.Decode(raw)
+	return raw, op, err
 }
 
 // OpState tells what happened to a local operation.
@@ -270,11 +266,7 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 // confirmAnswer gives a local answer its hub position, which decides which
 // of a member's answers counts.
 func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64, at time.Time) (func(), error) {
-	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(devSeq)))
-	if err != nil {
-		return nil, err
-	}
-	_, op, err := ops.Decode(raw)
+	_, op, err := p.ownOp(tx, devSeq)
 	if err != nil || op.Kind != ops.KindBallotAnswer {
 		return nil, err
 	}
@@ -306,11 +298,7 @@ func (p *Profile) confirmAnswer(tx *txn, devSeq, hubSeq uint64, at time.Time) (f
 
 // undoRefused takes back the local effect of an operation the hub refused.
 func (p *Profile) undoRefused(tx *txn, v Verdict) (func(), []Event, error) {
-	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(v.DevSeq)))
-	if err != nil {
-		return nil, nil, err
-	}
-	_, op, err := ops.Decode(raw)
+	_, op, err := p.ownOp(tx, v.DevSeq)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -534,11 +522,7 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, s
 
 // checkReceipt verifies the hub's signed receipt of an accepted op.
 func (p *Profile) checkReceipt(tx *txn, v Verdict) error {
-	raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, fmt.Sprint(v.DevSeq)))
-	if err != nil {
-		return err
-	}
-	_, op, err := ops.Decode(raw)
+	raw, op, err := p.ownOp(tx, v.DevSeq)
 	if err != nil {
 		return err
 	}
