@@ -26,26 +26,19 @@ type firstRun struct {
 	create *widget.Button
 	sample *widget.Button
 	join   *widget.Button
-	busy   *widget.Activity
-	status *line
-	errMsg *line
-	root   fyne.CanvasObject
+	welcomeWork
+	root fyne.CanvasObject
 }
 
 func newFirstRun(u *ui) *firstRun {
 	f := &firstRun{
-		u:      u,
-		name:   widget.NewEntry(),
-		title:  widget.NewEntry(),
-		role:   widget.NewSelect(roleOptions(), nil),
-		fields: newPassFields(),
-		busy:   widget.NewActivity(),
-		status: subtleLine(lang.X("firstrun.creating", "Creating the profile…")),
-		errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}),
+		u:           u,
+		name:        widget.NewEntry(),
+		title:       widget.NewEntry(),
+		role:        widget.NewSelect(roleOptions(), nil),
+		fields:      newPassFields(),
+		welcomeWork: newWelcomeWork(lang.X("firstrun.creating", "Creating the profile…")),
 	}
-	f.busy.Hide()
-	f.status.Hide()
-	f.errMsg.Hide()
 	f.name.PlaceHolder = lang.X("member.form.name_hint", "Full name")
 	f.title.PlaceHolder = lang.X("member.form.title_hint", "e.g. Minister of Home Affairs")
 	f.role.SetSelected(roleText(meetings.RoleMember))
@@ -182,30 +175,8 @@ func (f *firstRun) run(create func() (*core.Profile, error)) {
 	})
 }
 
-func (f *firstRun) showErr(err error) {
-	f.errMsg.setText(errorText(err))
-	f.errMsg.Show()
-	f.root.Refresh()
-}
+func (f *firstRun) showErr(err error) { f.welcomeWork.showErr(err, f.root) }
 
 func (f *firstRun) setBusy(b bool) {
-	for _, w := range []fyne.Disableable{f.create, f.sample, f.join, f.name, f.title, f.role, f.fields.pass, f.fields.again} {
-		if b {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	if b {
-		f.errMsg.Hide()
-		f.busy.Show()
-		f.busy.Start()
-		f.status.Show()
-		f.root.Refresh()
-		return
-	}
-	f.busy.Stop()
-	f.busy.Hide()
-	f.status.Hide()
-	f.root.Refresh()
+	f.welcomeWork.setBusy(b, f.root, f.create, f.sample, f.join, f.name, f.title, f.role, f.fields.pass, f.fields.again)
 }

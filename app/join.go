@@ -35,12 +35,10 @@ type joinScreen struct {
 	folder *widget.Entry
 	fields *passFields
 	join   *widget.Button
-	busy   *widget.Activity
-	status *line
-	errMsg *line
-	form   fyne.CanvasObject
-	body   *fyne.Container
-	root   fyne.CanvasObject
+	welcomeWork
+	form fyne.CanvasObject
+	body *fyne.Container
+	root fyne.CanvasObject
 
 	// the enrollment, once done
 	result replica.EnrollResult
@@ -50,19 +48,14 @@ type joinScreen struct {
 
 func newJoinScreen(u *ui, back func()) *joinScreen {
 	j := &joinScreen{
-		u:      u,
-		back:   back,
-		hub:    widget.NewEntry(),
-		code:   widget.NewEntry(),
-		folder: widget.NewEntry(),
-		fields: newPassFields(),
-		busy:   widget.NewActivity(),
-		status: subtleLine(lang.X("join.joining", "Contacting the hub and enrolling this computer…")),
-		errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}),
+		u:           u,
+		back:        back,
+		hub:         widget.NewEntry(),
+		code:        widget.NewEntry(),
+		folder:      widget.NewEntry(),
+		fields:      newPassFields(),
+		welcomeWork: newWelcomeWork(lang.X("join.joining", "Contacting the hub and enrolling this computer…")),
 	}
-	j.busy.Hide()
-	j.status.Hide()
-	j.errMsg.Hide()
 	j.hub.PlaceHolder = "https://hub.example.gov.vn:8443"
 	j.code.PlaceHolder = lang.X("join.code_hint", "The invite code the Office gave you")
 	j.join = primaryButton(lang.X("join.go", "Join"), iconGroup, j.run)
@@ -225,31 +218,10 @@ func syncErrorText(err error) string {
 	return lang.X("join.err.unreachable", "The hub cannot be reached. Check the address and this computer's network connection, then try again.")
 }
 
-func (j *joinScreen) showErr(err error) {
-	j.errMsg.setText(errorText(err))
-	j.errMsg.Show()
-	j.root.Refresh()
-}
+func (j *joinScreen) showErr(err error) { j.welcomeWork.showErr(err, j.root) }
 
 func (j *joinScreen) setBusy(b bool) {
-	for _, w := range []fyne.Disableable{j.join, j.hub, j.code, j.folder, j.fields.pass, j.fields.again} {
-		if b {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	if b {
-		j.errMsg.Hide()
-		j.busy.Show()
-		j.busy.Start()
-		j.status.Show()
-	} else {
-		j.busy.Stop()
-		j.busy.Hide()
-		j.status.Hide()
-	}
-	j.root.Refresh()
+	j.welcomeWork.setBusy(b, j.root, j.join, j.hub, j.code, j.folder, j.fields.pass, j.fields.again)
 }
 
 // showDone shows the hub's fingerprint, big, and who this computer now

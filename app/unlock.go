@@ -19,26 +19,19 @@ type unlockScreen struct {
 	u      *ui
 	pass   *widget.Entry
 	button *widget.Button
-	busy   *widget.Activity
-	status *line
-	errMsg *line
-	root   fyne.CanvasObject
+	welcomeWork
+	root fyne.CanvasObject
 }
 
 func newUnlockScreen(u *ui) *unlockScreen {
 	s := &unlockScreen{
-		u:      u,
-		pass:   widget.NewPasswordEntry(),
-		busy:   widget.NewActivity(),
-		status: subtleLine(lang.X("unlock.opening", "Opening the profile…")),
-		errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}),
+		u:           u,
+		pass:        widget.NewPasswordEntry(),
+		welcomeWork: newWelcomeWork(lang.X("unlock.opening", "Opening the profile…")),
 	}
 	s.pass.PlaceHolder = lang.X("unlock.pass_hint", "Passphrase")
 	s.pass.OnSubmitted = func(string) { s.submit() }
 	s.button = primaryButton(lang.X("unlock.open", "Unlock"), theme.LoginIcon(), s.submit)
-	s.busy.Hide()
-	s.status.Hide()
-	s.errMsg.Hide()
 	title := newLine(lang.X("unlock.title", "Unlock your profile"), theme.ColorNameForeground, theme.SizeNameHeadingText, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateOff
 	intro := paragraph(lang.X("unlock.intro", "Enter the passphrase of the eCabinet profile on this computer."),
@@ -88,30 +81,9 @@ func (s *unlockScreen) unlock(pass []byte) {
 	})
 }
 
-func (s *unlockScreen) showErr(err error) {
-	s.errMsg.setText(errorText(err))
-	s.errMsg.Show()
-	s.root.Refresh()
-}
+func (s *unlockScreen) showErr(err error) { s.welcomeWork.showErr(err, s.root) }
 
-func (s *unlockScreen) setBusy(b bool) {
-	if b {
-		s.errMsg.Hide()
-		s.button.Disable()
-		s.pass.Disable()
-		s.busy.Show()
-		s.busy.Start()
-		s.status.Show()
-		s.root.Refresh()
-		return
-	}
-	s.busy.Stop()
-	s.busy.Hide()
-	s.status.Hide()
-	s.button.Enable()
-	s.pass.Enable()
-	s.root.Refresh()
-}
+func (s *unlockScreen) setBusy(b bool) { s.welcomeWork.setBusy(b, s.root, s.button, s.pass) }
 
 // showRecovered tells that the journal put back changes the database had
 // lost (after a crash or power cut).

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The first-run and unlock screens share one frame: the brand panel in the
@@ -63,4 +64,57 @@ func (t *onBrandTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 func welcomeFrame(langSwitch, form fyne.CanvasObject) fyne.CanvasObject {
 	right := container.NewVScroll(padded(24, 24, 32, 32, container.NewCenter(fixedWidth(460, form))))
 	return container.NewBorder(nil, nil, brandPanel(langSwitch), nil, right)
+}
+
+// welcomeWork is what the welcome screens (unlock, first run, join) show
+// below their form: the error of the last try, and, while the profile is
+// being opened, created or enrolled, an activity and a line saying so.
+type welcomeWork struct {
+	busy   *widget.Activity
+	status *line
+	errMsg *line
+}
+
+// newWelcomeWork is the error and working indicators, hidden; working says
+// what is being done.
+func newWelcomeWork(working string) welcomeWork {
+	w := welcomeWork{
+		busy:   widget.NewActivity(),
+		status: subtleLine(working),
+		errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}),
+	}
+	w.busy.Hide()
+	w.status.Hide()
+	w.errMsg.Hide()
+	return w
+}
+
+// showErr says why the last try failed; root is the screen to refresh.
+func (w welcomeWork) showErr(err error, root fyne.CanvasObject) {
+	w.errMsg.setText(errorText(err))
+	w.errMsg.Show()
+	root.Refresh()
+}
+
+// setBusy shows that the work runs, with the form's controls disabled, or
+// that it stopped, with them enabled again.
+func (w welcomeWork) setBusy(b bool, root fyne.CanvasObject, controls ...fyne.Disableable) {
+	for _, c := range controls {
+		if b {
+			c.Disable()
+		} else {
+			c.Enable()
+		}
+	}
+	if b {
+		w.errMsg.Hide()
+		w.busy.Show()
+		w.busy.Start()
+		w.status.Show()
+	} else {
+		w.busy.Stop()
+		w.busy.Hide()
+		w.status.Hide()
+	}
+	root.Refresh()
 }
