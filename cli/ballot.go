@@ -212,11 +212,7 @@ func defineBallotAnswer(fs *flag.FlagSet) action {
 		}
 		c := ballots.Choice(*choice)
 		if !c.Valid() {
-			var names []string
-			for _, k := range ballots.Choices {
-				names = append(names, string(k))
-			}
-			return usagef("cli.usage.bad_choice", "flag", "--choice", "value", *choice, "list", strings.Join(names, ", "))
+			return usagef("cli.usage.bad_choice", "flag", "--choice", "value", *choice, "list", joinValues(ballots.Choices))
 		}
 		p, bid, err := r.openBallot(*ballot)
 		if err != nil {

@@ -219,11 +219,7 @@ func defineMeetingStatus(fs *flag.FlagSet) action {
 		}
 		st := meetings.Status(*to)
 		if !st.Valid() {
-			var names []string
-			for _, s := range meetings.Statuses {
-				names = append(names, string(s))
-			}
-			return usagef("cli.usage.bad_choice", "flag", "--to", "value", *to, "list", strings.Join(names, ", "))
+			return usagef("cli.usage.bad_choice", "flag", "--to", "value", *to, "list", joinValues(meetings.Statuses))
 		}
 		p, err := r.open()
 		if err != nil {

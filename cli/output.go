@@ -119,6 +119,15 @@ func (r *runner) ballotStatus(s ballots.Status) string { return r.T("cli.ballot_
 
 func (r *runner) choiceName(c ballots.Choice) string { return r.T("cli.choice." + string(c)) }
 
+// joinValues lists the values a flag accepts, for a bad_choice message.
+func joinValues[T ~string](vs []T) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = string(v)
+	}
+	return strings.Join(names, ", ")
+}
+
 // orDash shows an empty value as a dash.
 func orDash(s string) string {
 	if s == "" {

@@ -115,14 +115,12 @@ func parseTime(flagName, s string) (time.Time, error) {
 
 // parseRole reads a role among the allowed ones.
 func parseRole(s string, allowed ...meetings.Role) (meetings.Role, error) {
-	var names []string
 	for _, a := range allowed {
 		if string(a) == s {
 			return a, nil
 		}
-		names = append(names, string(a))
 	}
-	return "", usagef("cli.usage.bad_choice", "flag", "--role", "value", s, "list", strings.Join(names, ", "))
+	return "", usagef("cli.usage.bad_choice", "flag", "--role", "value", s, "list", joinValues(allowed))
 }
 
 // resolve finds the one ID among ids that equals id or, for people typing
