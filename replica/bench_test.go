@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
@@ -62,7 +63,7 @@ func BenchmarkFullSyncYear(b *testing.B) {
 		if op.Kind == ops.KindDeviceEnroll {
 			var e ops.DeviceEnroll
 			op.DecodeBody(&e)
-			keys[identityOf(e.PubKey)] = e.PubKey
+			keys[identity.IDOf(e.PubKey)] = e.PubKey
 		}
 	}
 	keys[data.Secretary.ID] = data.Secretary.Pub

@@ -183,7 +183,3 @@ func Fingerprint(caDER []byte) (string, error) {
 	}
 	return identity.Fingerprint(c.RawSubjectPublicKeyInfo), nil
 }
-
-func deviceID(pub ed25519.PublicKey) string { return identity.IDOf(pub) }
-
-func identityOf(pub []byte) string { return identity.IDOf(pub) }

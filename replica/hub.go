@@ -19,6 +19,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/identity"
 )
 
 // Hub serves one organisation's replica to its enrolled devices.
@@ -341,7 +342,7 @@ func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
 	h.enrollMu.Lock()
 	defer h.enrollMu.Unlock()
 	pub := ed25519.PublicKey(req.PubKey)
-	dev := deviceID(pub)
+	dev := identity.IDOf(pub)
 	memberID, err := redeem(h.p, req.Invite, dev, h.now())
 	if err != nil {
 		var ei errInvite
