@@ -36,33 +36,40 @@ type Supersession struct {
 // member never answered here, and while this device's newest answer has not
 // reached the hub yet (it will come later in the hub's order). It reads the
 // ballot's answers from disk, so screens call it off the UI goroutine.
-func (p *Profile) Superseded(ballotID string) (Supersession, bool) {
+func (p *Profile) Superseded(ballotID string) (s Supersession, ok bool) {
+	_ = p.st.View(func(tx *store.Tx) error {
+		s, ok = p.supersededIn(tx, ballotID)
+		return nil
+	})
+	return s, ok
+}
+
+// supersededIn is Superseded, reading in tx.
+func (p *Profile) supersededIn(tx *store.Tx, ballotID string) (Supersession, bool) {
 	var own, all []ballots.Answer
 	devices := map[string]string{} // answer ID → signing device
 	self := p.Self().ID
-	_ = p.st.View(func(tx *store.Tx) error {
-		return tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
-			// Decode cheaply first: only the member's own answers are
-			// worth a signature check.
-			sa, s, op, err := decodeStoredAnswer(val)
-			if err != nil || op.Kind != ops.KindBallotAnswer {
-				return nil
-			}
-			var body ops.BallotAnswer
-			if op.DecodeBody(&body) != nil || body.Answer.MemberID != self {
-				return nil
-			}
-			a, err := p.verifyStored(nil, sa, s, op)
-			if err != nil {
-				return nil // a forged answer replaces nothing
-			}
-			devices[a.ID] = op.Device
-			all = append(all, a)
-			if op.Device == p.dev.ID {
-				own = append(own, a)
-			}
+	_ = tx.Each(store.Key(store.PrefixAnswer, ballotID, ""), func(_, val []byte) error {
+		// Decode cheaply first: only the member's own answers are
+		// worth a signature check.
+		sa, s, op, err := decodeStoredAnswer(val)
+		if err != nil || op.Kind != ops.KindBallotAnswer {
 			return nil
-		})
+		}
+		var body ops.BallotAnswer
+		if op.DecodeBody(&body) != nil || body.Answer.MemberID != self {
+			return nil
+		}
+		a, err := p.verifyStored(nil, sa, s, op)
+		if err != nil {
+			return nil // a forged answer replaces nothing
+		}
+		devices[a.ID] = op.Device
+		all = append(all, a)
+		if op.Device == p.dev.ID {
+			own = append(own, a)
+		}
+		return nil
 	})
 	if len(own) == 0 {
 		return Supersession{}, false
@@ -78,7 +85,8 @@ func (p *Profile) Superseded(ballotID string) (Supersession, bool) {
 // Supersessions lists every ballot where this device's answer was replaced
 // by a later one given elsewhere (see Superseded). Only ballots whose
 // counting answer was signed by another device are read in full, so it
-// stays cheap with a year of answers; still, it reads from disk.
+// stays cheap with a year of answers; still, it reads from disk (in one
+// read transaction).
 func (p *Profile) Supersessions() []Supersession {
 	p.modelMu.RLock()
 	mine := make([]ballots.Answer, 0, len(p.m.mine))
@@ -87,14 +95,17 @@ func (p *Profile) Supersessions() []Supersession {
 	}
 	p.modelMu.RUnlock()
 	var out []Supersession
-	for _, a := range mine {
-		if p.answerDevice(a.BallotID, a.ID) == p.dev.ID {
-			continue
+	_ = p.st.View(func(tx *store.Tx) error {
+		for _, a := range mine {
+			if answerDeviceIn(tx, a.BallotID, a.ID) == p.dev.ID {
+				continue
+			}
+			if s, ok := p.supersededIn(tx, a.BallotID); ok {
+				out = append(out, s)
+			}
 		}
-		if s, ok := p.Superseded(a.BallotID); ok {
-			out = append(out, s)
-		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -102,20 +113,21 @@ func (p *Profile) Supersessions() []Supersession {
 // answer given on another of their devices (or recorded on paper by the
 // secretariat) must not be described as saved on this computer.
 func (p *Profile) GivenHere(a ballots.Answer) bool {
-	return p.answerDevice(a.BallotID, a.ID) == p.dev.ID
-}
-
-// answerDevice is the device that signed an answer ("" if unknown).
-func (p *Profile) answerDevice(ballotID, answerID string) string {
 	var dev string
 	_ = p.st.View(func(tx *store.Tx) error {
-		op, err := storedAnswerOp(tx, ballotID, answerID)
-		if err == nil {
-			dev = op.Device
-		}
-		return err
+		dev = answerDeviceIn(tx, a.BallotID, a.ID)
+		return nil
 	})
-	return dev
+	return dev == p.dev.ID
+}
+
+// answerDeviceIn is the device that signed an answer ("" if unknown).
+func answerDeviceIn(tx *store.Tx, ballotID, answerID string) string {
+	op, err := storedAnswerOp(tx, ballotID, answerID)
+	if err != nil {
+		return ""
+	}
+	return op.Device
 }
 
 // laterThanMine reports whether a, an answer in the member's own name just
