@@ -335,6 +335,12 @@ func (p *Profile) verifyStored(tx *store.Tx, sa storedAnswer, s ops.Signed, op o
 	if err := s.Verify(pub, op); err != nil {
 		return ballots.Answer{}, errors.Join(ErrBadSignature, err)
 	}
+	return answerOf(sa, op)
+}
+
+// answerOf is the answer a stored answer's operation carries, with its
+// order key and reception time; it checks no signature.
+func answerOf(sa storedAnswer, op ops.Op) (ballots.Answer, error) {
 	if op.Kind != ops.KindBallotAnswer {
 		return ballots.Answer{}, ops.ErrMalformed
 	}
