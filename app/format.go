@@ -149,23 +149,18 @@ func countdown(b ballots.Ballot, now time.Time) (string, chipKind) {
 		return lang.X("ballot.countdown.overdue", "overdue"), chipDanger
 	}
 	mins := int(left.Minutes())
-	d, h, m := mins/(24*60), mins/60%24, mins%60
+	d, h := mins/(24*60), mins/60%24
 	var span string
 	switch {
 	case d > 0 && h > 0:
 		span = nDays(d) + " " + nHours(h)
 	case d > 0:
 		span = nDays(d)
-	case h > 0 && m > 0:
-		span = nHours(h) + " " + nMinutes(m)
-	case h > 0:
-		span = nHours(h)
 	default:
-		span = nMinutes(max(m, 1))
+		span = fmtMinutes(max(mins, 1))
 	}
 	text := lang.X("ballot.countdown.left", "{{.Span}} left", map[string]any{"Span": span})
-	switch {
-	case left < 24*time.Hour:
+	if left < 24*time.Hour {
 		return text, chipWarning
 	}
 	return text, chipAccent
