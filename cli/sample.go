@@ -43,19 +43,21 @@ func defineSample(fs *flag.FlagSet) action {
 			}
 		}
 		self := p.Self()
+		bs := p.Ballots()
 		open := 0
-		for _, b := range p.Ballots() {
+		for _, b := range bs {
 			if b.Status == ballots.StatusOpen {
 				open++
 			}
 		}
+		members, mtgs := len(p.Members()), len(p.Meetings())
 		counts := map[string]any{
-			"members": len(p.Members()), "meetings": len(p.Meetings()), "ballots": len(p.Ballots()), "open": open,
+			"members": members, "meetings": mtgs, "ballots": len(bs), "open": open,
 			"name": self.Name, "title": self.Title, "profile": dir, "quoted": shellQuote(dir),
 		}
 		out := map[string]any{
 			"profile": dir, "created": created, "loaded": loaded, "self": self.ID,
-			"members": counts["members"], "meetings": counts["meetings"], "ballots": counts["ballots"],
+			"members": members, "meetings": mtgs, "ballots": len(bs),
 		}
 		return r.emit(out, func(w io.Writer) {
 			if created {
