@@ -204,13 +204,7 @@ func (p *Profile) recover() error {
 	if err != nil {
 		return err
 	}
-	p.modelMu.Lock()
-	for _, f := range afters {
-		if f != nil {
-			f()
-		}
-	}
-	p.modelMu.Unlock()
+	p.commitModel(afters, nil)
 	p.recovered.Restored, p.recovered.Answers = restored, answers
 	return nil
 }
