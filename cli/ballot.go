@@ -1,20 +1,19 @@
 package cli
 
 import (
-	"os"
-
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/ecabinet/ecabinet/meetings"
-	"github.com/ecabinet/ecabinet/ops"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 )
 
 // ballotRowJSON is a ballot in `ballot list`; MyAnswer is the profile
