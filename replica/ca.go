@@ -170,8 +170,13 @@ func pinOf(caDER []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return keyPin(c), nil
+}
+
+// keyPin is pinOf for a certificate already parsed.
+func keyPin(c *x509.Certificate) string {
 	h := sha256.Sum256(c.RawSubjectPublicKeyInfo)
-	return strings.ToLower(pinEnc.EncodeToString(h[:10])), nil
+	return strings.ToLower(pinEnc.EncodeToString(h[:10]))
 }
 
 // Fingerprint is the hub's fingerprint, for people to compare: the hash of

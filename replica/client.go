@@ -390,7 +390,7 @@ func verifyPinned(chain []*x509.Certificate, pin, host string) error {
 		return errors.New("hub sent no certificate")
 	}
 	for _, c := range chain[1:] {
-		if got, _ := pinOf(c.Raw); got != pin {
+		if keyPin(c) != pin {
 			continue
 		}
 		roots := x509.NewCertPool()
