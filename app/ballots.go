@@ -47,8 +47,15 @@ type ballotRow struct {
 	b        ballots.Ballot
 	eligible bool
 	answered bool
+	awaiting bool // see awaitsAnswer
 	mine     ballots.Answer
 	folded   string
+}
+
+// awaitsAnswer reports whether ballot b waits for my answer: it is open,
+// I am asked, and I have not answered.
+func awaitsAnswer(b ballots.Ballot, self string, answered bool) bool {
+	return b.Status == ballots.StatusOpen && !answered && b.IsEligible(self)
 }
 
 // ballotFilter narrows the inbox.
@@ -76,7 +83,7 @@ func (f ballotFilter) text() string {
 func (f ballotFilter) keep(r ballotRow) bool {
 	switch f {
 	case filterAwaiting:
-		return r.b.Status == ballots.StatusOpen && r.eligible && !r.answered
+		return r.awaiting
 	case filterOpen:
 		return r.b.Status == ballots.StatusOpen
 	case filterClosed:
@@ -140,7 +147,7 @@ func (bs *ballotsScreen) refresh(c changes) {
 				f = fold(b.Title + " " + b.Question)
 				bs.folded[b.ID] = f
 			}
-			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, mine: mine, folded: f}
+			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, awaiting: awaitsAnswer(b, self, answered), mine: mine, folded: f}
 		}
 		bs.now = bs.s.u.now()
 		bs.apply()
@@ -165,7 +172,7 @@ func (bs *ballotsScreen) apply() {
 	bs.shown = bs.shown[:0]
 	awaiting := 0
 	for _, r := range bs.all {
-		if r.b.Status == ballots.StatusOpen && r.eligible && !r.answered {
+		if r.awaiting {
 			awaiting++
 		}
 		if bs.filt.keep(r) && matches(r.folded, bs.query) {

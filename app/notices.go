@@ -165,7 +165,7 @@ func (s answerState) chip() (string, chipKind) {
 // ballot is open, I am asked and have not answered.
 func (s *shell) reminderShown(b ballots.Ballot, answered bool) (core.Reminder, bool) {
 	r, ok := s.extras.reminders[b.ID]
-	if !ok || answered || b.Status != ballots.StatusOpen || !b.IsEligible(s.p.Self().ID) {
+	if !ok || !awaitsAnswer(b, s.p.Self().ID, answered) {
 		return core.Reminder{}, false
 	}
 	return r, true

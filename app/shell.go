@@ -369,10 +369,8 @@ func (s *shell) updateBadge() {
 		if b.Status != ballots.StatusOpen {
 			break // open ballots come first
 		}
-		if b.IsEligible(self.ID) {
-			if _, ok := s.p.MyAnswer(b.ID); !ok {
-				n++
-			}
+		if _, answered := s.p.MyAnswer(b.ID); awaitsAnswer(b, self.ID, answered) {
+			n++
 		}
 	}
 	s.nav[scrBallots].setBadge(n)
