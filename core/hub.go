@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
-	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
@@ -402,5 +401,3 @@ func entityOf(op ops.Op) string {
 	}
 	return ""
 }
-
-func identityID(pub []byte) string { return identity.IDOf(pub) }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
 )
@@ -78,12 +79,12 @@ func (p *Profile) preverifyKnown(page [][]byte, known map[string][]byte) []verif
 			case ops.KindDeviceEnroll:
 				var b ops.DeviceEnroll
 				if op.DecodeBody(&b) == nil {
-					known[identityID(b.PubKey)] = b.PubKey
+					known[identity.IDOf(b.PubKey)] = b.PubKey
 				}
 			case ops.KindProfileInit:
 				var b ops.ProfileInit
 				if op.DecodeBody(&b) == nil {
-					known[identityID(b.PubKey)] = b.PubKey
+					known[identity.IDOf(b.PubKey)] = b.PubKey
 				}
 			}
 		}
