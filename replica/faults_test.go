@@ -71,6 +71,12 @@ func (h *liveHub) enroll(tb testing.TB, member string) *core.Profile {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return h.redeem(tb, code)
+}
+
+// redeem enrolls a new device with the invite code.
+func (h *liveHub) redeem(tb testing.TB, code string) *core.Profile {
+	tb.Helper()
 	res, err := Enroll(context.Background(), h.url, code, filepath.Join(tb.TempDir(), "dev"), h.pass)
 	if err != nil {
 		tb.Fatal(err)
@@ -109,11 +115,7 @@ func TestSync_HubVanishesMidPull(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Enroll(context.Background(), hub.url, hub.code, filepath.Join(t.TempDir(), "dev"), faultPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := res.Profile
+	p := hub.redeem(t, hub.code)
 	defer p.Close()
 	c, _ := NewClient(p)
 	c.PageSize = 200
@@ -166,11 +168,7 @@ func postRaw(t *testing.T, c *http.Client, url string, body []byte) (int, ErrorR
 
 func TestHub_RefusesBadRequests(t *testing.T) {
 	hub := liveHubFor(t)
-	res, err := Enroll(context.Background(), hub.url, hub.code, filepath.Join(t.TempDir(), "dev"), faultPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := res.Profile
+	p := hub.redeem(t, hub.code)
 	defer p.Close()
 	c, _ := NewClient(p)
 	defer c.Close()
@@ -286,11 +284,7 @@ func (l lostAnswerTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 // answer was lost is accepted once, on the next round.
 func TestSync_SentOnlyWhenThePushReachedTheHub(t *testing.T) {
 	hub := liveHubFor(t)
-	res, err := Enroll(context.Background(), hub.url, hub.code, filepath.Join(t.TempDir(), "dev"), faultPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := res.Profile
+	p := hub.redeem(t, hub.code)
 	defer p.Close()
 	if _, err := p.AddMember(meetings.Member{Name: "Trần Lưu Quang", Role: meetings.RoleMember}); err != nil {
 		t.Fatal(err)
