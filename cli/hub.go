@@ -28,18 +28,10 @@ func (r *runner) openHub(dir string) (*core.Profile, error) {
 	if dir == "" {
 		return nil, usagef("cli.usage.missing_flag", "flag", "--data")
 	}
-	if !core.Exists(dir) {
-		return nil, store.ErrNoProfile
-	}
-	pass, err := r.passphrase()
+	p, _, err := r.openDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	p, err := core.Open(dir, pass)
-	if err != nil {
-		return nil, err
-	}
-	r.p = p
 	if !p.IsHub() {
 		return nil, failf("cli.err.not_a_hub", "dir", dir)
 	}

@@ -25,6 +25,19 @@ func (r *runner) unlock() (*core.Profile, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	p, pass, err := r.openDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec := p.Recovered(); rec.Restored > 0 {
+		fmt.Fprintln(r.stderr, "ecabinet:", r.T("cli.warn.restored", map[string]any{"N": rec.Restored, "Answers": rec.Answers}))
+	}
+	return p, pass, nil
+}
+
+// openDir opens the profile or hub data in dir with its passphrase, which
+// it also returns; Main closes it.
+func (r *runner) openDir(dir string) (*core.Profile, []byte, error) {
 	if !core.Exists(dir) {
 		return nil, nil, store.ErrNoProfile // before asking for a passphrase
 	}
@@ -37,9 +50,6 @@ func (r *runner) unlock() (*core.Profile, []byte, error) {
 		return nil, nil, err
 	}
 	r.p = p
-	if rec := p.Recovered(); rec.Restored > 0 {
-		fmt.Fprintln(r.stderr, "ecabinet:", r.T("cli.warn.restored", map[string]any{"N": rec.Restored, "Answers": rec.Answers}))
-	}
 	return p, pass, nil
 }
 
