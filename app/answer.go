@@ -69,7 +69,9 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		chooseScan(f.d.s.u, f.setScan)
 	})
 	f.detach = iconButton(theme.CancelIcon(), func() { f.setScan("", nil) })
-	f.scanRow = container.NewHBox(f.attach, container.NewCenter(f.scanName), f.detach)
+	// The name takes the width between the buttons (in an HBox a truncating
+	// line shrinks to its ellipsis).
+	f.scanRow = container.NewBorder(nil, nil, f.attach, f.detach, f.scanName)
 	f.setScan("", nil)
 	f.form = container.NewVBox(
 		f.member,
@@ -244,7 +246,9 @@ func (f *answerForm) ask() {
 	)
 	summary.Add(choice)
 	if comment != "" {
-		summary.Add(paragraph("“"+comment+"”", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Italic: true}))
+		// A long comment is previewed, not shown whole: the dialog must keep
+		// its buttons inside the window.
+		summary.Add(paragraph("“"+preview(comment, commentPreviewRunes)+"”", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Italic: true}))
 	}
 	summary.Add(paragraph(lang.X("answer.confirm.where", "It will be saved on this computer and sent when a connection is available."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}))

@@ -363,3 +363,15 @@ func percent(n, d int) string {
 	}
 	return fmt.Sprintf("%d%%", (n*100+d/2)/d)
 }
+
+// commentPreviewRunes is how much of a comment a confirmation shows.
+const commentPreviewRunes = 300
+
+// preview is s cut to at most n runes, with an ellipsis when cut.
+func preview(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n])) + "…"
+}

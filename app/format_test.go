@@ -141,3 +141,20 @@ func TestTheme(t *testing.T) {
 		}
 	}
 }
+
+func TestPreview(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"ngắn", 10, "ngắn"},
+		{"Đồng ý với dự thảo", 6, "Đồng ý…"},
+		{"", 3, ""},
+		{"abc", 3, "abc"},
+	} {
+		if got := preview(tc.in, tc.n); got != tc.want {
+			t.Errorf("preview(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

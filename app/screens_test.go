@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/ballots"
@@ -466,5 +468,44 @@ func TestBallotDetail_ClosedSaysItOnce(t *testing.T) {
 	}
 	if d.left.Visible() {
 		t.Errorf("a countdown chip %q repeats the status", d.left.text)
+	}
+}
+
+// A tired secretary pastes a very long comment: the confirmation previews
+// it and keeps its buttons in the window, the whole comment is saved, and
+// the scan row shows its words beside the button, not an ellipsis.
+func TestSecretary_LongCommentIsPreviewedAndSavedWhole(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	p := secretaryProfile(t)
+	s := e.open(p)
+	b := fixtureOpenBallot(t, p)
+	f := openBallot(t, s, b.ID).detail.answer
+	if got := f.scanName.Size().Width; got < fyne.MeasureText(f.scanName.seg.Text, theme.CaptionTextSize(), fyne.TextStyle{}).Width {
+		t.Errorf("the scan row's words get %v px, fewer than they need", got)
+	}
+	chair, _ := meetings.Chair(p.Members())
+	long := strings.Repeat("Ý kiến rất dài. ", 140)
+	f.member.SetSelected(chair.Name)
+	f.options.SetSelected("Đồng ý")
+	f.comment.SetText(long)
+	test.Tap(f.submit)
+	quoted, ok := e.find(func(o fyneObject) bool {
+		l, ok := o.(*line)
+		return ok && strings.HasPrefix(l.seg.Text, "“Ý kiến")
+	}).(*line)
+	if !ok {
+		t.Fatal("the confirmation does not quote the comment")
+	}
+	if n := len([]rune(quoted.seg.Text)); n > commentPreviewRunes+3 || !strings.HasSuffix(quoted.seg.Text, "…”") {
+		t.Errorf("the confirmation quotes %d characters (%q…), want a preview", n, quoted.seg.Text[:20])
+	}
+	e.u.lastConfirm.Confirm()
+	e.l.waitFor(t, "the recorded answer", func() bool { return f.saved.Visible() })
+	_, answers, err := p.Tally(b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ballots.Effective(answers)[chair.ID].Comment; got != strings.TrimSpace(long) && got != long {
+		t.Errorf("saved comment has %d bytes, want the whole %d", len(got), len(long))
 	}
 }
