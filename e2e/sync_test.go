@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"github.com/ecabinet/ecabinet/cli"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecabinet/ecabinet/cli"
 )
 
 type enrollJSON struct {
