@@ -14,6 +14,33 @@ func Effective(answers []Answer) map[string]Answer {
 	return effectiveWhere(answers, nil)
 }
 
+// Counted returns, per member ID, the answer of b that counts: of the
+// answers to b from its eligible members with a choice b offers and not late
+// under its policy, the effective one. It is the rule Tally counts by;
+// everything that lists "the answers that count" uses it, so a listing never
+// disagrees with the count.
+func Counted(b Ballot, answers []Answer) map[string]Answer {
+	return counted(b, eligibleSet(b), answers)
+}
+
+// counted is Counted with the set of b's eligible members already made.
+func counted(b Ballot, eligible map[string]bool, answers []Answer) map[string]Answer {
+	return effectiveWhere(answers, func(a *Answer) bool {
+		return a.BallotID == b.ID && eligible[a.MemberID] && b.Offers(a.Choice) && !b.IsLate(*a)
+	})
+}
+
+// eligibleSet is b's eligible members as a set (duplicates and "" dropped).
+func eligibleSet(b Ballot) map[string]bool {
+	eligible := make(map[string]bool, len(b.Eligible))
+	for _, id := range b.Eligible {
+		if id != "" {
+			eligible[id] = true
+		}
+	}
+	return eligible
+}
+
 // effectiveWhere is Effective over the answers keep accepts (all if nil), so
 // Tally can filter without copying the slice.
 func effectiveWhere(answers []Answer, keep func(*Answer) bool) map[string]Answer {

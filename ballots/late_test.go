@@ -58,3 +58,28 @@ func TestTally_LateAnswersAreKeptButNotCounted(t *testing.T) {
 		t.Fatalf("device-time policy: %+v, want 2 agree, passed", res)
 	}
 }
+
+// Counted lists exactly the answers Tally counts: a member's on-time answer
+// still counts after a late change of mind; a member whose only answer is
+// late, an ineligible member and an unoffered choice are not counted.
+func TestCounted_IsWhatTallyCounts(t *testing.T) {
+	deadline := time.Date(2023, 7, 25, 17, 0, 0, 0, time.UTC)
+	before, after := deadline.Add(-time.Hour), deadline.Add(time.Hour)
+	b := ballots.Ballot{ID: "b", Deadline: deadline, Eligible: []string{"m1", "m2", "m3"}, Options: ballots.VietnameseOptions()}
+	answers := []ballots.Answer{
+		{ID: "a1", BallotID: "b", MemberID: "m1", Choice: ballots.ChoiceAgree, At: before, ReceivedAt: before, Seq: 1},
+		{ID: "a2", BallotID: "b", MemberID: "m1", Choice: ballots.ChoiceDisagree, At: after, ReceivedAt: after, Seq: 2},
+		{ID: "a3", BallotID: "b", MemberID: "m2", Choice: ballots.ChoiceAgree, At: after, ReceivedAt: after, Seq: 3},
+		{ID: "a4", BallotID: "b", MemberID: "outsider", Choice: ballots.ChoiceAgree, At: before, ReceivedAt: before, Seq: 4},
+		{ID: "a5", BallotID: "b", MemberID: "m3", Choice: "blank", At: before, ReceivedAt: before, Seq: 5},
+		{ID: "a6", BallotID: "other", MemberID: "m3", Choice: ballots.ChoiceAgree, At: before, ReceivedAt: before, Seq: 6},
+	}
+	got := ballots.Counted(b, answers)
+	if len(got) != 1 || got["m1"].ID != "a1" {
+		t.Fatalf("Counted = %v, want only m1's on-time a1", got)
+	}
+	res := ballots.Tally(b, answers)
+	if res.Answered != len(got) || res.Counts[ballots.ChoiceAgree] != 1 {
+		t.Fatalf("Tally answered %d, agree %d; Counted has %d", res.Answered, res.Counts[ballots.ChoiceAgree], len(got))
+	}
+}

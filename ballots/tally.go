@@ -171,17 +171,9 @@ func newTally(b Ballot, answers []Answer) *tally {
 			t.otherOffered = true
 		}
 	}
-	eligible := make(map[string]bool, len(b.Eligible))
-	for _, id := range b.Eligible {
-		if id != "" {
-			eligible[id] = true
-		}
-	}
+	eligible := eligibleSet(b)
 	t.n = len(eligible)
-	eff := effectiveWhere(answers, func(a *Answer) bool {
-		_, offered := t.counts[a.Choice]
-		return offered && a.BallotID == b.ID && eligible[a.MemberID] && !b.IsLate(*a)
-	})
+	eff := counted(b, eligible, answers)
 	for _, a := range eff {
 		t.counts[a.Choice]++
 		if a.Choice == ChoiceAgree {

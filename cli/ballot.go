@@ -35,6 +35,9 @@ type answerJSON struct {
 	Choice     ballots.Choice `json:"choice"`
 	Comment    string         `json:"comment"`
 	At         time.Time      `json:"at"`
+	// Late: received after the deadline under the ballot's policy; kept
+	// and listed, never counted.
+	Late bool `json:"late,omitempty"`
 }
 
 // memberRefJSON names a member.
@@ -305,17 +308,24 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, []ballots.Answer,
 	for c, n := range res.Counts {
 		out.Counts[string(c)] = n
 	}
-	// The answers that count: for this ballot, from an eligible member, with
-	// an offered choice; per member the effective one.
-	var valid []ballots.Answer
-	for _, a := range answers {
-		if a.BallotID == b.ID && b.IsEligible(a.MemberID) && b.Offers(a.Choice) {
-			valid = append(valid, a)
-		}
-	}
-	eff := ballots.Effective(valid)
+	// Listed: per member the answer that counts (the count's own rule), and
+	// a later one that came late, marked so: kept and shown, never counted.
+	eff := ballots.Counted(b, answers)
 	for _, a := range eff {
 		out.Answers = append(out.Answers, answerRow(p, a))
+	}
+	var offered []ballots.Answer
+	for _, a := range answers {
+		if a.BallotID == b.ID && b.IsEligible(a.MemberID) && b.Offers(a.Choice) {
+			offered = append(offered, a)
+		}
+	}
+	for id, a := range ballots.Effective(offered) {
+		if c, ok := eff[id]; (!ok || c.ID != a.ID) && b.IsLate(a) {
+			row := answerRow(p, a)
+			row.Late = true
+			out.Answers = append(out.Answers, row)
+		}
 	}
 	sort.Slice(out.Answers, func(i, j int) bool {
 		x, y := out.Answers[i], out.Answers[j]
@@ -335,7 +345,7 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, []ballots.Answer,
 }
 
 func answerRow(p *core.Profile, a ballots.Answer) answerJSON {
-	return answerJSON{a.ID, a.MemberID, memberName(p, a.MemberID), a.Choice, a.Comment, a.At}
+	return answerJSON{ID: a.ID, MemberID: a.MemberID, MemberName: memberName(p, a.MemberID), Choice: a.Choice, Comment: a.Comment, At: a.At}
 }
 
 func (r *runner) showTally(w io.Writer, t tallyJSON) {
@@ -369,7 +379,11 @@ func (r *runner) showTally(w io.Writer, t tallyJSON) {
 		fmt.Fprintln(w, r.T("cli.out.answers_heading", map[string]any{"N": len(t.Answers)}))
 		rows = nil
 		for _, a := range t.Answers {
-			rows = append(rows, []string{"  " + a.MemberName, r.choiceName(a.Choice), r.when(a.At), a.Comment})
+			choice := r.choiceName(a.Choice)
+			if a.Late {
+				choice += " (" + r.T("cli.out.late_not_counted") + ")"
+			}
+			rows = append(rows, []string{"  " + a.MemberName, choice, r.when(a.At), a.Comment})
 		}
 		table(w, rows)
 	}

@@ -8,8 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
 )
 
 const testPass = "mật khẩu thử nghiệm"
@@ -558,5 +561,55 @@ func TestAuditVerify_GivenNoEntries_ThenSaysEmpty(t *testing.T) {
 	res := run(t, "--profile", dir, "audit", "verify")
 	if res.code != 0 || !strings.Contains(res.stdout, "no entries yet") || strings.Contains(res.stdout, "verifies") {
 		t.Fatalf("audit verify on an unsynced profile: exit %d, %q", res.code, res.stdout)
+	}
+}
+
+// A late answer is listed and marked late, never counted: its member stays
+// among those who have not answered, as the count says.
+func TestTally_GivenALateAnswer_ThenListedLateAndMemberUnanswered(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "late")
+	p, err := core.Create(dir, []byte(testPass), meetings.Member{Name: "Thư ký", Role: meetings.RoleSecretary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := p.AddMember(meetings.Member{Name: "Trần Lưu Quang", Role: meetings.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	b, err := p.IssueBallot(core.BallotInput{Title: "Phiếu", Question: "Thông qua?", Deadline: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetClock(func() time.Time { return now.Add(2 * time.Hour) })
+	if _, err := p.RecordAnswerFor(b.ID, m.ID, ballots.ChoiceAgree, "Muộn"); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	var out struct {
+		Answered int `json:"answered"`
+		Answers  []struct {
+			MemberID string `json:"member_id"`
+			Late     bool   `json:"late"`
+		} `json:"answers"`
+		Unanswered []struct {
+			ID string `json:"id"`
+		} `json:"unanswered_members"`
+	}
+	runJSON(t, &out, "--profile", dir, "--json", "ballot", "tally", "--ballot", b.ID)
+	if out.Answered != 0 || len(out.Answers) != 1 || !out.Answers[0].Late || out.Answers[0].MemberID != m.ID {
+		t.Fatalf("tally: %+v; want the late answer listed as late and nothing counted", out)
+	}
+	found := false
+	for _, u := range out.Unanswered {
+		found = found || u.ID == m.ID
+	}
+	if !found {
+		t.Fatalf("unanswered %v does not name the member whose only answer came late", out.Unanswered)
+	}
+	res := run(t, "--profile", dir, "ballot", "tally", "--ballot", b.ID)
+	if res.code != 0 || !strings.Contains(res.stdout, "late, not counted") {
+		t.Fatalf("text tally: exit %d\n%s", res.code, res.stdout)
 	}
 }

@@ -69,13 +69,7 @@ func (p *Profile) BallotExport(id string) (ExportPayload, error) {
 	if err != nil && !errors.Is(err, ErrBadSignature) {
 		return ExportPayload{}, err
 	}
-	var countable []ballots.Answer
-	for _, a := range answers {
-		if a.BallotID == b.ID && b.IsEligible(a.MemberID) && b.Offers(a.Choice) && !b.IsLate(a) {
-			countable = append(countable, a)
-		}
-	}
-	eff := ballots.Effective(countable)
+	eff := ballots.Counted(b, answers)
 	rows := make([]ExportAnswer, 0, len(answers))
 	for _, a := range answers {
 		name := a.MemberID
