@@ -3,7 +3,8 @@
 // (lock_*.go), the encrypted Badger database tuned for a desktop
 // (store.go), the key layout (keys.go), and
 // the append-only journal that makes a saved operation survive whatever
-// Badger loses (journal.go).
+// Badger loses (journal.go), and the file modes that keep every file of a
+// profile private whatever the umask (private*.go).
 //
 // Layout of a profile directory:
 //

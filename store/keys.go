@@ -25,6 +25,7 @@ const (
 	PrefixNeedSnap = "needsnap" // needsnap/<entity key> → the local copy diverged; fetch the hub's
 	PrefixHubLog   = "hublog"   // hublog/<hubseq> → core.LogEntry (hub only)
 	PrefixPushed   = "pushed"   // pushed/<device>/<devseq> → core.Verdict (hub only)
+	PrefixRefusals = "refusals" // refusals/<device> → which refused verdicts are kept (hub only)
 	PrefixSetting  = "setting"  // setting/<name> → any CBOR value
 	PrefixAudit    = "audit"    // audit/<n> → core.AuditEntry (hash-chained)
 	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck

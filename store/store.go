@@ -47,6 +47,7 @@ func Create(dir string, pass []byte) (*Store, error) {
 	if len(pass) < MinPassphraseLen {
 		return nil, ErrWeakPassphrase
 	}
+	privateUmask()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create profile directory: %w", err)
 	}
@@ -91,6 +92,7 @@ func Open(dir string, pass []byte) (*Store, error) {
 	if !Exists(dir) {
 		return nil, ErrNoProfile
 	}
+	privateUmask()
 	lock, err := lockProfile(dir)
 	if err != nil {
 		return nil, err
@@ -173,6 +175,11 @@ func badgerOptions(dir string, key []byte) badger.Options {
 func openWithKey(dir string, lock *os.File, dataKey []byte) (*Store, error) {
 	if err := removeEmptyLogs(filepath.Join(dir, "db")); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// Before Badger opens: a restored profile's loose modes are fixed
+	// before anything is read from it (see private.go).
+	if err := privateTree(dir); err != nil {
+		return nil, fmt.Errorf("make profile private: %w", err)
 	}
 	db, err := badger.Open(badgerOptions(dir, dataKey))
 	if err != nil {
