@@ -239,6 +239,9 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 			return applied{}, errors.Join(err, ErrNotFound)
 		}
 		dev := identity.IDOf(b.PubKey)
+		if err := refuseKnownDevice(tx, dev, b.MemberID); err != nil {
+			return applied{}, err
+		}
 		if err := tx.PutRaw(store.Key(store.PrefixDevice, dev), b.PubKey); err != nil {
 			return applied{}, err
 		}

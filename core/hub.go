@@ -234,6 +234,9 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return v, applied{}, err
 	}
+	if old, ok, err := forgottenRefusal(tx, op.Device, op.DevSeq); err != nil || ok {
+		return old, applied{}, err
+	}
 	pub, err := tx.GetRaw(store.Key(store.PrefixDevice, op.Device))
 	if err != nil {
 		v.Code, v.Reason = "err.sync.unknown_device", "device is not enrolled"
@@ -261,7 +264,7 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 			return v, applied{}, err
 		}
 		v.Snapshot = snap
-		return v, applied{}, tx.Put(pushedKey, v)
+		return v, applied{}, keepRefusal(tx, pushedKey, op.Device, &v)
 	}
 	seq, err := appendLog(tx.Tx, raw, answerMember(op), now)
 	if err != nil {

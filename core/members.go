@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ecabinet/ecabinet/identity"
@@ -70,6 +71,44 @@ func (p *Profile) EnrollDevice(memberID string, pub []byte) error {
 	}
 	_, err := p.submit(ops.KindDeviceEnroll, ops.DeviceEnroll{MemberID: memberID, PubKey: pub}, 0)
 	return err
+}
+
+// ErrDeviceEnrolled refuses to enroll a key this replica already knows: a
+// device of any member, the hub's own, a revoked one. Re-binding a key
+// would let whoever holds an invitation take over another member's device
+// (or the hub's signature) on every replica.
+var ErrDeviceEnrolled = &meetings.Error{Code: "err.device.already_enrolled"}
+
+// refuseKnownDevice is the device.enroll rule: a key is enrolled once, for
+// one member. The one repeat let through is the very same binding, which
+// is how a device receives the hub's enrollment of its own key (it knew
+// itself since its profile was made).
+func refuseKnownDevice(tx *txn, dev, memberID string) error {
+	known, err := tx.Has(store.Key(store.PrefixDevice, dev))
+	if err != nil || !known {
+		return err
+	}
+	bound, err := tx.GetRaw(store.Key(store.PrefixDeviceMember, dev))
+	switch {
+	case err == nil && string(bound) == memberID:
+		return nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	return ErrDeviceEnrolled
+}
+
+// KnowsDevice reports whether a device key is enrolled in this replica
+// under any member (or is the hub's own): such a key may not be enrolled
+// again.
+func (p *Profile) KnowsDevice(pub []byte) (bool, error) {
+	var known bool
+	err := p.st.View(func(tx *store.Tx) error {
+		var err error
+		known, err = tx.Has(store.Key(store.PrefixDevice, identity.IDOf(pub)))
+		return err
+	})
+	return known, err
 }
 
 // DeviceInfo is an enrolled device.
