@@ -163,6 +163,7 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		if len(items) == 0 {
 			break
 		}
+		items = fitPush(items)
 		req := PushRequest{Version: Version}
 		for _, it := range items {
 			req.Ops = append(req.Ops, it.Op)
@@ -253,6 +254,20 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	}
 	rep.Pending = c.p.Pending()
 	return rep, nil
+}
+
+// fitPush keeps the first items that fit one push request within the
+// hub's MaxBody (always the first: an operation is at most a codec
+// message, and a push of one fits).
+func fitPush(items []core.OutboxItem) []core.OutboxItem {
+	size := 0
+	for i, it := range items {
+		size += len(it.Op) + 16 // CBOR framing of each byte string
+		if i > 0 && size > MaxBody-(64<<10) {
+			return items[:i]
+		}
+	}
+	return items
 }
 
 type page struct {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -216,16 +217,17 @@ func TestHub_RefusesBadRequests(t *testing.T) {
 	if _, err := old.Get(hub.url + PathHealth); err == nil {
 		t.Fatal("hub accepted TLS 1.2")
 	}
-	// health and metrics answer
+	// health answers; metrics are not served to strangers on the TLS
+	// listener, only by MetricsHandler (its own listener, loopback)
 	if r, err := anon.Get(hub.url + PathHealth); err != nil || r.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", r, err)
 	}
-	r, err := anon.Get(hub.url + PathMetrics)
-	if err != nil {
-		t.Fatal(err)
+	if r, err := anon.Get(hub.url + PathMetrics); err != nil || r.StatusCode != http.StatusNotFound {
+		t.Fatalf("metrics on the device listener: %v %v, want 404", r, err)
 	}
-	mb, _ := io.ReadAll(r.Body)
-	r.Body.Close()
+	rec := httptest.NewRecorder()
+	hub.h.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, PathMetrics, nil))
+	mb := rec.Body.Bytes()
 	for _, name := range []string{"ecabinet_hub_pushes_total", "ecabinet_hub_rejections_total", "ecabinet_hub_connected_devices", "ecabinet_hub_enrollments_total 1"} {
 		if !strings.Contains(string(mb), name) {
 			t.Errorf("metrics lack %q", name)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,6 +36,13 @@ type Hub struct {
 	// FinalizeEvery is how often the hub closes ballots past their deadline
 	// and signs pending results.
 	FinalizeEvery time.Duration
+	// Limits bound what clients can make the hub do (limits.go); change
+	// them before Serve.
+	Limits Limits
+
+	anon    *anonConns
+	enrolls *rateLimiter
+	sample  *sampler
 }
 
 type metrics struct {
@@ -95,7 +103,16 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second}, nil
+	h := &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}
+	h.setLimits()
+	return h, nil
+}
+
+// setLimits makes the hub's counters for its Limits.
+func (h *Hub) setLimits() {
+	h.anon = newAnonConns(h.Limits.MaxAnonPerAddr)
+	h.enrolls = newRateLimiter(h.Limits.EnrollBurst, h.Limits.EnrollEvery)
+	h.sample = newSampler(h.Limits.LogEvery, func() time.Time { return time.Now() })
 }
 
 // TLSConfig is TLS 1.3 only. A client certificate is verified when given
@@ -123,7 +140,7 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 			}
 			if IsRevoked(h.p, dev) {
 				h.m.rejections.WithLabelValues(CodeRevoked).Inc()
-				h.log.Warn("refused revoked device", "device", dev)
+				h.sample.log(h.log, slog.LevelWarn, "revoked", "refused revoked device", "device", dev)
 				return fmt.Errorf("device %s is revoked", dev)
 			}
 			return nil
@@ -131,7 +148,8 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 	}, nil
 }
 
-// Handler routes the protocol's endpoints.
+// Handler routes the protocol's endpoints. Metrics are not among them:
+// they are served only where the operator chooses (MetricsHandler).
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, h.enroll)
@@ -142,8 +160,49 @@ func (h *Hub) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "ok\n")
 	})
+	return h.stranger(mux)
+}
+
+// stranger bounds what a client without a device certificate gets: one
+// request per connection, and only a few such connections per address.
+func (h *Hub) stranger(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Connection", "close")
+		if !h.anon.admit(r) {
+			h.sample.log(h.log, slog.LevelWarn, "anon.busy", "refused unauthenticated connection: too many from one address", "remote", addrOf(r.RemoteAddr))
+			w.Header().Set("Retry-After", "1")
+			h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeBusy, Message: "too many connections from this address; try again in a moment"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// MetricsHandler serves the hub's Prometheus metrics. Serve does not
+// expose it; `hub serve` puts it on its own listener, loopback by default.
+func (h *Hub) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
 	mux.Handle("GET "+PathMetrics, promhttp.HandlerFor(h.m.reg, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// ServeMetrics serves MetricsHandler over plain HTTP on ln until ctx is
+// done.
+func (h *Hub) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: h.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		ErrorLog: log.New(sampledWriter{h.sample, h.log}, "", 0)}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // Serve runs the hub on ln until ctx is done, then shuts down gracefully.
@@ -152,17 +211,21 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
+	h.setLimits()
+	l := h.Limits
 	srv := &http.Server{
 		Handler:           h.Handler(),
 		TLSConfig:         cfg,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: l.ReadHeaderTimeout,
+		ReadTimeout:       l.ReadTimeout,
+		WriteTimeout:      l.WriteTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		ConnContext:       h.anon.connContext,
+		ConnState:         h.anon.connState,
+		ErrorLog:          log.New(sampledWriter{h.sample, h.log}, "", 0),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
+	go func() { errc <- srv.Serve(tls.NewListener(newLimitListener(ln, l.MaxConns), cfg)) }()
 	h.log.Info("hub serving", "address", ln.Addr().String())
 	h.finalize(h.now())
 	tick := time.NewTicker(h.FinalizeEvery)
@@ -184,15 +247,21 @@ wait:
 	return srv.Shutdown(sctx)
 }
 
-// readBody decodes a request body strictly, within MaxBody, and checks the
-// protocol version.
-func readBody(r *http.Request, v interface{ version() int }) *Error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+// readBody decodes a request body strictly, within limit bytes (MaxBody
+// for a device), and checks the protocol version. A body announced or
+// found larger is refused before more of it is read.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, v interface{ version() int }) *Error {
+	tooLarge := &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeMalformed, Message: "request too large"}
+	if r.ContentLength > limit {
+		return tooLarge
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge
+	}
 	if err != nil {
 		return &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "request body could not be read"}
-	}
-	if len(b) > MaxBody {
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeMalformed, Message: "request too large"}
 	}
 	if err := codec.Unmarshal(b, v); err != nil {
 		return &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "malformed request: " + err.Error()}
@@ -254,8 +323,12 @@ func (h *Hub) device(next func(w http.ResponseWriter, r *http.Request, dev strin
 
 func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 	var req PushRequest
-	if e := readBody(r, &req); e != nil {
+	if e := readBody(w, r, MaxBody, &req); e != nil {
 		h.fail(w, e)
+		return
+	}
+	if len(req.Ops) > MaxPushOps {
+		h.fail(w, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Message: fmt.Sprintf("a push carries at most %d operations", MaxPushOps)})
 		return
 	}
 	h.m.pushes.Inc()
@@ -266,11 +339,15 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not save; try again"})
 		return
 	}
+	refused := map[string]int{}
 	for _, v := range vs {
 		if !v.Accepted() {
 			h.m.rejections.WithLabelValues(v.Code).Inc()
-			h.log.Info("operation refused", "device", dev, "dev_seq", v.DevSeq, "code", v.Code, "reason", v.Reason)
+			refused[v.Code]++
 		}
+	}
+	for code, n := range refused {
+		h.sample.log(h.log, slog.LevelInfo, "refused "+code, "operations refused", "device", dev, "code", code, "count", n)
 	}
 	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
 	if h.p.ResultsPending() {
@@ -297,13 +374,27 @@ func (h *Hub) finalize(now time.Time) {
 
 func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 	var req PullRequest
-	if e := readBody(r, &req); e != nil {
+	if e := readBody(w, r, MaxBody, &req); e != nil {
 		h.fail(w, e)
 		return
 	}
 	h.m.pulls.Inc()
+	head, err := h.p.HubHead()
+	if err != nil {
+		h.log.Error("pull failed", "device", dev, "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not read its log; try again"})
+		return
+	}
+	// A checkpoint past the head is not one this hub gave (2^64-1 would
+	// wrap around to the start of the log); a page size is the hub's to
+	// bound, 0 meaning "as many as the hub sends".
+	if req.Since > head || req.Limit < 0 || req.Limit > PullPage {
+		h.fail(w, &Error{Status: http.StatusBadRequest, Code: CodeMalformed,
+			Message: fmt.Sprintf("since must be at most the head (%d) and limit between 0 and %d", head, PullPage)})
+		return
+	}
 	limit := req.Limit
-	if limit <= 0 || limit > PullPage {
+	if limit == 0 {
 		limit = PullPage
 	}
 	entries, next, head, err := h.p.HubPull(dev, req.Since, limit)
@@ -317,7 +408,7 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 
 func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
 	var req SnapshotRequest
-	if e := readBody(r, &req); e != nil {
+	if e := readBody(w, r, MaxBody, &req); e != nil {
 		h.fail(w, e)
 		return
 	}
@@ -330,8 +421,22 @@ func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
 }
 
 func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
+	addr := addrOf(r.RemoteAddr)
+	// An attempt is spent before the body is read, and given back when
+	// the device is enrolled: guessing invites costs time, enrolling
+	// nothing.
+	if ok, wait := h.enrolls.take(addr, time.Now()); !ok {
+		h.sample.log(h.log, slog.LevelWarn, "enroll.rate", "enrollment attempts rate-limited", "remote", addr)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		h.fail(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, Message: "too many enrollment attempts from this address; try again later"})
+		return
+	}
+	if d := h.Limits.AnonReadTimeout; d > 0 {
+		// A body trickled byte by byte is cut off, as a few KiB take no time.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+	}
 	var req EnrollRequest
-	if e := readBody(r, &req); e != nil {
+	if e := readBody(w, r, h.Limits.EnrollBody, &req); e != nil {
 		h.fail(w, e)
 		return
 	}
@@ -343,12 +448,16 @@ func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
 	defer h.enrollMu.Unlock()
 	pub := ed25519.PublicKey(req.PubKey)
 	dev := identity.IDOf(pub)
-	memberID, err := redeem(h.p, req.Invite, dev, h.now())
+	memberID, err := redeem(h.p, req.Invite, pub, h.now())
 	if err != nil {
 		var ei errInvite
 		if errors.As(err, &ei) {
-			h.log.Warn("invite refused", "code", string(ei), "remote", r.RemoteAddr)
-			h.fail(w, &Error{Status: http.StatusForbidden, Code: string(ei), Message: inviteMessage(string(ei))})
+			h.sample.log(h.log, slog.LevelWarn, "invite "+string(ei), "enrollment refused", "code", string(ei), "remote", addr)
+			status := http.StatusForbidden
+			if ei == errInvite(CodeDeviceKnown) {
+				status = http.StatusConflict
+			}
+			h.fail(w, &Error{Status: status, Code: string(ei), Message: inviteMessage(string(ei))})
 			return
 		}
 		h.log.Error("enroll failed", "err", err)
@@ -368,6 +477,7 @@ func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not enroll the device: " + err.Error()})
 		return
 	}
+	h.enrolls.give(addr)
 	h.m.enrolls.Inc()
 	h.log.Info("device enrolled", "device", dev, "member", memberID)
 	h.reply(w, EnrollResponse{Version: Version, Cert: certDER, CA: h.keys.CACert, Member: member,
@@ -380,6 +490,8 @@ func inviteMessage(code string) string {
 		return "this invite was already used; ask the secretariat for a new one"
 	case CodeInviteOld:
 		return "this invite has expired; ask the secretariat for a new one"
+	case CodeDeviceKnown:
+		return "this device key is already enrolled; a new device needs a key of its own (the invite was not used)"
 	}
 	return "this invite is not valid for this hub"
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -141,8 +142,11 @@ type errInvite string
 
 func (e errInvite) Error() string { return string(e) }
 
-// redeem uses an invite once for device dev; it returns the member.
-func redeem(p *core.Profile, code, dev string, now time.Time) (string, error) {
+// redeem uses an invite once for the device key pub; it returns the
+// member. A key already enrolled (any member's device, the hub's own, a
+// revoked one) is refused and the invite left unused.
+func redeem(p *core.Profile, code string, pub []byte, now time.Time) (string, error) {
+	dev := identity.IDOf(pub)
 	secret, _, err := splitInvite(code)
 	if err != nil {
 		return "", errInvite(CodeInvite)
@@ -156,6 +160,11 @@ func redeem(p *core.Profile, code, dev string, now time.Time) (string, error) {
 			return errInvite(CodeInviteUsed)
 		case now.After(inv.Expires):
 			return errInvite(CodeInviteOld)
+		}
+		if known, err := p.KnowsDevice(pub); err != nil {
+			return err
+		} else if known {
+			return errInvite(CodeDeviceKnown)
 		}
 		inv.Used, inv.Device = now.UTC(), dev
 		member = inv.MemberID

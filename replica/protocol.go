@@ -3,6 +3,8 @@ package replica
 import (
 	"fmt"
 
+	"github.com/ecabinet/ecabinet/codec"
+
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 )
@@ -11,8 +13,10 @@ import (
 // refused with a message saying which side to update.
 const Version = 1
 
-// MaxBody bounds a request or response body.
-const MaxBody = 8 << 20
+// MaxBody bounds a request or response body: the codec's message limit,
+// so that whatever the hub reads, it can decode, and whatever it sends, a
+// device can.
+const MaxBody = codec.MaxMessage
 
 // Page sizes.
 const (
@@ -119,6 +123,10 @@ const (
 	CodeInternal     = "err.sync.internal"
 	CodeNotFound     = "err.not_found"
 	CodeHubAddress   = "err.sync.hub_address"
+	CodeDeviceKnown  = "err.device.already_enrolled"
+	CodeTooLarge     = "err.sync.too_large"
+	CodeRateLimited  = "err.sync.rate_limited"
+	CodeBusy         = "err.sync.busy"
 )
 
 // versionError explains a version mismatch from the point of view of the
