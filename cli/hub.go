@@ -77,10 +77,17 @@ func defineHubInit(fs *flag.FlagSet) action {
 	}
 }
 
-// hub serve --data DIR [--listen 127.0.0.1:8443]
+// hub serve --data DIR [--listen 127.0.0.1:8443] [--metrics 127.0.0.1:9464]
+//
+// Metrics (Prometheus, plain HTTP) have their own listener, on loopback
+// unless the operator names another address; --metrics "" turns them off.
+// An address that cannot be bound is logged and the hub serves anyway.
+// They are never served on the devices' TLS listener, where anyone who
+// completes a handshake could read them.
 func defineHubServe(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	listen := fs.String("listen", "127.0.0.1:8443", "")
+	metrics := fs.String("metrics", "127.0.0.1:9464", "")
 	return func(r *runner) error {
 		if err := required(fs, "data"); err != nil {
 			return err
@@ -107,6 +114,21 @@ func defineHubServe(fs *flag.FlagSet) action {
 		defer os.Remove(filepath.Join(*data, "admin.sock"))
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		if *metrics != "" {
+			// Devices matter more than the dashboard: a metrics address
+			// already taken (a second hub on this machine) is logged, and
+			// the hub serves its devices all the same.
+			if mln, err := net.Listen("tcp", *metrics); err != nil {
+				log.Error("metrics not served", "address", *metrics, "err", err)
+			} else {
+				go func() {
+					if err := h.ServeMetrics(ctx, mln); err != nil {
+						log.Error("metrics listener stopped", "err", err)
+					}
+				}()
+				log.Info("metrics serving", "address", mln.Addr().String(), "path", replica.PathMetrics)
+			}
+		}
 		fp, _ := replica.HubFingerprint(p)
 		log.Info("hub ready", "address", ln.Addr().String(), "fingerprint", fp)
 		return h.Serve(ctx, ln)
