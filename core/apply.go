@@ -239,7 +239,7 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 			return applied{}, errors.Join(err, ErrNotFound)
 		}
 		dev := identity.IDOf(b.PubKey)
-		if err := refuseKnownDevice(tx, dev, b.MemberID); err != nil {
+		if err := refuseKnownDevice(tx, dev, b.MemberID, p.dev.ID); err != nil {
 			return applied{}, err
 		}
 		if err := tx.PutRaw(store.Key(store.PrefixDevice, dev), b.PubKey); err != nil {

@@ -80,17 +80,17 @@ func (p *Profile) EnrollDevice(memberID string, pub []byte) error {
 var ErrDeviceEnrolled = &meetings.Error{Code: "err.device.already_enrolled"}
 
 // refuseKnownDevice is the device.enroll rule: a key is enrolled once, for
-// one member. The one repeat let through is the very same binding, which
-// is how a device receives the hub's enrollment of its own key (it knew
-// itself since its profile was made).
-func refuseKnownDevice(tx *txn, dev, memberID string) error {
+// one member. The one repeat let through is a device receiving the hub's
+// enrollment of its own key for its own member (it knew itself since its
+// profile was made); self is this replica's device.
+func refuseKnownDevice(tx *txn, dev, memberID, self string) error {
 	known, err := tx.Has(store.Key(store.PrefixDevice, dev))
 	if err != nil || !known {
 		return err
 	}
 	bound, err := tx.GetRaw(store.Key(store.PrefixDeviceMember, dev))
 	switch {
-	case err == nil && string(bound) == memberID:
+	case err == nil && dev == self && string(bound) == memberID:
 		return nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return err
