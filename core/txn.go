@@ -3,6 +3,7 @@ package core
 import (
 	"reflect"
 
+	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/store"
 )
 
@@ -31,8 +32,17 @@ func (t *txn) Get(key []byte, v any) error {
 		if c == nil {
 			return store.ErrNotFound
 		}
-		reflect.ValueOf(v).Elem().Set(reflect.ValueOf(c))
-		return nil
+		cv, ev := reflect.ValueOf(c), reflect.ValueOf(v).Elem()
+		if cv.Type().AssignableTo(ev.Type()) {
+			ev.Set(cv)
+			return nil
+		}
+		// GetRaw cached the record's bytes (a refusal's snapshot reads
+		// the record that the next operation's rules decode): read it
+		// as the store would.
+		if b, ok := c.([]byte); ok {
+			return codec.Unmarshal(b, v)
+		}
 	}
 	if err := t.Tx.Get(key, v); err != nil {
 		return err

@@ -411,10 +411,8 @@ func TestHostile_EnrollmentCannotTakeOverADevice(t *testing.T) {
 	if rep := V.sync(); rep.Accepted != 1 || len(rep.Rejected) != 0 {
 		t.Fatalf("the victim's answer after the attempts: %+v", rep)
 	}
-	var extra idJSON
-	S.ok(&extra, "member", "add", "--name", "Đỗ Minh Châu", "--role", "member")
-	S.sync()
-	h.enrollDevice(t, "newcomer", h.invite(t, extra.ID))
+	newcomer := newAttacker(t, h, "127.0.0.14")
+	newcomer.enroll(h.invite(t, victim.ID)) // the hub signs its device.enroll as before
 	S.ok(nil, "ballot", "close", "--ballot", bl.ID)
 	S.sync()
 	deadline := time.Now().Add(20 * time.Second)
