@@ -14,6 +14,8 @@ import (
 
 // MaxMessage bounds any single encoded value we accept. Papers travel as
 // chunks elsewhere; a record or operation larger than this is malformed.
+// The sync protocol's body limit (replica.MaxBody) is this constant, so
+// that every body the hub or a device reads can also be decoded.
 const MaxMessage = 4 << 20
 
 // ErrTooLarge is returned for input over MaxMessage.

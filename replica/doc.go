@@ -1,8 +1,9 @@
 // Package replica moves operations between devices and the hub: the hub's
 // HTTPS server (hub.go), the device's sync client and background replicator
 // (client.go, service.go), enrollment with one-time invites and the hub's
-// certificate authority (enroll.go, ca.go), and the one protocol both speak
-// (protocol.go).
+// certificate authority (enroll.go, ca.go), the one protocol both speak
+// (protocol.go), and what the hub bounds for every client: body sizes,
+// connections, enrollment attempts, log lines (limits.go).
 //
 // The rules are not here: the hub and every device apply operations through
 // the application core (core.Profile), which checks signatures, members and
