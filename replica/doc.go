@@ -1,7 +1,7 @@
 // Package replica moves operations between devices and the hub: the hub's
 // HTTPS server (hub.go), the device's sync client and background replicator
 // (client.go, service.go), enrollment with one-time invites and the hub's
-// certificate authority (enroll.go, ca.go), the one protocol both speak
+// certificate authority (hubadmin.go, ca.go), the one protocol both speak
 // (protocol.go), and what the hub bounds for every client: body sizes,
 // connections, enrollment attempts, log lines (limits.go).
 //
