@@ -1,6 +1,7 @@
 // Command ecabinet is the eCabinet desktop app, its hub, and its headless
 // commands, in one binary. With no subcommand it opens the desktop app;
-// `ecabinet help` lists the commands.
+// `ecabinet help` lists the commands. cmd/ecabinet-hub is the same headless
+// commands without the desktop, for servers.
 package main
 
 import (
@@ -13,17 +14,20 @@ import (
 
 	"github.com/ecabinet/ecabinet/app"
 	"github.com/ecabinet/ecabinet/cli"
+	// Initialised before Fyne's lang: keeps it from logging about LANG=C.UTF-8.
+	"github.com/ecabinet/ecabinet/internal/fynelocale"
 )
 
 func main() {
 	args := os.Args[1:]
 	if cli.IsCommand(args) {
+		fynelocale.Restore()
 		os.Exit(cli.Main(args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	cfg, err := cli.DesktopConfig(args)
+	d, err := cli.DesktopConfig(args)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ecabinet:", err)
 		os.Exit(2)
 	}
-	os.Exit(app.Run(fyneapp.NewWithID(app.ID), cfg))
+	os.Exit(app.Run(fyneapp.NewWithID(app.ID), app.Config{ProfileDir: d.ProfileDir, Passphrase: d.Passphrase, Lang: d.Lang}))
 }

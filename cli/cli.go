@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ecabinet/ecabinet/app"
 	"github.com/ecabinet/ecabinet/core"
 )
 
@@ -309,28 +308,41 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// Desktop is what the desktop app is started with. It is cli's own type,
+// not app.Config, so that the headless commands link no Fyne: main.go,
+// the one place that has both, copies it into app.Config.
+type Desktop struct {
+	// ProfileDir is the profile directory (--profile, ECABINET_PROFILE, or
+	// the default under the user's configuration directory).
+	ProfileDir string
+	// Passphrase is ECABINET_PASSPHRASE, when set.
+	Passphrase []byte
+	// Lang is "vi" or "en" when --lang is given, else empty.
+	Lang string
+}
+
 // DesktopConfig parses the desktop app's flags (--profile, --lang; --json is
 // accepted and ignored; the -psn_… argument macOS adds is skipped) and
 // environment (ECABINET_PROFILE, ECABINET_PASSPHRASE). Lang is set only when
 // --lang is given: the app otherwise uses the saved choice.
-func DesktopConfig(args []string) (app.Config, error) {
+func DesktopConfig(args []string) (Desktop, error) {
 	g, rest, err := parseGlobal(withoutPSN(args))
 	if err != nil {
 		var ge *globalError
 		errors.As(err, &ge)
-		return app.Config{}, fmt.Errorf("%s", newTranslator(envLang()).T(ge.key, map[string]any{"flag": "--" + ge.flag, "value": ge.val}))
+		return Desktop{}, fmt.Errorf("%s", newTranslator(envLang()).T(ge.key, map[string]any{"flag": "--" + ge.flag, "value": ge.val}))
 	}
 	for _, a := range rest {
 		if a != "--" {
-			return app.Config{}, fmt.Errorf("%s", newTranslator(envLang()).T("cli.usage.unknown_flag", map[string]any{"flag": a}))
+			return Desktop{}, fmt.Errorf("%s", newTranslator(envLang()).T("cli.usage.unknown_flag", map[string]any{"flag": a}))
 		}
 	}
 	r := &runner{g: g}
 	dir, err := r.profileDir()
 	if err != nil {
-		return app.Config{}, err
+		return Desktop{}, err
 	}
-	cfg := app.Config{ProfileDir: dir, Lang: g.Lang}
+	cfg := Desktop{ProfileDir: dir, Lang: g.Lang}
 	if p := os.Getenv(envPass); p != "" {
 		cfg.Passphrase = []byte(p)
 	}

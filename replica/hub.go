@@ -156,10 +156,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathPush, h.device(h.push))
 	mux.HandleFunc("POST "+PathPull, h.device(h.pull))
 	mux.HandleFunc("POST "+PathSnapshot, h.device(h.snapshot))
-	mux.HandleFunc("GET "+PathHealth, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		io.WriteString(w, "ok\n")
-	})
+	mux.HandleFunc("GET "+PathHealth, h.health)
 	return h.stranger(mux)
 }
 
