@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,7 @@ func invitation(l Lang) Invitation {
 	return Invitation{
 		Lang: l, Location: ict, Heading: heading, Made: madeAt,
 		Title: fifthTitle, Start: fifthStart, Place: "Trụ sở Chính phủ, số 1 Hoàng Hoa Thám, Ba Đình, Hà Nội",
-		Participants: committee, Agenda: fifthAgenda,
+		Participants: slices.Clone(committee), Agenda: slices.Clone(fifthAgenda),
 		Signer: Signer{Name: "Thư ký Ban Chỉ đạo"},
 	}
 }
