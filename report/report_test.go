@@ -135,7 +135,9 @@ func TestSummary(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{"vi open", func() Summary { return summary(Vietnamese, 6, "Đề nghị bổ sung chỉ tiêu về số hóa hồ sơ.") }, []string{
+		{"vi open", func() Summary {
+			return summary(Vietnamese, 6, "Đề nghị bổ sung chỉ tiêu về số hóa hồ sơ.")
+		}, []string{
 			"BÁO CÁO", "Tổng hợp ý kiến thành viên về Dự thảo Kế hoạch", "Đồng ý thông qua dự thảo Kế hoạch",
 			"Thời hạn trả lời: 17:00, 26/07/2023.", "Tình trạng phiếu: đang lấy ý kiến.", "Mẫu số: tổng số thành viên",
 			"Thông qua — số phiếu ngang nhau, quyết định theo ý kiến của Chủ tọa", "Đồng ý: 4/8", "Ý kiến khác: 1/8",

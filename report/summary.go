@@ -174,8 +174,8 @@ func standingLine(p *page, res ballots.Result) string {
 func ruleLines(p *page, pol ballots.Policy) []string {
 	// The policy's Name is a preset's key ("vn-government"), not wording
 	// for a document: the rules themselves are spelled out.
-	out := []string{p.t("rule."+string(pol.Denominator)), p.t("rule."+string(pol.Threshold)),
-		p.t("rule.tie."+string(pol.TieBreaker)), p.t("rule.silent."+string(pol.NonResponse))}
+	out := []string{p.t("rule." + string(pol.Denominator)), p.t("rule." + string(pol.Threshold)),
+		p.t("rule.tie." + string(pol.TieBreaker)), p.t("rule.silent." + string(pol.NonResponse))}
 	if !pol.Quorum.IsZero() {
 		out = append(out, p.t("rule.quorum", pol.Quorum.Num, pol.Quorum.Den))
 	}
