@@ -36,6 +36,19 @@ func (r *resultsView) exportTo(ext, base string, write func(id string, w io.Writ
 // the UI goroutine, and then runs done with the file chosen (or shows what
 // went wrong).
 func saveFile(u *ui, name, ext string, write func(io.Writer) error, done func(fyne.URI)) {
+	saveTo(u, name, ext, func(wc fyne.URIWriteCloser) error {
+		err := write(wc)
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, done)
+}
+
+// saveTo asks where to save a file named name and hands the chosen file to
+// save off the UI goroutine; save must close it. Then done runs with the
+// file chosen, or what went wrong is shown.
+func saveTo(u *ui, name, ext string, save func(fyne.URIWriteCloser) error, done func(fyne.URI)) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			showError(err, u.win)
@@ -45,13 +58,7 @@ func saveFile(u *ui, name, ext string, write func(io.Writer) error, done func(fy
 			return // cancelled
 		}
 		uri := wc.URI()
-		u.background(func() error {
-			err := write(wc)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			return err
-		}, func(err error) {
+		u.background(func() error { return save(wc) }, func(err error) {
 			if err != nil {
 				showError(err, u.win)
 				return

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/report"
 )
 
 // meetingDetail shows one meeting: its header with the lifecycle actions,
@@ -168,6 +169,15 @@ func (d *meetingDetail) setActions() {
 		b := widget.NewButtonWithIcon(lang.X("meeting.close", "Close session"), theme.MediaStopIcon(), d.closeSession)
 		b.Importance = widget.DangerImportance
 		d.actions.Add(b)
+	}
+	// The documents the secretariat sends out: the invitation at any time,
+	// the minutes once the session has begun.
+	id := d.id
+	d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.invitation", "Invitation (PDF)"), theme.DocumentPrintIcon(),
+		func() { exportReport(d.s.u, d.s.p, report.KindInvitation, id) }))
+	if d.m.Status == meetings.StatusInSession || d.m.Status == meetings.StatusClosed {
+		d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
+			func() { exportReport(d.s.u, d.s.p, report.KindMinutes, id) }))
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/report"
 )
 
 // resultsView shows where a ballot stands under its rule (from the rule
@@ -36,11 +37,13 @@ type resultsView struct {
 	// exportJSON writes the same results signed by this device; exports
 	// is their row, shown on closed ballots.
 	exportJSON *widget.Button
-	exports    *fyne.Container
-	who        []whoRow
-	list       *widget.List
-	token      int
-	root       *fyne.Container
+	// exportPDF saves the summary of opinions (báo cáo tổng hợp ý kiến).
+	exportPDF *widget.Button
+	exports   *fyne.Container
+	who       []whoRow
+	list      *widget.List
+	token     int
+	root      *fyne.Container
 }
 
 // whoRow is one eligible member and their counting answer, if any.
@@ -67,7 +70,9 @@ func newResultsView(d *ballotDetail) *resultsView {
 	r.export = widget.NewButtonWithIcon(lang.X("result.export", "Export results"), theme.DownloadIcon(), r.exportResults)
 	r.exportJSON = widget.NewButtonWithIcon(lang.X("result.export_json", "Signed JSON export"), theme.DownloadIcon(), r.exportSigned)
 	// The exports get a row of their own so that the count keeps its width.
-	r.exports = container.NewHBox(layout.NewSpacer(), r.export, r.exportJSON)
+	r.exportPDF = widget.NewButtonWithIcon(lang.X("report.export.summary", "Summary of opinions (PDF)"), theme.DocumentPrintIcon(),
+		func() { exportReport(r.d.s.u, r.d.s.p, report.KindSummary, r.d.id) })
+	r.exports = container.NewHBox(layout.NewSpacer(), r.exportPDF, r.export, r.exportJSON)
 	r.exports.Hide()
 	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
 	r.list.OnSelected = func(id widget.ListItemID) {

@@ -59,7 +59,13 @@ func (r *runner) errorMessage(err error) string {
 		return msg
 	}
 	key := core.ErrorKey(err)
-	msg := r.T(key)
+	// A domain error's Args fill its message, as in the app (errorText).
+	var args map[string]any
+	var de *meetings.Error
+	if errors.As(err, &de) {
+		args = de.Args
+	}
+	msg := r.T(key, args)
 	if key == "err.unexpected" {
 		msg += " (" + err.Error() + ")"
 	}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ecabinet/ecabinet/report"
+)
+
+// report invitation|minutes --meeting ID --out FILE, report summary
+// --ballot ID --out FILE: the PDF documents the app's "Export PDF" writes
+// (core.SaveReport), in the language of --lang. The file is written whole
+// or not at all.
+func defineReportInvitation(fs *flag.FlagSet) action {
+	return defineReport(fs, report.KindInvitation, "meeting")
+}
+
+func defineReportMinutes(fs *flag.FlagSet) action {
+	return defineReport(fs, report.KindMinutes, "meeting")
+}
+
+func defineReportSummary(fs *flag.FlagSet) action {
+	return defineReport(fs, report.KindSummary, "ballot")
+}
+
+// defineReport declares --meeting or --ballot (subject) and --out.
+func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
+	id := fs.String(subject, "", "")
+	out := fs.String("out", "", "")
+	return func(r *runner) error {
+		if err := required(fs, subject, "out"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		resolve := r.meetingID
+		if subject == "ballot" {
+			resolve = r.ballotID
+		}
+		full, err := resolve(p, *id)
+		if err != nil {
+			return err
+		}
+		lang := report.Lang(r.lang)
+		if !lang.Valid() {
+			lang = report.Vietnamese
+		}
+		if err := p.SaveReport(kind, full, lang, *out); err != nil {
+			return err
+		}
+		size := int64(0)
+		if st, err := os.Stat(*out); err == nil {
+			size = st.Size()
+		}
+		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": *out, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": *out}))
+		})
+	}
+}

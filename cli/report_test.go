@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReport_GivenTheSample_ThenEachDocumentIsSaved: a secretary saves the
+// invitation, the minutes and a summary of opinions of the sample
+// committee from the command line; a folder that does not exist is a
+// translated error and leaves nothing.
+func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "sample")
+	if res := run(t, "--profile", dir, "sample"); res.code != 0 {
+		t.Fatalf("sample: %d %s", res.code, res.stderr)
+	}
+	var meetings []struct{ ID, Title, Status string }
+	runJSON(t, &meetings, "--profile", dir, "meeting", "list", "--json")
+	var fifth string
+	for _, m := range meetings {
+		if m.Status == "closed" {
+			fifth = m.ID
+		}
+	}
+	var ballots []struct{ ID, Status string }
+	runJSON(t, &ballots, "--profile", dir, "ballot", "list", "--json")
+	closed := ballots[1].ID
+	out := t.TempDir()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
+		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp"}},
+		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
+	}
+	for i, tt := range tests {
+		path := filepath.Join(out, tt.args[3]+".pdf")
+		var res struct {
+			Out   string
+			Bytes int64
+		}
+		runJSON(t, &res, append(append([]string{"--profile", dir, "--json"}, tt.args...), "--out", path)...)
+		if res.Out != path || res.Bytes < 1000 {
+			t.Errorf("%d: output %+v", i, res)
+		}
+		text, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(string(text)), " ")
+		for _, w := range tt.want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("%s lacks %q", tt.args[3], w)
+			}
+		}
+	}
+
+	bad := filepath.Join(out, "no", "such", "folder", "x.pdf")
+	res := run(t, "--profile", dir, "--lang", "vi", "report", "invitation", "--meeting", fifth, "--out", bad)
+	if res.code != 1 || !strings.Contains(res.stderr, "Không ghi được tài liệu vào "+bad) || res.stdout != "" {
+		t.Errorf("unwritable output: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+	if res := run(t, "--profile", dir, "report", "summary", "--ballot", closed); res.code != 2 {
+		t.Errorf("no --out: exit %d, want 2 (usage)", res.code)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 3 {
+		t.Errorf("files left: %v, want the three documents", entries)
+	}
+}

@@ -1,0 +1,21 @@
+// Package report writes the documents a Government Office sends out, as
+// PDF, offline, with fpdf: the invitation and agenda of a meeting (giấy
+// mời, chương trình), the summary of opinions of a ballot (báo cáo tổng
+// hợp ý kiến) and the minutes and conclusions of a session (biên bản, kết
+// luận), in Vietnamese or in English.
+//
+// It knows only the domain (meetings, ballots) and the embedded fonts:
+// the application core gathers a plain input value (Invitation, Summary,
+// Minutes) and calls WriteInvitation, WriteSummary or WriteMinutes, so the
+// documents are tested here without a profile.
+//
+// Files:
+//   - labels.go: the wording of the documents in both languages.
+//   - page.go: the page (A4, margins, fonts, footer with "Trang x/y") and
+//     text cleaning (NFC) and dates.
+//   - blocks.go: the parts every document shares: the heading with the
+//     national motto, the signature block, tables that wrap and continue
+//     across pages.
+//   - invitation.go, summary.go, minutes.go: the three documents.
+//   - names.go: default file names.
+package report
