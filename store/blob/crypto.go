@@ -105,16 +105,22 @@ func (l *lineage) ad(id papers.ChunkID) []byte {
 // seal encrypts plain as chunk id, appending to dst, with a fresh random
 // nonce.
 func (l *lineage) seal(dst []byte, id papers.ChunkID, plain []byte) []byte {
-	dst = append(dst, formatV1)
-	nonce := make([]byte, chacha20poly1305.NonceSizeX)
-	if _, err := rand.Read(nonce); err != nil {
+	var nonce [chacha20poly1305.NonceSizeX]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported systems
 	}
-	dst = append(dst, nonce...)
-	return l.aead.Seal(dst, nonce, plain, l.ad(id))
+	return l.sealNonce(dst, id, plain, nonce)
 }
 
-// errAuth is the reason of a chunk that does not open.
+// sealNonce is seal with a given nonce: for tests that need the same bytes
+// in every process. Never reuse a nonce outside a test.
+func (l *lineage) sealNonce(dst []byte, id papers.ChunkID, plain []byte, nonce [chacha20poly1305.NonceSizeX]byte) []byte {
+	dst = append(dst, formatV1)
+	dst = append(dst, nonce[:]...)
+	return l.aead.Seal(dst, nonce[:], plain, l.ad(id))
+}
+
+// Reasons a chunk does not open.
 var (
 	errFormat = errors.New("not a chunk of a known format")
 	errAuth   = errors.New("authentication failed")

@@ -2,6 +2,8 @@ package blob
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -25,7 +27,9 @@ func key(seed byte) papers.LineageKey {
 // compressed streams that make up most of a PDF.
 func noise(seed uint64, n int) []byte {
 	b := make([]byte, n)
-	r := rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), 1})
+	var s [32]byte
+	binary.LittleEndian.PutUint64(s[:], seed)
+	r := rand.NewChaCha8(s)
 	r.Read(b)
 	return b
 }
@@ -91,3 +95,6 @@ func code(err error) string {
 	}
 	return ""
 }
+
+// sha is the SHA-256 of b as a papers.Digest.
+func sha(b []byte) papers.Digest { return sha256.Sum256(b) }

@@ -170,7 +170,7 @@ func TestPut_GivenTwoLineages_ThenNoNameAndNoCutPointInCommon(t *testing.T) {
 	}
 	cuts := func(m papers.Manifest) map[int64]bool {
 		out := map[int64]bool{}
-		for _, o := range m.Offsets()[1 : len(m.Chunks)] {
+		for _, o := range m.Offsets()[1:len(m.Chunks)] {
 			out[o] = true
 		}
 		return out
@@ -255,4 +255,3 @@ func TestPut_GivenAReadErrorMidway_ThenErrorAndNothingStored(t *testing.T) {
 		t.Fatalf("files left: %v", f)
 	}
 }
-
