@@ -14,6 +14,10 @@ import (
 	"github.com/ecabinet/ecabinet/papers"
 )
 
+// small are chunker sizes a sixteenth of the defaults, so that tests of
+// many chunks move little data (the race detector makes every byte slow).
+var small = Options{Params: papers.ChunkerParams{Min: 16 << 10, Avg: 64 << 10, Max: 256 << 10, Keyed: true}}
+
 // key returns a lineage key made from seed.
 func key(seed byte) papers.LineageKey {
 	var k papers.LineageKey

@@ -44,7 +44,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // name, and Sweep frees them since no manifest names them.
 func TestKill_GivenAProcessKilledMidImport_ThenOnlyWholeChunksRemain(t *testing.T) {
 	if dir := os.Getenv("BLOB_KILL_CHILD_DIR"); dir != "" {
-		s, err := OpenStore(dir, Options{})
+		s, err := OpenStore(dir, small)
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(2)
@@ -65,7 +65,7 @@ func TestKill_GivenAProcessKilledMidImport_ThenOnlyWholeChunksRemain(t *testing.
 			t.Fatal(err)
 		}
 		sc := bufio.NewScanner(stdout)
-		target := 10 + 9*round // MiB read before the kill, so the kill lands at various points
+		target := 2 + 3*round // MiB read before the kill, so the kill lands at various points
 		for sc.Scan() {
 			var mib int
 			if _, err := fmt.Sscan(sc.Text(), &mib); err != nil {
@@ -88,7 +88,7 @@ func TestKill_GivenAProcessKilledMidImport_ThenOnlyWholeChunksRemain(t *testing.
 	}
 
 	leftovers, _ := os.ReadDir(filepath.Join(dir, "tmp"))
-	s, err := OpenStore(dir, Options{})
+	s, err := OpenStore(dir, small)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestPutOpen_GivenFilesOfManySizes_WhenReadBack_ThenIdentical(t *testing.T) 
 		{"given one byte", 1},
 		{"given less than a minimum chunk", 256<<10 - 1},
 		{"given a few chunks", 3 << 20},
-		{"given many chunks", 17<<20 + 12345},
+		{"given many chunks", 9<<20 + 12345},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,12 +48,12 @@ func TestPutOpen_GivenFilesOfManySizes_WhenReadBack_ThenIdentical(t *testing.T) 
 				t.Error("an empty file is not verified at once")
 			}
 			rng := rand.New(rand.NewPCG(uint64(i), 9))
-			for range 50 {
+			for range 20 {
 				if tt.size == 0 {
 					break
 				}
 				off := rng.Int64N(int64(tt.size))
-				n := rng.IntN(3<<20) + 1
+				n := rng.IntN(1<<20) + 1
 				buf := make([]byte, n)
 				got, err := r.ReadAt(buf, off)
 				want := data[off:min(int(off)+n, tt.size)]
@@ -144,9 +144,9 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 }
 
 func TestPut_GivenTheSameFileTwice_ThenStoredOnce(t *testing.T) {
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	k := key(2)
-	data := noise(2, 6<<20)
+	data := noise(2, 1<<20)
 	m1 := put(t, s, k, data)
 	before := files(t, s.dir.Root())
 	m2 := put(t, s, k, data)
@@ -162,8 +162,8 @@ func TestPut_GivenTheSameFileTwice_ThenStoredOnce(t *testing.T) {
 // the cut points (the chunker is keyed), so chunk sizes do not betray that
 // they hold the same document.
 func TestPut_GivenTwoLineages_ThenNoNameAndNoCutPointInCommon(t *testing.T) {
-	s := newStore(t, Options{})
-	data := noise(3, 12<<20)
+	s := newStore(t, small)
+	data := noise(3, 2<<20)
 	a, b := put(t, s, key(3), data), put(t, s, key(4), data)
 	if n := papers.Shared(a, b); n != 0 {
 		t.Fatalf("%d chunk IDs in common", n)
@@ -247,7 +247,8 @@ func (f *failingReader) Read(p []byte) (int, error) {
 func TestPut_GivenAReadErrorMidway_ThenErrorAndNothingStored(t *testing.T) {
 	s := newStore(t, Options{})
 	boom := errors.New("device removed")
-	_, err := s.Put(key(1), &failingReader{r: bytes.NewReader(noise(1, 9<<20)), err: boom})
+	s = newStore(t, small)
+	_, err := s.Put(key(1), &failingReader{r: bytes.NewReader(noise(1, 2<<20)), err: boom})
 	if !errors.Is(err, boom) {
 		t.Fatalf("Put = %v", err)
 	}

@@ -33,12 +33,12 @@ func (f fullAfter) Write(p []byte) (int, error) {
 }
 
 func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T) {
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	k := key(1)
-	old := put(t, s, k, noise(7, 2<<20)) // an earlier paper stays whole
-	budget := 5 << 20
+	old := put(t, s, k, noise(7, 300<<10)) // an earlier paper stays whole
+	budget := 1 << 20
 	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, &budget} }
-	_, err := s.Put(k, bytes.NewReader(noise(1, 12<<20)))
+	_, err := s.Put(k, bytes.NewReader(noise(1, 3<<20)))
 	if !errors.Is(err, ErrDiskFull) || code(err) != "err.paper.disk_full" {
 		t.Fatalf("Put = %v (%s)", err, code(err))
 	}
@@ -55,8 +55,8 @@ func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T
 	}
 
 	// A verified download that meets a full disk fails the same way.
-	other := newStore(t, Options{})
-	m := put(t, other, k, noise(8, 1<<20))
+	other := newStore(t, small)
+	m := put(t, other, k, noise(8, 100<<10))
 	ct, err := other.Chunks().Get(t.Context(), m.Chunks[0].ID)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T
 		t.Fatalf("PutChunk = %v", err)
 	}
 	s.dir.wrapWrite = nil
-	if miss, _ := s.Missing(m); len(miss) != 1 {
+	if miss, _ := s.Missing(m); len(miss) != len(papers.IDs(m)) || miss[0].ID != m.Chunks[0].ID {
 		t.Fatalf("a half-written chunk counts: missing %v", miss)
 	}
 	if f, _ := os.ReadDir(s.dir.tmpDir()); len(f) != 0 {

@@ -10,12 +10,13 @@ import (
 	"github.com/ecabinet/ecabinet/papers"
 )
 
-// stored returns a store holding a 6 MiB paper, its key and manifest.
+// stored returns a store holding a 1 MiB paper in small chunks, its key,
+// manifest and bytes.
 func stored(t *testing.T) (*Store, papers.LineageKey, papers.Manifest, []byte) {
 	t.Helper()
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	k := key(9)
-	data := noise(9, 6<<20)
+	data := noise(9, 1<<20)
 	return s, k, put(t, s, k, data), data
 }
 
@@ -33,7 +34,7 @@ func wantCorrupt(t *testing.T, err error, id papers.ChunkID) {
 // PutChunk.
 func refetch(t *testing.T, s *Store, k papers.LineageKey, data []byte, miss []papers.ChunkRef) {
 	t.Helper()
-	hub := newStore(t, Options{})
+	hub := newStore(t, small)
 	put(t, hub, k, data)
 	for _, c := range miss {
 		ct, err := hub.Chunks().Get(t.Context(), c.ID)
@@ -51,6 +52,7 @@ func refetch(t *testing.T, s *Store, k papers.LineageKey, data []byte, miss []pa
 // dropped, reported missing, and fetched again.
 func TestTamper_GivenAFlippedByte_ThenReadFailsNamingTheChunkAndItCanBeRefetched(t *testing.T) {
 	for _, at := range []int{0, 5, Overhead + 1000, -1} {
+		// the format byte, the nonce, the body, the tag
 		s, k, m, data := stored(t)
 		victim := m.Chunks[1]
 		p := s.dir.path(victim.ID)
@@ -174,14 +176,14 @@ func TestPutChunk_GivenBadCiphertext_ThenRefusedAndNothingWritten(t *testing.T) 
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t, Options{})
+			s := newStore(t, small)
 			wantCorrupt(t, s.PutChunk(tt.key, tt.id, tt.ct), tt.id)
 			if f := files(t, s.dir.Root()); len(f) != 0 {
 				t.Fatalf("files written: %v", f)
 			}
 		})
 	}
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	if err := s.PutChunk(k, id, ct); err != nil {
 		t.Fatal(err)
 	}
@@ -194,12 +196,12 @@ func TestPutChunk_GivenBadCiphertext_ThenRefusedAndNothingWritten(t *testing.T) 
 }
 
 func TestUsageRemoveSweep(t *testing.T) {
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	k := key(11)
-	v1 := noise(11, 8<<20)
+	v1 := noise(11, 1<<20)
 	m1 := put(t, s, k, v1)
-	m2 := put(t, s, k, append(bytes.Clone(v1), noise(12, 1<<20)...))
-	other := put(t, s, key(12), noise(13, 3<<20))
+	m2 := put(t, s, k, append(bytes.Clone(v1), noise(12, 128<<10)...))
+	other := put(t, s, key(12), noise(13, 300<<10))
 	shared := papers.Shared(m1, m2)
 	if shared < len(m1.Chunks)-2 {
 		t.Fatalf("only %d shared chunks", shared)
