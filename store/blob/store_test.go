@@ -245,9 +245,8 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestPut_GivenAReadErrorMidway_ThenErrorAndNothingStored(t *testing.T) {
-	s := newStore(t, Options{})
+	s := newStore(t, small)
 	boom := errors.New("device removed")
-	s = newStore(t, small)
 	_, err := s.Put(key(1), &failingReader{r: bytes.NewReader(noise(1, 2<<20)), err: boom})
 	if !errors.Is(err, boom) {
 		t.Fatalf("Put = %v", err)
