@@ -1,0 +1,157 @@
+package blob
+
+import (
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+
+	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/ecabinet/ecabinet/papers"
+)
+
+// Ciphertext layout of one chunk (format 1):
+//
+//	version (1 byte, 0x01) ‖ nonce (24 bytes) ‖ XChaCha20-Poly1305(plaintext) with its 16-byte tag
+//
+// The associated data is adPrefix ‖ lineage ID ‖ chunk ID: a chunk opens
+// only under the name it was stored as and in the lineage it was made for.
+// No position is in it, so one chunk serves every version that contains it.
+const (
+	formatV1 = 0x01
+	// Overhead is what encryption adds to a chunk's plaintext length.
+	Overhead = 1 + chacha20poly1305.NonceSizeX + chacha20poly1305.Overhead
+	// MaxCiphertext bounds a chunk file: the longest chunk any valid
+	// manifest allows, encrypted.
+	MaxCiphertext = papers.MaxChunkLen + Overhead
+)
+
+const adPrefix = "ecabinet/chunk/v1\x00"
+
+// HKDF labels of the keys derived from a lineage key. Distinct labels make
+// the keys independent: knowing one tells nothing about another.
+const (
+	infoEncrypt = "ecabinet/paper/v1/encrypt"
+	infoChunkID = "ecabinet/paper/v1/chunk-id"
+	infoChunker = "ecabinet/paper/v1/chunker"
+	infoLineage = "ecabinet/paper/v1/lineage-id"
+)
+
+// lineage holds the keys of one paper lineage, derived from its lineage key
+// with HKDF-SHA256.
+type lineage struct {
+	id      [32]byte // public name of the lineage, bound into every chunk's AD
+	aead    cipher.AEAD
+	idKey   []byte // HMAC key naming chunks
+	cdcKey  []byte // keys the chunker's Gear table, so cut points are secret
+	macPool chan hash.Hash
+}
+
+// newLineage derives the keys of a lineage. The zero key is refused: it is
+// what a paper that lost its key would carry.
+func newLineage(k papers.LineageKey) (*lineage, error) {
+	if k.IsZero() {
+		return nil, errors.New("blob: zero lineage key")
+	}
+	derive := func(info string) []byte {
+		b, err := hkdf.Key(sha256.New, k[:], nil, info, 32)
+		if err != nil { // only for lengths HKDF cannot give
+			panic(err)
+		}
+		return b
+	}
+	l := &lineage{idKey: derive(infoChunkID), cdcKey: derive(infoChunker), macPool: make(chan hash.Hash, 4)}
+	copy(l.id[:], derive(infoLineage))
+	aead, err := chacha20poly1305.NewX(derive(infoEncrypt))
+	if err != nil {
+		return nil, fmt.Errorf("blob: lineage cipher: %w", err)
+	}
+	l.aead = aead
+	return l, nil
+}
+
+// chunkID is HMAC-SHA256(ID key, plaintext).
+func (l *lineage) chunkID(plain []byte) papers.ChunkID {
+	var m hash.Hash
+	select {
+	case m = <-l.macPool:
+		m.Reset()
+	default:
+		m = hmac.New(sha256.New, l.idKey)
+	}
+	m.Write(plain)
+	var id papers.ChunkID
+	m.Sum(id[:0])
+	select {
+	case l.macPool <- m:
+	default:
+	}
+	return id
+}
+
+// ad is the associated data of chunk id in this lineage.
+func (l *lineage) ad(id papers.ChunkID) []byte {
+	ad := make([]byte, 0, len(adPrefix)+64)
+	ad = append(ad, adPrefix...)
+	ad = append(ad, l.id[:]...)
+	return append(ad, id[:]...)
+}
+
+// seal encrypts plain as chunk id, appending to dst, with a fresh random
+// nonce.
+func (l *lineage) seal(dst []byte, id papers.ChunkID, plain []byte) []byte {
+	var nonce [chacha20poly1305.NonceSizeX]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported systems
+	}
+	return l.sealNonce(dst, id, plain, nonce)
+}
+
+// sealNonce is seal with a given nonce: for tests that need the same bytes
+// in every process. Never reuse a nonce outside a test.
+func (l *lineage) sealNonce(dst []byte, id papers.ChunkID, plain []byte, nonce [chacha20poly1305.NonceSizeX]byte) []byte {
+	dst = append(dst, formatV1)
+	dst = append(dst, nonce[:]...)
+	return l.aead.Seal(dst, nonce[:], plain, l.ad(id))
+}
+
+// Reasons a chunk does not open.
+var (
+	errFormat = errors.New("not a chunk of a known format")
+	errAuth   = errors.New("authentication failed")
+	errName   = errors.New("content does not match its name")
+)
+
+// open decrypts ciphertext ct stored as chunk id and checks that the
+// plaintext is what the name says (HMAC recomputed): a chunk from another
+// lineage, stored under another name, truncated or with any byte changed,
+// is refused. The plaintext is appended to dst.
+func (l *lineage) open(dst []byte, id papers.ChunkID, ct []byte) ([]byte, error) {
+	if err := checkForm(ct); err != nil {
+		return nil, err
+	}
+	nonce := ct[1 : 1+chacha20poly1305.NonceSizeX]
+	plain, err := l.aead.Open(dst, nonce, ct[1+chacha20poly1305.NonceSizeX:], l.ad(id))
+	if err != nil {
+		return nil, errAuth
+	}
+	if got := l.chunkID(plain[len(dst):]); !hmac.Equal(got[:], id[:]) {
+		return nil, errName
+	}
+	return plain, nil
+}
+
+// checkForm checks what can be checked of a ciphertext without its key:
+// the format byte and the length. The hub, which holds no key, checks this
+// much before it stores a chunk.
+func checkForm(ct []byte) error {
+	if len(ct) < Overhead+1 || len(ct) > MaxCiphertext || ct[0] != formatV1 {
+		return errFormat
+	}
+	return nil
+}

@@ -1,0 +1,243 @@
+package blob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ecabinet/ecabinet/papers"
+)
+
+// ChunkStore keeps encrypted chunks by ID. It is all the hub needs of its
+// chunk storage: local files now (Dir), S3-compatible object storage later.
+// It never sees a key: it stores and returns ciphertext as given.
+//
+// Get of an absent chunk returns an error matching ErrChunkMissing; the hub
+// answers a device that may not fetch a chunk with that same error.
+type ChunkStore interface {
+	// Has reports whether the chunk is stored.
+	Has(ctx context.Context, id papers.ChunkID) (bool, error)
+	// Get returns the chunk's ciphertext.
+	Get(ctx context.Context, id papers.ChunkID) ([]byte, error)
+	// Put stores ciphertext under id, atomically: a reader sees the whole
+	// chunk or none. Storing a chunk again replaces it.
+	Put(ctx context.Context, id papers.ChunkID, ciphertext []byte) error
+	// Delete removes the chunk; deleting an absent chunk is not an error.
+	Delete(ctx context.Context, id papers.ChunkID) error
+}
+
+// Dir is a ChunkStore in a directory of files, one file per chunk:
+//
+//	chunks/ab/ab12…ef   the ciphertext of chunk ab12…ef (64 hex digits),
+//	                    sharded by its first byte
+//	tmp/                chunks being written; emptied when the Dir opens
+//
+// A chunk is written to tmp/, synced, renamed into place and its directory
+// synced: a kill at any moment leaves either the whole chunk under its name
+// or nothing there (a leftover temp file counts for nothing and is removed
+// at the next open). Files are 0600 and directories 0700, whatever the
+// umask. One process uses a directory at a time (the profile's lock, the
+// hub's lock).
+type Dir struct {
+	root string
+	// wrapWrite, when set, wraps the writer of each chunk file: tests use it
+	// to make the disk fill up at a chosen byte.
+	wrapWrite func(io.Writer) io.Writer
+}
+
+var _ ChunkStore = (*Dir)(nil)
+
+// OpenDir opens (creating if needed) a chunk directory and removes the temp
+// files a killed process left behind.
+func OpenDir(root string) (*Dir, error) {
+	d := &Dir{root: root}
+	for _, p := range []string{root, d.chunksDir(), d.tmpDir()} {
+		if err := mkdirPrivate(p); err != nil {
+			return nil, ioErr("open "+root, err)
+		}
+	}
+	entries, err := os.ReadDir(d.tmpDir())
+	if err != nil {
+		return nil, ioErr("open "+root, err)
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(d.tmpDir(), e.Name())); err != nil {
+			return nil, ioErr("remove leftover "+e.Name(), err)
+		}
+	}
+	return d, nil
+}
+
+// Root is the directory the Dir was opened on.
+func (d *Dir) Root() string { return d.root }
+
+func (d *Dir) chunksDir() string { return filepath.Join(d.root, "chunks") }
+func (d *Dir) tmpDir() string    { return filepath.Join(d.root, "tmp") }
+
+// path is where chunk id lives.
+func (d *Dir) path(id papers.ChunkID) string {
+	h := id.String()
+	return filepath.Join(d.chunksDir(), h[:2], h)
+}
+
+// mkdirPrivate creates dir (one level) if needed and makes it 0700.
+func mkdirPrivate(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+// size returns the length of chunk id's file, and false if there is none.
+func (d *Dir) size(id papers.ChunkID) (int64, bool, error) {
+	fi, err := os.Stat(d.path(id))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, ioErr("stat chunk", err)
+	}
+	return fi.Size(), fi.Mode().IsRegular(), nil
+}
+
+// read returns chunk id's ciphertext, refusing a file longer than any chunk
+// can be (it is not read into memory).
+func (d *Dir) read(id papers.ChunkID) ([]byte, error) {
+	f, err := os.Open(d.path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, chunkErr(id, ErrChunkMissing, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, ioErr("open chunk", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxCiphertext+1))
+	if err != nil {
+		return nil, ioErr("read chunk", err)
+	}
+	if len(b) > MaxCiphertext {
+		return nil, chunkErr(id, ErrChunkCorrupt, errFormat)
+	}
+	return b, nil
+}
+
+// write stores ct as chunk id: temp file, fsync, rename. With syncNow the
+// shard directory is synced too before write returns; otherwise the caller
+// syncs the returned directory (once for many chunks). On any error the
+// temp file is removed and no chunk is stored under id.
+func (d *Dir) write(id papers.ChunkID, ct []byte, syncNow bool) (shard string, err error) {
+	final := d.path(id)
+	shard = filepath.Dir(final)
+	if err := mkdirPrivate(shard); err != nil {
+		return "", writeErr(id, err)
+	}
+	f, err := os.CreateTemp(d.tmpDir(), "chunk-*")
+	if err != nil {
+		return "", writeErr(id, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return "", writeErr(id, err)
+	}
+	var w io.Writer = f
+	if d.wrapWrite != nil {
+		w = d.wrapWrite(f)
+	}
+	if _, err := w.Write(ct); err != nil {
+		return "", writeErr(id, err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", writeErr(id, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", writeErr(id, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return "", writeErr(id, err)
+	}
+	if syncNow {
+		if err := syncDir(shard); err != nil {
+			return "", writeErr(id, err)
+		}
+	}
+	return shard, nil
+}
+
+// remove deletes chunk id's file and returns how many bytes it held.
+func (d *Dir) remove(id papers.ChunkID) (int64, error) {
+	p := d.path(id)
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, ioErr("stat chunk", err)
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, ioErr("remove chunk", err)
+	}
+	return fi.Size(), nil
+}
+
+// walk calls fn for every stored chunk with its file size. Files whose name
+// is not a chunk ID (nothing we wrote) are skipped.
+func (d *Dir) walk(fn func(id papers.ChunkID, size int64) error) error {
+	return filepath.WalkDir(d.chunksDir(), func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		id, perr := papers.ParseChunkID(e.Name())
+		if perr != nil || !strings.HasPrefix(e.Name(), filepath.Base(filepath.Dir(p))) {
+			return nil
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		return fn(id, fi.Size())
+	})
+}
+
+// Has reports whether chunk id is stored (whatever its content: only a
+// key can tell whether it is sound).
+func (d *Dir) Has(_ context.Context, id papers.ChunkID) (bool, error) {
+	_, ok, err := d.size(id)
+	return ok, err
+}
+
+// Get returns chunk id's ciphertext, or an error matching ErrChunkMissing.
+func (d *Dir) Get(_ context.Context, id papers.ChunkID) ([]byte, error) { return d.read(id) }
+
+// Put stores ciphertext under id after checking what can be checked
+// without a key: its format byte and length. It is durable when Put
+// returns.
+func (d *Dir) Put(_ context.Context, id papers.ChunkID, ciphertext []byte) error {
+	if err := checkForm(ciphertext); err != nil {
+		return chunkErr(id, ErrChunkCorrupt, err)
+	}
+	_, err := d.write(id, ciphertext, true)
+	return err
+}
+
+// Delete removes chunk id; an absent chunk is not an error.
+func (d *Dir) Delete(_ context.Context, id papers.ChunkID) error {
+	_, err := d.remove(id)
+	return err
+}
+
+// String names the Dir for logs.
+func (d *Dir) String() string { return fmt.Sprintf("blob.Dir(%s)", d.root) }
