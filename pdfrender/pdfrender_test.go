@@ -393,7 +393,7 @@ func TestRenderer(t *testing.T) {
 
 // waitFor waits until cond holds (background work has caught up); it fails
 // the test only if that never happens within a very generous time.
-func waitFor(t *testing.T, cond func() bool) {
+func waitFor(t testing.TB, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 		if cond() {

@@ -14,7 +14,8 @@ type RendererOptions struct {
 	// means none.
 	Ahead int
 	// MaxBytes bounds the cache of rendered pages (their pixels). 0 means
-	// 64 MiB: about twenty A4 pages at 1000 pixels wide.
+	// 40 MiB: seven A4 pages 1000 pixels wide (5.6 MB each), enough for
+	// the page shown, three ahead, one behind and two more to go back to.
 	MaxBytes int64
 }
 
@@ -57,7 +58,7 @@ func NewRenderer(doc *Document, opt RendererOptions) *Renderer {
 		opt.Ahead = 3
 	}
 	if opt.MaxBytes <= 0 {
-		opt.MaxBytes = 64 << 20
+		opt.MaxBytes = 40 << 20
 	}
 	r := &Renderer{
 		doc:      doc,
