@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/png"
@@ -18,6 +19,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecabinet/ecabinet/assets"
+	"github.com/ecabinet/ecabinet/meetings"
 )
 
 func TestOpenErrors(t *testing.T) {
@@ -391,6 +395,32 @@ func TestRenderer(t *testing.T) {
 	}
 }
 
+func TestRendererWatermark(t *testing.T) {
+	d := open(t, makePDF(t, pdfSpec{pages: 3, compress: true}))
+	w, err := NewWatermark(notoSans())
+	if err != nil {
+		t.Fatal(err)
+	}
+	label := "Nguyễn Văn Thành · 01/12/2026"
+	r := NewRenderer(d, RendererOptions{Watermark: w, Label: label})
+	defer r.Close()
+	got, err := r.Page(context.Background(), 0, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := d.Render(context.Background(), 0, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Apply(want, label); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Error("the Renderer's page is not the watermarked page")
+	}
+	golden(t, "page1-watermark.png", got, 1)
+}
+
 // waitFor waits until cond holds (background work has caught up); it fails
 // the test only if that never happens within a very generous time.
 func waitFor(t testing.TB, cond func() bool) {
@@ -494,5 +524,25 @@ func TestSystemPDFs(t *testing.T) {
 		}
 		t.Logf("%s: %d pages", p, d.PageCount())
 		d.Close()
+	}
+}
+
+// TestErrorsTranslated checks that every error a reader shows has words in
+// both languages.
+func TestErrorsTranslated(t *testing.T) {
+	for _, lang := range []string{"vi", "en"} {
+		raw, err := assets.Translations.ReadFile("translations/domain." + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var words map[string]string
+		if err := json.Unmarshal(raw, &words); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []*meetings.Error{ErrNotPDF, ErrCorrupt, ErrPassword, ErrPage} {
+			if strings.TrimSpace(words[e.Code]) == "" {
+				t.Errorf("%s has no %s translation", e.Code, lang)
+			}
+		}
 	}
 }

@@ -17,6 +17,11 @@ type RendererOptions struct {
 	// 40 MiB: seven A4 pages 1000 pixels wide (5.6 MB each), enough for
 	// the page shown, three ahead, one behind and two more to go back to.
 	MaxBytes int64
+	// Watermark, when set, draws Label on every page before it is cached
+	// or handed out (confidential papers), so no unmarked image of the
+	// paper exists outside the Renderer's goroutine.
+	Watermark *Watermark
+	Label     string
 }
 
 // Renderer renders a Document's pages on a goroutine of its own, so that a
@@ -27,6 +32,8 @@ type Renderer struct {
 	doc      *Document
 	ahead    int
 	maxBytes int64
+	mark     *Watermark
+	label    string
 
 	mu       sync.Mutex
 	wake     chan struct{} // one pending signal for the worker
@@ -64,6 +71,8 @@ func NewRenderer(doc *Document, opt RendererOptions) *Renderer {
 		doc:      doc,
 		ahead:    max(0, opt.Ahead),
 		maxBytes: opt.MaxBytes,
+		mark:     opt.Watermark,
+		label:    opt.Label,
 		wake:     make(chan struct{}, 1),
 		cache:    map[cacheKey]*list.Element{},
 		lru:      list.New(),
@@ -219,6 +228,9 @@ func (r *Renderer) run() {
 		var err error
 		if img == nil {
 			img, err = r.doc.Render(j.ctx, j.key.page, j.key.width)
+			if err == nil && r.mark != nil {
+				err = r.mark.Apply(img, r.label)
+			}
 			if err == nil {
 				r.put(j.key, img)
 			}
