@@ -1,0 +1,209 @@
+package textindex
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Page names one page of one paper: the caller's document key (for example
+// a paper version's ID) and the page index, from 0.
+type Page struct {
+	Doc  string
+	Page int
+}
+
+// Index is a positional inverted index of folded words. All pages' words
+// are kept in one sequence of word numbers (four bytes a word); for each
+// word, the positions in that sequence where it occurs. A phrase search
+// walks the occurrences of its rarest word and compares the words around
+// each one, so its cost follows how often that word occurs, not how much
+// text there is. Safe for concurrent use.
+type Index struct {
+	mu       sync.RWMutex
+	ids      map[string]uint32 // folded word -> word number
+	words    []string          // word number -> folded word
+	postings [][]uint32        // word number -> positions in seq, ascending
+	seq      []uint32          // every page's word numbers, one page after another
+	starts   []uint32          // page number -> its first position in seq
+	keys     []Page            // page number -> page
+	sorted   []uint32          // word numbers in word order, for prefixes; nil when stale
+}
+
+// New returns an empty index.
+func New() *Index {
+	return &Index{ids: map[string]uint32{}}
+}
+
+// Add indexes the text of one page. Adding the same page twice indexes it
+// twice; callers add each page of a version once.
+func (ix *Index) Add(doc string, page int, text string) {
+	words := Words(text)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.starts = append(ix.starts, uint32(len(ix.seq)))
+	ix.keys = append(ix.keys, Page{Doc: doc, Page: page})
+	for _, w := range words {
+		id, ok := ix.ids[w]
+		if !ok {
+			id = uint32(len(ix.words))
+			ix.ids[w] = id
+			ix.words = append(ix.words, w)
+			ix.postings = append(ix.postings, nil)
+			ix.sorted = nil
+		}
+		ix.postings[id] = append(ix.postings[id], uint32(len(ix.seq)))
+		ix.seq = append(ix.seq, id)
+	}
+}
+
+// Len returns the number of pages indexed.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.keys)
+}
+
+// Search returns the pages on which the query's folded words appear in a
+// row, in the order they were added, at most limit of them (limit <= 0: all).
+// Every word of the query must be a whole word of the page, except the last,
+// which may be the start of one unless the query ends with a space or
+// punctuation (so results come while typing: "dat da" finds "đất đai").
+// An empty query finds nothing.
+func (ix *Index) Search(query string, limit int) []Page {
+	words := Words(query)
+	if len(words) == 0 {
+		return nil
+	}
+	r, _ := utf8.DecodeLastRuneInString(query)
+	prefix := IsWordRune(r)
+
+	ix.mu.RLock()
+	if prefix && ix.sorted == nil {
+		ix.mu.RUnlock()
+		ix.mu.Lock()
+		ix.sortWords()
+		ix.mu.Unlock()
+		ix.mu.RLock()
+	}
+	defer ix.mu.RUnlock()
+
+	// want[i] is the set of word numbers the i-th query word may be.
+	want := make([][]uint32, len(words))
+	for i, w := range words {
+		if i == len(words)-1 && prefix {
+			want[i] = ix.withPrefix(w)
+		} else if id, ok := ix.ids[w]; ok {
+			want[i] = []uint32{id}
+		}
+		if len(want[i]) == 0 {
+			return nil
+		}
+	}
+
+	var out []Page
+	last := -1
+	add := func(pn int) bool {
+		if pn != last {
+			last = pn
+			out = append(out, ix.keys[pn])
+		}
+		return limit > 0 && len(out) == limit
+	}
+
+	if len(words) == 1 && prefix {
+		// One word being typed: every occurrence of every word it starts
+		// is a match.
+		var pos []uint32
+		for _, id := range want[0] {
+			pos = append(pos, ix.postings[id]...)
+		}
+		slices.Sort(pos)
+		for _, p := range pos {
+			if add(ix.pageOf(p)) {
+				break
+			}
+		}
+		return out
+	}
+
+	// Walk the occurrences of the exact word that occurs least; there is
+	// one, since only the last word may be a prefix.
+	k := -1
+	for i, ids := range want {
+		if (i == len(words)-1 && prefix) || len(ids) != 1 {
+			continue
+		}
+		if k < 0 || len(ix.postings[ids[0]]) < len(ix.postings[want[k][0]]) {
+			k = i
+		}
+	}
+	post := ix.postings[want[k][0]]
+	for i := 0; i < len(post); i++ {
+		p := post[i]
+		pn := ix.pageOf(p)
+		start := int(p) - k
+		end := len(ix.seq)
+		if pn+1 < len(ix.starts) {
+			end = int(ix.starts[pn+1])
+		}
+		if start < int(ix.starts[pn]) || start+len(want) > end || !ix.matchAt(start, want) {
+			continue
+		}
+		if add(pn) {
+			break
+		}
+		// The page is found: skip its other occurrences.
+		next, _ := slices.BinarySearch(post[i:], uint32(end))
+		i += next - 1
+	}
+	return out
+}
+
+// pageOf returns the page number that position p of seq belongs to.
+func (ix *Index) pageOf(p uint32) int {
+	return sort.Search(len(ix.starts), func(i int) bool { return ix.starts[i] > p }) - 1
+}
+
+// matchAt reports whether the words of seq from start on are, one by one,
+// among want[0], want[1], ….
+func (ix *Index) matchAt(start int, want [][]uint32) bool {
+	for j, ids := range want {
+		id := ix.seq[start+j]
+		if len(ids) == 1 {
+			if ids[0] != id {
+				return false
+			}
+		} else if _, ok := slices.BinarySearch(ids, id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sortWords rebuilds the word order used for prefixes; the caller holds the
+// write lock.
+func (ix *Index) sortWords() {
+	if ix.sorted != nil {
+		return
+	}
+	s := make([]uint32, len(ix.words))
+	for i := range s {
+		s[i] = uint32(i)
+	}
+	sort.Slice(s, func(a, b int) bool { return ix.words[s[a]] < ix.words[s[b]] })
+	ix.sorted = s
+}
+
+// withPrefix returns the word numbers of the words that start with p, sorted.
+func (ix *Index) withPrefix(p string) []uint32 {
+	i := sort.Search(len(ix.sorted), func(i int) bool { return ix.words[ix.sorted[i]] >= p })
+	var ids []uint32
+	for ; i < len(ix.sorted) && strings.HasPrefix(ix.words[ix.sorted[i]], p); i++ {
+		ids = append(ids, ix.sorted[i])
+	}
+	slices.Sort(ids)
+	return ids
+}
