@@ -107,7 +107,11 @@ func (d *Dir) size(id papers.ChunkID) (int64, bool, error) {
 
 // read returns chunk id's ciphertext, refusing a file longer than any chunk
 // can be (it is not read into memory).
-func (d *Dir) read(id papers.ChunkID) ([]byte, error) {
+func (d *Dir) read(id papers.ChunkID) ([]byte, error) { return d.readInto(id, nil) }
+
+// readInto is read into buf's storage when it is large enough, so a reader
+// of many chunks reuses one buffer.
+func (d *Dir) readInto(id papers.ChunkID, buf []byte) ([]byte, error) {
 	f, err := os.Open(d.path(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, chunkErr(id, ErrChunkMissing, fs.ErrNotExist)
@@ -116,14 +120,25 @@ func (d *Dir) read(id papers.ChunkID) ([]byte, error) {
 		return nil, ioErr("open chunk", err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxCiphertext+1))
+	fi, err := f.Stat()
 	if err != nil {
-		return nil, ioErr("read chunk", err)
+		return nil, ioErr("stat chunk", err)
 	}
-	if len(b) > MaxCiphertext {
+	if fi.Size() > MaxCiphertext {
 		return nil, chunkErr(id, ErrChunkCorrupt, errFormat)
 	}
-	return b, nil
+	n := int(fi.Size())
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(f, buf); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) { // shrank under us: not a whole chunk
+			return nil, chunkErr(id, ErrChunkCorrupt, err)
+		}
+		return nil, ioErr("read chunk", err)
+	}
+	return buf, nil
 }
 
 // write stores ct as chunk id: temp file, fsync, rename. With syncNow the
