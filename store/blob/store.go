@@ -78,7 +78,8 @@ const putWorkers = 2
 // Put reads a file from r to its end, cuts it into content-defined chunks,
 // and stores each chunk not already stored, encrypted under the lineage
 // key. It returns the file's manifest. It holds a few chunks in memory
-// (at most 2 + 2·putWorkers chunk sizes), never the whole file.
+// (about 2 + 3·putWorkers of the largest chunk size: 32 MiB with the
+// default sizes), never the whole file.
 //
 // Chunks are named by a keyed hash, so a chunk shared with an earlier
 // version of the same paper is stored once. Each new chunk is synced and
