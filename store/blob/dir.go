@@ -36,6 +36,9 @@ type ChunkStore interface {
 //	chunks/ab/ab12…ef   the ciphertext of chunk ab12…ef (64 hex digits),
 //	                    sharded by its first byte
 //	tmp/                chunks being written; emptied when the Dir opens
+//	quarantine/ab12…ef  a chunk that failed to open on a read, moved out of
+//	                    the way (so it counts as missing and is fetched
+//	                    again) rather than deleted; emptied by Store.Sweep
 //
 // A chunk is written to tmp/, synced, renamed into place and its directory
 // synced: a kill at any moment leaves either the whole chunk under its name
@@ -56,7 +59,7 @@ var _ ChunkStore = (*Dir)(nil)
 // files a killed process left behind.
 func OpenDir(root string) (*Dir, error) {
 	d := &Dir{root: root}
-	for _, p := range []string{root, d.chunksDir(), d.tmpDir()} {
+	for _, p := range []string{root, d.chunksDir(), d.tmpDir(), d.quarantineDir()} {
 		if err := mkdirPrivate(p); err != nil {
 			return nil, ioErr("open "+root, err)
 		}
@@ -78,6 +81,35 @@ func (d *Dir) Root() string { return d.root }
 
 func (d *Dir) chunksDir() string { return filepath.Join(d.root, "chunks") }
 func (d *Dir) tmpDir() string    { return filepath.Join(d.root, "tmp") }
+func (d *Dir) quarantineDir() string {
+	return filepath.Join(d.root, "quarantine")
+}
+
+// quarantine moves chunk id out of chunks/ into quarantine/, replacing an
+// earlier quarantined copy. Best effort: the read error that led here is
+// what the caller reports.
+func (d *Dir) quarantine(id papers.ChunkID) {
+	os.Rename(d.path(id), filepath.Join(d.quarantineDir(), id.String())) //nolint:errcheck // see above
+}
+
+// clearQuarantine removes the quarantined chunks and returns how many and
+// their bytes.
+func (d *Dir) clearQuarantine() (n int, size int64, err error) {
+	entries, err := os.ReadDir(d.quarantineDir())
+	if err != nil {
+		return 0, 0, ioErr("read quarantine", err)
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil {
+			size += fi.Size()
+		}
+		if err := os.Remove(filepath.Join(d.quarantineDir(), e.Name())); err != nil {
+			return n, size, ioErr("clear quarantine", err)
+		}
+		n++
+	}
+	return n, size, nil
+}
 
 // path is where chunk id lives.
 func (d *Dir) path(id papers.ChunkID) string {

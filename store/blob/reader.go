@@ -24,10 +24,10 @@ const cacheChunks = 4
 // file offset), which is what go-pdfium's FileReader takes.
 //
 // Every chunk is verified when it is decrypted (AEAD, then its name
-// recomputed): that check is authoritative. A chunk that fails is removed
-// from the store (so it is fetched again) and the read returns a
-// ChunkError matching ErrChunkCorrupt; an absent chunk gives
-// ErrChunkMissing. The whole-file SHA-256 is checked too, as far as reads
+// recomputed): that check is authoritative. A chunk that fails is moved to
+// quarantine (so it is fetched again; a reader given the wrong key by
+// mistake deletes nothing until Store.Sweep) and the read returns a ChunkError matching
+// ErrChunkCorrupt; an absent chunk gives ErrChunkMissing. The whole-file SHA-256 is checked too, as far as reads
 // go in order: once every chunk has been decrypted in sequence, a mismatch
 // fails that read and every later one with ErrContentMismatch. Verify reads
 // the whole file to settle it.
@@ -276,8 +276,8 @@ func (r *Reader) takeFree() []byte {
 }
 
 // load reads, decrypts and verifies chunk i, into buf's storage if it is
-// large enough. A chunk that does not open is removed from the store, so
-// Missing reports it. It touches no Reader state, so a prefetch can run it
+// large enough. A chunk that does not open is moved out of the way
+// (Dir.quarantine), so Missing reports it. It touches no Reader state, so a prefetch can run it
 // beside the reader.
 func (r *Reader) load(i int, buf []byte) (plain, backing []byte, err error) {
 	ref := r.m.Chunks[i]
@@ -286,12 +286,12 @@ func (r *Reader) load(i int, buf []byte) (plain, backing []byte, err error) {
 		return nil, nil, err
 	}
 	plain, err = r.l.openInPlace(ref.ID, ct)
-	if err == nil && len(plain) != ref.Len {
-		err = fmt.Errorf("length %d, manifest says %d", len(plain), ref.Len)
-	}
 	if err != nil {
-		r.s.quarantine(ref.ID)
+		r.s.dir.quarantine(ref.ID)
 		return nil, nil, chunkErr(ref.ID, ErrChunkCorrupt, err)
+	}
+	if len(plain) != ref.Len { // the chunk is sound: the manifest is wrong
+		return nil, nil, chunkErr(ref.ID, ErrContentMismatch, fmt.Errorf("length %d, manifest says %d", len(plain), ref.Len))
 	}
 	return plain, ct, nil
 }

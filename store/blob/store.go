@@ -354,9 +354,10 @@ func (s *Store) Remove(drop, keep []papers.Manifest) (int64, error) {
 	return freed, nil
 }
 
-// Sweep removes every stored chunk that no live manifest names: what a
-// kill in the middle of an import left, and what recalled papers left.
-// live must include the manifests still being downloaded.
+// Sweep removes every stored chunk that no live manifest names (what a
+// kill in the middle of an import left, and what recalled papers left) and
+// empties the quarantine. live must include the manifests still being
+// downloaded. removed counts the chunks removed, quarantined ones included.
 func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err error) {
 	s.edits.Lock()
 	defer s.edits.Unlock()
@@ -381,11 +382,6 @@ func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err err
 		removed++
 		freed += n
 	}
-	return removed, freed, nil
-}
-
-// quarantine removes a chunk that failed to open, so that Missing reports it
-// and the next download fetches it again.
-func (s *Store) quarantine(id papers.ChunkID) {
-	s.dir.remove(id) //nolint:errcheck // a read error is already being reported
+	n, size, err := s.dir.clearQuarantine()
+	return removed + n, freed + size, err
 }
