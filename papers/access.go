@@ -63,7 +63,7 @@ func (p Paper) ExportMode() (ExportMode, error) {
 	switch {
 	case p.Recalled:
 		return "", ErrRecalled
-	case !p.Export:
+	case !p.ExportAllowed:
 		return "", ErrExportRefused
 	case p.Marking == MarkingConfidential:
 		return ExportWatermarked, nil

@@ -75,7 +75,7 @@ func TestExportMode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := paper()
-			p.Export, p.Marking, p.Recalled = tt.export, tt.marking, tt.recalled
+			p.ExportAllowed, p.Marking, p.Recalled = tt.export, tt.marking, tt.recalled
 			got, err := p.ExportMode()
 			if got != tt.want || code(t, err) != tt.wantErr {
 				t.Errorf("ExportMode = %q, %v; want %q, %q", got, err, tt.want, tt.wantErr)

@@ -59,12 +59,12 @@ func version(n int) papers.Version {
 // meeting's participants, with one version.
 func paper() papers.Paper {
 	return papers.Paper{
-		ID:       "p1",
-		Title:    "Dự thảo Nghị định về quản lý văn bản điện tử",
-		Owner:    papers.Owner{MeetingID: "m1", AgendaItemID: "i1"},
-		Marking:  papers.MarkingNormal,
-		Export:   true,
-		Versions: []papers.Version{version(1)},
-		Lineage:  papers.LineageKey{1, 2, 3},
+		ID:            "p1",
+		Title:         "Dự thảo Nghị định về quản lý văn bản điện tử",
+		Owner:         papers.Owner{MeetingID: "m1", AgendaItemID: "i1"},
+		Marking:       papers.MarkingNormal,
+		ExportAllowed: true,
+		Versions:      []papers.Version{version(1)},
+		Lineage:       papers.LineageKey{1, 2, 3},
 	}
 }

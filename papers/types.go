@@ -76,15 +76,15 @@ func (v Version) SHA256() Digest { return v.Manifest.SHA256 }
 // all its versions share one lineage key, from which the chunk store derives
 // the keys that encrypt and name their chunks.
 type Paper struct {
-	ID           string       `cbor:"1,keyasint" json:"id"`
-	Title        string       `cbor:"2,keyasint" json:"title"`
-	Owner        Owner        `cbor:"3,keyasint" json:"owner"`
-	Marking      Marking      `cbor:"4,keyasint" json:"marking"`
-	Export       bool         `cbor:"5,keyasint,omitempty" json:"export_allowed"`
-	Distribution Distribution `cbor:"6,keyasint" json:"distribution"`
-	Versions     []Version    `cbor:"7,keyasint" json:"versions"`
-	Recalled     bool         `cbor:"8,keyasint,omitempty" json:"recalled,omitempty"`
-	RecalledAt   time.Time    `cbor:"9,keyasint,omitempty" json:"recalled_at,omitzero"`
+	ID            string       `cbor:"1,keyasint" json:"id"`
+	Title         string       `cbor:"2,keyasint" json:"title"`
+	Owner         Owner        `cbor:"3,keyasint" json:"owner"`
+	Marking       Marking      `cbor:"4,keyasint" json:"marking"`
+	ExportAllowed bool         `cbor:"5,keyasint,omitempty" json:"export_allowed"`
+	Distribution  Distribution `cbor:"6,keyasint" json:"distribution"`
+	Versions      []Version    `cbor:"7,keyasint" json:"versions"`
+	Recalled      bool         `cbor:"8,keyasint,omitempty" json:"recalled,omitempty"`
+	RecalledAt    time.Time    `cbor:"9,keyasint,omitempty" json:"recalled_at,omitzero"`
 	// Lineage is the secret of the paper's chunks. It travels only inside
 	// the operation that creates the paper, which reaches only its audience,
 	// and is never printed: the JSON form leaves it out.

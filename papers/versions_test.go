@@ -1,9 +1,11 @@
 package papers_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
+	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/papers"
 )
 
@@ -100,5 +102,33 @@ func TestReadState(t *testing.T) {
 	}
 	if v, ok := p.Version(1); !ok || v.Number != 1 {
 		t.Errorf("Version(1) = %+v, %v", v, ok)
+	}
+}
+
+// A paper travels in operations and is stored as CBOR: it decodes strictly
+// to what was encoded, lineage key and manifests included.
+func TestPaper_GivenCBOR_WhenDecoded_ThenTheSamePaper(t *testing.T) {
+	p := paper()
+	p.Distribution = papers.Distribution{Rule: papers.RuleNamed, Members: []string{"pm", "dpm1"}}
+	if err := p.AddVersion(version(2)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := codec.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got papers.Paper
+	if err := codec.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	again, err := codec.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, b) || got.Lineage != p.Lineage || got.Versions[1].Manifest.SHA256 != p.Versions[1].Manifest.SHA256 {
+		t.Fatalf("round trip changed the paper:\n%x\n%x", b, again)
+	}
+	if err := got.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -135,6 +135,21 @@ func (l *lineage) open(dst []byte, id papers.ChunkID, ct []byte) ([]byte, error)
 	if err := checkForm(ct); err != nil {
 		return nil, err
 	}
+	return l.openTo(dst, id, ct)
+}
+
+// openInPlace is open decrypting over ct's own storage: the plaintext is a
+// subslice of ct, and ct is destroyed. For readers, which would otherwise
+// copy every chunk once more.
+func (l *lineage) openInPlace(id papers.ChunkID, ct []byte) ([]byte, error) {
+	if err := checkForm(ct); err != nil {
+		return nil, err
+	}
+	body := ct[1+chacha20poly1305.NonceSizeX:]
+	return l.openTo(body[:0], id, ct)
+}
+
+func (l *lineage) openTo(dst []byte, id papers.ChunkID, ct []byte) ([]byte, error) {
 	nonce := ct[1 : 1+chacha20poly1305.NonceSizeX]
 	plain, err := l.aead.Open(dst, nonce, ct[1+chacha20poly1305.NonceSizeX:], l.ad(id))
 	if err != nil {

@@ -36,6 +36,9 @@ type ChunkStore interface {
 //	chunks/ab/ab12…ef   the ciphertext of chunk ab12…ef (64 hex digits),
 //	                    sharded by its first byte
 //	tmp/                chunks being written; emptied when the Dir opens
+//	quarantine/ab12…ef  a chunk that failed to open on a read, moved out of
+//	                    the way (so it counts as missing and is fetched
+//	                    again) rather than deleted; emptied by Store.Sweep
 //
 // A chunk is written to tmp/, synced, renamed into place and its directory
 // synced: a kill at any moment leaves either the whole chunk under its name
@@ -56,7 +59,7 @@ var _ ChunkStore = (*Dir)(nil)
 // files a killed process left behind.
 func OpenDir(root string) (*Dir, error) {
 	d := &Dir{root: root}
-	for _, p := range []string{root, d.chunksDir(), d.tmpDir()} {
+	for _, p := range []string{root, d.chunksDir(), d.tmpDir(), d.quarantineDir()} {
 		if err := mkdirPrivate(p); err != nil {
 			return nil, ioErr("open "+root, err)
 		}
@@ -78,6 +81,35 @@ func (d *Dir) Root() string { return d.root }
 
 func (d *Dir) chunksDir() string { return filepath.Join(d.root, "chunks") }
 func (d *Dir) tmpDir() string    { return filepath.Join(d.root, "tmp") }
+func (d *Dir) quarantineDir() string {
+	return filepath.Join(d.root, "quarantine")
+}
+
+// quarantine moves chunk id out of chunks/ into quarantine/, replacing an
+// earlier quarantined copy. Best effort: the read error that led here is
+// what the caller reports.
+func (d *Dir) quarantine(id papers.ChunkID) {
+	os.Rename(d.path(id), filepath.Join(d.quarantineDir(), id.String())) //nolint:errcheck // see above
+}
+
+// clearQuarantine removes the quarantined chunks and returns how many and
+// their bytes.
+func (d *Dir) clearQuarantine() (n int, size int64, err error) {
+	entries, err := os.ReadDir(d.quarantineDir())
+	if err != nil {
+		return 0, 0, ioErr("read quarantine", err)
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil {
+			size += fi.Size()
+		}
+		if err := os.Remove(filepath.Join(d.quarantineDir(), e.Name())); err != nil {
+			return n, size, ioErr("clear quarantine", err)
+		}
+		n++
+	}
+	return n, size, nil
+}
 
 // path is where chunk id lives.
 func (d *Dir) path(id papers.ChunkID) string {
@@ -107,7 +139,11 @@ func (d *Dir) size(id papers.ChunkID) (int64, bool, error) {
 
 // read returns chunk id's ciphertext, refusing a file longer than any chunk
 // can be (it is not read into memory).
-func (d *Dir) read(id papers.ChunkID) ([]byte, error) {
+func (d *Dir) read(id papers.ChunkID) ([]byte, error) { return d.readInto(id, nil) }
+
+// readInto is read into buf's storage when it is large enough, so a reader
+// of many chunks reuses one buffer.
+func (d *Dir) readInto(id papers.ChunkID, buf []byte) ([]byte, error) {
 	f, err := os.Open(d.path(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, chunkErr(id, ErrChunkMissing, fs.ErrNotExist)
@@ -116,14 +152,25 @@ func (d *Dir) read(id papers.ChunkID) ([]byte, error) {
 		return nil, ioErr("open chunk", err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxCiphertext+1))
+	fi, err := f.Stat()
 	if err != nil {
-		return nil, ioErr("read chunk", err)
+		return nil, ioErr("stat chunk", err)
 	}
-	if len(b) > MaxCiphertext {
+	if fi.Size() > MaxCiphertext {
 		return nil, chunkErr(id, ErrChunkCorrupt, errFormat)
 	}
-	return b, nil
+	n := int(fi.Size())
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(f, buf); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) { // shrank under us: not a whole chunk
+			return nil, chunkErr(id, ErrChunkCorrupt, err)
+		}
+		return nil, ioErr("read chunk", err)
+	}
+	return buf, nil
 }
 
 // write stores ct as chunk id: temp file, fsync, rename. With syncNow the

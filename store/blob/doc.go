@@ -26,7 +26,7 @@
 // Files:
 //
 //	crypto.go    key derivation, chunk IDs, sealing and opening one chunk (format 1)
-//	dir.go       ChunkStore, the hub's interface; Dir, chunk files written atomically
+//	dir.go       ChunkStore, the hub's interface; Dir, chunk files written atomically, quarantine
 //	store.go     Store: Put (file → manifest), PutChunk (verified download), Missing, Usage, Remove, Sweep
 //	reader.go    Reader: io.ReaderAt + io.ReadSeeker decrypting on demand, whole-file hash
 //	errors.go    ErrChunkCorrupt, ErrChunkMissing, ErrDiskFull, ErrContentMismatch, ChunkError

@@ -8,9 +8,9 @@ import (
 )
 
 // FuzzOpenChunk feeds arbitrary ciphertext, under a real chunk's name or a
-// mangled one, to the decryption every read and download goes through: it
-// never panics, and it accepts only the genuine chunk, returning its
-// plaintext.
+// mangled one, to the decryption every read and download goes through (both
+// forms: into a new buffer, and in place as the Reader does): it never
+// panics, and it accepts only the genuine chunk, returning its plaintext.
 func FuzzOpenChunk(f *testing.F) {
 	l, err := newLineage(key(30))
 	if err != nil {
@@ -30,6 +30,10 @@ func FuzzOpenChunk(f *testing.F) {
 			name[0] ^= 1
 		}
 		got, err := l.open(nil, name, ct)
+		inPlace, ierr := l.openInPlace(name, bytes.Clone(ct)) // what the Reader uses
+		if (err == nil) != (ierr == nil) || !bytes.Equal(got, inPlace) {
+			t.Fatalf("open and openInPlace disagree: %v / %v", err, ierr)
+		}
 		genuine := !otherName && bytes.Equal(ct, good)
 		switch {
 		case genuine && (err != nil || !bytes.Equal(got, plain)):

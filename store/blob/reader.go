@@ -24,10 +24,10 @@ const cacheChunks = 4
 // file offset), which is what go-pdfium's FileReader takes.
 //
 // Every chunk is verified when it is decrypted (AEAD, then its name
-// recomputed): that check is authoritative. A chunk that fails is removed
-// from the store (so it is fetched again) and the read returns a
-// ChunkError matching ErrChunkCorrupt; an absent chunk gives
-// ErrChunkMissing. The whole-file SHA-256 is checked too, as far as reads
+// recomputed): that check is authoritative. A chunk that fails is moved to
+// quarantine (so it is fetched again; a reader given the wrong key by
+// mistake deletes nothing until Store.Sweep) and the read returns a ChunkError matching
+// ErrChunkCorrupt; an absent chunk gives ErrChunkMissing. The whole-file SHA-256 is checked too, as far as reads
 // go in order: once every chunk has been decrypted in sequence, a mismatch
 // fails that read and every later one with ErrContentMismatch. Verify reads
 // the whole file to settle it.
@@ -38,7 +38,9 @@ type Reader struct {
 	off []int64
 
 	mu    sync.Mutex
-	cache []cached // most recently used last
+	cache []cached  // most recently used last
+	free  [][]byte  // buffers of evicted chunks, for the next loads
+	pf    *prefetch // the chunk being decrypted ahead, if any
 	// Whole-file hash, fed chunk by chunk in order.
 	whole    hash.Hash
 	next     int // the chunk the hash waits for
@@ -50,7 +52,18 @@ type Reader struct {
 
 type cached struct {
 	i     int
-	plain []byte
+	plain []byte // a subslice of buf
+	buf   []byte
+}
+
+// prefetch is a chunk decrypted ahead on another goroutine while the reader
+// goes through the one before it: reading in order (a copy, a viewer paging
+// on) then uses both cores. done closes when plain/buf/err are set.
+type prefetch struct {
+	i          int
+	done       chan struct{}
+	plain, buf []byte
+	err        error
 }
 
 // Open returns a reader of the file m describes. The manifest is validated;
@@ -164,51 +177,123 @@ func (r *Reader) Verify() error {
 func (r *Reader) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, c := range r.cache {
-		clear(c.plain)
+	if r.pf != nil {
+		<-r.pf.done
+		clear(r.pf.buf)
+		r.pf = nil
 	}
-	r.cache = nil
+	for _, c := range r.cache {
+		clear(c.buf)
+	}
+	r.cache, r.free = nil, nil
 	return nil
 }
 
-// chunk returns chunk i's plaintext, from the cache or the store.
+// chunk returns chunk i's plaintext, from the cache, the prefetch or the
+// store, and starts decrypting chunk i+1 ahead if it is not at hand.
 func (r *Reader) chunk(i int) ([]byte, error) {
-	for k, c := range r.cache {
-		if c.i == i {
-			r.cache = append(append(r.cache[:k:k], r.cache[k+1:]...), c)
-			return c.plain, nil
+	plain, ok := r.cached(i)
+	if !ok {
+		var buf []byte
+		var err error
+		if pf := r.pf; pf != nil {
+			<-pf.done
+			r.pf = nil
+			if pf.i == i {
+				plain, buf, err = pf.plain, pf.buf, pf.err
+			} else if pf.err == nil {
+				r.insert(pf.i, pf.plain, pf.buf) // decrypted anyway: keep it
+			}
+		}
+		if plain == nil && err == nil {
+			plain, buf, err = r.load(i, r.takeFree())
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.insert(i, plain, buf)
+	}
+	if next := i + 1; next < len(r.m.Chunks) && r.pf == nil {
+		if _, have := r.peek(next); !have {
+			pf := &prefetch{i: next, done: make(chan struct{})}
+			buf := r.takeFree()
+			r.pf = pf
+			go func() {
+				defer close(pf.done)
+				pf.plain, pf.buf, pf.err = r.load(next, buf)
+			}()
 		}
 	}
-	plain, err := r.load(i)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.cache) == cacheChunks {
-		clear(r.cache[0].plain)
-		r.cache = r.cache[1:]
-	}
-	r.cache = append(r.cache, cached{i: i, plain: plain})
-	r.feed(i, plain)
 	return plain, nil
 }
 
-// load reads, decrypts and verifies chunk i. A chunk that does not open is
-// removed from the store, so Missing reports it.
-func (r *Reader) load(i int) ([]byte, error) {
+// cached returns chunk i from the cache, marking it most recently used.
+func (r *Reader) cached(i int) ([]byte, bool) {
+	for k, c := range r.cache {
+		if c.i == i {
+			r.cache = append(append(r.cache[:k:k], r.cache[k+1:]...), c)
+			return c.plain, true
+		}
+	}
+	return nil, false
+}
+
+// peek is cached without changing the order.
+func (r *Reader) peek(i int) ([]byte, bool) {
+	for _, c := range r.cache {
+		if c.i == i {
+			return c.plain, true
+		}
+	}
+	return nil, false
+}
+
+// insert caches chunk i, evicting the least recently used chunk beyond
+// cacheChunks (its buffer is wiped and kept for reuse), and feeds the
+// whole-file hash.
+func (r *Reader) insert(i int, plain, buf []byte) {
+	if _, have := r.peek(i); have {
+		return
+	}
+	if len(r.cache) == cacheChunks {
+		old := r.cache[0]
+		clear(old.buf)
+		r.free = append(r.free, old.buf)
+		r.cache = r.cache[1:]
+	}
+	r.cache = append(r.cache, cached{i: i, plain: plain, buf: buf})
+	r.feed(i, plain)
+}
+
+// takeFree returns a buffer of an evicted chunk, or nil.
+func (r *Reader) takeFree() []byte {
+	if len(r.free) == 0 {
+		return nil
+	}
+	b := r.free[len(r.free)-1]
+	r.free = r.free[:len(r.free)-1]
+	return b
+}
+
+// load reads, decrypts and verifies chunk i, into buf's storage if it is
+// large enough. A chunk that does not open is moved out of the way
+// (Dir.quarantine), so Missing reports it. It touches no Reader state, so a prefetch can run it
+// beside the reader.
+func (r *Reader) load(i int, buf []byte) (plain, backing []byte, err error) {
 	ref := r.m.Chunks[i]
-	ct, err := r.s.dir.read(ref.ID)
+	ct, err := r.s.dir.readInto(ref.ID, buf)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	plain, err := r.l.open(make([]byte, 0, ref.Len), ref.ID, ct)
-	if err == nil && len(plain) != ref.Len {
-		err = fmt.Errorf("length %d, manifest says %d", len(plain), ref.Len)
-	}
+	plain, err = r.l.openInPlace(ref.ID, ct)
 	if err != nil {
-		r.s.quarantine(ref.ID)
-		return nil, chunkErr(ref.ID, ErrChunkCorrupt, err)
+		r.s.dir.quarantine(ref.ID)
+		return nil, nil, chunkErr(ref.ID, ErrChunkCorrupt, err)
 	}
-	return plain, nil
+	if len(plain) != ref.Len { // the chunk is sound: the manifest is wrong
+		return nil, nil, chunkErr(ref.ID, ErrContentMismatch, fmt.Errorf("length %d, manifest says %d", len(plain), ref.Len))
+	}
+	return plain, ct, nil
 }
 
 // feed adds chunk i to the whole-file hash if it is the one the hash waits

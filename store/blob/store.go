@@ -35,10 +35,9 @@ type Options struct {
 // one of them deduplicates against is not removed under it. PutChunk, Has,
 // Missing, Usage and reads run freely beside them.
 type Store struct {
-	dir    *Dir
-	opts   Options
-	edits  sync.Mutex
-	sealed []byte // Put's ciphertext buffer, reused (under edits)
+	dir   *Dir
+	opts  Options
+	edits sync.Mutex
 }
 
 // OpenStore opens (creating if needed) a chunk store in directory root,
@@ -71,10 +70,16 @@ func (s *Store) present(ref papers.ChunkRef) (bool, error) {
 	return ok && size == int64(ref.Len)+Overhead, err
 }
 
+// putWorkers is how many chunks Put names, encrypts and writes at once,
+// beside the goroutine that cuts and hashes the file: with two cores, one
+// chunk's fsync overlaps the next one's crypto.
+const putWorkers = 2
+
 // Put reads a file from r to its end, cuts it into content-defined chunks,
 // and stores each chunk not already stored, encrypted under the lineage
-// key. It returns the file's manifest. It holds at most a few chunks in
-// memory, never the whole file.
+// key. It returns the file's manifest. It holds a few chunks in memory
+// (about 2 + 3·putWorkers of the largest chunk size: 32 MiB with the
+// default sizes), never the whole file.
 //
 // Chunks are named by a keyed hash, so a chunk shared with an earlier
 // version of the same paper is stored once. Each new chunk is synced and
@@ -98,60 +103,146 @@ func (s *Store) Put(key papers.LineageKey, r io.Reader) (papers.Manifest, error)
 	if err != nil {
 		return papers.Manifest{}, fmt.Errorf("blob: chunker: %w", err)
 	}
-	m := papers.Manifest{Chunker: papers.ChunkerFastCDC, Params: p}
-	whole := sha256.New()
-	var written []papers.ChunkID
-	shards := map[string]bool{}
-	fail := func(err error) (papers.Manifest, error) {
-		for _, id := range written {
+	w := &putWork{s: s, l: l, jobs: make(chan putJob, putWorkers), free: make(chan []byte, 2*putWorkers+1), shards: map[string]bool{}}
+	w.wg.Add(putWorkers)
+	for range putWorkers {
+		go w.run()
+	}
+	m, refs, err := w.cut(ch, s.opts.MaxFileSize)
+	close(w.jobs)
+	w.wg.Wait() // the workers have named every chunk
+	if err == nil {
+		err = w.err
+	}
+	if err == nil {
+		m.Chunks = make([]papers.ChunkRef, len(refs))
+		for i, r := range refs {
+			m.Chunks[i] = *r
+		}
+	}
+	if err == nil {
+		for shard := range w.shards {
+			if serr := syncDir(shard); serr != nil {
+				err = ioErr("sync "+shard, serr)
+				break
+			}
+		}
+	}
+	if err == nil {
+		if verr := m.Validate(); verr != nil { // a chunker bug, not bad input
+			err = fmt.Errorf("blob: made an invalid manifest: %w", verr)
+		}
+	}
+	if err != nil {
+		for _, id := range w.written {
 			s.dir.remove(id) //nolint:errcheck // best effort: Sweep frees what is left
 		}
 		return papers.Manifest{}, err
 	}
+	return m, nil
+}
+
+// putJob is one chunk for a Put worker: its place in the manifest and a
+// copy of its plaintext (the chunker reuses its buffer).
+type putJob struct {
+	ref   *papers.ChunkRef
+	plain []byte
+}
+
+// putWork is one Put in progress: the goroutine that cuts the file (cut)
+// and the workers (run) that name, encrypt and write its chunks.
+type putWork struct {
+	s    *Store
+	l    *lineage
+	jobs chan putJob
+	free chan []byte // plaintext buffers the workers are done with
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	err     error
+	written []papers.ChunkID
+	shards  map[string]bool
+}
+
+// cut reads the file chunk by chunk, hashing the whole and handing each
+// chunk to the workers, who fill in the refs' IDs.
+func (w *putWork) cut(ch *chunkers.Chunker, limit int64) (papers.Manifest, []*papers.ChunkRef, error) {
+	m := papers.Manifest{Chunker: papers.ChunkerFastCDC, Params: w.s.opts.Params}
+	refs := make([]*papers.ChunkRef, 0, 64)
+	whole := sha256.New()
 	for {
 		chunk, nerr := ch.Next()
 		if nerr != nil && !errors.Is(nerr, io.EOF) {
-			return fail(fmt.Errorf("blob: read file: %w", nerr))
+			return m, nil, fmt.Errorf("blob: read file: %w", nerr)
 		}
 		if len(chunk) > 0 {
-			if m.Size+int64(len(chunk)) > s.opts.MaxFileSize {
-				return fail(papers.ErrTooLarge(s.opts.MaxFileSize))
+			if m.Size+int64(len(chunk)) > limit || len(refs) == papers.MaxChunks {
+				return m, nil, papers.ErrTooLarge(limit)
 			}
-			if len(m.Chunks) == papers.MaxChunks {
-				return fail(papers.ErrTooLarge(s.opts.MaxFileSize))
+			if err := w.failed(); err != nil {
+				return m, nil, err
 			}
 			whole.Write(chunk)
-			ref := papers.ChunkRef{ID: l.chunkID(chunk), Len: len(chunk)}
-			ok, err := s.present(ref)
-			if err != nil {
-				return fail(err)
-			}
-			if !ok {
-				s.sealed = l.seal(s.sealed[:0], ref.ID, chunk)
-				shard, err := s.dir.write(ref.ID, s.sealed, false)
-				if err != nil {
-					return fail(err)
-				}
-				written = append(written, ref.ID)
-				shards[shard] = true
-			}
-			m.Chunks = append(m.Chunks, ref)
+			ref := &papers.ChunkRef{Len: len(chunk)}
+			refs = append(refs, ref)
 			m.Size += int64(len(chunk))
+			var buf []byte
+			select {
+			case buf = <-w.free:
+			default:
+			}
+			w.jobs <- putJob{ref: ref, plain: append(buf[:0], chunk...)}
 		}
 		if nerr != nil { // io.EOF with the last chunk
 			break
 		}
 	}
-	for shard := range shards {
-		if err := syncDir(shard); err != nil {
-			return fail(ioErr("sync "+shard, err))
+	whole.Sum(m.SHA256[:0])
+	return m, refs, nil
+}
+
+// run names, encrypts and writes chunks until the jobs run out; after a
+// failure it only drains them.
+func (w *putWork) run() {
+	defer w.wg.Done()
+	var sealed []byte
+	for j := range w.jobs {
+		if w.failed() == nil {
+			j.ref.ID = w.l.chunkID(j.plain)
+			ok, err := w.s.present(*j.ref)
+			if err == nil && !ok {
+				sealed = w.l.seal(sealed[:0], j.ref.ID, j.plain)
+				var shard string
+				if shard, err = w.s.dir.write(j.ref.ID, sealed, false); err == nil {
+					w.mu.Lock()
+					w.written = append(w.written, j.ref.ID)
+					w.shards[shard] = true
+					w.mu.Unlock()
+				}
+			}
+			if err != nil {
+				w.fail(err)
+			}
+		}
+		select {
+		case w.free <- j.plain:
+		default:
 		}
 	}
-	whole.Sum(m.SHA256[:0])
-	if err := m.Validate(); err != nil { // a chunker bug, not bad input
-		return fail(fmt.Errorf("blob: made an invalid manifest: %w", err))
+}
+
+func (w *putWork) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
 	}
-	return m, nil
+}
+
+func (w *putWork) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
 }
 
 // PutChunk stores a chunk fetched from the hub, after checking that it
@@ -263,9 +354,10 @@ func (s *Store) Remove(drop, keep []papers.Manifest) (int64, error) {
 	return freed, nil
 }
 
-// Sweep removes every stored chunk that no live manifest names: what a
-// kill in the middle of an import left, and what recalled papers left.
-// live must include the manifests still being downloaded.
+// Sweep removes every stored chunk that no live manifest names (what a
+// kill in the middle of an import left, and what recalled papers left) and
+// empties the quarantine. live must include the manifests still being
+// downloaded. removed counts the chunks removed, quarantined ones included.
 func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err error) {
 	s.edits.Lock()
 	defer s.edits.Unlock()
@@ -290,11 +382,6 @@ func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err err
 		removed++
 		freed += n
 	}
-	return removed, freed, nil
-}
-
-// quarantine removes a chunk that failed to open, so that Missing reports it
-// and the next download fetches it again.
-func (s *Store) quarantine(id papers.ChunkID) {
-	s.dir.remove(id) //nolint:errcheck // a read error is already being reported
+	n, size, err := s.dir.clearQuarantine()
+	return removed + n, freed + size, err
 }

@@ -3,6 +3,7 @@ package blob
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -253,5 +254,44 @@ func TestPut_GivenAReadErrorMidway_ThenErrorAndNothingStored(t *testing.T) {
 	}
 	if f := files(t, s.dir.Root()); len(f) != 0 {
 		t.Fatalf("files left: %v", f)
+	}
+}
+
+// ReadAt is safe for concurrent use, as io.ReaderAt promises: readers on
+// several goroutines (a viewer rendering pages, a search indexing) each get
+// their bytes while chunks are cached, evicted and prefetched under them.
+func TestReader_GivenConcurrentReadAt_ThenEachGetsItsBytes(t *testing.T) {
+	s := newStore(t, small)
+	k := key(50)
+	data := noise(50, 3<<20)
+	r, err := s.Open(k, put(t, s, k, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 1))
+			for range 40 {
+				off := rng.Int64N(int64(len(data)))
+				buf := make([]byte, rng.IntN(300<<10)+1)
+				n, err := r.ReadAt(buf, off)
+				if err != nil && !errors.Is(err, io.EOF) {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(buf[:n], data[off:off+int64(n)]) {
+					errs <- fmt.Errorf("goroutine %d: wrong bytes at %d", g, off)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

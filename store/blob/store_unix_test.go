@@ -9,35 +9,47 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/ecabinet/ecabinet/papers"
 )
 
-// fullAfter lets n bytes through, then fails as a full disk does.
+// disk is the free space of a pretend disk, shared by every chunk file
+// Put's workers write.
+type disk struct {
+	mu   sync.Mutex
+	free int
+}
+
+// fullAfter lets writes through while the disk has room, then fails as a
+// full disk does, after the partial write it makes.
 type fullAfter struct {
 	w io.Writer
-	n *int
+	d *disk
 }
 
 func (f fullAfter) Write(p []byte) (int, error) {
-	if len(p) > *f.n {
-		k := *f.n
-		*f.n = 0
-		f.w.Write(p[:k]) //nolint:errcheck // the partial write a full disk makes
+	f.d.mu.Lock()
+	k := min(len(p), f.d.free)
+	f.d.free -= k
+	f.d.mu.Unlock()
+	if _, err := f.w.Write(p[:k]); err != nil {
+		return 0, err
+	}
+	if k < len(p) {
 		return k, &os.PathError{Op: "write", Path: "chunk", Err: syscall.ENOSPC}
 	}
-	*f.n -= len(p)
-	return f.w.Write(p)
+	return k, nil
 }
 
 func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T) {
 	s := newStore(t, small)
 	k := key(1)
 	old := put(t, s, k, noise(7, 300<<10)) // an earlier paper stays whole
-	budget := 1 << 20
-	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, &budget} }
+	d := &disk{free: 1 << 20}
+	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, d} }
 	_, err := s.Put(k, bytes.NewReader(noise(1, 3<<20)))
 	if !errors.Is(err, ErrDiskFull) || code(err) != "err.paper.disk_full" {
 		t.Fatalf("Put = %v (%s)", err, code(err))
@@ -61,8 +73,8 @@ func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	budget = 100
-	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, &budget} }
+	d.free = 100
+	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, d} }
 	if err := s.PutChunk(k, m.Chunks[0].ID, ct); !errors.Is(err, ErrDiskFull) {
 		t.Fatalf("PutChunk = %v", err)
 	}

@@ -70,6 +70,9 @@ func TestTamper_GivenAFlippedByte_ThenReadFailsNamingTheChunkAndItCanBeRefetched
 		}
 		_, err = readAll(t, s, k, m)
 		wantCorrupt(t, err, victim.ID)
+		if _, err := os.Stat(filepath.Join(s.dir.Root(), "quarantine", victim.ID.String())); err != nil {
+			t.Fatalf("byte %d: the bad chunk is not in quarantine: %v", i, err)
+		}
 		miss, err := s.Missing(m)
 		if err != nil || len(miss) != 1 || miss[0] != victim {
 			t.Fatalf("byte %d: Missing = %v, %v", i, miss, err)
@@ -77,6 +80,9 @@ func TestTamper_GivenAFlippedByte_ThenReadFailsNamingTheChunkAndItCanBeRefetched
 		refetch(t, s, k, data, miss)
 		if got, err := readAll(t, s, k, m); err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("byte %d: after refetch: %v", i, err)
+		}
+		if n, _, err := s.Sweep([]papers.Manifest{m}); n != 1 || err != nil {
+			t.Fatalf("byte %d: Sweep removed %d, %v; want the quarantined chunk", i, n, err)
 		}
 	}
 }
@@ -289,5 +295,32 @@ func TestDir_GivenTheHubsView_ThenPutGetHasDelete(t *testing.T) {
 	}
 	if _, err := cs.Get(ctx, id); !errors.Is(err, ErrChunkCorrupt) {
 		t.Fatalf("Get of an oversized file = %v", err)
+	}
+}
+
+// A reader given the wrong key (a mistake in the caller) fails as corrupt
+// but deletes nothing: the chunk waits in quarantine.
+func TestReader_GivenTheWrongKey_ThenCorruptAndTheChunkKept(t *testing.T) {
+	s, _, m, _ := stored(t)
+	_, err := readAll(t, s, key(99), m)
+	wantCorrupt(t, err, m.Chunks[0].ID)
+	if _, err := os.Stat(filepath.Join(s.dir.Root(), "quarantine", m.Chunks[0].ID.String())); err != nil {
+		t.Fatalf("not kept: %v", err)
+	}
+}
+
+// A manifest that gives a sound chunk the wrong length is the manifest's
+// fault: the read fails with ErrContentMismatch and the chunk stays.
+func TestReader_GivenAWrongLengthInTheManifest_ThenMismatchAndTheChunkStays(t *testing.T) {
+	s, k, m, _ := stored(t)
+	m.Chunks[0].Len++
+	m.Chunks[1].Len--
+	_, err := readAll(t, s, k, m)
+	var ce *ChunkError
+	if !errors.Is(err, ErrContentMismatch) || !errors.As(err, &ce) || ce.ID != m.Chunks[0].ID {
+		t.Fatalf("read = %v", err)
+	}
+	if ok, _ := s.Has(m.Chunks[0].ID); !ok {
+		t.Fatal("a sound chunk was moved away")
 	}
 }
