@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klippa-app/go-pdfium/requests"
+
 	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/meetings"
 )
@@ -497,6 +499,30 @@ func readMaybeGzip(path string) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(zr)
+}
+
+// TestSandboxSeesNoFiles opens a real PDF file by its path from inside one
+// of the engine's instances: the sandbox has nothing mounted, so PDFium
+// cannot reach it (or any other file).
+func TestSandboxSeesNoFiles(t *testing.T) {
+	path := writeTemp(t, makePDF(t, pdfSpec{pages: 1, compress: true}))
+	inst, err := engine.pool.GetInstance(time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	for _, p := range []string{path, "/etc/passwd", "/"} {
+		if doc, err := inst.OpenDocument(&requests.OpenDocument{FilePath: &p}); err == nil {
+			inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+			t.Errorf("PDFium opened %s from inside the sandbox", p)
+		}
+	}
+	// The same file through a reader opens.
+	data, _ := os.ReadFile(path)
+	d := open(t, data)
+	if d.PageCount() != 1 {
+		t.Errorf("PageCount = %d", d.PageCount())
+	}
 }
 
 // TestSystemPDFs opens the PDFs Debian's packages ship in /usr/share/doc
