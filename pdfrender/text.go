@@ -179,3 +179,16 @@ func (d *Document) Find(ctx context.Context, query string) ([]Match, error) {
 	}
 	return out, nil
 }
+
+// AddToIndex adds the text of every page to ix under key (a paper
+// version's ID), for search across papers. It stops at ctx's end.
+func (d *Document) AddToIndex(ctx context.Context, ix *textindex.Index, key string) error {
+	for p := 0; p < d.pages; p++ {
+		t, err := d.PageText(ctx, p)
+		if err != nil {
+			return err
+		}
+		ix.Add(key, p, t.String())
+	}
+	return nil
+}
