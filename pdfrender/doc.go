@@ -9,7 +9,7 @@
 //     its Options.
 //   - document.go: Open, Document (page count and sizes, Render, Bookmarks,
 //     Close); images are copied out of the instance's memory.
-//   - text.go: PageText (characters with rectangles), Find with
+//   - text.go: PlainText, PageText (characters with rectangles), Find with
 //     diacritic-insensitive matching (textindex.Fold), AddToIndex for
 //     search across papers.
 //   - renderer.go: Renderer, which renders pages off the caller's

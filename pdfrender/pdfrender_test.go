@@ -145,6 +145,13 @@ func TestPageTextMatchesPdftotext(t *testing.T) {
 		if got, want := squash(pt.String()), squash(string(out)); got != want {
 			t.Errorf("page %d text:\n%q\npdftotext:\n%q", p+1, got, want)
 		}
+		plain, err := d.PlainText(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := squash(plain), squash(pt.String()); got != want {
+			t.Errorf("page %d plain text:\n%q\nstructured:\n%q", p+1, got, want)
+		}
 		if !strings.Contains(pt.String(), "Thủ tướng Chính phủ") {
 			t.Errorf("page %d lost its diacritics: %q", p+1, pt.String())
 		}
