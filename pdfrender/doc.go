@@ -9,12 +9,13 @@
 //     its Options.
 //   - document.go: Open, Document (page count and sizes, Render, Bookmarks,
 //     Close); images are copied out of the instance's memory.
-//   - text.go: PageText (characters with rectangles), Find with
-//     diacritic-insensitive matching (textindex.Fold).
+//   - text.go: PlainText, PageText (characters with rectangles), Find with
+//     diacritic-insensitive matching (textindex.Fold), AddToIndex for
+//     search across papers.
 //   - renderer.go: Renderer, which renders pages off the caller's
 //     goroutine, a few ahead, into a cache bounded in bytes.
 //   - watermark.go: Watermark, the reader's name and the date drawn across
-//     a confidential paper's pages.
+//     a confidential paper's pages (the font comes from the caller).
 //   - errors.go: the errors a reader shows (ErrNotPDF, ErrCorrupt,
 //     ErrPassword, ErrPage), with translation keys.
 package pdfrender

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"io/fs"
@@ -20,8 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klippa-app/go-pdfium/requests"
+
 	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/textindex"
 )
 
 func TestOpenErrors(t *testing.T) {
@@ -141,6 +145,13 @@ func TestPageTextMatchesPdftotext(t *testing.T) {
 		if got, want := squash(pt.String()), squash(string(out)); got != want {
 			t.Errorf("page %d text:\n%q\npdftotext:\n%q", p+1, got, want)
 		}
+		plain, err := d.PlainText(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := squash(plain), squash(pt.String()); got != want {
+			t.Errorf("page %d plain text:\n%q\nstructured:\n%q", p+1, got, want)
+		}
 		if !strings.Contains(pt.String(), "Thủ tướng Chính phủ") {
 			t.Errorf("page %d lost its diacritics: %q", p+1, pt.String())
 		}
@@ -229,16 +240,26 @@ func meanDiff(a, b image.Image) float64 {
 	if a.Bounds().Size() != b.Bounds().Size() {
 		return math.Inf(1)
 	}
-	var sum float64
-	ab, bb := a.Bounds(), b.Bounds()
-	for y := 0; y < ab.Dy(); y++ {
-		for x := 0; x < ab.Dx(); x++ {
-			r1, g1, b1, _ := a.At(ab.Min.X+x, ab.Min.Y+y).RGBA()
-			r2, g2, b2, _ := b.At(bb.Min.X+x, bb.Min.Y+y).RGBA()
-			sum += math.Abs(float64(r1)-float64(r2)) + math.Abs(float64(g1)-float64(g2)) + math.Abs(float64(b1)-float64(b2))
+	pa, pb := toRGBA(a), toRGBA(b)
+	var sum int64
+	for i := 0; i < len(pa.Pix); i += 4 {
+		for c := 0; c < 3; c++ {
+			d := int64(pa.Pix[i+c]) - int64(pb.Pix[i+c])
+			sum += max(d, -d)
 		}
 	}
-	return sum / float64(3*ab.Dx()*ab.Dy()) / 257
+	return float64(sum) / float64(3*len(pa.Pix)/4)
+}
+
+// toRGBA returns img as an *image.RGBA at the origin, converting if needed.
+func toRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) && r.Stride == 4*r.Rect.Dx() {
+		return r
+	}
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, img, b.Min, draw.Src)
+	return out
 }
 
 // golden compares img with testdata/name; a missing or different master is
@@ -499,6 +520,30 @@ func readMaybeGzip(path string) ([]byte, error) {
 	return io.ReadAll(zr)
 }
 
+// TestSandboxSeesNoFiles opens a real PDF file by its path from inside one
+// of the engine's instances: the sandbox has nothing mounted, so PDFium
+// cannot reach it (or any other file).
+func TestSandboxSeesNoFiles(t *testing.T) {
+	path := writeTemp(t, makePDF(t, pdfSpec{pages: 1, compress: true}))
+	inst, err := engine.pool.GetInstance(time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	for _, p := range []string{path, "/etc/passwd", "/"} {
+		if doc, err := inst.OpenDocument(&requests.OpenDocument{FilePath: &p}); err == nil {
+			inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+			t.Errorf("PDFium opened %s from inside the sandbox", p)
+		}
+	}
+	// The same file through a reader opens.
+	data, _ := os.ReadFile(path)
+	d := open(t, data)
+	if d.PageCount() != 1 {
+		t.Errorf("PageCount = %d", d.PageCount())
+	}
+}
+
 // TestSystemPDFs opens the PDFs Debian's packages ship in /usr/share/doc
 // (whatever is installed) and renders their first page: real files from
 // other producers than fpdf.
@@ -544,5 +589,27 @@ func TestErrorsTranslated(t *testing.T) {
 				t.Errorf("%s has no %s translation", e.Code, lang)
 			}
 		}
+	}
+}
+
+func TestAddToIndex(t *testing.T) {
+	d := open(t, makePDF(t, pdfSpec{pages: 4, compress: true}))
+	ix := textindex.New()
+	if err := d.AddToIndex(context.Background(), ix, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	got := ix.Search("luat dat dai ", 0)
+	want := []textindex.Page{{Doc: "v1", Page: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Search = %v, want %v", got, want)
+	}
+	// The phrase broken across two lines on page 2 is found too.
+	if got := ix.Search("chinh sach dat dai va boi", 0); !reflect.DeepEqual(got, want) {
+		t.Errorf("Search across a line break = %v, want %v", got, want)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.AddToIndex(cancelled, textindex.New(), "v1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

@@ -94,10 +94,12 @@ func (r *Renderer) Cached(page, widthPx int) *image.RGBA {
 	return nil
 }
 
-// Request asks for page at widthPx and returns at once. done is called on
+// Request asks for page at widthPx and returns at once. done gets the
+// image, which callers must not modify, or an error: ctx's when ctx ended
+// first (the reader moved on), ErrClosed after Close. When the page is
+// cached, done runs at once on the caller's goroutine; otherwise later, on
 // the Renderer's goroutine (a UI hands the image to its own goroutine from
-// there) with the image, which callers must not modify, or with an error:
-// ctx's when ctx ended first (the reader moved on), ErrClosed after Close.
+// there, through its usual gate), and it must not block.
 // The newest request is served first, then the pages around it in advance.
 func (r *Renderer) Request(ctx context.Context, page, widthPx int, done func(*image.RGBA, error)) {
 	key := cacheKey{page, widthPx}

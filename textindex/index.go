@@ -141,9 +141,12 @@ func (ix *Index) Search(query string, limit int) []Page {
 		}
 	}
 	post := ix.postings[want[k][0]]
+	pn := 0 // the page of post[i]: positions only grow, so it only moves on
 	for i := 0; i < len(post); i++ {
 		p := post[i]
-		pn := ix.pageOf(p)
+		for pn+1 < len(ix.starts) && ix.starts[pn+1] <= p {
+			pn++
+		}
 		start := int(p) - k
 		end := len(ix.seq)
 		if pn+1 < len(ix.starts) {
