@@ -339,6 +339,7 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not save; try again"})
 		return
 	}
+	dropRepeatedSnapshots(vs)
 	refused := map[string]int{}
 	for _, v := range vs {
 		if !v.Accepted() {
@@ -352,6 +353,30 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
 	if h.p.ResultsPending() {
 		go h.finalize(h.now())
+	}
+}
+
+// dropRepeatedSnapshots keeps, of the snapshots of one record taken at one
+// head, only the first: a run of refusals about one large record would
+// otherwise make the reply that record's size times the run's length. The
+// device lands on the same state (applying one snapshot twice is applying
+// it once, and the same head means nothing was accepted in between).
+func dropRepeatedSnapshots(vs []core.Verdict) {
+	type at struct {
+		entity string
+		head   uint64
+	}
+	seen := map[at]bool{}
+	for i := range vs {
+		s := vs[i].Snapshot
+		if s == nil {
+			continue
+		}
+		k := at{s.Entity, s.HubSeq}
+		if seen[k] {
+			vs[i].Snapshot = nil
+		}
+		seen[k] = true
 	}
 }
 
