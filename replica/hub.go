@@ -37,10 +37,11 @@ type Hub struct {
 	// and signs pending results.
 	FinalizeEvery time.Duration
 	// Limits bound what clients can make the hub do (limits.go); change
-	// them before Serve.
+	// them before the first call of Serve or Handler.
 	Limits Limits
 
-	anon    *anonConns
+	limitsOnce sync.Once
+	anon       *anonConns
 	enrolls *rateLimiter
 	sample  *sampler
 }
@@ -103,13 +104,13 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}
-	h.setLimits()
-	return h, nil
+	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}, nil
 }
 
-// setLimits makes the hub's counters for its Limits.
-func (h *Hub) setLimits() {
+// setLimits makes the hub's counters for its Limits, once.
+func (h *Hub) setLimits() { h.limitsOnce.Do(h.makeLimits) }
+
+func (h *Hub) makeLimits() {
 	h.anon = newAnonConns(h.Limits.MaxAnonPerAddr)
 	h.enrolls = newRateLimiter(h.Limits.EnrollBurst, h.Limits.EnrollEvery)
 	h.sample = newSampler(h.Limits.LogEvery, func() time.Time { return time.Now() })
@@ -119,6 +120,7 @@ func (h *Hub) setLimits() {
 // (enrollment is the one call made without one) and every connection,
 // resumed ones included, is refused for a revoked device.
 func (h *Hub) TLSConfig() (*tls.Config, error) {
+	h.setLimits()
 	cert, err := h.keys.serverCertificate()
 	if err != nil {
 		return nil, err
@@ -151,6 +153,7 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 // Handler routes the protocol's endpoints. Metrics are not among them:
 // they are served only where the operator chooses (MetricsHandler).
 func (h *Hub) Handler() http.Handler {
+	h.setLimits()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, h.enroll)
 	mux.HandleFunc("POST "+PathPush, h.device(h.push))
@@ -193,6 +196,7 @@ func (h *Hub) MetricsHandler() http.Handler {
 // ServeMetrics serves MetricsHandler over plain HTTP on ln until ctx is
 // done.
 func (h *Hub) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	h.setLimits()
 	srv := &http.Server{Handler: h.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
 		ErrorLog: log.New(sampledWriter{h.sample, h.log}, "", 0)}
 	go func() {
