@@ -42,8 +42,8 @@ type Hub struct {
 
 	limitsOnce sync.Once
 	anon       *anonConns
-	enrolls *rateLimiter
-	sample  *sampler
+	enrolls    *rateLimiter
+	sample     *sampler
 }
 
 type metrics struct {
