@@ -113,7 +113,7 @@ func (h *Hub) setLimits() { h.limitsOnce.Do(h.makeLimits) }
 func (h *Hub) makeLimits() {
 	h.anon = newAnonConns(h.Limits.MaxAnonPerAddr)
 	h.enrolls = newRateLimiter(h.Limits.EnrollBurst, h.Limits.EnrollEvery)
-	h.sample = newSampler(h.Limits.LogEvery, func() time.Time { return time.Now() })
+	h.sample = newSampler(h.Limits.LogEvery, time.Now)
 }
 
 // TLSConfig is TLS 1.3 only. A client certificate is verified when given
@@ -229,7 +229,10 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          log.New(sampledWriter{h.sample, h.log}, "", 0),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(tls.NewListener(newLimitListener(ln, l.MaxConns), cfg)) }()
+	if l.MaxConns > 0 {
+		ln = newLimitListener(ln, l.MaxConns)
+	}
+	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
 	h.log.Info("hub serving", "address", ln.Addr().String())
 	h.finalize(h.now())
 	tick := time.NewTicker(h.FinalizeEvery)

@@ -24,9 +24,11 @@ import (
 // Limits are what the hub accepts; DefaultLimits are used unless a Hub's
 // Limits are changed before Serve.
 type Limits struct {
-	// MaxConns caps open connections; further ones wait to be accepted.
+	// MaxConns caps open connections; further ones wait to be accepted
+	// (0: no cap).
 	MaxConns int
-	// MaxAnonPerAddr caps unauthenticated connections per client address.
+	// MaxAnonPerAddr caps unauthenticated connections per client address
+	// (0: no cap).
 	MaxAnonPerAddr int
 	// EnrollBody bounds an enrollment request (a few hundred bytes in
 	// practice).
@@ -170,7 +172,7 @@ func (a *anonConns) admit(r *http.Request) bool {
 	if ci.anon {
 		return true
 	}
-	if a.byAddr[ci.addr] >= a.max {
+	if a.max > 0 && a.byAddr[ci.addr] >= a.max {
 		return false
 	}
 	ci.anon = true
