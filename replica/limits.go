@@ -40,7 +40,7 @@ type Limits struct {
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// EnrollBurst attempts per address may be made at once, then one
 	// more every EnrollEvery; a successful enrollment gives its attempt
-	// back.
+	// back (EnrollEvery 0: no limit).
 	EnrollBurst int
 	EnrollEvery time.Duration
 	// LogEvery is how often at most one refusal of each kind is logged.
@@ -214,6 +214,9 @@ func (l *rateLimiter) refill(b *bucket, now time.Time) {
 // take spends one attempt of addr; when none is left it returns how long
 // until there is one.
 func (l *rateLimiter) take(addr string, now time.Time) (bool, time.Duration) {
+	if l.every <= 0 {
+		return true, 0 // no rate limit
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[addr]
