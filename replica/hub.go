@@ -37,12 +37,13 @@ type Hub struct {
 	// and signs pending results.
 	FinalizeEvery time.Duration
 	// Limits bound what clients can make the hub do (limits.go); change
-	// them before Serve.
+	// them before the first call of Serve or Handler.
 	Limits Limits
 
-	anon    *anonConns
-	enrolls *rateLimiter
-	sample  *sampler
+	limitsOnce sync.Once
+	anon       *anonConns
+	enrolls    *rateLimiter
+	sample     *sampler
 }
 
 type metrics struct {
@@ -103,22 +104,23 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}
-	h.setLimits()
-	return h, nil
+	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}, nil
 }
 
-// setLimits makes the hub's counters for its Limits.
-func (h *Hub) setLimits() {
+// setLimits makes the hub's counters for its Limits, once.
+func (h *Hub) setLimits() { h.limitsOnce.Do(h.makeLimits) }
+
+func (h *Hub) makeLimits() {
 	h.anon = newAnonConns(h.Limits.MaxAnonPerAddr)
 	h.enrolls = newRateLimiter(h.Limits.EnrollBurst, h.Limits.EnrollEvery)
-	h.sample = newSampler(h.Limits.LogEvery, func() time.Time { return time.Now() })
+	h.sample = newSampler(h.Limits.LogEvery, time.Now)
 }
 
 // TLSConfig is TLS 1.3 only. A client certificate is verified when given
 // (enrollment is the one call made without one) and every connection,
 // resumed ones included, is refused for a revoked device.
 func (h *Hub) TLSConfig() (*tls.Config, error) {
+	h.setLimits()
 	cert, err := h.keys.serverCertificate()
 	if err != nil {
 		return nil, err
@@ -151,6 +153,7 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 // Handler routes the protocol's endpoints. Metrics are not among them:
 // they are served only where the operator chooses (MetricsHandler).
 func (h *Hub) Handler() http.Handler {
+	h.setLimits()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, h.enroll)
 	mux.HandleFunc("POST "+PathPush, h.device(h.push))
@@ -190,6 +193,7 @@ func (h *Hub) MetricsHandler() http.Handler {
 // ServeMetrics serves MetricsHandler over plain HTTP on ln until ctx is
 // done.
 func (h *Hub) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	h.setLimits()
 	srv := &http.Server{Handler: h.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
 		ErrorLog: log.New(sampledWriter{h.sample, h.log}, "", 0)}
 	go func() {
@@ -222,7 +226,10 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          log.New(sampledWriter{h.sample, h.log}, "", 0),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(tls.NewListener(newLimitListener(ln, l.MaxConns), cfg)) }()
+	if l.MaxConns > 0 {
+		ln = newLimitListener(ln, l.MaxConns)
+	}
+	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
 	h.log.Info("hub serving", "address", ln.Addr().String())
 	h.finalize(h.now())
 	tick := time.NewTicker(h.FinalizeEvery)
@@ -336,6 +343,7 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not save; try again"})
 		return
 	}
+	dropRepeatedSnapshots(vs)
 	refused := map[string]int{}
 	for _, v := range vs {
 		if !v.Accepted() {
@@ -349,6 +357,30 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
 	if h.p.ResultsPending() {
 		go h.finalize(h.now())
+	}
+}
+
+// dropRepeatedSnapshots keeps, of the snapshots of one record taken at one
+// head, only the first: a run of refusals about one large record would
+// otherwise make the reply that record's size times the run's length. The
+// device lands on the same state (applying one snapshot twice is applying
+// it once, and the same head means nothing was accepted in between).
+func dropRepeatedSnapshots(vs []core.Verdict) {
+	type at struct {
+		entity string
+		head   uint64
+	}
+	seen := map[at]bool{}
+	for i := range vs {
+		s := vs[i].Snapshot
+		if s == nil {
+			continue
+		}
+		k := at{s.Entity, s.HubSeq}
+		if seen[k] {
+			vs[i].Snapshot = nil
+		}
+		seen[k] = true
 	}
 }
 

@@ -24,9 +24,11 @@ import (
 // Limits are what the hub accepts; DefaultLimits are used unless a Hub's
 // Limits are changed before Serve.
 type Limits struct {
-	// MaxConns caps open connections; further ones wait to be accepted.
+	// MaxConns caps open connections; further ones wait to be accepted
+	// (0: no cap).
 	MaxConns int
-	// MaxAnonPerAddr caps unauthenticated connections per client address.
+	// MaxAnonPerAddr caps unauthenticated connections per client address
+	// (0: no cap).
 	MaxAnonPerAddr int
 	// EnrollBody bounds an enrollment request (a few hundred bytes in
 	// practice).
@@ -38,7 +40,7 @@ type Limits struct {
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// EnrollBurst attempts per address may be made at once, then one
 	// more every EnrollEvery; a successful enrollment gives its attempt
-	// back.
+	// back (EnrollEvery 0: no limit).
 	EnrollBurst int
 	EnrollEvery time.Duration
 	// LogEvery is how often at most one refusal of each kind is logged.
@@ -170,7 +172,7 @@ func (a *anonConns) admit(r *http.Request) bool {
 	if ci.anon {
 		return true
 	}
-	if a.byAddr[ci.addr] >= a.max {
+	if a.max > 0 && a.byAddr[ci.addr] >= a.max {
 		return false
 	}
 	ci.anon = true
@@ -212,6 +214,9 @@ func (l *rateLimiter) refill(b *bucket, now time.Time) {
 // take spends one attempt of addr; when none is left it returns how long
 // until there is one.
 func (l *rateLimiter) take(addr string, now time.Time) (bool, time.Duration) {
+	if l.every <= 0 {
+		return true, 0 // no rate limit
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[addr]

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
+	"github.com/ecabinet/ecabinet/core"
 )
 
 // serveHubLimited is serveHub with the hub's limits changed before Serve.
@@ -199,6 +200,35 @@ func TestHandler_GivenEnrollBodyOverLimit_ThenRefusedBeforeRead(t *testing.T) {
 			h.ServeHTTP(w, r)
 			if w.Code != tt.want {
 				t.Fatalf("status %d, want %d", w.Code, tt.want)
+			}
+		})
+	}
+}
+
+func TestDropRepeatedSnapshots_GivenRunOfRefusals_ThenEachRecordAndHeadOnce(t *testing.T) {
+	snap := func(entity string, head uint64) *core.Snapshot {
+		return &core.Snapshot{Entity: entity, Value: []byte(entity), HubSeq: head}
+	}
+	tests := []struct {
+		name string
+		in   []*core.Snapshot
+		keep []bool
+	}{
+		{"given one record at one head then the first only", []*core.Snapshot{snap("meeting/m", 5), snap("meeting/m", 5), snap("meeting/m", 5)}, []bool{true, false, false}},
+		{"given the head moved then kept again", []*core.Snapshot{snap("meeting/m", 5), snap("meeting/m", 6)}, []bool{true, true}},
+		{"given other records then each kept", []*core.Snapshot{snap("meeting/m", 5), snap("ballot/b", 5), nil, snap("meeting/m", 5)}, []bool{true, true, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := make([]core.Verdict, len(tt.in))
+			for i, s := range tt.in {
+				vs[i] = core.Verdict{DevSeq: uint64(i + 1), Code: "err.forbidden", Snapshot: s}
+			}
+			dropRepeatedSnapshots(vs)
+			for i := range vs {
+				if (vs[i].Snapshot != nil) != tt.keep[i] {
+					t.Errorf("verdict %d: snapshot kept %v, want %v", i, vs[i].Snapshot != nil, tt.keep[i])
+				}
 			}
 		})
 	}
