@@ -253,7 +253,10 @@ func (p *Profile) ChangePassphrase(old, new []byte) error {
 	return p.st.ChangePassphrase(old, new)
 }
 
-// Subscribe returns a channel of change events and a function to stop.
+// Subscribe returns a channel of change events and a function to stop. A
+// subscriber that falls behind receives an event with Topic TopicAll (see
+// Event.RefreshAll) in place of those it missed, and must re-read all it
+// shows.
 func (p *Profile) Subscribe() (<-chan Event, func()) { return p.events.subscribe() }
 
 // SetClock replaces the clock, for tests and the sample committee, and
