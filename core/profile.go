@@ -220,6 +220,11 @@ func (p *Profile) Close() error {
 	return p.st.Close()
 }
 
+// StoreReads counts the keys this profile has read from its database since
+// it was opened (store.Store.Reads): for tests that check a path is served
+// from memory, or what a page costs, without timing it.
+func (p *Profile) StoreReads() uint64 { return p.st.Reads() }
+
 // Dir is the profile directory.
 func (p *Profile) Dir() string { return p.st.Dir() }
 
