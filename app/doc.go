@@ -23,7 +23,9 @@
 // goroutine (ui.background), and its result comes back through ui.post,
 // which is fyne.Do in the app. Core events arrive the same way: one
 // goroutine per shell reads Profile.Subscribe, folds a burst of events into
-// one set of changes and posts it; each screen re-reads what changed.
+// one set of changes and posts it; each screen re-reads what changed (and,
+// after the core's TopicAll marker, which says the goroutine fell behind
+// and missed events, everything).
 //
 // Every string a person reads comes from lang.X with a key present in
 // assets/translations/app.vi.json and app.en.json (tests check both ways);

@@ -52,7 +52,7 @@ const (
 
 // buildCommittee fills a secretary's profile, its dates shifted by years
 // (see memberProfile); the clock is left at fixedNow, shifted likewise.
-func buildCommittee(t *testing.T, p *core.Profile, years int) {
+func buildCommittee(t testing.TB, p *core.Profile, years int) {
 	t.Helper()
 	at := func(day, month, hour, minute int) time.Time { return at(day, month, hour, minute).AddDate(years, 0, 0) }
 	clock := func(tm time.Time) { p.SetClock(func() time.Time { return tm }) }

@@ -94,7 +94,7 @@ func (l *loop) settle(u *ui) {
 
 // env is a desktop session under test.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	u    *ui
 	l    *loop
 	w    fyne.Window
@@ -103,11 +103,15 @@ type env struct {
 }
 
 // newEnv starts a test app with the eCabinet theme (light) in language
-// code, and a window of the app's size.
-func newEnv(t *testing.T, code, dir string) *env {
+// code, and a window of the app's size. (t may be a benchmark's.)
+func newEnv(t testing.TB, code, dir string) *env {
 	t.Helper()
 	a := test.NewTempApp(t)
-	test.ApplyTheme(t, newThemeVariant(theme.VariantLight))
+	if tt, ok := t.(*testing.T); ok {
+		test.ApplyTheme(tt, newThemeVariant(theme.VariantLight))
+	} else {
+		a.Settings().SetTheme(newThemeVariant(theme.VariantLight)) // the app is the benchmark's own
+	}
 	setLanguage(code)
 	t.Cleanup(func() { setLanguage(langVI) })
 	w := test.NewTempWindow(t, widget.NewLabel(""))
@@ -148,7 +152,7 @@ func (e *env) open(p *core.Profile) *shell {
 
 // secretaryProfile is the tests' committee seen by its secretary, on the
 // fixed clock.
-func secretaryProfile(t *testing.T) *core.Profile {
+func secretaryProfile(t testing.TB) *core.Profile {
 	t.Helper()
 	p, err := core.Create(t.TempDir(), testPass, meetings.Member{
 		Name: "Thư ký Ban Chỉ đạo", Title: "Vụ Cải cách hành chính, Bộ Nội vụ", Role: meetings.RoleSecretary,

@@ -298,9 +298,14 @@ func (s *shell) rejectionText(r core.OpState) (head, body string) {
 	return head, body
 }
 
-// opKindText names a kind of change (the command line's words).
+// opKindText names a kind of change: its description in the table of kinds
+// (the command line's words), or the kind itself for one this version does
+// not know.
 func opKindText(k ops.Kind) string {
-	key := "cli.op." + strings.ReplaceAll(string(k), ".", "_")
+	key := ops.TextKey(k)
+	if key == "" {
+		return string(k)
+	}
 	return lang.X(key, string(k))
 }
 

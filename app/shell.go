@@ -59,10 +59,15 @@ func (c changes) add(e core.Event) {
 	}
 }
 
-func (c changes) has(t core.Topic) bool { return c.topics[t] }
+// has reports whether records of topic t changed. After a TopicAll marker
+// (the listener fell behind and missed events) every topic did.
+func (c changes) has(t core.Topic) bool { return c.topics[t] || c.topics[core.TopicAll] }
 
-// touches reports whether the record id of topic t changed.
-func (c changes) touches(t core.Topic, id string) bool { return c.topics[t] && c.ids[id] }
+// touches reports whether the record id of topic t changed; after a
+// TopicAll marker, any record may have.
+func (c changes) touches(t core.Topic, id string) bool {
+	return c.has(t) && (c.ids[id] || c.topics[core.TopicAll])
+}
 
 // allChanged is used to refresh everything.
 func allChanged() changes {

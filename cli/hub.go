@@ -17,6 +17,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/store"
 )
@@ -318,7 +319,17 @@ func (r *runner) rejection(p *core.Profile, v core.Verdict) string {
 	if st.Kind == "ballot.answer" && v.Code == "err.ballot.not_open" {
 		return r.T("cli.sync.answer_after_close")
 	}
-	return r.T("cli.sync.rejected", map[string]any{"what": r.T("cli.op." + strings.ReplaceAll(string(st.Kind), ".", "_")), "why": r.T(v.Code)})
+	return r.T("cli.sync.rejected", map[string]any{"what": r.T(opKey(st.Kind)), "why": r.T(v.Code)})
+}
+
+// opKey is the translation key describing a kind of change (the table of
+// kinds, ops/kinds.go); for a kind this version does not know, the kind
+// itself, which T shows as it is.
+func opKey(k ops.Kind) string {
+	if key := ops.TextKey(k); key != "" {
+		return key
+	}
+	return string(k)
 }
 
 // hubError explains errors from talking to the hub.

@@ -91,7 +91,7 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, er
 		}
 	}
 	if hubOwn {
-		if _, err := appendLog(tx.Tx, raw, answerMember(op), op.At); err != nil {
+		if _, err := appendLog(tx.Tx, raw, audienceMember(op), op.At); err != nil {
 			return applied{}, err
 		}
 	}
@@ -136,121 +136,80 @@ func (p *Profile) applyInit(tx *txn, op ops.Op) (applied, error) {
 	}, nil
 }
 
+// applyKind applies an op other than a profile's introduction: its body is
+// decoded as the table of kinds says (ops/kinds.go), the actor must pass the
+// kind's role rule, and the kind's handler (kinds.go) does the rest.
 func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Member, src source) (applied, error) {
-	switch op.Kind {
-	case ops.KindMemberPut:
-		var b ops.MemberPut
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		if err := b.Member.Validate(); err != nil {
-			return applied{}, err
-		}
-		if err := tx.Put(store.Key(store.PrefixMember, b.Member.ID), b.Member); err != nil {
-			return applied{}, err
-		}
-		return applied{
-			after:  func() { p.m.members[b.Member.ID] = b.Member },
-			events: []Event{{TopicMembers, b.Member.ID}},
-		}, nil
-
-	case ops.KindMeetingCreate:
-		var b ops.MeetingCreate
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		m := b.Meeting
-		if ok, err := tx.Has(store.Key(store.PrefixMeeting, m.ID)); err != nil || ok {
-			return applied{}, errors.Join(err, meetings.NewError("err.meeting.exists", "id"))
-		}
-		m.Status, m.Rev = meetings.StatusDraft, 1
-		return p.putMeeting(tx, m)
-
-	case ops.KindMeetingUpdate, ops.KindMeetingStatus, ops.KindAttendance,
-		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove:
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		return p.editMeeting(tx, op, src)
-
-	case ops.KindBallotIssue:
-		var b ops.BallotIssue
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		bl := b.Ballot
-		if ok, err := tx.Has(store.Key(store.PrefixBallot, bl.ID)); err != nil || ok {
-			return applied{}, errors.Join(err, meetings.NewError("err.ballot.exists", "id"))
-		}
-		bl.Status, bl.Rev = ballots.StatusDraft, 1
-		if err := bl.Validate(); err != nil {
-			return applied{}, err
-		}
-		if err := bl.Open(); err != nil {
-			return applied{}, err
-		}
-		return p.putBallot(tx, bl)
-
-	case ops.KindBallotClose, ops.KindBallotExtend:
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		return p.editBallot(tx, op, src)
-
-	case ops.KindBallotAnswer:
-		return p.applyAnswer(tx, op, raw, actor, src)
-
-	case ops.KindBallotRemind:
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		return p.applyRemind(tx, op, actor.ID)
-
-	case ops.KindBallotResult:
-		return p.applyResult(tx, op, actor.ID, string(actor.Role))
-
-	case ops.KindConsentMark:
-		return p.applyConsentMark(tx, op, actor)
-
-	case ops.KindConsentAdopt:
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		return p.applyConsentAdopt(tx, op, src)
-
-	case ops.KindDeviceEnroll:
-		var b ops.DeviceEnroll
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		if err := requireSecretary(actor); err != nil {
-			return applied{}, err
-		}
-		if ok, err := tx.Has(store.Key(store.PrefixMember, b.MemberID)); err != nil || !ok {
-			return applied{}, errors.Join(err, ErrNotFound)
-		}
-		dev := identity.IDOf(b.PubKey)
-		if err := refuseKnownDevice(tx, dev, b.MemberID, p.dev.ID); err != nil {
-			return applied{}, err
-		}
-		if err := tx.PutRaw(store.Key(store.PrefixDevice, dev), b.PubKey); err != nil {
-			return applied{}, err
-		}
-		if err := tx.PutRaw(store.Key(store.PrefixDeviceMember, dev), []byte(b.MemberID)); err != nil {
-			return applied{}, err
-		}
-		return applied{after: func() { p.m.devices[dev] = b.PubKey }}, nil
+	spec, ok := ops.Lookup(op.Kind)
+	h, known := appliers[op.Kind]
+	if !ok || !known {
+		return applied{}, fmt.Errorf("%w: unknown kind %q", ops.ErrMalformed, op.Kind)
 	}
-	return applied{}, fmt.Errorf("%w: unknown kind %q", ops.ErrMalformed, op.Kind)
+	body, err := spec.Decode(op)
+	if err != nil {
+		return applied{}, err
+	}
+	if !spec.Maker.Allows(actor) {
+		return applied{}, ErrForbidden
+	}
+	return h(p, tx, change{op: op, body: body, rec: spec.Record(op, body), raw: raw, actor: actor, src: src})
+}
+
+func (p *Profile) applyMemberPut(tx *txn, c change) (applied, error) {
+	b := c.body.(*ops.MemberPut)
+	if err := b.Member.Validate(); err != nil {
+		return applied{}, err
+	}
+	if err := tx.Put(store.Key(store.PrefixMember, b.Member.ID), b.Member); err != nil {
+		return applied{}, err
+	}
+	m := b.Member
+	return applied{
+		after:  func() { p.m.members[m.ID] = m },
+		events: []Event{{TopicMembers, m.ID}},
+	}, nil
+}
+
+func (p *Profile) applyMeetingCreate(tx *txn, c change) (applied, error) {
+	m := c.body.(*ops.MeetingCreate).Meeting
+	if ok, err := tx.Has(store.Key(store.PrefixMeeting, m.ID)); err != nil || ok {
+		return applied{}, errors.Join(err, meetings.NewError("err.meeting.exists", "id"))
+	}
+	m.Status, m.Rev = meetings.StatusDraft, 1
+	return p.putMeeting(tx, m)
+}
+
+func (p *Profile) applyBallotIssue(tx *txn, c change) (applied, error) {
+	bl := c.body.(*ops.BallotIssue).Ballot
+	if ok, err := tx.Has(store.Key(store.PrefixBallot, bl.ID)); err != nil || ok {
+		return applied{}, errors.Join(err, meetings.NewError("err.ballot.exists", "id"))
+	}
+	bl.Status, bl.Rev = ballots.StatusDraft, 1
+	if err := bl.Validate(); err != nil {
+		return applied{}, err
+	}
+	if err := bl.Open(); err != nil {
+		return applied{}, err
+	}
+	return p.putBallot(tx, bl)
+}
+
+func (p *Profile) applyDeviceEnroll(tx *txn, c change) (applied, error) {
+	b := c.body.(*ops.DeviceEnroll)
+	if ok, err := tx.Has(store.Key(store.PrefixMember, b.MemberID)); err != nil || !ok {
+		return applied{}, errors.Join(err, ErrNotFound)
+	}
+	dev, pub := identity.IDOf(b.PubKey), b.PubKey
+	if err := refuseKnownDevice(tx, dev, b.MemberID, p.dev.ID); err != nil {
+		return applied{}, err
+	}
+	if err := tx.PutRaw(store.Key(store.PrefixDevice, dev), pub); err != nil {
+		return applied{}, err
+	}
+	if err := tx.PutRaw(store.Key(store.PrefixDeviceMember, dev), []byte(b.MemberID)); err != nil {
+		return applied{}, err
+	}
+	return applied{after: func() { p.m.devices[dev] = pub }}, nil
 }
 
 func (p *Profile) putMeeting(tx *txn, m meetings.Meeting) (applied, error) {
@@ -266,79 +225,20 @@ func (p *Profile) putMeeting(tx *txn, m meetings.Meeting) (applied, error) {
 	}, nil
 }
 
-// editMeeting loads the meeting, refuses a stale edit, applies the change
-// with the domain's rules and bumps the revision.
-func (p *Profile) editMeeting(tx *txn, op ops.Op, src source) (applied, error) {
-	var id string
-	var change func(m *meetings.Meeting) error
-	switch op.Kind {
-	case ops.KindMeetingUpdate:
-		var b ops.MeetingUpdate
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error {
-			if m.Status == meetings.StatusClosed {
-				return meetings.NewError("err.meeting.closed", "")
-			}
-			m.Title, m.Start, m.Place = b.Title, b.Start, b.Place
-			return nil
-		}
-	case ops.KindMeetingStatus:
-		var b ops.MeetingStatus
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.Transition(b.Status) }
-	case ops.KindAttendance:
-		var b ops.Attendance
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.SetPresent(b.MemberID, b.Present) }
-	case ops.KindAgendaAdd:
-		var b ops.AgendaAdd
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.AddItem(b.Item) }
-	case ops.KindAgendaUpdate:
-		var b ops.AgendaUpdate
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.UpdateItem(b.Item) }
-	case ops.KindAgendaRemove:
-		var b ops.AgendaRemove
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.RemoveItem(b.ItemID) }
-	case ops.KindAgendaMove:
-		var b ops.AgendaMove
-		if err := op.DecodeBody(&b); err != nil {
-			return applied{}, err
-		}
-		id = b.MeetingID
-		change = func(m *meetings.Meeting) error { return m.MoveItem(b.ItemID, b.To) }
-	}
+// editMeeting loads the meeting the op's record names, refuses a stale
+// edit, applies the change with the domain's rules and bumps the revision.
+func (p *Profile) editMeeting(tx *txn, c change, edit func(m *meetings.Meeting) error) (applied, error) {
 	var m meetings.Meeting
-	if err := tx.Get(store.Key(store.PrefixMeeting, id), &m); err != nil {
+	if err := tx.Get(store.Key(store.PrefixMeeting, c.rec.ID), &m); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return applied{}, ErrNotFound
 		}
 		return applied{}, err
 	}
-	if !src.ordered && op.Base != 0 && op.Base != m.Rev {
+	if !c.src.ordered && c.op.Base != 0 && c.op.Base != m.Rev {
 		return applied{}, &StaleError{Current: m.Rev}
 	}
-	if err := change(&m); err != nil {
+	if err := edit(&m); err != nil {
 		return applied{}, err
 	}
 	m.Rev++
@@ -355,47 +255,28 @@ func (p *Profile) putBallot(tx *txn, b ballots.Ballot) (applied, error) {
 	}, nil
 }
 
-func (p *Profile) editBallot(tx *txn, op ops.Op, src source) (applied, error) {
-	var id string
-	var change func(b *ballots.Ballot) error
-	switch op.Kind {
-	case ops.KindBallotClose:
-		var body ops.BallotClose
-		if err := op.DecodeBody(&body); err != nil {
-			return applied{}, err
-		}
-		id = body.BallotID
-		change = func(b *ballots.Ballot) error { return b.Close(op.At) }
-	case ops.KindBallotExtend:
-		var body ops.BallotExtend
-		if err := op.DecodeBody(&body); err != nil {
-			return applied{}, err
-		}
-		id = body.BallotID
-		change = func(b *ballots.Ballot) error { return b.ExtendDeadline(body.Deadline) }
-	}
+// editBallot is editMeeting for a ballot.
+func (p *Profile) editBallot(tx *txn, c change, edit func(b *ballots.Ballot) error) (applied, error) {
 	var b ballots.Ballot
-	if err := tx.Get(store.Key(store.PrefixBallot, id), &b); err != nil {
+	if err := tx.Get(store.Key(store.PrefixBallot, c.rec.ID), &b); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return applied{}, ErrNotFound
 		}
 		return applied{}, err
 	}
-	if !src.ordered && op.Base != 0 && op.Base != b.Rev {
+	if !c.src.ordered && c.op.Base != 0 && c.op.Base != b.Rev {
 		return applied{}, &StaleError{Current: b.Rev}
 	}
-	if err := change(&b); err != nil {
+	if err := edit(&b); err != nil {
 		return applied{}, err
 	}
 	b.Rev++
 	return p.putBallot(tx, b)
 }
 
-func (p *Profile) applyAnswer(tx *txn, op ops.Op, raw []byte, actor meetings.Member, src source) (applied, error) {
-	var body ops.BallotAnswer
-	if err := op.DecodeBody(&body); err != nil {
-		return applied{}, err
-	}
+func (p *Profile) applyAnswer(tx *txn, c change) (applied, error) {
+	op, raw, actor, src := c.op, c.raw, c.actor, c.src
+	body := c.body.(*ops.BallotAnswer)
 	a := body.Answer
 	// A member answers for themself; the secretariat may record an answer
 	// given on paper on a member's behalf, and it must say so.

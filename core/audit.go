@@ -40,31 +40,6 @@ type auditHead struct {
 	Hash []byte `cbor:"2,keyasint"`
 }
 
-// ballotOf names the ballot an op acts on ("" when it is not a ballot
-// action).
-func ballotOf(op ops.Op) string {
-	var id struct {
-		BallotID string `cbor:"1,keyasint"`
-	}
-	switch op.Kind {
-	case ops.KindBallotIssue:
-		var b ops.BallotIssue
-		if op.DecodeBody(&b) == nil {
-			return b.Ballot.ID
-		}
-	case ops.KindBallotAnswer:
-		var b ops.BallotAnswer
-		if op.DecodeBody(&b) == nil {
-			return b.Answer.BallotID
-		}
-	case ops.KindBallotClose, ops.KindBallotExtend, ops.KindBallotRemind, ops.KindBallotResult:
-		if codec.UnmarshalLoose(op.Body, &id) == nil {
-			return id.BallotID
-		}
-	}
-	return ""
-}
-
 // entryHash is the hash of an entry with its Hash field empty.
 func entryHash(e AuditEntry) ([]byte, error) {
 	e.Hash = nil
@@ -92,7 +67,7 @@ var auditHeadKey = store.Key("meta", metaAuditHead)
 // transaction that may cache the head between consecutive entries.
 func appendAuditOp(tx *txn, hubSeq uint64, raw []byte, op ops.Op, at time.Time) error {
 	var err error
-	ballot := ballotOf(op)
+	ballot := auditedBallot(op)
 	if ballot == "" {
 		return nil
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
-	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
@@ -351,15 +350,9 @@ func mergedBody(re RefusedEdit, useMine map[string]bool) (body any, changed bool
 		changed = changed || c
 		return v
 	}
-	switch re.Kind {
-	case ops.KindMeetingUpdate:
-		b := ops.MeetingUpdate{MeetingID: re.ID, Title: pick(FieldTitle).Text, Start: pick(FieldStart).Time.UTC(), Place: pick(FieldPlace).Text}
+	if fe, ok := fieldEdits[re.Kind]; ok {
+		b := fe.build(re, pick) // before changed is read: build sets it
 		return b, changed, nil
-	case ops.KindAgendaUpdate:
-		it := meetings.AgendaItem{ID: re.ItemID, Title: pick(FieldTitle).Text, Presenter: pick(FieldPresenter).Text, Minutes: pick(FieldMinutes).Num}
-		return ops.AgendaUpdate{MeetingID: re.ID, Item: it}, changed, nil
-	case ops.KindBallotExtend:
-		return ops.BallotExtend{BallotID: re.ID, Deadline: pick(FieldDeadline).Time.UTC()}, changed, nil
 	}
 	return nil, false, fmt.Errorf("%w: no merge for a change of kind %s", ErrNotFound, re.Kind)
 }
@@ -394,49 +387,58 @@ func (p *Profile) MergeAgain(re RefusedEdit) error {
 	return p.resolve(re.DevSeq, Resolution{How: ResolvedMerged, At: again.At, DevSeq: again.DevSeq})
 }
 
-// decodeActionBody decodes the body of an edit without fields, to sign it
-// again in a new operation.
+// decodeActionBody decodes the body of an edit without fields (a kind that
+// carries its record's revision, ops.Spec.Revised, with no fieldEdits
+// entry), to sign it again in a new operation.
 func decodeActionBody(op ops.Op) (any, error) {
-	var body any
-	switch op.Kind {
-	case ops.KindMeetingStatus:
-		body = &ops.MeetingStatus{}
-	case ops.KindAttendance:
-		body = &ops.Attendance{}
-	case ops.KindAgendaAdd:
-		body = &ops.AgendaAdd{}
-	case ops.KindAgendaRemove:
-		body = &ops.AgendaRemove{}
-	case ops.KindAgendaMove:
-		body = &ops.AgendaMove{}
-	case ops.KindConsentAdopt:
-		body = &ops.ConsentAdopt{}
-	case ops.KindBallotClose:
-		body = &ops.BallotClose{}
-	default:
+	spec, ok := ops.Lookup(op.Kind)
+	if _, fields := fieldEdits[op.Kind]; !ok || !spec.Revised || fields {
 		return nil, fmt.Errorf("%w: no merge for a change of kind %s", ErrNotFound, op.Kind)
 	}
-	if err := op.DecodeBody(body); err != nil {
-		return nil, err
-	}
-	// submit encodes the value, not the pointer.
-	switch b := body.(type) {
-	case *ops.MeetingStatus:
-		return *b, nil
-	case *ops.Attendance:
-		return *b, nil
-	case *ops.AgendaAdd:
-		return *b, nil
-	case *ops.AgendaRemove:
-		return *b, nil
-	case *ops.AgendaMove:
-		return *b, nil
-	case *ops.ConsentAdopt:
-		return *b, nil
-	case *ops.BallotClose:
-		return *b, nil
-	}
-	return nil, ErrNotFound
+	// A pointer to the body: submit encodes what it points to, the same
+	// bytes as the value.
+	return spec.Decode(op)
+}
+
+// fieldEdit is an edit a merge takes field by field: the fields it sets
+// (and the agenda item they belong to), and how to build the edit again
+// from the values the secretary picks.
+type fieldEdit struct {
+	fields func(body any) (itemID string, mine []namedValue)
+	build  func(re RefusedEdit, pick func(name string) FieldValue) any
+}
+
+// fieldEdits are the kinds whose edits are merged field by field. Every
+// other kind that carries a revision is an action, which a merge applies
+// again whole.
+var fieldEdits = map[ops.Kind]fieldEdit{
+	ops.KindMeetingUpdate: {
+		fields: func(body any) (string, []namedValue) {
+			b := body.(*ops.MeetingUpdate)
+			return "", meetingValues(b.Title, b.Start, b.Place)
+		},
+		build: func(re RefusedEdit, pick func(string) FieldValue) any {
+			return ops.MeetingUpdate{MeetingID: re.ID, Title: pick(FieldTitle).Text, Start: pick(FieldStart).Time.UTC(), Place: pick(FieldPlace).Text}
+		},
+	},
+	ops.KindAgendaUpdate: {
+		fields: func(body any) (string, []namedValue) {
+			b := body.(*ops.AgendaUpdate)
+			return b.Item.ID, itemValues(b.Item)
+		},
+		build: func(re RefusedEdit, pick func(string) FieldValue) any {
+			it := meetings.AgendaItem{ID: re.ItemID, Title: pick(FieldTitle).Text, Presenter: pick(FieldPresenter).Text, Minutes: pick(FieldMinutes).Num}
+			return ops.AgendaUpdate{MeetingID: re.ID, Item: it}
+		},
+	},
+	ops.KindBallotExtend: {
+		fields: func(body any) (string, []namedValue) {
+			return "", deadlineValues(body.(*ops.BallotExtend).Deadline)
+		},
+		build: func(re RefusedEdit, pick func(string) FieldValue) any {
+			return ops.BallotExtend{BallotID: re.ID, Deadline: pick(FieldDeadline).Time.UTC()}
+		},
+	},
 }
 
 // namedValue is one field of an edit, in the order a form shows them.
@@ -466,52 +468,23 @@ type editTarget struct {
 }
 
 // editTargetOf reads the record and fields an edit carrying a base revision
-// changes.
+// changes (ops.Spec.Revised).
 func editTargetOf(op ops.Op) (editTarget, error) {
 	var t editTarget
-	switch op.Kind {
-	case ops.KindMeetingUpdate:
-		var b ops.MeetingUpdate
-		if err := op.DecodeBody(&b); err != nil {
-			return t, err
-		}
-		t.id, t.mine = b.MeetingID, meetingValues(b.Title, b.Start, b.Place)
-	case ops.KindAgendaUpdate:
-		var b ops.AgendaUpdate
-		if err := op.DecodeBody(&b); err != nil {
-			return t, err
-		}
-		t.id, t.itemID, t.mine = b.MeetingID, b.Item.ID, itemValues(b.Item)
-	case ops.KindBallotExtend:
-		var b ops.BallotExtend
-		if err := op.DecodeBody(&b); err != nil {
-			return t, err
-		}
-		t.id, t.ballot, t.mine = b.BallotID, true, deadlineValues(b.Deadline)
-	case ops.KindBallotClose:
-		var b ops.BallotClose
-		if err := op.DecodeBody(&b); err != nil {
-			return t, err
-		}
-		t.id, t.ballot = b.BallotID, true
-	case ops.KindMeetingStatus, ops.KindAttendance, ops.KindAgendaAdd, ops.KindAgendaRemove,
-		ops.KindAgendaMove, ops.KindConsentAdopt:
-		// Every meeting edit body has the meeting ID as field 1.
-		var b struct {
-			MeetingID string `cbor:"1,keyasint"`
-		}
-		if err := codec.UnmarshalLoose(op.Body, &b); err != nil {
-			return t, err
-		}
-		t.id = b.MeetingID
-	default:
+	spec, ok := ops.Lookup(op.Kind)
+	if !ok || !spec.Revised {
 		return t, fmt.Errorf("%w: %s carries no revision", ErrNotFound, op.Kind)
 	}
-	prefix := store.PrefixMeeting
-	if t.ballot {
-		prefix = store.PrefixBallot
+	body, err := spec.DecodeLoose(op)
+	if err != nil {
+		return t, err
 	}
-	t.entity = string(store.Key(prefix, t.id))
+	rec := spec.Record(op, body)
+	t.id, t.ballot = rec.ID, rec.Type == ops.RecordBallot
+	if fe, ok := fieldEdits[op.Kind]; ok {
+		t.itemID, t.mine = fe.fields(body)
+	}
+	t.entity = entityKey(rec)
 	return t, nil
 }
 
@@ -615,94 +588,31 @@ func (p *Profile) keepEditBase(tx *txn, op ops.Op, b *editBase) error {
 }
 
 // subjectOf names what an op is about, from the model: the record, its name
-// and, within it, the agenda item or member concerned.
+// and, within it, the agenda item or member concerned. The table of kinds
+// says which record and item the op names (ops.Record); the names are the
+// ones the model holds now, or else the ones the op carries.
 func (p *Profile) subjectOf(op ops.Op) (entity, name, detail string) {
-	var (
-		meetingID, ballotID, memberID, itemID string
-		itemTitle                             string
-	)
-	switch op.Kind {
-	case ops.KindMemberPut:
-		var b ops.MemberPut
-		if op.DecodeBody(&b) == nil {
-			memberID, name = b.Member.ID, b.Member.Name
-		}
-	case ops.KindDeviceEnroll:
-		var b ops.DeviceEnroll
-		if op.DecodeBody(&b) == nil {
-			memberID = b.MemberID
-		}
-	case ops.KindMeetingCreate:
-		var b ops.MeetingCreate
-		if op.DecodeBody(&b) == nil {
-			meetingID, name = b.Meeting.ID, b.Meeting.Title
-		}
-	case ops.KindMeetingUpdate:
-		var b ops.MeetingUpdate
-		if op.DecodeBody(&b) == nil {
-			meetingID, name = b.MeetingID, b.Title
-		}
-	case ops.KindAttendance:
-		var b ops.Attendance
-		if op.DecodeBody(&b) == nil {
-			meetingID, memberID = b.MeetingID, b.MemberID
-		}
-	case ops.KindAgendaAdd, ops.KindAgendaUpdate:
-		var b ops.AgendaAdd // the same shape as AgendaUpdate
-		if op.DecodeBody(&b) == nil {
-			meetingID, itemID, itemTitle = b.MeetingID, b.Item.ID, b.Item.Title
-		}
-	case ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentMark:
-		var b struct {
-			MeetingID string `cbor:"1,keyasint"`
-			ItemID    string `cbor:"2,keyasint"`
-		}
-		if codec.UnmarshalLoose(op.Body, &b) == nil {
-			meetingID, itemID = b.MeetingID, b.ItemID
-		}
-	case ops.KindMeetingStatus, ops.KindConsentAdopt:
-		var b struct {
-			MeetingID string `cbor:"1,keyasint"`
-		}
-		if codec.UnmarshalLoose(op.Body, &b) == nil {
-			meetingID = b.MeetingID
-		}
-	case ops.KindBallotIssue:
-		var b ops.BallotIssue
-		if op.DecodeBody(&b) == nil {
-			ballotID, name = b.Ballot.ID, b.Ballot.Title
-		}
-	case ops.KindBallotAnswer:
-		var b ops.BallotAnswer
-		if op.DecodeBody(&b) == nil {
-			ballotID = b.Answer.BallotID
-			if b.Answer.MemberID != op.Member {
-				memberID = b.Answer.MemberID // recorded on a member's behalf
-			}
-		}
-	case ops.KindBallotClose, ops.KindBallotExtend, ops.KindBallotRemind, ops.KindBallotResult:
-		var b struct {
-			BallotID string `cbor:"1,keyasint"`
-		}
-		if codec.UnmarshalLoose(op.Body, &b) == nil {
-			ballotID = b.BallotID
-		}
+	_, rec, ok := ops.RecordOf(op)
+	if !ok {
+		return "", "", ""
 	}
+	name = rec.Name
+	itemTitle := rec.ItemName
 	p.modelMu.RLock()
 	defer p.modelMu.RUnlock()
 	memberName := ""
-	if m, ok := p.m.members[memberID]; ok {
+	if m, ok := p.m.members[rec.Member]; ok {
 		memberName = m.Name
 	}
-	switch {
-	case meetingID != "":
-		entity = string(store.Key(store.PrefixMeeting, meetingID))
-		if m, ok := p.m.meetings[meetingID]; ok {
+	entity = entityKey(rec)
+	switch rec.Type {
+	case ops.RecordMeeting:
+		if m, ok := p.m.meetings[rec.ID]; ok {
 			// The name the meeting has now: a list of changes reads
 			// best with the names a person sees elsewhere.
 			name = m.Title
 			for _, it := range m.Agenda {
-				if it.ID == itemID {
+				if it.ID == rec.Item {
 					itemTitle = it.Title
 				}
 			}
@@ -711,16 +621,14 @@ func (p *Profile) subjectOf(op ops.Op) (entity, name, detail string) {
 		if detail == "" {
 			detail = memberName
 		}
-	case ballotID != "":
-		entity = string(store.Key(store.PrefixBallot, ballotID))
-		if b, ok := p.m.ballots[ballotID]; ok {
+	case ops.RecordBallot:
+		if b, ok := p.m.ballots[rec.ID]; ok {
 			name = b.Title
 		}
 		detail = memberName
-	case memberID != "":
-		entity = string(store.Key(store.PrefixMember, memberID))
-		if memberName != "" {
-			name = memberName
+	case ops.RecordMember:
+		if m, ok := p.m.members[rec.ID]; ok && m.Name != "" {
+			name = m.Name
 		}
 	}
 	return entity, strings.TrimSpace(name), strings.TrimSpace(detail)

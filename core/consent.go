@@ -27,16 +27,12 @@ func (p *Profile) MarkConsent(meetingID, itemID string, mark meetings.ConsentMar
 	return err
 }
 
-func (p *Profile) applyConsentMark(tx *txn, op ops.Op, actor meetings.Member) (applied, error) {
-	var b ops.ConsentMark
-	if err := op.DecodeBody(&b); err != nil {
-		return applied{}, err
-	}
+// Only a voting member marks, for themself: the table's ByVoter rule has
+// checked it.
+func (p *Profile) applyConsentMark(tx *txn, c change) (applied, error) {
+	actor, b := c.actor, c.body.(*ops.ConsentMark)
 	if !b.Mark.Valid() {
 		return applied{}, meetings.ErrConsentMarkInvalid
-	}
-	if !actor.Role.Votes() {
-		return applied{}, ErrForbidden
 	}
 	var m meetings.Meeting
 	if err := tx.Get(store.Key(store.PrefixMeeting, b.MeetingID), &m); err != nil {
@@ -120,11 +116,8 @@ func (p *Profile) AdoptConsentBlock(meetingID string) ([]string, error) {
 	return ids, err
 }
 
-func (p *Profile) applyConsentAdopt(tx *txn, op ops.Op, src source) (applied, error) {
-	var b ops.ConsentAdopt
-	if err := op.DecodeBody(&b); err != nil {
-		return applied{}, err
-	}
+func (p *Profile) applyConsentAdopt(tx *txn, c change) (applied, error) {
+	op, src, b := c.op, c.src, c.body.(*ops.ConsentAdopt)
 	var m meetings.Meeting
 	if err := tx.Get(store.Key(store.PrefixMeeting, b.MeetingID), &m); err != nil {
 		return applied{}, errors.Join(err, ErrNotFound)

@@ -141,7 +141,14 @@ func startChild(t *testing.T, dir string, ballotIDs []string, count int) *childR
 // waitReady waits for the child's READY line and fails on anything else.
 func (c *childRun) waitReady(t *testing.T) (restored int) {
 	t.Helper()
-	timeout := time.After(60 * time.Second)
+	// Not a speed limit: a child built with the race detector on a loaded
+	// machine may take minutes to reopen. A hang is still caught, by the
+	// test's own deadline (go test -timeout), with room left to report it.
+	wait := 60 * time.Second
+	if d, ok := t.Deadline(); ok {
+		wait = max(wait, time.Until(d)-30*time.Second)
+	}
+	timeout := time.After(wait)
 	for {
 		select {
 		case l, ok := <-c.lines:

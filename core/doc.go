@@ -6,7 +6,8 @@
 //
 // Every change is made the same way (submit.go): build an ops.Op, sign it
 // with the device key, apply it inside a store transaction using the domain
-// rules (apply.go), and commit it together with its journal record. The
+// rules (apply.go: the kind's entry in the table of kinds, ops/kinds.go, and
+// its handler, kinds.go), and commit it together with its journal record. The
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
 package core

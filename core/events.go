@@ -1,6 +1,10 @@
 package core
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/ecabinet/ecabinet/fanout"
+)
 
 // Topic says what changed.
 type Topic string
@@ -25,47 +29,35 @@ type Event struct {
 	ID    string // the record that changed
 }
 
+// TopicAll is the marker a subscriber receives when it fell behind: events
+// were replaced by this one, so it must re-read everything it shows.
+const TopicAll Topic = "all"
+
+// RefreshAll reports whether e is the marker that stands for missed events.
+func (e Event) RefreshAll() bool { return e.Topic == TopicAll }
+
+// busBuffer is how many events a subscriber may have queued before it is
+// behind and gets the TopicAll marker instead.
+const busBuffer = 64
+
 // bus fans events out to subscribers without ever blocking the publisher:
-// a subscriber that falls behind loses events, not the saver its time.
+// a subscriber that falls behind gets one TopicAll marker in place of the
+// events it could not take (fanout), never a silent gap. The zero bus is
+// ready to use.
 type bus struct {
-	mu   sync.Mutex
-	subs map[chan Event]struct{}
+	once sync.Once
+	f    *fanout.Fanout[Event]
 }
 
-func (b *bus) subscribe() (<-chan Event, func()) {
-	ch := make(chan Event, 64)
-	b.mu.Lock()
-	if b.subs == nil {
-		b.subs = map[chan Event]struct{}{}
-	}
-	b.subs[ch] = struct{}{}
-	b.mu.Unlock()
-	return ch, func() {
-		b.mu.Lock()
-		if _, ok := b.subs[ch]; ok {
-			delete(b.subs, ch)
-			close(ch)
-		}
-		b.mu.Unlock()
-	}
+func (b *bus) fan() *fanout.Fanout[Event] {
+	b.once.Do(func() {
+		b.f = fanout.New(busBuffer, func(Event) Event { return Event{Topic: TopicAll} })
+	})
+	return b.f
 }
 
-func (b *bus) publish(e Event) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for ch := range b.subs {
-		select {
-		case ch <- e:
-		default:
-		}
-	}
-}
+func (b *bus) subscribe() (<-chan Event, func()) { return b.fan().Subscribe() }
 
-func (b *bus) closeAll() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for ch := range b.subs {
-		close(ch)
-		delete(b.subs, ch)
-	}
-}
+func (b *bus) publish(e Event) { b.fan().Publish(e) }
+
+func (b *bus) closeAll() { b.fan().Close() }

@@ -124,22 +124,6 @@ func appendLog(tx *store.Tx, raw []byte, member string, at time.Time) (uint64, e
 	return head, tx.PutMeta(metaHubHead, head)
 }
 
-// answerMember returns the member whose private record an op is (a ballot
-// answer, a consent mark), "" for ops everybody receives.
-func answerMember(op ops.Op) string {
-	if op.Kind == ops.KindConsentMark {
-		return op.Member
-	}
-	if op.Kind != ops.KindBallotAnswer {
-		return ""
-	}
-	var b ops.BallotAnswer
-	if op.DecodeBody(&b) != nil {
-		return ""
-	}
-	return b.Answer.MemberID
-}
-
 // HubHead is the position of the newest log entry.
 func (p *Profile) HubHead() (uint64, error) {
 	var head uint64
@@ -266,7 +250,7 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 		v.Snapshot = snap
 		return v, applied{}, keepRefusal(tx, pushedKey, op.Device, &v)
 	}
-	seq, err := appendLog(tx.Tx, raw, answerMember(op), now)
+	seq, err := appendLog(tx.Tx, raw, audienceMember(op), now)
 	if err != nil {
 		return v, applied{}, err
 	}
@@ -360,47 +344,4 @@ func snapshotable(entity string) bool {
 		}
 	}
 	return false
-}
-
-// entityOf names the record an op changes ("" when it changes none that a
-// snapshot can repair).
-func entityOf(op ops.Op) string {
-	key := func(prefix, id string) string { return string(store.Key(prefix, id)) }
-	var body struct {
-		MeetingID string `cbor:"1,keyasint"`
-	}
-	switch op.Kind {
-	case ops.KindMemberPut:
-		var b ops.MemberPut
-		if op.DecodeBody(&b) == nil {
-			return key(store.PrefixMember, b.Member.ID)
-		}
-	case ops.KindMeetingCreate:
-		var b ops.MeetingCreate
-		if op.DecodeBody(&b) == nil {
-			return key(store.PrefixMeeting, b.Meeting.ID)
-		}
-	case ops.KindBallotIssue:
-		var b ops.BallotIssue
-		if op.DecodeBody(&b) == nil {
-			return key(store.PrefixBallot, b.Ballot.ID)
-		}
-	case ops.KindBallotClose:
-		var b ops.BallotClose
-		if op.DecodeBody(&b) == nil {
-			return key(store.PrefixBallot, b.BallotID)
-		}
-	case ops.KindBallotExtend:
-		var b ops.BallotExtend
-		if op.DecodeBody(&b) == nil {
-			return key(store.PrefixBallot, b.BallotID)
-		}
-	case ops.KindMeetingUpdate, ops.KindMeetingStatus, ops.KindAttendance,
-		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentAdopt:
-		// Every meeting edit body has the meeting ID as field 1.
-		if codec.UnmarshalLoose(op.Body, &body) == nil {
-			return key(store.PrefixMeeting, body.MeetingID)
-		}
-	}
-	return ""
 }

@@ -220,6 +220,11 @@ func (p *Profile) Close() error {
 	return p.st.Close()
 }
 
+// StoreReads counts the keys this profile has read from its database since
+// it was opened (store.Store.Reads): for tests that check a path is served
+// from memory, or what a page costs, without timing it.
+func (p *Profile) StoreReads() uint64 { return p.st.Reads() }
+
 // Dir is the profile directory.
 func (p *Profile) Dir() string { return p.st.Dir() }
 
@@ -253,7 +258,10 @@ func (p *Profile) ChangePassphrase(old, new []byte) error {
 	return p.st.ChangePassphrase(old, new)
 }
 
-// Subscribe returns a channel of change events and a function to stop.
+// Subscribe returns a channel of change events and a function to stop. A
+// subscriber that falls behind receives an event with Topic TopicAll (see
+// Event.RefreshAll) in place of those it missed, and must re-read all it
+// shows.
 func (p *Profile) Subscribe() (<-chan Event, func()) { return p.events.subscribe() }
 
 // SetClock replaces the clock, for tests and the sample committee, and

@@ -75,16 +75,13 @@ func (p *Profile) preverifyKnown(page [][]byte, known map[string][]byte) []verif
 			if key != nil {
 				jobs = append(jobs, job{i, s, op, key})
 			}
-			switch op.Kind {
-			case ops.KindDeviceEnroll:
-				var b ops.DeviceEnroll
-				if op.DecodeBody(&b) == nil {
-					known[identity.IDOf(b.PubKey)] = b.PubKey
-				}
-			case ops.KindProfileInit:
-				var b ops.ProfileInit
-				if op.DecodeBody(&b) == nil {
-					known[identity.IDOf(b.PubKey)] = b.PubKey
+			// An enrollment (or a profile's introduction) brings the key
+			// of the later ops of its device.
+			if spec, ok := ops.Lookup(op.Kind); ok && spec.Enrolls {
+				if body, err := spec.Decode(op); err == nil {
+					if pub := spec.Record(op, body).Key; pub != nil {
+						known[identity.IDOf(pub)] = pub
+					}
 				}
 			}
 		}

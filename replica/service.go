@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/fanout"
 )
 
 // Status is what the window's status bar shows about sync.
@@ -36,13 +37,20 @@ type Service struct {
 	kick chan struct{}
 	mu   sync.Mutex
 	st   Status
-	subs map[chan Status]struct{}
+	// subs fans status changes out. A status is the whole state, so a
+	// subscriber that fell behind gets the newest one in place of those
+	// it missed: it may skip intermediate states, never the last.
+	subs *fanout.Fanout[Status]
 }
+
+// statusBuffer is how many status changes a subscriber may have queued.
+const statusBuffer = 8
 
 // NewService prepares the replicator for a profile (one that is not
 // enrolled gets a service that only reports so).
 func NewService(p *core.Profile) *Service {
-	s := &Service{p: p, Poll: 20 * time.Second, kick: make(chan struct{}, 1), subs: map[chan Status]struct{}{}}
+	s := &Service{p: p, Poll: 20 * time.Second, kick: make(chan struct{}, 1),
+		subs: fanout.New(statusBuffer, func(latest Status) Status { return latest })}
 	c, err := NewClient(p)
 	if err == nil {
 		s.client = c
@@ -59,33 +67,17 @@ func (s *Service) Status() Status {
 	return s.st
 }
 
-// Subscribe returns a channel that receives every status change.
-func (s *Service) Subscribe() (<-chan Status, func()) {
-	ch := make(chan Status, 8)
-	s.mu.Lock()
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	return ch, func() {
-		s.mu.Lock()
-		if _, ok := s.subs[ch]; ok {
-			delete(s.subs, ch)
-			close(ch)
-		}
-		s.mu.Unlock()
-	}
-}
+// Subscribe returns a channel that receives status changes: every one, or,
+// for a reader that fell behind, the newest in place of those it missed.
+func (s *Service) Subscribe() (<-chan Status, func()) { return s.subs.Subscribe() }
 
+// update changes the status and publishes it. Publishing under s.mu keeps
+// the order of the changes: the last a subscriber receives is the current.
 func (s *Service) update(fn func(*Status)) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	fn(&s.st)
-	st := s.st
-	for ch := range s.subs {
-		select {
-		case ch <- st:
-		default: // a slow reader misses intermediate states, never the saver
-		}
-	}
-	s.mu.Unlock()
+	s.subs.Publish(s.st)
 }
 
 // SyncNow asks for a round as soon as possible.
@@ -107,6 +99,8 @@ func (s *Service) Serve(ctx context.Context) error {
 	defer stop()
 	go func() {
 		for e := range events {
+			// Any change but the hub's own news may be a local one to
+			// push; so may the events a TopicAll marker stands for.
 			if e.Topic != core.TopicSync {
 				s.update(func(st *Status) { st.Pending = s.p.Pending() })
 				s.SyncNow()

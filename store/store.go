@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -34,7 +35,15 @@ type Store struct {
 	gcDone  chan struct{}
 	closeMu sync.Mutex
 	closed  bool
+	// reads counts the keys read (Reads).
+	reads atomic.Uint64
 }
+
+// Reads counts the keys read since the store was opened (each Get, GetRaw
+// or Has, each key an iteration visits). It lets a test check that a path
+// meant to be served from memory does not touch the database, and how much
+// a page costs, without timing it.
+func (s *Store) Reads() uint64 { return s.reads.Load() }
 
 // Exists reports whether dir holds a profile.
 func Exists(dir string) bool {
@@ -239,19 +248,20 @@ func (s *Store) Close() error {
 
 // Tx is a read or read-write transaction.
 type Tx struct {
-	txn *badger.Txn
+	txn   *badger.Txn
+	reads *atomic.Uint64 // the store's count of keys read
 }
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(txn *badger.Txn) error { return fn(&Tx{txn}) })
+	return s.db.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
 }
 
 // Update runs fn in a read-write transaction and commits it durably.
 //
 // It returns once the commit is on disk.
 func (s *Store) Update(fn func(*Tx) error) error {
-	if err := s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn}) }); err != nil {
+	if err := s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) }); err != nil {
 		return err
 	}
 	return s.db.Sync()
@@ -264,7 +274,7 @@ func (s *Store) Update(fn func(*Tx) error) error {
 // complete transaction), never part of one. Sync, or any later Update,
 // makes them durable.
 func (s *Store) UpdateUnsynced(fn func(*Tx) error) error {
-	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn}) })
+	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
 }
 
 // Sync flushes every commit so far to disk.
@@ -283,7 +293,7 @@ func (s *Store) CommitJournaled(seq uint64, record []byte, fn func(*Tx) error) e
 	}
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
-	tx := &Tx{txn}
+	tx := &Tx{txn: txn, reads: &s.reads}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -332,6 +342,7 @@ func (s *Store) JournalLastSeq() uint64 { return s.journal.last() }
 
 // Get reads the CBOR record under key into v.
 func (tx *Tx) Get(key []byte, v any) error {
+	tx.reads.Add(1)
 	item, err := tx.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return ErrNotFound
@@ -344,6 +355,7 @@ func (tx *Tx) Get(key []byte, v any) error {
 
 // GetRaw returns a copy of the bytes under key.
 func (tx *Tx) GetRaw(key []byte) ([]byte, error) {
+	tx.reads.Add(1)
 	item, err := tx.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotFound
@@ -368,6 +380,7 @@ func (tx *Tx) PutRaw(key, val []byte) error { return tx.txn.Set(key, val) }
 
 // Has reports whether key exists.
 func (tx *Tx) Has(key []byte) (bool, error) {
+	tx.reads.Add(1)
 	_, err := tx.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
@@ -390,6 +403,7 @@ func (tx *Tx) EachFrom(prefix, start []byte, fn func(key, val []byte) (bool, err
 	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 64})
 	defer it.Close()
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		tx.reads.Add(1)
 		item := it.Item()
 		more := true
 		err := item.Value(func(v []byte) error {
