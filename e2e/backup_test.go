@@ -31,8 +31,8 @@ func TestHubBackupRestore_WhileServing(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(hubBin, "hub", "serve", "--data", dir, "--listen", addr)
 		cmd.Env = env
-		var log bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &log, &log
+		log := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = log, log
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -133,8 +134,8 @@ func TestHeadless_CLocaleIsQuiet(t *testing.T) {
 				addr := freeAddr(t)
 				cmd := exec.Command(b, "hub", "serve", "--data", data, "--listen", addr)
 				cmd.Env = env
-				var log bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &log, &log
+				log := &syncBuffer{}
+				cmd.Stdout, cmd.Stderr = log, log
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
@@ -162,4 +163,22 @@ func TestHeadless_CLocaleIsQuiet(t *testing.T) {
 			})
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
