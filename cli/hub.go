@@ -473,6 +473,7 @@ func defineHubRestore(fs *flag.FlagSet) action {
 				{"  " + r.T("cli.label.signatures_verified"), fmt.Sprint(signed)},
 				{"  " + r.T("cli.label.audit_entries"), fmt.Sprint(audit)},
 				{"  " + r.T("cli.label.results_verified"), fmt.Sprint(results)},
+				{"  " + r.T("cli.label.log_head"), fmt.Sprint(head)},
 			})
 			fmt.Fprintln(w, r.T("cli.out.hub_restore_next"))
 		})
