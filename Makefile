@@ -1,6 +1,8 @@
 # eCabinet — build, test and package. GNU make.
 #
 #   make build          deps (build), then bin/ecabinet
+#   make hub            bin/ecabinet-hub: the headless commands only, no Fyne, no cgo
+#                       (a static Linux binary for servers; see deploy/)
 #   make run ARGS=...   build, then start the desktop app (needs a display)
 #   make test           what CI runs: deps, gofmt, vet, staticcheck, go test -race,
 #                       smoke (real window under Xvfb), Windows cross-build
@@ -25,7 +27,7 @@ TEST_TIMEOUT ?= 30m
 # Installed by scripts/deps.sh into the first GOPATH entry's bin (need not be on PATH).
 STATICCHECK ?= $(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin/staticcheck
 
-.PHONY: all build run test deps fmt-check vet staticcheck unit smoke cross-windows \
+.PHONY: all build hub run test deps fmt-check vet staticcheck unit smoke cross-windows \
 	bench fuzz clean help
 
 all: build
@@ -39,6 +41,11 @@ deps:
 build:
 	bash scripts/deps.sh build
 	$(GO) build $(GOTAGS) -o bin/ecabinet .
+
+# The server build needs no Debian packages: no cgo, no graphics libraries.
+# (make test builds it too, in e2e's TestMain, with CGO_ENABLED=0.)
+hub:
+	CGO_ENABLED=0 $(GO) build $(GOTAGS) -trimpath -o bin/ecabinet-hub ./cmd/ecabinet-hub
 
 run: build
 	bash scripts/run-app.sh $(ARGS)

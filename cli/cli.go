@@ -87,6 +87,8 @@ func init() {
 		{"hub invite", "--data DIR --member ID [--role secretary|chair|member|guest] [--ttl 10m]", defineHubInvite},
 		{"hub revoke", "--data DIR --device ID", defineHubRevoke},
 		{"hub devices", "--data DIR", defineHubDevices},
+		{"hub backup", "--data DIR --out FILE", defineHubBackup},
+		{"hub restore", "--in FILE --data DIR", defineHubRestore},
 		{"version", "", defineVersion},
 		{"help", "[COMMAND]", nil},
 	}

@@ -24,7 +24,7 @@ import (
 var coreKeys = []string{
 	"err.forbidden", "err.not_found", "err.stale", "err.invalid_transition",
 	"err.wrong_passphrase", "err.profile_in_use", "err.no_profile", "err.profile_exists",
-	"err.newer_schema", "err.corrupt_keyfile", "err.weak_passphrase", "err.bad_signature", "err.unexpected",
+	"err.newer_schema", "err.corrupt_keyfile", "err.corrupt_backup", "err.weak_passphrase", "err.bad_signature", "err.unexpected",
 }
 
 var errLiteral = regexp.MustCompile(`^err\.[a-z_]+(\.[a-z_]+)*$`)

@@ -10,4 +10,7 @@
 // its handler, kinds.go), and commit it together with its journal record. The
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
+//
+// backup.go backs a profile up while it is open and restores one, and
+// checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 package core

@@ -53,6 +53,8 @@ func ErrorKey(err error) string {
 		return "err.newer_schema"
 	case errors.Is(err, store.ErrCorruptKeyfile):
 		return "err.corrupt_keyfile"
+	case errors.Is(err, store.ErrCorruptBackup):
+		return "err.corrupt_backup"
 	case errors.Is(err, store.ErrWeakPassphrase):
 		return "err.weak_passphrase"
 	case errors.Is(err, ErrBadSignature):

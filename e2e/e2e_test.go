@@ -17,7 +17,10 @@ import (
 	"time"
 )
 
-var bin string // the ecabinet binary under test
+var (
+	bin    string // the ecabinet binary under test
+	hubBin string // the server build, cmd/ecabinet-hub, built with CGO_ENABLED=0
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ecabinet-e2e-")
@@ -29,6 +32,13 @@ func TestMain(m *testing.M) {
 	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, "github.com/ecabinet/ecabinet").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build ecabinet: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	hubBin = filepath.Join(dir, "ecabinet-hub")
+	hb := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", hubBin, "github.com/ecabinet/ecabinet/cmd/ecabinet-hub")
+	hb.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := hb.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build ecabinet-hub with CGO_ENABLED=0: %v\n%s", err, out)
 		os.Exit(1)
 	}
 	code := m.Run()

@@ -21,7 +21,7 @@ const adminSock = "admin.sock"
 
 // AdminRequest is one administrative command.
 type AdminRequest struct {
-	Cmd    string        `cbor:"1,keyasint"` // "invite", "revoke", "devices"
+	Cmd    string        `cbor:"1,keyasint"` // "invite", "revoke", "devices", "backup"
 	Member string        `cbor:"2,keyasint,omitempty"`
 	Device string        `cbor:"3,keyasint,omitempty"`
 	TTL    time.Duration `cbor:"4,keyasint,omitempty"`
@@ -90,6 +90,9 @@ func ServeAdmin(dir string, p *core.Profile) (io.Closer, error) {
 				var resp AdminResponse
 				if err := codec.Unmarshal(b, &req); err != nil {
 					resp.Error = err.Error()
+				} else if req.Cmd == AdminBackup {
+					serveBackup(c, p)
+					return
 				} else if resp, err = Admin(p, req); err != nil {
 					resp.Code, resp.Error = core.ErrorKey(err), err.Error()
 				}

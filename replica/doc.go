@@ -1,9 +1,12 @@
 // Package replica moves operations between devices and the hub: the hub's
 // HTTPS server (hub.go), the device's sync client and background replicator
 // (client.go, service.go), enrollment with one-time invites and the hub's
-// certificate authority (hubadmin.go, ca.go), the one protocol both speak
-// (protocol.go), and what the hub bounds for every client: body sizes,
-// connections, enrollment attempts, log lines (limits.go).
+// certificate authority (hubadmin.go, ca.go), the hub's readiness endpoint
+// (health.go), its admin socket for the commands run beside it (admin.go,
+// hubadmin.go) and the backup streamed through it while it serves
+// (backup.go), the one protocol both speak (protocol.go), and what the hub
+// bounds for every client: body sizes, connections, enrollment attempts,
+// log lines (limits.go).
 //
 // The rules are not here: the hub and every device apply operations through
 // the application core (core.Profile), which checks signatures, members and

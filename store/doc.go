@@ -1,10 +1,12 @@
 // Package store is the one place that knows Badger. It owns a profile
 // directory: the passphrase-wrapped data key (keyfile.go), the process lock
 // (lock_*.go), the encrypted Badger database tuned for a desktop
-// (store.go), the key layout (keys.go), and
+// (store.go), the key layout (keys.go),
 // the append-only journal that makes a saved operation survive whatever
-// Badger loses (journal.go), and the file modes that keep every file of a
-// profile private whatever the umask (private*.go).
+// Badger loses (journal.go), the file modes that keep every file of a
+// profile private whatever the umask (private*.go), and encrypted,
+// consistent backups of an open profile and their restore into a new
+// directory (backup.go).
 //
 // Layout of a profile directory:
 //
