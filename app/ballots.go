@@ -133,6 +133,12 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 
 func (bs *ballotsScreen) view() fyne.CanvasObject { return bs.root }
 
+// setFilter shows the ballots a filter keeps (the home's "see all").
+func (bs *ballotsScreen) setFilter(f ballotFilter) {
+	bs.search.SetText("")
+	bs.filter.SetSelectedIndex(int(f)) // the options are in ballotFilter order
+}
+
 func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
 
 func (bs *ballotsScreen) refresh(c changes) {
@@ -273,16 +279,16 @@ func (bs *ballotsScreen) newItem() {
 		return
 	}
 	u := bs.s.u
-	title := widget.NewEntry()
+	title := newEntry()
 	title.PlaceHolder = lang.X("ballot.form.title_hint", "e.g. Opinion on the 2023 administrative reform plan")
-	question := widget.NewMultiLineEntry()
+	question := newMultiLineEntry()
 	question.Wrapping = fyne.TextWrapWord
 	question.SetMinRowsVisible(4)
 	question.PlaceHolder = lang.X("ballot.form.question_hint", "The question members answer")
 	due := u.now().Add(3 * 24 * time.Hour).In(vnTime)
 	due = time.Date(due.Year(), due.Month(), due.Day(), 17, 0, 0, 0, vnTime)
 	date := newDateEntry(u, due)
-	clock := widget.NewEntry()
+	clock := newEntry()
 	clock.SetText(clockInput(due))
 
 	presets := ballots.Presets()

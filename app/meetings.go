@@ -187,14 +187,14 @@ func (ms *meetingsScreen) newItem() {
 func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 	save func(core.MeetingInput) error, onSaved func(),
 ) *formDialog {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(m.Title)
 	name.PlaceHolder = lang.X("meeting.form.title_hint", "e.g. 5th session of the Steering Committee")
 	date := newDateEntry(u, m.Start)
-	clock := widget.NewEntry()
+	clock := newEntry()
 	clock.SetText(clockInput(m.Start))
 	clock.PlaceHolder = "08:00"
-	place := widget.NewEntry()
+	place := newEntry()
 	place.SetText(m.Place)
 	place.PlaceHolder = lang.X("meeting.form.place_hint", "e.g. Government Headquarters, Hanoi")
 	items := []*widget.FormItem{
@@ -218,8 +218,8 @@ func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 }
 
 // newDateEntry is an entry for a date (day/month/year) with a calendar.
-func newDateEntry(u *ui, initial time.Time) *widget.Entry {
-	e := widget.NewEntry()
+func newDateEntry(u *ui, initial time.Time) *keyEntry {
+	e := newEntry()
 	e.PlaceHolder = lang.X("form.date_placeholder", "dd/mm/yyyy")
 	var pop *widget.PopUp
 	// The action item must be set before anything draws the entry.

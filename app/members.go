@@ -172,10 +172,10 @@ func (ms *membersScreen) remove(m meetings.Member) {
 
 // form asks for a member's name, title and role.
 func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save func(meetings.Member) error) {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(m.Name)
 	name.PlaceHolder = lang.X("member.form.name_hint", "Full name")
-	job := widget.NewEntry()
+	job := newEntry()
 	job.SetText(m.Title)
 	job.PlaceHolder = lang.X("member.form.title_hint", "e.g. Minister of Home Affairs")
 	role := widget.NewSelect(roleOptions(), nil)

@@ -7,7 +7,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -347,6 +349,7 @@ type navItem struct {
 	badge    string
 	selected bool
 	hovered  bool
+	focused  bool // it has the keyboard (Tab reaches every usable entry)
 	disabled bool
 	onTap    func()
 }
@@ -365,6 +368,8 @@ func (n *navItem) setBadge(count int) {
 
 var (
 	_ fyne.Tappable      = (*navItem)(nil)
+	_ fyne.Focusable     = (*navItem)(nil)
+	_ fyne.Disableable   = (*navItem)(nil)
 	_ desktop.Hoverable  = (*navItem)(nil)
 	_ desktop.Cursorable = (*navItem)(nil)
 )
@@ -387,6 +392,37 @@ func (n *navItem) Tapped(*fyne.PointEvent) {
 		n.onTap()
 	}
 }
+
+// FocusGained shows that the entry has the keyboard.
+func (n *navItem) FocusGained() {
+	n.focused = true
+	n.Refresh()
+}
+
+// FocusLost clears the focus state.
+func (n *navItem) FocusLost() {
+	n.focused = false
+	n.Refresh()
+}
+
+// TypedRune ignores characters.
+func (n *navItem) TypedRune(rune) {}
+
+// TypedKey opens the entry's screen on Enter or Space.
+func (n *navItem) TypedKey(k *fyne.KeyEvent) {
+	if activates(k) {
+		n.Tapped(nil)
+	}
+}
+
+// Disabled reports whether the entry is not usable yet; Tab passes over it.
+func (n *navItem) Disabled() bool { return n.disabled }
+
+// Enable makes the entry usable.
+func (n *navItem) Enable() { n.disabled = false; n.Refresh() }
+
+// Disable makes the entry unusable.
+func (n *navItem) Disable() { n.disabled = true; n.Refresh() }
 
 func (n *navItem) MouseIn(*desktop.MouseEvent) {
 	n.hovered = true
@@ -484,6 +520,12 @@ func (r *navRenderer) Refresh() {
 	r.hint.TextSize = themeSize(n, theme.SizeNameCaptionText) - 1
 	r.bdg.set(n.badge, chipDanger)
 	switch {
+	case n.focused:
+		r.bg.FillColor = themeColor(n, theme.ColorNameFocus)
+		r.bar.FillColor = color.Transparent
+		if n.selected {
+			r.bar.FillColor = themeColor(n, theme.ColorNamePrimary)
+		}
 	case n.selected:
 		r.bg.FillColor = themeColor(n, colorNameSelected)
 		r.bar.FillColor = themeColor(n, theme.ColorNamePrimary)
@@ -605,4 +647,57 @@ func fixedHeight(h float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(0, h))
 	return r
+}
+
+// clampLayout gives its content at most a given height: a wrapped text
+// line with an ellipsis (TextTruncateEllipsis) then ends where the height
+// does, instead of growing its pane and the window with it. A truncating
+// RichText reports the height it was given, not the height its text
+// needs, so probe — the same text, wrapped and never truncated, not drawn
+// — is laid out at the content's width to learn how many lines the text
+// wants. The content is never given less than one line (row): Fyne's
+// RichText cannot truncate to no line at all.
+type clampLayout struct {
+	max, row float32
+	probe    *line
+}
+
+func (l *clampLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.probe.Refresh() // the text may have changed
+	l.probe.Resize(fyne.NewSize(size.Width, l.probe.MinSize().Height))
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(size.Width, max(size.Height, l.row)))
+	}
+}
+
+func (l *clampLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	s.Height = max(min(l.probe.MinSize().Height, l.max), l.row)
+	return s
+}
+
+// clampedTitle is a bold heading that wraps onto at most rows lines, the
+// last ended with an ellipsis when the title is longer; a shorter title
+// takes only its own lines. Tapping it shows the whole title, so a long
+// one is never out of reach.
+func clampedTitle(u *ui, rows int, sizeName fyne.ThemeSizeName) (*line, fyne.CanvasObject) {
+	l := newLine("", theme.ColorNameForeground, sizeName, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	probe := &line{seg: l.seg}
+	probe.Segments = []widget.RichTextSegment{l.seg} // shares the text
+	probe.Scroll = container.ScrollNone
+	probe.Wrapping = fyne.TextWrapWord
+	probe.ExtendBaseWidget(probe)
+	th := theme.Current()
+	lineH := fyne.MeasureText("Ẩg", th.Size(sizeName), fyne.TextStyle{Bold: true}).Height
+	h := lineH*float32(rows) + th.Size(theme.SizeNameLineSpacing)*float32(rows-1) + 2*th.Size(theme.SizeNameInnerPadding)
+	box := container.New(&clampLayout{max: h, row: lineH + 2*th.Size(theme.SizeNameInnerPadding), probe: probe}, l)
+	return l, newTappable(box, func() {
+		full := paragraph(l.seg.Text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+		dialog.NewCustom(lang.X("app.full_title", "Full title"), lang.X("app.close", "Close"), fixedWidth(480, full), u.win).Show()
+	})
 }
