@@ -113,7 +113,14 @@ func (u *ui) syncNowAsked() {
 func (u *ui) showHelp() {
 	intro := paragraph(lang.X("help.intro", "eCabinet prepares sessions and collects written opinions. Everything works on this computer, with or without a connection; changes are sent to the hub when it can be reached. The home shows what needs you: ballots awaiting your answer, the next sessions, reminders."),
 		theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
-	keys := widget.NewForm()
+	// The screens' shortcuts on the left, the other keys on the right:
+	// the help fits a 768-px screen.
+	screens, others := widget.NewForm(), widget.NewForm()
+	what := func(text string) fyne.CanvasObject {
+		l := newLine(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+		l.Truncation = fyne.TextTruncateOff
+		return l
+	}
 	if s := u.shell; s != nil {
 		for i, id := range s.keyed {
 			if i >= len(shortcutKeys) {
@@ -121,23 +128,23 @@ func (u *ui) showHelp() {
 			}
 			for _, d := range s.defs {
 				if d.id == id {
-					keys.Append(keyName(shortcutKeys[i]), widget.NewLabel(d.label))
+					screens.Append(keyName(shortcutKeys[i]), what(d.label))
 				}
 			}
 		}
 	}
 	for _, k := range []struct{ key, what string }{
-		{"Ctrl+N", lang.X("help.key.new", "Create (a meeting, a ballot, a member) on the screen shown")},
+		{"Ctrl+N", lang.X("help.key.new", "Create something new on the screen shown")},
 		{"Ctrl+F", lang.X("help.key.search", "Search the list shown")},
 		{"Ctrl+S", lang.X("help.key.sync", "Synchronise now")},
-		{"Tab", lang.X("help.key.tab", "Move to the next control; Enter or Space uses it")},
+		{"Tab", lang.X("help.key.tab", "Next control; Enter or Space uses it")},
 		{"Esc", lang.X("help.key.esc", "Close the dialog; clear the search")},
 		{"F1", lang.X("help.key.help", "This help")},
 	} {
-		keys.Append(k.key, widget.NewLabel(k.what))
+		others.Append(k.key, what(k.what))
 	}
-	content := container.NewVBox(intro, widget.NewSeparator(), keys)
-	d := dialog.NewCustom(lang.X("help.title", "Help"), lang.X("app.close", "Close"), fixedWidth(560, content), u.win)
+	content := container.NewVBox(intro, widget.NewSeparator(), container.NewGridWithColumns(2, screens, others))
+	d := dialog.NewCustom(lang.X("help.title", "Help"), lang.X("app.close", "Close"), fixedWidth(820, content), u.win)
 	d.Show()
 }
 
