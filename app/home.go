@@ -211,13 +211,21 @@ func (h *homeScreen) rebuild() {
 	h.hdr.subtitle.setText(lang.X("home.subtitle", "{{.Name}} · {{.Date}}",
 		map[string]any{"Name": self.Name, "Date": fmtDate(in.now)}))
 
-	left := []fyne.CanvasObject{h.awaitingSection(m, in.now)}
+	var left []fyne.CanvasObject
+	// The secretariat is seldom asked for its own opinion: its home shows
+	// the section only when a ballot does ask it.
+	if !in.secretary || m.awaitingN > 0 {
+		left = append(left, h.awaitingSection(m, in.now))
+	}
 	right := []fyne.CanvasObject{h.upcomingSection(m)}
 	if in.secretary {
 		left = append(left, h.attentionSection(m, in.now))
-		right = append(right, h.trackingSection(m, in.now), h.devicesSection())
+		right = append(right, h.trackingSection(m, in.now))
 	}
 	left = append(left, h.noticesSection(m))
+	if in.secretary {
+		left = append(left, h.devicesSection())
+	}
 	h.left.Objects = left
 	h.right.Objects = right
 	h.left.Refresh()
