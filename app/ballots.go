@@ -31,6 +31,7 @@ type ballotsScreen struct {
 	list   *widget.List
 	detail *ballotDetail
 	right  *fyne.Container
+	note   *listNote // what the list says when it shows nothing
 	newBtn *widget.Button
 	root   fyne.CanvasObject
 	now    time.Time
@@ -123,7 +124,8 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 	bs.detail = newBallotDetail(s)
 	bs.right = container.NewStack(emptyState(iconBallot, lang.X("ballots.pick", "Choose a ballot to read it and give your opinion.")))
 	tools := container.NewBorder(nil, nil, nil, fixedWidth(170, bs.filter), bs.search)
-	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.list)
+	bs.note = newListNote()
+	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.note.over(bs.list))
 	split := container.NewHSplit(left, bs.right)
 	split.Offset = 0.4
 	bs.root = container.NewBorder(bs.hdr.root, nil, nil, nil, split)
@@ -190,6 +192,11 @@ func (bs *ballotsScreen) apply() {
 		sub += " · " + lang.X("ballots.awaiting", "{{.N}} awaiting your answer", map[string]any{"N": awaiting})
 	}
 	bs.hdr.subtitle.setText(sub)
+	none := lang.X("ballots.none", "No opinion ballot yet.")
+	if bs.filt != filterAll {
+		none = lang.X("ballots.none_in", "No ballot in “{{.Filter}}”.", map[string]any{"Filter": bs.filt.text()})
+	}
+	bs.note.show(len(bs.shown), emptyText(bs.search.Text, none))
 	bs.list.Refresh()
 	bs.syncSelection()
 }

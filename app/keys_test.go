@@ -195,3 +195,31 @@ func (e *env) overlayShot() image.Image {
 	}
 	return e.shot()
 }
+
+func TestEmptyStates_ListsAndSearches(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	s := e.open(secretaryProfile(t))
+	// a search that finds nothing says so, on each list
+	ms := s.screens[scrMeetings].(*meetingsScreen)
+	s.show(scrMeetings)
+	ms.search.SetText("không tồn tại")
+	if !ms.note.root.Visible() || !e.hasText("Không có kết quả nào khớp «không tồn tại»") {
+		t.Error("the meetings list says nothing when the search finds nothing")
+	}
+	ms.search.SetText("")
+	if ms.note.root.Visible() {
+		t.Error("the note stays over a list with rows")
+	}
+	bs := s.screens[scrBallots].(*ballotsScreen)
+	s.show(scrBallots)
+	bs.setFilter(filterAwaiting) // the secretariat is asked nothing
+	if !e.hasText("Không có phiếu nào trong mục «Chờ tôi trả lời»") {
+		t.Error("an empty filter of the ballots says nothing")
+	}
+	mb := s.screens[scrMembers].(*membersScreen)
+	s.show(scrMembers)
+	mb.search.SetText("zzz")
+	if !e.hasText("Không có kết quả nào khớp «zzz»") {
+		t.Error("the members list says nothing when the search finds nothing")
+	}
+}

@@ -27,6 +27,7 @@ type meetingsScreen struct {
 	detail *meetingDetail
 	right  *fyne.Container
 	empty  fyne.CanvasObject
+	note   *listNote // what the list says when it shows nothing
 	newBtn *widget.Button
 	root   fyne.CanvasObject
 	// selecting is set while the list's selection is changed from code.
@@ -61,7 +62,8 @@ func newMeetingsScreen(s *shell) *meetingsScreen {
 	ms.detail = newMeetingDetail(s)
 	ms.empty = emptyState(iconMeeting, lang.X("meetings.pick", "Choose a meeting to see its agenda."))
 	ms.right = container.NewStack(ms.empty)
-	left := container.NewBorder(padded(10, 6, 12, 8, ms.search), nil, nil, nil, ms.list)
+	ms.note = newListNote()
+	left := container.NewBorder(padded(10, 6, 12, 8, ms.search), nil, nil, nil, ms.note.over(ms.list))
 	split := container.NewHSplit(left, ms.right)
 	split.Offset = 0.4
 	ms.root = container.NewBorder(ms.hdr.root, nil, nil, nil, split)
@@ -100,6 +102,7 @@ func (ms *meetingsScreen) filter() {
 	}
 	n := len(ms.all)
 	ms.hdr.subtitle.setText(lang.X("meetings.count", "{{.N}} meetings", map[string]any{"N": n}))
+	ms.note.show(len(ms.shown), emptyText(ms.search.Text, lang.X("meetings.none", "No meeting yet.")))
 	ms.list.Refresh()
 	ms.syncSelection()
 }

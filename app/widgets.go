@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"strings"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -700,4 +701,43 @@ func clampedTitle(u *ui, rows int, sizeName fyne.ThemeSizeName) (*line, fyne.Can
 		full := paragraph(l.seg.Text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
 		dialog.NewCustom(lang.X("app.full_title", "Full title"), lang.X("app.close", "Close"), fixedWidth(480, full), u.win).Show()
 	})
+}
+
+// listNote is what an empty list or a search that finds nothing says, in
+// the middle of the list's place; it is hidden while the list has rows.
+type listNote struct {
+	text *line
+	root fyne.CanvasObject
+}
+
+func newListNote() *listNote {
+	t := paragraph("", colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
+	t.seg.Style.Alignment = fyne.TextAlignCenter
+	n := &listNote{text: t, root: padded(40, 0, 24, 24, container.NewVBox(t))}
+	n.root.Hide()
+	return n
+}
+
+// over stacks the note over a list.
+func (n *listNote) over(list fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(list, n.root)
+}
+
+// show says text when rows is 0, and hides the note otherwise.
+func (n *listNote) show(rows int, text string) {
+	if rows > 0 {
+		n.root.Hide()
+		return
+	}
+	n.text.setText(text)
+	n.root.Show()
+}
+
+// emptyText is what a list says with nothing to show: that the search
+// found nothing (query typed), else that there is nothing yet.
+func emptyText(query, none string) string {
+	if q := strings.TrimSpace(query); q != "" {
+		return lang.X("list.no_match", "Nothing matches “{{.Query}}”. Check the spelling, or search with fewer words.", map[string]any{"Query": q})
+	}
+	return none
 }
