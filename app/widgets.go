@@ -2,8 +2,8 @@ package app
 
 import (
 	"image/color"
-	"strings"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
