@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/core"
@@ -190,12 +191,18 @@ func TestHome_EmptyStatesAndSeeAll(t *testing.T) {
 // ratio: the home must cost about as much as one listing, not more.
 func BenchmarkHome_AgainstListingBallots(b *testing.B) {
 	a := test.NewTempApp(b)
+	a.Settings().SetTheme(newThemeVariant(theme.VariantLight))
 	p, err := core.Create(b.TempDir(), testPass, meetings.Member{Name: "Thư ký", Role: meetings.RoleSecretary})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { p.Close() })
 	p.SetClock(func() time.Time { return fixedNow })
+	for _, name := range []string{"Phạm Thị Thanh Trà", "Trần Lưu Quang", "Đại diện Bộ Tư pháp"} {
+		if _, err := p.AddMember(meetings.Member{Name: name, Role: meetings.RoleMember}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	yearOfData(b, p)
 	w := test.NewTempWindow(b, widget.NewLabel(""))
 	l := &loop{}
