@@ -98,6 +98,9 @@ func TestKeys_EscClosesDialogsAndF1OpensHelp(t *testing.T) {
 			e := newEnv(t, code, "")
 			s := e.open(secretaryProfile(t))
 			over := func() int { return len(e.w.Canvas().Overlays().List()) }
+			// (the home behind the help is drawn once its answer counts are in)
+			h := s.screens[scrHome].(*homeScreen)
+			e.l.waitFor(t, "the responses", func() bool { return len(h.model.tracking) == 1 && h.model.tracking[0].known })
 			// F1 opens the help in the user's language, naming the screens' shortcuts
 			e.key(fyne.KeyF1)
 			if over() != 1 {

@@ -741,3 +741,34 @@ func emptyText(query, none string) string {
 	}
 	return none
 }
+
+// topFirstLayout lays out a pane of two parts, a summary above a list: the
+// summary gets the height it needs while the list keeps at least its own
+// minimum, and scrolls (it sits in a VScroll) when the pane is shorter than
+// both. So a pane with a tall summary never makes the window taller than
+// the screen. Objects: the summary's scroll, then the list.
+type topFirstLayout struct {
+	top fyne.CanvasObject // the summary inside the scroll, for its natural height
+}
+
+func (l topFirstLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	scroll, list := objs[0], objs[1]
+	h := min(l.top.MinSize().Height, max(size.Height-list.MinSize().Height, 0))
+	scroll.Move(fyne.NewPos(0, 0))
+	scroll.Resize(fyne.NewSize(size.Width, h))
+	list.Move(fyne.NewPos(0, h))
+	list.Resize(fyne.NewSize(size.Width, size.Height-h))
+}
+
+func (l topFirstLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	list := objs[1].MinSize()
+	// At least a third of the summary, and never more than 160 px of it,
+	// counts towards the pane's minimum.
+	top := min(l.top.MinSize().Height/3, 160)
+	return fyne.NewSize(max(l.top.MinSize().Width, list.Width), top+list.Height)
+}
+
+// topFirst stacks a summary above a list (see topFirstLayout).
+func topFirst(top, list fyne.CanvasObject) *fyne.Container {
+	return container.New(topFirstLayout{top: top}, container.NewVScroll(top), list)
+}

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 )
 
@@ -73,8 +74,14 @@ func TestWindow_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			if mid != "" {
 				openMeeting(t, s, "chuyên đề của Ban")
 				fits(t, e, "the meeting with the longest title", minWindow)
-				openBallot(t, s, bid)
+				bs := openBallot(t, s, bid)
 				fits(t, e, "the ballot with the longest title", minWindow)
+				bs.detail.tabs.SelectIndex(1)
+				e.l.settle(e.u)
+				fits(t, e, "its results", minWindow)
+				openBallot(t, s, closedBallot(t, p).ID)
+				e.l.settle(e.u)
+				fits(t, e, "the results of a closed ballot", minWindow)
 			} else {
 				openBallot(t, s, fixtureOpenBallot(t, p).ID)
 				fits(t, e, "the ballot to answer", minWindow)
@@ -107,4 +114,16 @@ func TestWindow_RemembersItsSize(t *testing.T) {
 	if defaultWindow.Height+70 > 768 {
 		t.Errorf("the default window (%v) with a title bar and a taskbar is taller than a 768-px screen", defaultWindow)
 	}
+}
+
+// closedBallot is the fixture's closed ballot.
+func closedBallot(t *testing.T, p *core.Profile) ballots.Ballot {
+	t.Helper()
+	for _, b := range p.Ballots() {
+		if b.Status == ballots.StatusClosed {
+			return b
+		}
+	}
+	t.Fatal("the fixture has no closed ballot")
+	return ballots.Ballot{}
 }
