@@ -26,7 +26,7 @@ type answerForm struct {
 	member  *widget.Select
 	members []meetings.Member
 	options *widget.RadioGroup
-	comment *widget.Entry
+	comment *keyEntry
 	submit  *widget.Button
 	busy    *widget.Activity
 	saved   *banner
@@ -50,7 +50,7 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		intro:   paragraph("", colorNameSubtle, theme.SizeNameText, fyne.TextStyle{}),
 		label:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true}),
 		options: widget.NewRadioGroup(nil, nil),
-		comment: widget.NewMultiLineEntry(),
+		comment: newMultiLineEntry(),
 		busy:    widget.NewActivity(),
 		saved:   newBanner(),
 	}
@@ -59,7 +59,10 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 	f.member = widget.NewSelect(nil, nil)
 	f.member.PlaceHolder = lang.X("answer.paper.pick", "Choose the member")
 	f.comment.Wrapping = fyne.TextWrapWord
-	f.comment.SetMinRowsVisible(3)
+	f.comment.SetMinRowsVisible(2)
+	// The choices side by side: the form fits under the question on a
+	// 768-px screen.
+	f.options.Horizontal = true
 	f.comment.PlaceHolder = lang.X("answer.comment_hint", "Comment (optional)")
 	f.submit = primaryButton(lang.X("answer.send", "Send opinion"), theme.MailSendIcon(), f.ask)
 	f.busy.Hide()
@@ -81,7 +84,9 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		f.scanRow,
 		container.NewHBox(f.submit, f.busy),
 	)
-	f.root = container.NewVBox(f.intro, f.form)
+	// What answering means comes after the form: it is read once, the
+	// form is used every time.
+	f.root = container.NewVBox(f.form, f.intro)
 	return f
 }
 

@@ -42,7 +42,6 @@ type ballotDetail struct {
 func newBallotDetail(s *shell) *ballotDetail {
 	d := &ballotDetail{
 		s:        s,
-		title:    paragraph("", theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true}),
 		status:   newChip("", chipNeutral),
 		left:     newChip("", chipNeutral),
 		deadline: newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
@@ -53,6 +52,10 @@ func newBallotDetail(s *shell) *ballotDetail {
 		remind:   newBanner(),
 	}
 	d.remind.Hide()
+	// A long title is clamped to three lines (tap it for the whole): it
+	// must not push the answer form, and the window, down.
+	var titleBox fyne.CanvasObject
+	d.title, titleBox = clampedTitle(s.u, 3, theme.SizeNameSubHeadingText)
 	d.answer = newAnswerForm(d)
 	d.results = newResultsView(d)
 	subtle := func(r fyne.Resource) fyne.CanvasObject {
@@ -62,15 +65,17 @@ func newBallotDetail(s *shell) *ballotDetail {
 	// The first tab holds what a member reads before answering: whether
 	// an answer is saved already, the question, the rule, the meeting it
 	// belongs to, then the form.
+	// The form comes right under the question, so that on a 768-px screen
+	// it is visible without scrolling; the rule and the meeting follow.
 	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
 		d.remind,
 		d.answer.superseded,
 		d.answer.saved,
 		card(d.question),
+		d.answer.view(),
+		widget.NewSeparator(),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
 		d.linkRow,
-		widget.NewSeparator(),
-		d.answer.view(),
 	)))
 	d.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("ballot.tab.answer", "Question and opinion"), theme.DocumentCreateIcon(), reading),
@@ -85,9 +90,8 @@ func newBallotDetail(s *shell) *ballotDetail {
 	// The secretariat's steps go on their own row, so that the ballot's
 	// pane keeps its width for the list beside it.
 	head := container.NewVBox(
-		d.title,
-		container.NewHBox(container.NewCenter(d.status), container.NewCenter(d.left)),
-		when,
+		titleBox,
+		container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(d.status), container.NewCenter(d.left)), nil, when),
 		d.actions,
 	)
 	d.root = container.NewBorder(padded(14, 4, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
@@ -213,7 +217,7 @@ func (d *ballotDetail) extend() {
 	id := d.id
 	later := d.b.Deadline.Add(24 * time.Hour)
 	date := newDateEntry(u, later)
-	clock := widget.NewEntry()
+	clock := newEntry()
 	clock.SetText(clockInput(later))
 	items := []*widget.FormItem{
 		{Text: lang.X("ballot.extend.current", "Current deadline"), Widget: widget.NewLabel(fmtDateTime(d.b.Deadline))},
@@ -235,7 +239,7 @@ func (d *ballotDetail) extend() {
 func (d *ballotDetail) remindMembers() {
 	u := d.s.u
 	id := d.id
-	msg := widget.NewMultiLineEntry()
+	msg := newMultiLineEntry()
 	msg.Wrapping = fyne.TextWrapWord
 	msg.SetMinRowsVisible(3)
 	msg.PlaceHolder = lang.X("ballot.remind.message_hint", "e.g. Please send your opinion before the deadline.")

@@ -31,6 +31,7 @@ type ballotsScreen struct {
 	list   *widget.List
 	detail *ballotDetail
 	right  *fyne.Container
+	note   *listNote // what the list says when it shows nothing
 	newBtn *widget.Button
 	root   fyne.CanvasObject
 	now    time.Time
@@ -123,7 +124,8 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 	bs.detail = newBallotDetail(s)
 	bs.right = container.NewStack(emptyState(iconBallot, lang.X("ballots.pick", "Choose a ballot to read it and give your opinion.")))
 	tools := container.NewBorder(nil, nil, nil, fixedWidth(170, bs.filter), bs.search)
-	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.list)
+	bs.note = newListNote()
+	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.note.over(bs.list))
 	split := container.NewHSplit(left, bs.right)
 	split.Offset = 0.4
 	bs.root = container.NewBorder(bs.hdr.root, nil, nil, nil, split)
@@ -132,6 +134,12 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 }
 
 func (bs *ballotsScreen) view() fyne.CanvasObject { return bs.root }
+
+// setFilter shows the ballots a filter keeps (the home's "see all").
+func (bs *ballotsScreen) setFilter(f ballotFilter) {
+	bs.search.SetText("")
+	bs.filter.SetSelectedIndex(int(f)) // the options are in ballotFilter order
+}
 
 func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
 
@@ -184,6 +192,11 @@ func (bs *ballotsScreen) apply() {
 		sub += " · " + lang.X("ballots.awaiting", "{{.N}} awaiting your answer", map[string]any{"N": awaiting})
 	}
 	bs.hdr.subtitle.setText(sub)
+	none := lang.X("ballots.none", "No opinion ballot yet.")
+	if bs.filt != filterAll {
+		none = lang.X("ballots.none_in", "No ballot in “{{.Filter}}”.", map[string]any{"Filter": bs.filt.text()})
+	}
+	bs.note.show(len(bs.shown), emptyText(bs.search.Text, none))
 	bs.list.Refresh()
 	bs.syncSelection()
 }
@@ -273,16 +286,16 @@ func (bs *ballotsScreen) newItem() {
 		return
 	}
 	u := bs.s.u
-	title := widget.NewEntry()
+	title := newEntry()
 	title.PlaceHolder = lang.X("ballot.form.title_hint", "e.g. Opinion on the 2023 administrative reform plan")
-	question := widget.NewMultiLineEntry()
+	question := newMultiLineEntry()
 	question.Wrapping = fyne.TextWrapWord
 	question.SetMinRowsVisible(4)
 	question.PlaceHolder = lang.X("ballot.form.question_hint", "The question members answer")
 	due := u.now().Add(3 * 24 * time.Hour).In(vnTime)
 	due = time.Date(due.Year(), due.Month(), due.Day(), 17, 0, 0, 0, vnTime)
 	date := newDateEntry(u, due)
-	clock := widget.NewEntry()
+	clock := newEntry()
 	clock.SetText(clockInput(due))
 
 	presets := ballots.Presets()

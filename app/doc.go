@@ -4,13 +4,18 @@
 // display.
 //
 // One file per screen: unlock.go and firstrun.go before a profile is open
-// (welcome.go is their shared frame), then shell.go (navigation rail, status
-// bar, shortcuts), meetings.go and meeting_detail.go (consent.go is its
+// (welcome.go is their shared frame), then shell.go (the table of screens
+// that builds the navigation rail and the Ctrl+1… shortcuts, the status
+// bar), home.go (the first screen: what needs me), meetings.go and meeting_detail.go (consent.go is its
 // consent agenda tab), ballots.go, ballot_detail.go, answer.go (scan.go
 // reads a paper answer's scan) and results.go, members.go, settings.go;
 // join.go enrolls with a committee's hub, sync.go runs the replicator and
 // the status bar, notices.go holds answer states, reminders and the hub's
 // refusals.
+// keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
+// opens the help) and "Sync now" that says when it cannot; safety.go asks
+// before steps that are probably slips. run.go sizes the window to fit a
+// 768-px screen and remembers its size.
 // widgets.go holds the small building blocks (chips, banners, text lines,
 // the rail entry), forms.go the form and confirmation dialogs, errors.go the
 // one way errors reach people, format.go dates and words, i18n.go the

@@ -2,6 +2,9 @@ package app
 
 import (
 	"io"
+	"strings"
+	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -12,14 +15,54 @@ import (
 // exportResults asks where to save the ballot's results as CSV and writes
 // them there off the UI goroutine.
 func (r *resultsView) exportResults() {
-	r.exportTo(".csv", lang.X("result.export.file", "results"), r.d.s.p.WriteBallotCSV)
+	r.exportTo(".csv", r.fileBase(), r.d.s.p.WriteBallotCSV)
 }
 
 // exportSigned asks where to save the ballot's results as JSON signed by
 // this device, the same file as the command line's `ballot export`.
 func (r *resultsView) exportSigned() {
-	r.exportTo(".json", lang.X("result.export.file", "results"), r.d.s.p.WriteBallotJSON)
+	r.exportTo(".json", r.fileBase(), r.d.s.p.WriteBallotJSON)
 }
+
+// fileBase is the name an export is offered under.
+func (r *resultsView) fileBase() string {
+	return exportName(lang.X("result.export.file", "opinion-summary"), r.d.b.Title, r.d.s.u.now())
+}
+
+// exportName is a file name that says what the file is, in letters every
+// file system and mail client keeps: "tong-hop-y-kien-<ballot>-<date>",
+// the ballot's title without diacritics, cut at a word within maxSlug
+// letters, and the day of the export.
+func exportName(what, title string, day time.Time) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range fold(title) {
+		if unicode.IsLetter(r) && r < unicode.MaxASCII || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	slug := b.String()
+	if len(slug) > maxSlug {
+		slug = slug[:maxSlug]
+		if i := strings.LastIndexByte(slug, '-'); i > 0 {
+			slug = slug[:i]
+		}
+	}
+	name := what
+	if slug != "" {
+		name += "-" + slug
+	}
+	return name + "-" + inVN(day).Format("2006-01-02")
+}
+
+// maxSlug bounds the title's part of an export's name.
+const maxSlug = 60
 
 // exportTo asks for a file and writes the ballot's results there with write,
 // which tallies the ballot and so runs off the UI goroutine.

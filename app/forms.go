@@ -49,6 +49,9 @@ func (u *ui) showForm(title, saveLabel string, items []*widget.FormItem,
 		if e, ok := it.Widget.(*widget.Entry); ok && !e.MultiLine {
 			e.OnSubmitted = func(string) { f.submit() }
 		}
+		if e, ok := it.Widget.(*keyEntry); ok && !e.MultiLine {
+			e.OnSubmitted = func(string) { f.submit() }
+		}
 	}
 	f.d.Show()
 	if len(items) > 0 {

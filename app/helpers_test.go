@@ -20,6 +20,12 @@ import (
 
 var testPass = []byte("mật khẩu thử nghiệm")
 
+// The golden images of the screens that came before the window was made to
+// fit a 768-px screen are drawn at the size the window had then, so that
+// they change only when their screens do; window_test.go checks every
+// screen at the sizes the app opens at now.
+const testWindowWidth, testWindowHeight = 1200, 780
+
 // fixedNow is the tests' clock: two days after the sample committee's fifth
 // session, while its opinion ballot is open.
 var fixedNow = time.Date(2023, 7, 21, 9, 0, 0, 0, vnTime)
@@ -116,7 +122,7 @@ func newEnv(t testing.TB, code, dir string) *env {
 	t.Cleanup(func() { setLanguage(langVI) })
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	w.SetPadded(false)
-	w.Resize(fyne.NewSize(windowWidth, windowHeight))
+	w.Resize(fyne.NewSize(testWindowWidth, testWindowHeight))
 	l := &loop{}
 	u := newUI(a, w, Config{ProfileDir: dir}, dir, l.do)
 	// The replicator stays off unless a test turns it on (liveSync): its

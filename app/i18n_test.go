@@ -24,6 +24,9 @@ func readKeys(t *testing.T, name string) map[string]bool {
 	}
 	keys := make(map[string]bool, len(m))
 	for k, v := range m {
+		if p, ok := v.(map[string]any); ok {
+			v = p["other"] // a plural form (Fyne's file.name)
+		}
 		if s, ok := v.(string); !ok || s == "" {
 			t.Errorf("%s: %q has no text", name, k)
 		}
@@ -91,11 +94,47 @@ func TestTranslations_EveryKeyUsedExists(t *testing.T) {
 }
 
 // fyneKeys are Fyne's own strings (dialog buttons, the entry menu, the
-// calendar's weekdays), translated in app.*.json because Fyne ships no
-// Vietnamese.
+// file dialogs, the calendar's weekdays): the keys of Fyne 2.7's
+// lang/translations/base.en.json, translated in app.*.json because Fyne
+// ships no Vietnamese.
 var fyneKeys = []string{
-	"Cancel", "Confirm", "Copy", "Cut", "Error", "No", "OK", "Open", "Paste", "Quit", "Redo", "Save", "Select all", "Undo", "Yes",
+	"Advanced", "Cancel", "Confirm", "Copy", "Create Folder", "Cut", "Enter filename", "Error", "Favourites", "File", "Folder",
+	"New Folder", "No", "OK", "Open", "Paste", "Quit", "Redo", "Save", "Select all", "Show Hidden Files", "Undo", "Yes",
+	"file.name", "file.parent",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 	"monday.short", "tuesday.short", "wednesday.short", "thursday.short", "friday.short", "saturday.short", "sunday.short",
+}
+
+func TestTranslations_FyneSpeaksVietnamese(t *testing.T) {
+	// given the app in Vietnamese
+	setLanguage(langVI)
+	vi := readKeys(t, "app.vi.json")
+	for _, k := range fyneKeys {
+		if !vi[k] {
+			t.Errorf("Fyne's %q has no Vietnamese", k)
+		}
+	}
+	// then Fyne's own widgets look their words up in Vietnamese: the file
+	// dialog, the entry's menu, the calendar
+	for _, tc := range []struct{ key, want string }{
+		{"Create Folder", "Tạo thư mục"},
+		{"Show Hidden Files", "Hiện tệp ẩn"},
+		{"Select all", "Chọn tất cả"},
+		{"monday.short", "T2"},
+	} {
+		if got := lang.L(tc.key); got != tc.want {
+			t.Errorf("lang.L(%q) = %q, want %q", tc.key, got, tc.want)
+		}
+	}
+	if got := lang.X("file.name", "Name"); got != "Tên" {
+		t.Errorf("the file dialog's Name column is %q, want %q", got, "Tên")
+	}
+	// and in English when the app is
+	setLanguage(langEN)
+	t.Cleanup(func() { setLanguage(langVI) })
+	if got := lang.L("Create Folder"); got != "Create Folder" {
+		t.Errorf("en: %q", got)
+	}
 }
 
 func TestTranslations_NoUnusedKeys(t *testing.T) {

@@ -46,7 +46,6 @@ type meetingDetail struct {
 func newMeetingDetail(s *shell) *meetingDetail {
 	d := &meetingDetail{
 		s:       s,
-		title:   paragraph("", theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true}),
 		when:    newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		place:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		status:  newChip("", chipNeutral),
@@ -54,6 +53,10 @@ func newMeetingDetail(s *shell) *meetingDetail {
 		total:   newLine("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}),
 		quorum:  newBanner(),
 	}
+	// A long title is clamped to three lines (tap it for the whole): it
+	// must not push the agenda, and the window, down.
+	var titleBox fyne.CanvasObject
+	d.title, titleBox = clampedTitle(s.u, 3, theme.SizeNameSubHeadingText)
 	d.agenda = widget.NewList(func() int { return len(d.m.Agenda) }, d.createItem, d.updateItem)
 	d.agenda.OnSelected = func(widget.ListItemID) { d.agenda.UnselectAll() }
 	d.addBtn = widget.NewButtonWithIcon(lang.X("agenda.add", "Add item"), theme.ContentAddIcon(), d.addItem)
@@ -78,7 +81,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 		return container.NewCenter(widget.NewIcon(theme.NewColoredResource(r, colorNameSubtle)))
 	}
 	head := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewVBox(d.status), d.title),
+		container.NewBorder(nil, nil, nil, container.NewVBox(d.status), titleBox),
 		lines(
 			container.NewBorder(nil, nil, icon(iconClock), nil, d.when),
 			container.NewBorder(nil, nil, icon(iconPlace), nil, d.place),
@@ -181,8 +184,17 @@ func (d *meetingDetail) setActions() {
 	}
 }
 
-// setStatus moves the meeting on, off the UI goroutine.
+// setStatus moves the meeting on, off the UI goroutine, once a step that
+// is probably a slip has been confirmed (see askFirst in safety.go).
 func (d *meetingDetail) setStatus(to meetings.Status) {
+	if d.askFirst(to) {
+		return // the confirmation calls moveTo
+	}
+	d.moveTo(to)
+}
+
+// moveTo moves the meeting on, off the UI goroutine.
+func (d *meetingDetail) moveTo(to meetings.Status) {
 	id := d.id
 	d.s.u.background(func() error { return d.s.p.SetMeetingStatus(id, to) },
 		func(err error) { showError(err, d.s.u.win) })
@@ -340,15 +352,15 @@ func (d *meetingDetail) editItem(itemID string) {
 
 // itemForm asks for an agenda item's title, presenter and minutes.
 func (d *meetingDetail) itemForm(title, saveLabel string, it meetings.AgendaItem, save func(meetings.AgendaItem) error) {
-	name := widget.NewMultiLineEntry()
+	name := newMultiLineEntry()
 	name.Wrapping = fyne.TextWrapWord
 	name.SetMinRowsVisible(2)
 	name.SetText(it.Title)
 	name.PlaceHolder = lang.X("agenda.form.title_hint", "e.g. Results of administrative reform in the first half of 2023")
-	presenter := widget.NewEntry()
+	presenter := newEntry()
 	presenter.SetText(it.Presenter)
 	presenter.PlaceHolder = lang.X("agenda.form.presenter_hint", "e.g. Ministry of Home Affairs")
-	minutes := widget.NewEntry()
+	minutes := newEntry()
 	if it.Minutes > 0 {
 		minutes.SetText(strconv.Itoa(it.Minutes))
 	}
@@ -412,11 +424,11 @@ func (d *meetingDetail) quickVote(itemID string) {
 	}
 	mid := d.id
 	p := d.s.p
-	question := widget.NewMultiLineEntry()
+	question := newMultiLineEntry()
 	question.Wrapping = fyne.TextWrapWord
 	question.SetMinRowsVisible(3)
 	question.SetText(lang.X("vote.form.question_default", "Do you agree to adopt “{{.Title}}”?", map[string]any{"Title": it.Title}))
-	minutes := widget.NewEntry()
+	minutes := newEntry()
 	minutes.SetText("15")
 	items := []*widget.FormItem{
 		{Text: lang.X("vote.form.question", "Question"), Widget: question},

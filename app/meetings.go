@@ -27,6 +27,7 @@ type meetingsScreen struct {
 	detail *meetingDetail
 	right  *fyne.Container
 	empty  fyne.CanvasObject
+	note   *listNote // what the list says when it shows nothing
 	newBtn *widget.Button
 	root   fyne.CanvasObject
 	// selecting is set while the list's selection is changed from code.
@@ -61,7 +62,8 @@ func newMeetingsScreen(s *shell) *meetingsScreen {
 	ms.detail = newMeetingDetail(s)
 	ms.empty = emptyState(iconMeeting, lang.X("meetings.pick", "Choose a meeting to see its agenda."))
 	ms.right = container.NewStack(ms.empty)
-	left := container.NewBorder(padded(10, 6, 12, 8, ms.search), nil, nil, nil, ms.list)
+	ms.note = newListNote()
+	left := container.NewBorder(padded(10, 6, 12, 8, ms.search), nil, nil, nil, ms.note.over(ms.list))
 	split := container.NewHSplit(left, ms.right)
 	split.Offset = 0.4
 	ms.root = container.NewBorder(ms.hdr.root, nil, nil, nil, split)
@@ -100,6 +102,7 @@ func (ms *meetingsScreen) filter() {
 	}
 	n := len(ms.all)
 	ms.hdr.subtitle.setText(lang.X("meetings.count", "{{.N}} meetings", map[string]any{"N": n}))
+	ms.note.show(len(ms.shown), emptyText(ms.search.Text, lang.X("meetings.none", "No meeting yet.")))
 	ms.list.Refresh()
 	ms.syncSelection()
 }
@@ -187,14 +190,14 @@ func (ms *meetingsScreen) newItem() {
 func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 	save func(core.MeetingInput) error, onSaved func(),
 ) *formDialog {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(m.Title)
 	name.PlaceHolder = lang.X("meeting.form.title_hint", "e.g. 5th session of the Steering Committee")
 	date := newDateEntry(u, m.Start)
-	clock := widget.NewEntry()
+	clock := newEntry()
 	clock.SetText(clockInput(m.Start))
 	clock.PlaceHolder = "08:00"
-	place := widget.NewEntry()
+	place := newEntry()
 	place.SetText(m.Place)
 	place.PlaceHolder = lang.X("meeting.form.place_hint", "e.g. Government Headquarters, Hanoi")
 	items := []*widget.FormItem{
@@ -218,8 +221,8 @@ func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 }
 
 // newDateEntry is an entry for a date (day/month/year) with a calendar.
-func newDateEntry(u *ui, initial time.Time) *widget.Entry {
-	e := widget.NewEntry()
+func newDateEntry(u *ui, initial time.Time) *keyEntry {
+	e := newEntry()
 	e.PlaceHolder = lang.X("form.date_placeholder", "dd/mm/yyyy")
 	var pop *widget.PopUp
 	// The action item must be set before anything draws the entry.

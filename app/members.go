@@ -23,6 +23,7 @@ type membersScreen struct {
 	query   string
 	hdr     *header
 	search  *searchEntry
+	note    *listNote // what the list says when it shows nothing
 	list    *widget.List
 	newBtn  *widget.Button
 	root    fyne.CanvasObject
@@ -37,10 +38,11 @@ func newMembersScreen(s *shell) *membersScreen {
 		ms.filter()
 	})
 	ms.list = widget.NewList(func() int { return len(ms.shown) }, ms.createRow, ms.updateRow)
+	ms.note = newListNote()
 	ms.list.OnSelected = func(widget.ListItemID) { ms.list.UnselectAll() }
 	ms.newBtn = primaryButton(lang.X("members.new", "Add member"), theme.ContentAddIcon(), ms.newItem)
 	ms.hdr = newHeader(lang.X("members.title", "Members"), "", ms.newBtn)
-	body := container.NewBorder(padded(10, 6, 12, 12, fixedWidth(360, ms.search)), nil, nil, nil, padded(0, 0, 8, 8, ms.list))
+	body := container.NewBorder(padded(10, 6, 12, 12, fixedWidth(360, ms.search)), nil, nil, nil, padded(0, 0, 8, 8, ms.note.over(ms.list)))
 	ms.root = container.NewBorder(ms.hdr.root, nil, nil, nil, body)
 	ms.refresh(allChanged())
 	return ms
@@ -79,6 +81,7 @@ func (ms *membersScreen) filter() {
 	voters := len(meetings.Voters(ms.all))
 	ms.hdr.subtitle.setText(lang.X("members.count", "{{.N}} members · {{.Voters}} with a vote",
 		map[string]any{"N": len(ms.all), "Voters": voters}))
+	ms.note.show(len(ms.shown), emptyText(ms.search.Text, lang.X("members.none", "No member yet.")))
 	ms.list.Refresh()
 }
 
@@ -172,10 +175,10 @@ func (ms *membersScreen) remove(m meetings.Member) {
 
 // form asks for a member's name, title and role.
 func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save func(meetings.Member) error) {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(m.Name)
 	name.PlaceHolder = lang.X("member.form.name_hint", "Full name")
-	job := widget.NewEntry()
+	job := newEntry()
 	job.SetText(m.Title)
 	job.PlaceHolder = lang.X("member.form.title_hint", "e.g. Minister of Home Affairs")
 	role := widget.NewSelect(roleOptions(), nil)

@@ -37,11 +37,15 @@ type ballotExtras struct {
 	// superseded holds, by ballot, this device's answers replaced by a
 	// later one given elsewhere in my name (see supersede.go).
 	superseded map[string]core.Supersession
+	// responses holds, for the secretariat, how many answers count on each
+	// open ballot (see responseCache).
+	responses map[string]int
 }
 
 func newBallotExtras() ballotExtras {
 	return ballotExtras{reminders: map[string]core.Reminder{}, results: map[string]core.ResultCheck{},
-		confirmed: map[string]ballots.Answer{}, givenHere: map[string]bool{}, superseded: map[string]core.Supersession{}}
+		confirmed: map[string]ballots.Answer{}, givenHere: map[string]bool{}, superseded: map[string]core.Supersession{},
+		responses: map[string]int{}}
 }
 
 // confirmedCache remembers my answers the hub has confirmed, by answer ID:

@@ -90,7 +90,8 @@ func newResultsView(d *ballotDetail) *resultsView {
 		r.exports,
 		widget.NewSeparator(),
 	)
-	r.root = container.NewBorder(padded(10, 0, 8, 8, top), nil, nil, nil, r.list)
+	// The summary scrolls rather than push the window past a small screen.
+	r.root = topFirst(padded(10, 0, 8, 8, top), r.list)
 	return r
 }
 

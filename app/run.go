@@ -30,8 +30,44 @@ type Config struct {
 	Lang string
 }
 
-// Window geometry.
-const windowWidth, windowHeight = 1200, 780
+// Window geometry. The default fits the work area of a 1366×768 laptop,
+// still the most common screen in ministries: 768 px less a taskbar (about
+// 40 px) and a title bar (about 30 px) leaves some 698 px. Fyne 2.7 cannot
+// ask the screen for its size, so the default is what fits the smallest
+// screen we serve, and the size a person chooses is remembered (UI state,
+// so preferences). The content of every screen stays within minWindow
+// (see window_test.go): a long title wraps or is clamped, never widens the
+// window, so the window keeps the size it was given.
+var (
+	defaultWindow = fyne.NewSize(1240, 660)
+	// minWindow is the smallest size every screen is usable at: 1280×720
+	// less a taskbar and a title bar.
+	minWindow = fyne.NewSize(1024, 640)
+)
+
+// Preferences that remember the window's size.
+const (
+	prefWindowWidth  = "window.width"
+	prefWindowHeight = "window.height"
+)
+
+// windowSize is the size to open the window at: the one remembered, else
+// the default; never below minWindow.
+func windowSize(prefs fyne.Preferences) fyne.Size {
+	w := float32(prefs.FloatWithFallback(prefWindowWidth, float64(defaultWindow.Width)))
+	h := float32(prefs.FloatWithFallback(prefWindowHeight, float64(defaultWindow.Height)))
+	return fyne.NewSize(max(w, minWindow.Width), max(h, minWindow.Height))
+}
+
+// rememberWindowSize keeps the window's size for the next start. Fyne
+// saves preferences before the app exits.
+func rememberWindowSize(prefs fyne.Preferences, s fyne.Size) {
+	if s.Width < minWindow.Width/2 || s.Height < minWindow.Height/2 {
+		return // minimised or not yet shown: keep what was remembered
+	}
+	prefs.SetFloat(prefWindowWidth, float64(s.Width))
+	prefs.SetFloat(prefWindowHeight, float64(s.Height))
+}
 
 // appIcon is the eCabinet icon as a Fyne resource.
 var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
@@ -70,8 +106,14 @@ func Run(a fyne.App, cfg Config) int {
 	w.SetIcon(appIcon)
 	w.SetMaster()
 	w.SetPadded(false) // the rail and the status bar run to the window's edges
-	w.Resize(fyne.NewSize(windowWidth, windowHeight))
+	// Fyne 2.7 has no call to place a window, so it opens centred (within
+	// the screen, at this size) rather than where it was last.
+	w.Resize(windowSize(a.Preferences()))
 	w.CenterOnScreen()
+	w.SetCloseIntercept(func() {
+		rememberWindowSize(a.Preferences(), w.Canvas().Size())
+		w.Close()
+	})
 
 	if ln, err := instance.Listen(dir, func() {
 		fyne.Do(func() {
@@ -94,7 +136,10 @@ func Run(a fyne.App, cfg Config) int {
 	go func() {
 		select {
 		case <-sigs:
-			fyne.Do(a.Quit)
+			fyne.Do(func() {
+				rememberWindowSize(a.Preferences(), w.Canvas().Size())
+				a.Quit()
+			})
 		case <-quit:
 		}
 	}()

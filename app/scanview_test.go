@@ -98,7 +98,7 @@ func TestScan_ViewImageCorruptAndPDF(t *testing.T) {
 	s := e.open(p)
 	bs := openBallot(t, s, b.ID)
 	bs.detail.tabs.SelectIndex(1)
-	e.w.Resize(fyne.NewSize(windowWidth, 1300)) // room for every row
+	e.w.Resize(fyne.NewSize(testWindowWidth, 1300)) // room for every row
 	e.l.waitFor(t, "the results", func() bool { return whoRowOf(e, names[0]) != nil })
 	saveShot(t, "scan-rows-vi.png", e.shot())
 	rows := make([]*whoItem, 4)

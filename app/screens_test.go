@@ -77,6 +77,7 @@ func TestGolden_Meetings(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			e := newEnv(t, code, "")
 			s := e.open(secretaryProfile(t))
+			s.show(scrMeetings)
 			test.AssertImageMatches(t, code+"/meetings.png", e.shot())
 			fifthSession(t, s)
 			test.AssertImageMatches(t, code+"/meeting_detail.png", e.shot())
@@ -157,9 +158,9 @@ func TestAgenda_AddThenDeleteWithConfirmation(t *testing.T) {
 	if f == nil {
 		t.Fatal("no form dialog")
 	}
-	test.Type(f.form.Items[0].Widget.(*widget.Entry), "Tham luận của Ủy ban nhân dân tỉnh Cà Mau")
-	test.Type(f.form.Items[1].Widget.(*widget.Entry), "UBND tỉnh Cà Mau")
-	test.Type(f.form.Items[2].Widget.(*widget.Entry), "15")
+	test.Type(f.form.Items[0].Widget.(*keyEntry), "Tham luận của Ủy ban nhân dân tỉnh Cà Mau")
+	test.Type(f.form.Items[1].Widget.(*keyEntry), "UBND tỉnh Cà Mau")
+	test.Type(f.form.Items[2].Widget.(*keyEntry), "15")
 	test.Tap(f.save)
 	// then it is saved and shown as the last item of the agenda
 	e.l.waitFor(t, "the new item", func() bool { return len(d.m.Agenda) == before+1 })
@@ -197,7 +198,7 @@ func TestAgenda_InvalidItemShowsTranslatedError(t *testing.T) {
 	d := sixthSession(t, s).detail
 	test.Tap(d.addBtn)
 	f := e.u.form
-	test.Type(f.form.Items[2].Widget.(*widget.Entry), "900")
+	test.Type(f.form.Items[2].Widget.(*keyEntry), "900")
 	test.Tap(f.save)
 	want := errorText(&meetings.Error{Code: "err.agenda.title_required"})
 	if strings.Contains(want, "err.") {
@@ -206,7 +207,7 @@ func TestAgenda_InvalidItemShowsTranslatedError(t *testing.T) {
 	if !f.errText.Visible() || f.errText.seg.Text != want {
 		t.Errorf("error %q, want %q", f.errText.seg.Text, want)
 	}
-	test.Type(f.form.Items[0].Widget.(*widget.Entry), "Một nội dung")
+	test.Type(f.form.Items[0].Widget.(*keyEntry), "Một nội dung")
 	test.Tap(f.save)
 	if !strings.Contains(f.errText.seg.Text, "600") {
 		t.Errorf("error %q, want the minutes range with its limit", f.errText.seg.Text)
@@ -362,8 +363,13 @@ func TestAttendance_QuorumFollowsTheChecks(t *testing.T) {
 	p := secretaryProfile(t)
 	s := e.open(p)
 	d := sixthSession(t, s).detail
-	// when the secretary starts the session
+	// when the secretary starts the session, three weeks before its day
+	// (which is asked first, and confirmed)
 	test.Tap(e.button("Bắt đầu phiên họp"))
+	if d.m.Status != meetings.StatusPublished || e.u.lastConfirm == nil {
+		t.Fatal("starting a session before its day should ask first")
+	}
+	e.u.lastConfirm.Confirm()
 	e.l.waitFor(t, "the session to start", func() bool { return d.m.Status == meetings.StatusInSession })
 	if d.quorum.head.seg.Text != "Chưa đủ số lượng: 0/7, cần 5" {
 		t.Errorf("quorum %q at the start", d.quorum.head.seg.Text)
@@ -397,8 +403,8 @@ func TestNewMeeting_ValidatesThenCreatesAndOpens(t *testing.T) {
 	before := len(p.Meetings())
 	ms.newItem() // Ctrl+N on the meetings screen
 	f := e.u.form
-	title := f.form.Items[0].Widget.(*widget.Entry)
-	date := f.form.Items[1].Widget.(*widget.Entry)
+	title := f.form.Items[0].Widget.(*keyEntry)
+	date := f.form.Items[1].Widget.(*keyEntry)
 	// an empty title is refused with the domain's translated message
 	test.Tap(f.save)
 	if want := errorText(&meetings.Error{Code: "err.meeting.title_required"}); f.errText.seg.Text != want || strings.Contains(want, "err.") {
@@ -429,8 +435,8 @@ func TestMembers_AddAndRemove(t *testing.T) {
 	before := len(ms.shown)
 	test.Tap(ms.newBtn)
 	f := e.u.form
-	test.Type(f.form.Items[0].Widget.(*widget.Entry), "Đại diện Bộ Kế hoạch và Đầu tư")
-	test.Type(f.form.Items[1].Widget.(*widget.Entry), "Thành viên Ban Chỉ đạo")
+	test.Type(f.form.Items[0].Widget.(*keyEntry), "Đại diện Bộ Kế hoạch và Đầu tư")
+	test.Type(f.form.Items[1].Widget.(*keyEntry), "Thành viên Ban Chỉ đạo")
 	test.Tap(f.save)
 	e.l.waitFor(t, "the new member", func() bool { return len(ms.shown) == before+1 })
 	var added meetings.Member

@@ -38,6 +38,9 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 		e.SetText("")
 		return
 	}
+	if windowKey(e, k) {
+		return
+	}
 	e.Entry.TypedKey(k)
 }
 

@@ -15,17 +15,54 @@ import (
 	"github.com/ecabinet/ecabinet/core"
 )
 
-// screenID names the screens of the navigation rail, in Ctrl+1…4 order.
+// screenID names the screens of the navigation rail. Everything else about
+// a screen — its place in the rail, its name, icon, shortcut, who sees it
+// and how it is built — is said once, in screenTable.
 type screenID int
 
 const (
-	scrMeetings screenID = iota
+	scrHome screenID = iota
+	scrMeetings
 	scrBallots
+	scrPapers // with a later version: shown in the rail, not yet usable
 	scrMembers
 	scrSettings
 	scrAudit // the secretariat's audit log (audit.go)
 	screenCount
 )
+
+// screenDef is one entry of the navigation rail.
+type screenDef struct {
+	id    screenID
+	label string // its name, in the current language
+	icon  fyne.Resource
+	// build makes the screen; nil for one that comes with a later
+	// version (shown disabled, "coming soon").
+	build func(*shell) screen
+	// secretariat: only the secretariat sees it.
+	secretariat bool
+}
+
+// visible reports whether the rail shows the entry to this profile.
+func (d screenDef) visible(s *shell) bool { return !d.secretariat || s.p.IsSecretary() }
+
+// screenTable lists the rail's entries in order, named in the current
+// language (a shell is built again when the language changes). Ctrl+1, Ctrl+2 … open the
+// usable ones in this order (see shortcuts), and F1's help lists them.
+func screenTable() []screenDef {
+	return []screenDef{
+		{scrHome, lang.X("nav.home", "Home"), theme.HomeIcon(), func(s *shell) screen { return newHomeScreen(s) }, false},
+		{scrMeetings, lang.X("nav.meetings", "Meetings"), iconMeeting, func(s *shell) screen { return newMeetingsScreen(s) }, false},
+		{scrBallots, lang.X("nav.ballots", "Opinion ballots"), iconBallot, func(s *shell) screen { return newBallotsScreen(s) }, false},
+		{scrPapers, lang.X("nav.papers", "Papers"), theme.DocumentIcon(), nil, false},
+		{scrMembers, lang.X("nav.members", "Members"), iconGroup, func(s *shell) screen { return newMembersScreen(s) }, false},
+		{scrSettings, lang.X("nav.settings", "Settings"), theme.SettingsIcon(), func(s *shell) screen { return newSettingsScreen(s) }, false},
+		{scrAudit, lang.X("nav.audit", "Audit log"), theme.ListIcon(), func(s *shell) screen { return newAuditScreen(s) }, true},
+	}
+}
+
+// shortcutKeys are the digits of Ctrl+1 … Ctrl+9.
+var shortcutKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
 
 // screen is one page of the main window.
 type screen interface {
@@ -83,8 +120,11 @@ func allChanged() changes {
 type shell struct {
 	u       *ui
 	p       *core.Profile
-	screens [screenCount]screen
+	defs    []screenDef
+	screens [screenCount]screen // nil for a screen not built (papers)
 	nav     [screenCount]*navItem
+	// keyed are the usable screens in Ctrl+1, Ctrl+2 … order.
+	keyed   []screenID
 	current screenID
 	content *fyne.Container
 	status  *statusBar
@@ -101,6 +141,7 @@ type shell struct {
 	// UI goroutine by listen).
 	extras    ballotExtras
 	confirmed *confirmedCache
+	responses *responseCache
 
 	unsubscribe func()
 	quit        chan struct{}
@@ -108,21 +149,23 @@ type shell struct {
 }
 
 func newShell(u *ui, p *core.Profile) *shell {
-	s := &shell{u: u, p: p, quit: make(chan struct{}), extras: newBallotExtras(), confirmed: &confirmedCache{},
+	s := &shell{u: u, p: p, quit: make(chan struct{}), extras: newBallotExtras(), confirmed: &confirmedCache{}, responses: &responseCache{},
 		rejBanners: map[uint64]fyne.CanvasObject{}}
-	s.screens = [screenCount]screen{
-		scrMeetings: newMeetingsScreen(s),
-		scrBallots:  newBallotsScreen(s),
-		scrMembers:  newMembersScreen(s),
-		scrSettings: newSettingsScreen(s),
-		scrAudit:    newAuditScreen(s),
+	s.defs = screenTable()
+	for _, d := range s.defs {
+		if d.build != nil {
+			s.screens[d.id] = d.build(s)
+			if d.visible(s) {
+				s.keyed = append(s.keyed, d.id)
+			}
+		}
 	}
 	s.status = newStatusBar(s)
 	s.content = container.NewStack()
 	s.notices = container.NewVBox()
 	main := container.NewBorder(s.notices, nil, nil, nil, s.content)
 	s.root = container.NewBorder(nil, s.status.view(), s.rail(), nil, main)
-	s.show(scrMeetings)
+	s.show(scrHome)
 	s.updateBadge()
 	s.shortcuts()
 	s.listen()
@@ -131,35 +174,19 @@ func newShell(u *ui, p *core.Profile) *shell {
 
 func (s *shell) view() fyne.CanvasObject { return s.root }
 
-// rail builds the navigation rail.
+// rail builds the navigation rail from screenTable.
 func (s *shell) rail() fyne.CanvasObject {
-	type entry struct {
-		id    screenID
-		icon  fyne.Resource
-		label string
-	}
-	items := []entry{
-		{scrMeetings, iconMeeting, lang.X("nav.meetings", "Meetings")},
-		{scrBallots, iconBallot, lang.X("nav.ballots", "Opinion ballots")},
-		{scrMembers, iconGroup, lang.X("nav.members", "Members")},
-		{scrSettings, theme.SettingsIcon(), lang.X("nav.settings", "Settings")},
-		{scrAudit, theme.ListIcon(), lang.X("nav.audit", "Audit log")},
-	}
 	list := container.NewVBox()
-	for i, e := range items {
-		id := e.id
-		n := newNavItem(e.icon, e.label, func() { s.show(id) })
+	for _, d := range s.defs {
+		id := d.id
+		n := newNavItem(d.icon, d.label, func() { s.show(id) })
 		s.nav[id] = n
-		if id == scrAudit && !s.p.IsSecretary() {
-			continue // only the secretariat checks the log
+		if d.build == nil {
+			n.disabled = true
+			n.hint = lang.X("nav.coming_soon", "coming soon")
 		}
-		list.Add(n)
-		if i == 1 {
-			// Papers come with a later version: shown, not yet usable.
-			papers := newNavItem(theme.DocumentIcon(), lang.X("nav.papers", "Papers"), nil)
-			papers.disabled = true
-			papers.hint = lang.X("nav.coming_soon", "coming soon")
-			list.Add(papers)
+		if d.visible(s) {
+			list.Add(n)
 		}
 	}
 	logo := canvas.NewImageFromResource(appIcon)
@@ -191,27 +218,32 @@ func (s *shell) reopen(old *shell) {
 
 // show switches to a screen.
 func (s *shell) show(id screenID) {
-	if id < 0 || id >= screenCount {
+	if id < 0 || id >= screenCount || s.screens[id] == nil {
 		return
 	}
 	s.current = id
 	// Whatever had the keyboard (a search field) is no longer on screen.
 	s.u.win.Canvas().Unfocus()
 	for i, n := range s.nav {
-		n.setSelected(screenID(i) == id)
+		if n != nil {
+			n.setSelected(screenID(i) == id)
+		}
 	}
 	s.content.Objects = []fyne.CanvasObject{s.screens[id].view()}
 	s.content.Refresh()
 }
 
-// shortcuts registers the window's keyboard shortcuts: Ctrl+1…4 switch
-// screens, Ctrl+N makes something new, Ctrl+F searches, Ctrl+S syncs now.
+// shortcuts registers the window's keyboard shortcuts: Ctrl+1, Ctrl+2 …
+// open the screens in the rail's order, Ctrl+N makes something new, Ctrl+F
+// searches, Ctrl+S syncs now; F1 (help) and Esc (close the dialog) are
+// keys, not shortcuts, and arrive through keys.go.
 func (s *shell) shortcuts() {
 	c := s.u.win.Canvas()
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4}
-	for i, k := range keys {
-		id := screenID(i)
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+	for i, id := range s.keyed {
+		if i >= len(shortcutKeys) {
+			break
+		}
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: shortcutKeys[i], Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { s.show(id) })
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
@@ -221,13 +253,14 @@ func (s *shell) shortcuts() {
 			}
 		})
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { s.u.syncNow() })
+		func(fyne.Shortcut) { s.u.syncNowAsked() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) {
 			if f, ok := s.screens[s.current].(searcher); ok {
 				f.focusSearch()
 			}
 		})
+	s.u.handleKeys()
 }
 
 // typedShortcut runs a window shortcut typed while an entry has the focus
@@ -237,12 +270,16 @@ func (s *shell) typedShortcut(sc fyne.Shortcut) bool {
 	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
 	}
-	switch cs.KeyName {
-	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.KeyN, fyne.KeyF, fyne.KeyS:
-		if h, ok := s.u.win.Canvas().(fyne.Shortcutable); ok {
-			h.TypedShortcut(sc)
-			return true
-		}
+	mine := cs.KeyName == fyne.KeyN || cs.KeyName == fyne.KeyF || cs.KeyName == fyne.KeyS
+	for i := range s.keyed {
+		mine = mine || (i < len(shortcutKeys) && cs.KeyName == shortcutKeys[i])
+	}
+	if !mine {
+		return false
+	}
+	if h, ok := s.u.win.Canvas().(fyne.Shortcutable); ok {
+		h.TypedShortcut(sc)
+		return true
 	}
 	return false
 }
@@ -263,6 +300,7 @@ func (s *shell) listen() {
 	s.u.background(func() error {
 		pending = s.p.Pending()
 		ex = loadExtras(s.p, s.confirmed)
+		ex.responses = s.responses.load(s.p, nil)
 		return nil
 	}, func(error) {
 		if s.stopped {
@@ -274,6 +312,7 @@ func (s *shell) listen() {
 		c.topics[core.TopicReminders] = true
 		s.changed(c)
 		s.notifyReminders()
+		s.notifyBallots()
 	})
 	go func() {
 		for e := range events {
@@ -295,6 +334,7 @@ func (s *shell) listen() {
 			var ex *ballotExtras
 			if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
 				x := loadExtras(s.p, s.confirmed)
+				x.responses = s.responses.load(s.p, c.ids)
 				ex = &x
 			}
 			var rejs []core.OpState
@@ -315,6 +355,7 @@ func (s *shell) listen() {
 				}
 				if ex != nil {
 					s.notifyReminders()
+					s.notifyBallots()
 				}
 			})
 		}
@@ -339,7 +380,9 @@ func (s *shell) changed(c changes) {
 		return
 	}
 	for _, sc := range s.screens {
-		sc.refresh(c)
+		if sc != nil {
+			sc.refresh(c)
+		}
 	}
 	if c.has(core.TopicMembers) {
 		s.status.refresh()

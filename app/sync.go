@@ -161,7 +161,7 @@ func newStatusBar(s *shell) *statusBar {
 		pending:  subtleLine(""),
 		progress: widget.NewProgressBar(),
 	}
-	b.syncBtn = widget.NewButtonWithIcon(lang.X("status.sync_now", "Sync now"), theme.ViewRefreshIcon(), s.u.syncNow)
+	b.syncBtn = widget.NewButtonWithIcon(lang.X("status.sync_now", "Sync now"), theme.ViewRefreshIcon(), s.u.syncNowAsked)
 	b.syncBtn.Importance = widget.LowImportance
 	b.joinBtn = widget.NewButtonWithIcon(lang.X("status.join", "Join a committee (connect to a hub)"), iconOnline, s.u.showJoinFromShell)
 	b.joinBtn.Importance = widget.LowImportance
@@ -219,6 +219,15 @@ func (b *statusBar) setSync(st syncState) {
 		b.setPending(st.Pending)
 	}
 	b.conn.SetResource(theme.NewColoredResource(icon, color))
+	if b.root != nil {
+		b.root.Refresh()
+	}
+}
+
+// note says something about sync in the status bar until its state
+// changes again ("Sync now" while offline).
+func (b *statusBar) note(msg string) {
+	b.state.setText(msg)
 	if b.root != nil {
 		b.root.Refresh()
 	}

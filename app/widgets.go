@@ -3,11 +3,14 @@ package app
 import (
 	"image/color"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -347,6 +350,7 @@ type navItem struct {
 	badge    string
 	selected bool
 	hovered  bool
+	focused  bool // it has the keyboard (Tab reaches every usable entry)
 	disabled bool
 	onTap    func()
 }
@@ -365,6 +369,8 @@ func (n *navItem) setBadge(count int) {
 
 var (
 	_ fyne.Tappable      = (*navItem)(nil)
+	_ fyne.Focusable     = (*navItem)(nil)
+	_ fyne.Disableable   = (*navItem)(nil)
 	_ desktop.Hoverable  = (*navItem)(nil)
 	_ desktop.Cursorable = (*navItem)(nil)
 )
@@ -387,6 +393,37 @@ func (n *navItem) Tapped(*fyne.PointEvent) {
 		n.onTap()
 	}
 }
+
+// FocusGained shows that the entry has the keyboard.
+func (n *navItem) FocusGained() {
+	n.focused = true
+	n.Refresh()
+}
+
+// FocusLost clears the focus state.
+func (n *navItem) FocusLost() {
+	n.focused = false
+	n.Refresh()
+}
+
+// TypedRune ignores characters.
+func (n *navItem) TypedRune(rune) {}
+
+// TypedKey opens the entry's screen on Enter or Space.
+func (n *navItem) TypedKey(k *fyne.KeyEvent) {
+	if activates(k) {
+		n.Tapped(nil)
+	}
+}
+
+// Disabled reports whether the entry is not usable yet; Tab passes over it.
+func (n *navItem) Disabled() bool { return n.disabled }
+
+// Enable makes the entry usable.
+func (n *navItem) Enable() { n.disabled = false; n.Refresh() }
+
+// Disable makes the entry unusable.
+func (n *navItem) Disable() { n.disabled = true; n.Refresh() }
 
 func (n *navItem) MouseIn(*desktop.MouseEvent) {
 	n.hovered = true
@@ -484,6 +521,12 @@ func (r *navRenderer) Refresh() {
 	r.hint.TextSize = themeSize(n, theme.SizeNameCaptionText) - 1
 	r.bdg.set(n.badge, chipDanger)
 	switch {
+	case n.focused:
+		r.bg.FillColor = themeColor(n, theme.ColorNameFocus)
+		r.bar.FillColor = color.Transparent
+		if n.selected {
+			r.bar.FillColor = themeColor(n, theme.ColorNamePrimary)
+		}
 	case n.selected:
 		r.bg.FillColor = themeColor(n, colorNameSelected)
 		r.bar.FillColor = themeColor(n, theme.ColorNamePrimary)
@@ -605,4 +648,127 @@ func fixedHeight(h float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(0, h))
 	return r
+}
+
+// clampLayout gives its content at most a given height: a wrapped text
+// line with an ellipsis (TextTruncateEllipsis) then ends where the height
+// does, instead of growing its pane and the window with it. A truncating
+// RichText reports the height it was given, not the height its text
+// needs, so probe — the same text, wrapped and never truncated, not drawn
+// — is laid out at the content's width to learn how many lines the text
+// wants. The content is never given less than one line (row): Fyne's
+// RichText cannot truncate to no line at all.
+type clampLayout struct {
+	max, row float32
+	probe    *line
+}
+
+func (l *clampLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.probe.Refresh() // the text may have changed
+	l.probe.Resize(fyne.NewSize(size.Width, l.probe.MinSize().Height))
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(size.Width, max(size.Height, l.row)))
+	}
+}
+
+func (l *clampLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	s.Height = max(min(l.probe.MinSize().Height, l.max), l.row)
+	return s
+}
+
+// clampedTitle is a bold heading that wraps onto at most rows lines, the
+// last ended with an ellipsis when the title is longer; a shorter title
+// takes only its own lines. Tapping it shows the whole title, so a long
+// one is never out of reach.
+func clampedTitle(u *ui, rows int, sizeName fyne.ThemeSizeName) (*line, fyne.CanvasObject) {
+	l := newLine("", theme.ColorNameForeground, sizeName, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	probe := &line{seg: l.seg}
+	probe.Segments = []widget.RichTextSegment{l.seg} // shares the text
+	probe.Scroll = container.ScrollNone
+	probe.Wrapping = fyne.TextWrapWord
+	probe.ExtendBaseWidget(probe)
+	th := theme.Current()
+	lineH := fyne.MeasureText("Ẩg", th.Size(sizeName), fyne.TextStyle{Bold: true}).Height
+	h := lineH*float32(rows) + th.Size(theme.SizeNameLineSpacing)*float32(rows-1) + 2*th.Size(theme.SizeNameInnerPadding)
+	box := container.New(&clampLayout{max: h, row: lineH + 2*th.Size(theme.SizeNameInnerPadding), probe: probe}, l)
+	return l, newTappable(box, func() {
+		full := paragraph(l.seg.Text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+		dialog.NewCustom(lang.X("app.full_title", "Full title"), lang.X("app.close", "Close"), fixedWidth(480, full), u.win).Show()
+	})
+}
+
+// listNote is what an empty list or a search that finds nothing says, in
+// the middle of the list's place; it is hidden while the list has rows.
+type listNote struct {
+	text *line
+	root fyne.CanvasObject
+}
+
+func newListNote() *listNote {
+	t := paragraph("", colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
+	t.seg.Style.Alignment = fyne.TextAlignCenter
+	n := &listNote{text: t, root: padded(40, 0, 24, 24, container.NewVBox(t))}
+	n.root.Hide()
+	return n
+}
+
+// over stacks the note over a list.
+func (n *listNote) over(list fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(list, n.root)
+}
+
+// show says text when rows is 0, and hides the note otherwise.
+func (n *listNote) show(rows int, text string) {
+	if rows > 0 {
+		n.root.Hide()
+		return
+	}
+	n.text.setText(text)
+	n.root.Show()
+}
+
+// emptyText is what a list says with nothing to show: that the search
+// found nothing (query typed), else that there is nothing yet.
+func emptyText(query, none string) string {
+	if q := strings.TrimSpace(query); q != "" {
+		return lang.X("list.no_match", "Nothing matches “{{.Query}}”. Check the spelling, or search with fewer words.", map[string]any{"Query": q})
+	}
+	return none
+}
+
+// topFirstLayout lays out a pane of two parts, a summary above a list: the
+// summary gets the height it needs while the list keeps at least its own
+// minimum, and scrolls (it sits in a VScroll) when the pane is shorter than
+// both. So a pane with a tall summary never makes the window taller than
+// the screen. Objects: the summary's scroll, then the list.
+type topFirstLayout struct {
+	top fyne.CanvasObject // the summary inside the scroll, for its natural height
+}
+
+func (l topFirstLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	scroll, list := objs[0], objs[1]
+	h := min(l.top.MinSize().Height, max(size.Height-list.MinSize().Height, 0))
+	scroll.Move(fyne.NewPos(0, 0))
+	scroll.Resize(fyne.NewSize(size.Width, h))
+	list.Move(fyne.NewPos(0, h))
+	list.Resize(fyne.NewSize(size.Width, size.Height-h))
+}
+
+func (l topFirstLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	list := objs[1].MinSize()
+	// At least a third of the summary, and never more than 160 px of it,
+	// counts towards the pane's minimum.
+	top := min(l.top.MinSize().Height/3, 160)
+	return fyne.NewSize(max(l.top.MinSize().Width, list.Width), top+list.Height)
+}
+
+// topFirst stacks a summary above a list (see topFirstLayout).
+func topFirst(top, list fyne.CanvasObject) *fyne.Container {
+	return container.New(topFirstLayout{top: top}, container.NewVScroll(top), list)
 }
