@@ -47,11 +47,11 @@ func TestWindow_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		code string
-		prof func(t *testing.T) *core.Profile
+		prof func(t testing.TB) *core.Profile
 	}{
 		{"secretary vi", langVI, secretaryProfile},
 		{"secretary en", langEN, secretaryProfile},
-		{"member vi", langVI, func(t *testing.T) *core.Profile { p, _ := memberProfile(t); return p }},
+		{"member vi", langVI, func(tb testing.TB) *core.Profile { p, _ := memberProfile(tb.(*testing.T)); return p }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// given the longest titles of the sample
