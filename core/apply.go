@@ -173,7 +173,8 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 		return p.putMeeting(tx, m)
 
 	case ops.KindMeetingUpdate, ops.KindMeetingStatus, ops.KindAttendance,
-		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove:
+		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove,
+		ops.KindMeetingConclusion, ops.KindMeetingFinalise:
 		if err := requireSecretary(actor); err != nil {
 			return applied{}, err
 		}
@@ -324,6 +325,22 @@ func (p *Profile) editMeeting(tx *txn, op ops.Op, src source) (applied, error) {
 		}
 		id = b.MeetingID
 		change = func(m *meetings.Meeting) error { return m.MoveItem(b.ItemID, b.To) }
+	case ops.KindMeetingConclusion:
+		var b ops.MeetingConclusion
+		if err := op.DecodeBody(&b); err != nil {
+			return applied{}, err
+		}
+		id = b.MeetingID
+		change = func(m *meetings.Meeting) error { return m.SetConclusion(b.ItemID, b.Text) }
+	case ops.KindMeetingFinalise:
+		var b ops.MeetingFinalise
+		if err := op.DecodeBody(&b); err != nil {
+			return applied{}, err
+		}
+		id = b.MeetingID
+		// The time the secretary signed is the time of the minutes, the
+		// same on every replica.
+		change = func(m *meetings.Meeting) error { return m.Finalise(op.At) }
 	}
 	var m meetings.Meeting
 	if err := tx.Get(store.Key(store.PrefixMeeting, id), &m); err != nil {

@@ -495,7 +495,7 @@ func editTargetOf(op ops.Op) (editTarget, error) {
 		}
 		t.id, t.ballot = b.BallotID, true
 	case ops.KindMeetingStatus, ops.KindAttendance, ops.KindAgendaAdd, ops.KindAgendaRemove,
-		ops.KindAgendaMove, ops.KindConsentAdopt:
+		ops.KindAgendaMove, ops.KindConsentAdopt, ops.KindMeetingConclusion, ops.KindMeetingFinalise:
 		// Every meeting edit body has the meeting ID as field 1.
 		var b struct {
 			MeetingID string `cbor:"1,keyasint"`
@@ -652,7 +652,7 @@ func (p *Profile) subjectOf(op ops.Op) (entity, name, detail string) {
 		if op.DecodeBody(&b) == nil {
 			meetingID, itemID, itemTitle = b.MeetingID, b.Item.ID, b.Item.Title
 		}
-	case ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentMark:
+	case ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentMark, ops.KindMeetingConclusion:
 		var b struct {
 			MeetingID string `cbor:"1,keyasint"`
 			ItemID    string `cbor:"2,keyasint"`
@@ -660,7 +660,7 @@ func (p *Profile) subjectOf(op ops.Op) (entity, name, detail string) {
 		if codec.UnmarshalLoose(op.Body, &b) == nil {
 			meetingID, itemID = b.MeetingID, b.ItemID
 		}
-	case ops.KindMeetingStatus, ops.KindConsentAdopt:
+	case ops.KindMeetingStatus, ops.KindConsentAdopt, ops.KindMeetingFinalise:
 		var b struct {
 			MeetingID string `cbor:"1,keyasint"`
 		}

@@ -393,7 +393,8 @@ func entityOf(op ops.Op) string {
 			return key(store.PrefixBallot, b.BallotID)
 		}
 	case ops.KindMeetingUpdate, ops.KindMeetingStatus, ops.KindAttendance,
-		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentAdopt:
+		ops.KindAgendaAdd, ops.KindAgendaUpdate, ops.KindAgendaRemove, ops.KindAgendaMove, ops.KindConsentAdopt,
+		ops.KindMeetingConclusion, ops.KindMeetingFinalise:
 		// Every meeting edit body has the meeting ID as field 1.
 		if codec.UnmarshalLoose(op.Body, &body) == nil {
 			return key(store.PrefixMeeting, body.MeetingID)
