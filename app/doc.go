@@ -6,11 +6,12 @@
 // One file per screen: unlock.go and firstrun.go before a profile is open
 // (welcome.go is their shared frame), then shell.go (navigation rail, status
 // bar, shortcuts), meetings.go and meeting_detail.go (consent.go is its
-// consent agenda tab), ballots.go, ballot_detail.go, answer.go (scan.go
+// consent agenda tab, conclusions.go the minutes' conclusions), ballots.go, ballot_detail.go, answer.go (scan.go
 // reads a paper answer's scan) and results.go, members.go, settings.go;
 // join.go enrolls with a committee's hub, sync.go runs the replicator and
 // the status bar, notices.go holds answer states, reminders and the hub's
-// refusals.
+// refusals; export.go saves a ballot's results and reports.go the PDF
+// documents (invitation, minutes, summary of opinions).
 // widgets.go holds the small building blocks (chips, banners, text lines,
 // the rail entry), forms.go the form and confirmation dialogs, errors.go the
 // one way errors reach people, format.go dates and words, i18n.go the
