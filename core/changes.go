@@ -413,6 +413,8 @@ func decodeActionBody(op ops.Op) (any, error) {
 		body = &ops.ConsentAdopt{}
 	case ops.KindBallotClose:
 		body = &ops.BallotClose{}
+	case ops.KindMeetingFinalise:
+		body = &ops.MeetingFinalise{}
 	default:
 		return nil, fmt.Errorf("%w: no merge for a change of kind %s", ErrNotFound, op.Kind)
 	}
@@ -434,6 +436,8 @@ func decodeActionBody(op ops.Op) (any, error) {
 	case *ops.ConsentAdopt:
 		return *b, nil
 	case *ops.BallotClose:
+		return *b, nil
+	case *ops.MeetingFinalise:
 		return *b, nil
 	}
 	return nil, ErrNotFound

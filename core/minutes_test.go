@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -98,5 +99,51 @@ func TestConclusions_OnlyTheSecretariat(t *testing.T) {
 	}
 	if err := p.FinaliseMinutes("m"); !core.IsForbidden(err) {
 		t.Fatalf("member's finalising: %v, want forbidden", err)
+	}
+}
+
+// TestFinalise_RefusedWhileAConclusionChangedElsewhere: finalising is based
+// on the minutes this device has read; when the other device changed a
+// conclusion in the meantime the hub refuses it as stale, and applying it
+// again on the current minutes finalises them.
+func TestFinalise_RefusedWhileAConclusionChangedElsewhere(t *testing.T) {
+	sp := newSecretaryPair(t)
+	m := sp.meeting
+	item := m.Agenda[0].ID
+	for _, to := range []meetings.Status{meetings.StatusPublished, meetings.StatusInSession, meetings.StatusClosed} {
+		if err := sp.sec1.SetMeetingStatus(m.ID, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	syncDev(t, sp.sec1)
+	syncDev(t, sp.sec2)
+	// given the first device writes a conclusion while the second finalises
+	if err := sp.sec1.SetConclusion(m.ID, item, "Thông qua."); err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.sec2.FinaliseMinutes(m.ID); err != nil {
+		t.Fatal(err)
+	}
+	syncDev(t, sp.sec1)
+	syncDev(t, sp.sec2)
+	re := refusedOne(t, sp.sec2)
+	if re.Kind != ops.KindMeetingFinalise {
+		t.Fatalf("refused %+v, want the finalising", re)
+	}
+	// when the secretary, having read the conclusion, finalises again
+	if got, _ := sp.sec2.Meeting(m.ID); got.Agenda[0].Conclusion != "Thông qua." || !got.Finalised.IsZero() {
+		t.Fatalf("second device after the refusal: %+v", got)
+	}
+	if err := sp.sec2.MergeAgain(re); err != nil {
+		t.Fatal(err)
+	}
+	syncDev(t, sp.sec2)
+	syncDev(t, sp.sec1)
+	// then both hold the finalised minutes with the conclusion
+	for _, p := range []*core.Profile{sp.sec1, sp.sec2} {
+		got, _ := p.Meeting(m.ID)
+		if got.Finalised.IsZero() || got.Agenda[0].Conclusion != "Thông qua." {
+			t.Errorf("%s: %+v", p.DeviceID(), got)
+		}
 	}
 }
