@@ -6,12 +6,14 @@
 // One file per screen: unlock.go and firstrun.go before a profile is open
 // (welcome.go is their shared frame), then shell.go (the table of screens
 // that builds the navigation rail and the Ctrl+1… shortcuts, the status
-// bar), home.go (the first screen: what needs me), meetings.go and meeting_detail.go (consent.go is its
-// consent agenda tab), ballots.go, ballot_detail.go, answer.go (scan.go
-// reads a paper answer's scan) and results.go, members.go, settings.go;
-// join.go enrolls with a committee's hub, sync.go runs the replicator and
-// the status bar, notices.go holds answer states, reminders and the hub's
-// refusals.
+// bar), home.go (the first screen: what needs me), meetings.go and
+// meeting_detail.go (consent.go is its consent agenda tab, conclusions.go
+// the minutes' conclusions), ballots.go, ballot_detail.go, answer.go
+// (scan.go reads a paper answer's scan) and results.go, members.go,
+// settings.go; join.go enrolls with a committee's hub, sync.go runs the
+// replicator and the status bar, notices.go holds answer states, reminders
+// and the hub's refusals; export.go saves a ballot's results and reports.go
+// the PDF documents (invitation, minutes, summary of opinions).
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help) and "Sync now" that says when it cannot; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a

@@ -173,6 +173,9 @@ func (d *meetingDetail) setActions() {
 		b.Importance = widget.DangerImportance
 		d.actions.Add(b)
 	}
+	if d.m.Status == meetings.StatusClosed && d.m.Finalised.IsZero() {
+		d.actions.Add(widget.NewButtonWithIcon(lang.X("minutes.finalise", "Finalise the minutes"), theme.ConfirmIcon(), d.finalise))
+	}
 	// The documents the secretariat sends out: the invitation at any time,
 	// the minutes once the session has begun.
 	id := d.id
@@ -225,8 +228,10 @@ type agendaItem struct {
 	edit    *widget.Button
 	del     *widget.Button
 	vote    *widget.Button
-	adopted *chip
-	root    fyne.CanvasObject
+	// conclude opens the item's conclusion for the minutes (conclusions.go).
+	conclude *widget.Button
+	adopted  *chip
+	root     fyne.CanvasObject
 }
 
 func (r *agendaItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
@@ -242,9 +247,11 @@ func (d *meetingDetail) createItem() fyne.CanvasObject {
 	r.buttons = container.NewHBox(r.up, r.down, r.edit, r.del)
 	r.vote = widget.NewButtonWithIcon(lang.X("vote.action", "Vote"), theme.ConfirmIcon(), nil)
 	r.vote.Hide()
+	r.conclude = widget.NewButtonWithIcon(lang.X("conclusion.action", "Conclusion"), theme.DocumentCreateIcon(), nil)
+	r.conclude.Hide()
 	r.root = padded(5, 5, 8, 4, container.NewBorder(nil, nil,
 		container.NewCenter(fixedWidth(34, container.NewCenter(r.num))),
-		container.NewHBox(container.NewCenter(r.adopted), container.NewCenter(r.vote), container.NewCenter(r.buttons)),
+		container.NewHBox(container.NewCenter(r.adopted), container.NewCenter(r.vote), container.NewCenter(r.conclude), container.NewCenter(r.buttons)),
 		lines(title, r.sub)))
 	r.ExtendBaseWidget(r)
 	return r
@@ -280,6 +287,7 @@ func (d *meetingDetail) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		r.vote.OnTapped = nil
 		r.vote.Hide()
 	}
+	d.showConclusion(r, it)
 	if !d.canEdit() {
 		r.buttons.Hide()
 		return

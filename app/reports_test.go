@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
@@ -90,5 +92,48 @@ func TestSaveReport_ThroughTheDialogsFile(t *testing.T) {
 	}
 	if _, err := os.Stat(bad); !os.IsNotExist(err) {
 		t.Errorf("an empty file was left at %s (%v)", bad, err)
+	}
+}
+
+// TestConclusions_WrittenFromTheMeetingDetail: on a closed session the
+// secretary writes an item's conclusion, the row then says it is
+// concluded, and once the minutes are finalised the row offers no more
+// editing.
+func TestConclusions_WrittenFromTheMeetingDetail(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	p := secretaryProfile(t)
+	s := e.open(p)
+	d := fifthSession(t, s).detail
+	e.l.settle(e.u)
+	if e.button("Chốt biên bản") == nil {
+		t.Fatal("a closed session should offer to finalise its minutes")
+	}
+	item := d.m.Agenda[0]
+	d.editConclusion(item.ID)
+	entry, ok := e.find(func(o fyne.CanvasObject) bool {
+		en, ok := o.(*widget.Entry)
+		return ok && en.MultiLine && en.PlaceHolder != "" && strings.HasPrefix(en.PlaceHolder, "Ví dụ: Các bộ")
+	}).(*widget.Entry)
+	if !ok {
+		t.Fatal("no conclusion entry in the dialog")
+	}
+	const text = "Các bộ, ngành hoàn thành số hóa hồ sơ trong năm 2023."
+	test.Type(entry, text)
+	test.Tap(e.button("Lưu"))
+	e.l.waitFor(t, "the conclusion saved", func() bool {
+		m, _ := p.Meeting(d.id)
+		return m.Agenda[0].Conclusion == text
+	})
+	e.l.settle(e.u)
+	if e.button("Đã kết luận") == nil {
+		t.Error("the row does not say the item is concluded")
+	}
+	saveShot(t, "vi-conclusions.png", e.shot())
+	if err := p.FinaliseMinutes(d.id); err != nil {
+		t.Fatal(err)
+	}
+	e.l.settle(e.u)
+	if e.button("Đã kết luận") != nil || e.button("Kết luận") != nil || e.button("Chốt biên bản") != nil {
+		t.Error("finalised minutes still offer to edit conclusions")
 	}
 }

@@ -73,6 +73,8 @@ func init() {
 		{"report invitation", "--meeting ID --out FILE", defineReportInvitation},
 		{"report minutes", "--meeting ID --out FILE", defineReportMinutes},
 		{"report summary", "--ballot ID --out FILE", defineReportSummary},
+		{"minutes conclude", "--meeting ID --item ID --text TEXT", defineMinutesConclude},
+		{"minutes finalise", "--meeting ID", defineMinutesFinalise},
 		{"consent mark", "--meeting ID --item ID --mark no_objection|speak|object", defineConsentMark},
 		{"consent show", "--meeting ID", defineConsentShow},
 		{"consent adopt", "--meeting ID", defineConsentAdopt},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ecabinet/ecabinet/report"
 )
@@ -58,6 +59,55 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 		}
 		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": *out, "bytes": size}, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": *out}))
+		})
+	}
+}
+
+// minutes conclude --meeting ID --item ID --text TEXT: the conclusion on
+// an agenda item, for the minutes (an empty --text clears it).
+func defineMinutesConclude(fs *flag.FlagSet) action {
+	meeting := fs.String("meeting", "", "")
+	item := fs.String("item", "", "")
+	txt := fs.String("text", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting", "item", "text"); err != nil {
+			return err
+		}
+		p, m, err := r.openMeeting(*meeting)
+		if err != nil {
+			return err
+		}
+		iid, err := itemID(m, *item)
+		if err != nil {
+			return err
+		}
+		if err := p.SetConclusion(m.ID, iid, *txt); err != nil {
+			return err
+		}
+		title := m.Agenda[position(m, iid)-1].Title
+		return r.emit(map[string]any{"meeting": m.ID, "item": iid, "conclusion": strings.TrimSpace(*txt)}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.concluded", map[string]any{"item": title}))
+		})
+	}
+}
+
+// minutes finalise --meeting ID: after it the conclusions stay as they are.
+func defineMinutesFinalise(fs *flag.FlagSet) action {
+	meeting := fs.String("meeting", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting"); err != nil {
+			return err
+		}
+		p, m, err := r.openMeeting(*meeting)
+		if err != nil {
+			return err
+		}
+		if err := p.FinaliseMinutes(m.ID); err != nil {
+			return err
+		}
+		m, _ = p.Meeting(m.ID)
+		return r.emit(map[string]any{"meeting": m.ID, "finalised": m.Finalised}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.finalised", map[string]any{"title": m.Title}))
 		})
 	}
 }

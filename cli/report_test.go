@@ -8,10 +8,11 @@ import (
 	"testing"
 )
 
-// TestReport_GivenTheSample_ThenEachDocumentIsSaved: a secretary saves the
-// invitation, the minutes and a summary of opinions of the sample
-// committee from the command line; a folder that does not exist is a
-// translated error and leaves nothing.
+// TestReport_GivenTheSample_ThenEachDocumentIsSaved: a secretary records a
+// conclusion, saves the invitation, the minutes and a summary of opinions
+// of the sample committee from the command line, and finalises the
+// minutes; a folder that does not exist is a translated error and leaves
+// nothing.
 func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 	testEnv(t)
 	dir := filepath.Join(t.TempDir(), "sample")
@@ -29,13 +30,23 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 	var ballots []struct{ ID, Status string }
 	runJSON(t, &ballots, "--profile", dir, "ballot", "list", "--json")
 	closed := ballots[1].ID
+	var show struct {
+		Agenda []struct{ ID, Title string }
+	}
+	runJSON(t, &show, "--profile", dir, "--json", "meeting", "show", "--meeting", fifth)
+	last := show.Agenda[len(show.Agenda)-1].ID
+	const conclusion = "Các bộ, ngành, địa phương đẩy mạnh số hóa hồ sơ, kết quả giải quyết thủ tục hành chính."
+	if res := run(t, "--profile", dir, "--lang", "vi", "minutes", "conclude", "--meeting", fifth, "--item", last, "--text", conclusion); res.code != 0 ||
+		!strings.Contains(res.stdout, "Đã ghi kết luận cho nội dung “Kết luận phiên họp”.") {
+		t.Fatalf("minutes conclude: exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
 	out := t.TempDir()
 	tests := []struct {
 		args []string
 		want []string
 	}{
 		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
-		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp"}},
+		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp", "Kết luận: " + conclusion, "DỰ THẢO"}},
 		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
 	}
 	for i, tt := range tests {
@@ -58,6 +69,14 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 				t.Errorf("%s lacks %q", tt.args[3], w)
 			}
 		}
+	}
+
+	if res := run(t, "--profile", dir, "--lang", "vi", "minutes", "finalise", "--meeting", fifth); res.code != 0 {
+		t.Fatalf("minutes finalise: exit %d, %q", res.code, res.stderr)
+	}
+	if res := run(t, "--profile", dir, "--lang", "vi", "minutes", "conclude", "--meeting", fifth, "--item", last, "--text", "Sửa"); res.code != 1 ||
+		!strings.Contains(res.stderr, "Biên bản đã được chốt; kết luận không còn thay đổi được.") {
+		t.Errorf("conclude after finalising: exit %d, %q", res.code, res.stderr)
 	}
 
 	bad := filepath.Join(out, "no", "such", "folder", "x.pdf")

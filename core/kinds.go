@@ -60,6 +60,14 @@ var appliers = map[ops.Kind]applier{
 	ops.KindAgendaMove: meetingEdit(func(m *meetings.Meeting, b *ops.AgendaMove, _ ops.Op) error {
 		return m.MoveItem(b.ItemID, b.To)
 	}),
+	ops.KindMeetingConclusion: meetingEdit(func(m *meetings.Meeting, b *ops.MeetingConclusion, _ ops.Op) error {
+		return m.SetConclusion(b.ItemID, b.Text)
+	}),
+	// The time the secretary signed is the time of the minutes, the same
+	// on every replica.
+	ops.KindMeetingFinalise: meetingEdit(func(m *meetings.Meeting, _ *ops.MeetingFinalise, op ops.Op) error {
+		return m.Finalise(op.At)
+	}),
 	ops.KindConsentMark:  (*Profile).applyConsentMark,
 	ops.KindConsentAdopt: (*Profile).applyConsentAdopt,
 	ops.KindBallotIssue:  (*Profile).applyBallotIssue,

@@ -178,8 +178,9 @@ func resultFingerprint(rc ResultCheck) string {
 }
 
 // MinutesReport gathers the minutes of a meeting: attendance against the
-// quorum, and per agenda item whether it was adopted in the consent block
-// and the named votes taken on it (ballots tied to the item).
+// quorum, and per agenda item whether it was adopted in the consent block,
+// the named votes taken on it (ballots tied to the item) and its
+// conclusion; minutes not finalised are marked as a draft.
 func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minutes, error) {
 	m, err := p.Meeting(meetingID)
 	if err != nil {
@@ -190,6 +191,7 @@ func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minu
 		Title: m.Title, Start: m.Start, Place: m.Place, Status: m.Status,
 		Quorum: meetings.Quorum(m, members, meetings.DefaultQuorum), Signer: p.reportSigner()}
 	out.Heading.Date = m.Start
+	out.Finalised = m.Finalised
 	if c, ok := meetings.Chair(members); ok && m.IsPresent(c.ID) {
 		chair := p.person(c.ID)
 		out.Chair = &chair
@@ -209,7 +211,7 @@ func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minu
 	}
 	all := p.Ballots()
 	for _, it := range m.Agenda {
-		item := report.MinutesItem{Title: it.Title, Presenter: it.Presenter, Adopted: it.Adopted}
+		item := report.MinutesItem{Title: it.Title, Presenter: it.Presenter, Adopted: it.Adopted, Conclusion: it.Conclusion}
 		for _, b := range all {
 			if b.MeetingID != m.ID || b.AgendaItemID != it.ID {
 				continue

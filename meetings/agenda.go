@@ -39,6 +39,9 @@ func (m *Meeting) UpdateItem(it AgendaItem) error {
 	if err := it.Validate(); err != nil {
 		return err
 	}
+	// The agenda form does not edit the conclusion: an edit of the title
+	// in session must not wipe what the secretary concluded.
+	it.Conclusion = m.Agenda[i].Conclusion
 	agenda := slices.Clone(m.Agenda)
 	agenda[i] = it
 	m.Agenda = agenda

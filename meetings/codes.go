@@ -33,4 +33,10 @@ var ErrorCodes = []string{
 	"err.agenda.minutes_range",
 
 	"err.attendance.member_required",
+
+	"err.conclusion.not_held",
+	"err.conclusion.too_long",
+	"err.minutes.finalised",
+	"err.minutes.not_closed",
+	"err.minutes.time_required",
 }

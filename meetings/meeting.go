@@ -22,6 +22,9 @@ type AgendaItem struct {
 	Minutes   int    `cbor:"4,keyasint,omitempty" json:"minutes,omitempty"`
 	// Adopted: adopted without debate as part of the consent agenda.
 	Adopted bool `cbor:"5,keyasint,omitempty" json:"adopted,omitempty"`
+	// Conclusion is what the secretary records as concluded on the item,
+	// for the minutes (SetConclusion).
+	Conclusion string `cbor:"6,keyasint,omitempty" json:"conclusion,omitempty"`
 }
 
 // Meeting is a dated session of the committee.
@@ -38,6 +41,9 @@ type Meeting struct {
 	Present []string `cbor:"8,keyasint,omitempty" json:"present,omitempty"`
 	// Rev counts the edits applied; an edit names the revision it was based on.
 	Rev uint64 `cbor:"9,keyasint" json:"rev"`
+	// Finalised is when the minutes were finalised (zero: not yet); from
+	// then on the conclusions no longer change.
+	Finalised time.Time `cbor:"10,keyasint,omitempty" json:"finalised,omitzero"`
 }
 
 // Fraction is a/b with small integers, used for quorums. The zero value

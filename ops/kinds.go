@@ -239,6 +239,15 @@ var table = []Spec{
 	entry(KindConsentAdopt, func(_ Op, b *ConsentAdopt) Record { return meetingRecord(b.MeetingID, "") },
 		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.consent_adopt"}),
 
+	// The minutes: a conclusion per agenda item, then finalising, after
+	// which the conclusions stay as they are (meetings.SetConclusion,
+	// Finalise). A conclusion is submitted without a base (the hub's order
+	// decides, as for attendance), so it is never refused as stale.
+	entry(KindMeetingConclusion, func(_ Op, b *MeetingConclusion) Record { return meetingRecord(b.MeetingID, b.ItemID) },
+		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_conclusion"}),
+	entry(KindMeetingFinalise, func(_ Op, b *MeetingFinalise) Record { return meetingRecord(b.MeetingID, "") },
+		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_finalise"}),
+
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}
 	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Audit: true, Text: "cli.op.ballot_issue"}),

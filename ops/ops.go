@@ -40,6 +40,10 @@ const (
 	KindBallotResult  Kind = "ballot.result"
 	KindConsentMark   Kind = "consent.mark"
 	KindConsentAdopt  Kind = "consent.adopt"
+	// The minutes (report/): a conclusion per agenda item, and the
+	// finalising of the minutes, after which conclusions no longer change.
+	KindMeetingConclusion Kind = "meeting.conclusion"
+	KindMeetingFinalise   Kind = "meeting.finalise"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -232,6 +236,17 @@ type (
 	ConsentAdopt struct {
 		MeetingID string   `cbor:"1,keyasint"`
 		ItemIDs   []string `cbor:"2,keyasint"`
+	}
+	// MeetingConclusion sets the conclusion recorded on one agenda item
+	// (empty clears it).
+	MeetingConclusion struct {
+		MeetingID string `cbor:"1,keyasint"`
+		ItemID    string `cbor:"2,keyasint"`
+		Text      string `cbor:"3,keyasint,omitempty"`
+	}
+	// MeetingFinalise finalises a closed meeting's minutes.
+	MeetingFinalise struct {
+		MeetingID string `cbor:"1,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

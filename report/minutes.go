@@ -70,7 +70,6 @@ func WriteMinutes(w io.Writer, in Minutes) error {
 	if err != nil {
 		return err
 	}
-	body := strings.TrimSpace(in.Heading.Body)
 	p.header(in.Heading, p.t("min.code"), p.t("min.kind"), p.t("min.title", in.Title))
 	if in.Finalised.IsZero() {
 		p.paraAlign("B", 10.5, "C", p.t("min.draft"))
@@ -80,7 +79,7 @@ func WriteMinutes(w io.Writer, in Minutes) error {
 	if strings.TrimSpace(place) == "" {
 		place = "—"
 	}
-	p.para("", p.t("min.opening", p.longDateTime(in.Start), place, body, in.Title))
+	p.para("", p.t("min.opening", p.longDateTime(in.Start), place, in.Title))
 
 	p.heading(p.t("min.attendance"))
 	if in.Chair != nil {
