@@ -72,7 +72,11 @@ func newResultsView(d *ballotDetail) *resultsView {
 	// The exports get a row of their own so that the count keeps its width.
 	r.exportPDF = widget.NewButtonWithIcon(lang.X("report.export.summary", "Summary of opinions (PDF)"), theme.DocumentPrintIcon(),
 		func() { exportReport(r.d.s.u, r.d.s.p, report.KindSummary, r.d.id) })
-	r.exports = container.NewHBox(layout.NewSpacer(), r.exportPDF, r.export, r.exportJSON)
+	// Two rows: the three long labels side by side are wider than the
+	// smallest window (TestWindow_EveryScreenFitsTheSmallestWindow).
+	r.exports = container.NewVBox(
+		container.NewHBox(layout.NewSpacer(), r.exportPDF),
+		container.NewHBox(layout.NewSpacer(), r.export, r.exportJSON))
 	r.exports.Hide()
 	r.list = widget.NewList(func() int { return len(r.who) }, r.createRow, r.updateRow)
 	r.list.OnSelected = func(id widget.ListItemID) {
