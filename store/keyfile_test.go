@@ -6,13 +6,38 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 )
 
-// openRefused asserts that Open fails with one of want, quickly.
+// openRefused asserts that Open fails with one of want, and that it never
+// asked Argon2id for more than the bounds allow (what keeps a damaged
+// keyfile from making Open run for hours; no clock is asked).
 func openRefused(t *testing.T, dir string, pass []byte, want ...error) error {
 	t.Helper()
+	var mu sync.Mutex
+	var asked []keyfile
+	derive := kek
+	kek = func(pass []byte, k keyfile) []byte {
+		mu.Lock()
+		asked = append(asked, k)
+		mu.Unlock()
+		if k.Time > maxKdfTime || k.MemKiB > maxKdfMemKiB || k.Threads > maxKdfThreads {
+			return make([]byte, 32) // do not run it: the check below fails the test
+		}
+		return derive(pass, k)
+	}
+	defer func() { kek = derive }()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, k := range asked {
+			if k.Time > maxKdfTime || k.MemKiB > maxKdfMemKiB || k.Threads > maxKdfThreads {
+				t.Errorf("Open ran Argon2id with time %d, %d KiB, %d threads: beyond the bounds, the keyfile's parameters were trusted", k.Time, k.MemKiB, k.Threads)
+			}
+		}
+	}()
 	type result struct {
 		s   *Store
 		err error
@@ -34,10 +59,20 @@ func openRefused(t *testing.T, dir string, pass []byte, want ...error) error {
 			}
 		}
 		t.Fatalf("Open = %v, want one of %v", r.err, want)
-	case <-time.After(10 * time.Second):
-		t.Fatalf("Open still running after 10 s: the keyfile's parameters were trusted")
+	case <-time.After(waitFor(t)):
+		t.Fatalf("Open still running: it hangs")
 	}
 	return nil
+}
+
+// waitFor is how long to wait for something that must end: until shortly
+// before the test's deadline. Not a speed limit (a loaded machine may be
+// slow); a hang still fails with a message.
+func waitFor(t *testing.T) time.Duration {
+	if d, ok := t.Deadline(); ok {
+		return max(time.Minute, time.Until(d)-30*time.Second)
+	}
+	return 10 * time.Minute
 }
 
 func TestKeyfile_GivenAnyByteFlipped_ThenRefusedNeverOpened(t *testing.T) {
