@@ -150,7 +150,7 @@ func TestSummary(t *testing.T) {
 			s.Result = ballots.Tally(s.Ballot, nil)
 			s.Verification = Verification{State: CheckVerified, Fingerprint: "3F2A-77C1-0B9E"}
 			return s
-		}, []string{"REPORT", "Summary of members' opinions on", "Ballot: closed, closed at 17:00, 26 July 2023.",
+		}, []string{"REPORT", "Summary of members' opinions on", "Ballot: closed at 17:00, 26 July 2023.",
 			"Every member has answered.", "The result was signed by the hub", "(SHA-256): 3F2A-77C1-0B9E", "on paper"},
 			[]string{"Not yet verified"}},
 		{"mismatch", func() Summary {

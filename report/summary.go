@@ -85,7 +85,8 @@ func WriteSummary(w io.Writer, in Summary) error {
 	p.para("", p.t("sum.deadline", p.dateTime(b.Deadline)))
 	status := p.t("status." + string(b.Status))
 	if b.Status == ballots.StatusClosed && !b.ClosedAt.IsZero() {
-		status += ", " + p.t("sum.closed_at", p.dateTime(b.ClosedAt))
+		// "closed at …" says both; "closed, closed at …" read twice.
+		status = p.t("sum.closed_at", p.dateTime(b.ClosedAt))
 	}
 	p.para("", p.t("sum.status", status))
 
