@@ -117,6 +117,14 @@ func (r *Renderer) Request(ctx context.Context, page, widthPx int, done func(*im
 		done(nil, ErrClosed)
 		return
 	}
+	// A request that has already ended is answered at once and plans
+	// nothing ahead: the reader has moved on, so rendering its neighbours
+	// would spend PDFium's one thread on pages nobody is looking at.
+	if err := ctx.Err(); err != nil {
+		r.mu.Unlock()
+		done(nil, err)
+		return
+	}
 	r.jobs = append(r.jobs, &job{key: key, ctx: ctx, done: []func(*image.RGBA, error){done}})
 	r.planAhead(key)
 	r.mu.Unlock()
