@@ -188,3 +188,35 @@ type tallyJSON struct {
 		Choice   string `json:"choice"`
 	} `json:"history"`
 }
+
+// waitSignedResult syncs d until it holds the hub's signed result of a
+// closed ballot, and fails the test unless that result verifies on d (what
+// every replica checks) or when none arrives within wait; logs, if given,
+// is shown with the timeout (the hub's log).
+func (d device) waitSignedResult(ballotID string, wait time.Duration, logs func() string) {
+	d.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		d.sync()
+		var tl struct {
+			HubResult *struct {
+				Verified bool `json:"verified"`
+			} `json:"hub_result"`
+		}
+		d.ok(&tl, "ballot", "tally", "--ballot", ballotID)
+		if tl.HubResult != nil {
+			if !tl.HubResult.Verified {
+				d.t.Fatal("this device does not verify the hub's signed result")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			extra := ""
+			if logs != nil {
+				extra = logs()
+			}
+			d.t.Fatalf("the hub never published a signed result\n%s", extra)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}

@@ -415,26 +415,7 @@ func TestHostile_EnrollmentCannotTakeOverADevice(t *testing.T) {
 	newcomer.enroll(h.invite(t, victim.ID)) // the hub signs its device.enroll as before
 	S.ok(nil, "ballot", "close", "--ballot", bl.ID)
 	S.sync()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		S.sync()
-		var tl struct {
-			HubResult *struct {
-				Verified bool `json:"verified"`
-			} `json:"hub_result"`
-		}
-		S.ok(&tl, "ballot", "tally", "--ballot", bl.ID)
-		if tl.HubResult != nil {
-			if !tl.HubResult.Verified {
-				t.Fatal("the hub's signed result does not verify")
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the hub never signed the result after the attempts:\n%s", h.logText(t))
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	S.waitSignedResult(bl.ID, 20*time.Second, func() string { return h.logText(t) })
 }
 
 // TestHostile_EnrolledDeviceWorkIsBounded is findings 3 and 7, plus the

@@ -179,26 +179,7 @@ func TestHubAndDevices(t *testing.T) {
 	}
 
 	// The hub signs the result at close; every replica checks it.
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		S.sync()
-		var tl struct {
-			HubResult *struct {
-				Verified bool `json:"verified"`
-			} `json:"hub_result"`
-		}
-		S.ok(&tl, "ballot", "tally", "--ballot", bl.ID)
-		if tl.HubResult != nil {
-			if !tl.HubResult.Verified {
-				t.Fatal("the secretary's copy does not verify the hub's signed result")
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the hub never published a signed result")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	S.waitSignedResult(bl.ID, 15*time.Second, nil)
 	// The audit log verifies, and a signed export checks out.
 	var av struct {
 		OK      bool `json:"ok"`
