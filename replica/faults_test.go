@@ -43,6 +43,17 @@ func liveHubFor(t *testing.T) *liveHub { return serveHub(t, faultPass, 0) }
 // finalizeEvery, when set, is how often it closes due ballots.
 func serveHub(tb testing.TB, pass []byte, finalizeEvery time.Duration) *liveHub {
 	tb.Helper()
+	return serveHubWith(tb, pass, func(h *Hub) {
+		if finalizeEvery > 0 {
+			h.FinalizeEvery = finalizeEvery
+		}
+	})
+}
+
+// serveHubWith initialises a hub with pass, lets configure change it
+// before Serve, and serves it until tb ends.
+func serveHubWith(tb testing.TB, pass []byte, configure func(*Hub)) *liveHub {
+	tb.Helper()
 	p, res, err := InitHub(filepath.Join(tb.TempDir(), "hub"), pass, "Văn phòng Chính phủ", "Thư ký", nil, 0)
 	if err != nil {
 		tb.Fatal(err)
@@ -51,9 +62,7 @@ func serveHub(tb testing.TB, pass []byte, finalizeEvery time.Duration) *liveHub 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if finalizeEvery > 0 {
-		h.FinalizeEvery = finalizeEvery
-	}
+	configure(h)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

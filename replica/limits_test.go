@@ -6,11 +6,9 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,24 +20,7 @@ import (
 // serveHubLimited is serveHub with the hub's limits changed before Serve.
 func serveHubLimited(tb testing.TB, change func(*Limits)) *liveHub {
 	tb.Helper()
-	p, res, err := InitHub(filepath.Join(tb.TempDir(), "hub"), faultPass, "Văn phòng Chính phủ", "Thư ký", nil, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h, err := NewHub(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	change(&h.Limits)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ctx, ln) }()
-	tb.Cleanup(func() { cancel(); <-done; p.Close() })
-	return &liveHub{p: p, h: h, url: "https://" + ln.Addr().String(), secID: res.SecretaryID, code: res.Invite, pass: faultPass}
+	return serveHubWith(tb, faultPass, func(h *Hub) { change(&h.Limits) })
 }
 
 // holdEnroll opens an unauthenticated connection whose enrollment body
