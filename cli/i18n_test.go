@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"text/template"
@@ -16,6 +11,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/internal/codestest"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -27,37 +23,12 @@ var coreKeys = []string{
 	"err.newer_schema", "err.corrupt_keyfile", "err.corrupt_backup", "err.weak_passphrase", "err.bad_signature", "err.unexpected",
 }
 
-var errLiteral = regexp.MustCompile(`^err\.[a-z_]+(\.[a-z_]+)*$`)
-
-// literals returns the string literals in the non-test Go files of dir that
-// match re.
+// literals returns, sorted, the string literals in the non-test Go files
+// of dir that match re.
 func literals(t *testing.T, dir string, re *regexp.Regexp) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && re.MatchString(s) {
-					seen[s] = true
-				}
-			}
-			return true
-		})
-	}
 	var out []string
-	for s := range seen {
+	for s := range codestest.Matching(t, dir, "", re) {
 		out = append(out, s)
 	}
 	sort.Strings(out)
@@ -75,7 +46,7 @@ func TestTranslations_EveryErrorCodeHasBothLanguages(t *testing.T) {
 	}
 	codes := append(append(append([]string{}, meetings.ErrorCodes...), ballots.ErrorCodes...), coreKeys...)
 	for _, dir := range []string{"../core", "../meetings", "../ballots", "../replica"} {
-		codes = append(codes, literals(t, dir, errLiteral)...)
+		codes = append(codes, literals(t, dir, codestest.Literal)...)
 	}
 	if len(codes) < 60 {
 		t.Fatalf("only %d codes found; are the code lists empty?", len(codes))

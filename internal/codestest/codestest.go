@@ -60,8 +60,20 @@ func Check(t *testing.T, dir, except string, listed []string, taken ...[]string)
 }
 
 // InSource collects the "err.…" string literals of the non-test Go files in
-// dir, except the file named except.
+// dir, except the file named except; it fails t when there are none (a test
+// run from the wrong directory would otherwise pass).
 func InSource(t *testing.T, dir, except string) map[string]bool {
+	t.Helper()
+	out := Matching(t, dir, except, Literal)
+	if len(out) == 0 {
+		t.Fatal("no codes found: is the test running in the package directory?")
+	}
+	return out
+}
+
+// Matching collects the string literals matching re in the non-test Go
+// files of dir, except the file named except ("" for none).
+func Matching(t *testing.T, dir, except string, re *regexp.Regexp) map[string]bool {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -70,7 +82,7 @@ func InSource(t *testing.T, dir, except string) map[string]bool {
 	out := map[string]bool{}
 	fset := token.NewFileSet()
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") || filepath.Base(f) == except {
+		if strings.HasSuffix(f, "_test.go") || (except != "" && filepath.Base(f) == except) {
 			continue
 		}
 		file, err := parser.ParseFile(fset, f, nil, 0)
@@ -79,15 +91,12 @@ func InSource(t *testing.T, dir, except string) map[string]bool {
 		}
 		ast.Inspect(file, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil && Literal.MatchString(s) {
+				if s, err := strconv.Unquote(lit.Value); err == nil && re.MatchString(s) {
 					out[s] = true
 				}
 			}
 			return true
 		})
-	}
-	if len(out) == 0 {
-		t.Fatal("no codes found: is the test running in the package directory?")
 	}
 	return out
 }
