@@ -279,7 +279,13 @@ func (r *runner) exit(err error) int {
 	}
 	fmt.Fprintln(r.stderr, "ecabinet:", r.errorMessage(err))
 	key := core.ErrorKey(err)
-	if hint := "cli.hint." + key; r.tr.Has(hint) && (key != "err.wrong_passphrase" || os.Getenv(envPass) != "") {
+	hint := "cli.hint." + key
+	if r.cmd != nil && strings.HasPrefix(r.cmd.name, "hub ") && r.tr.Has("cli.hint.hub."+key) {
+		// The hub's commands name their directory with --data, not
+		// --profile: a hint must give the flag the command takes.
+		hint = "cli.hint.hub." + key
+	}
+	if r.tr.Has(hint) && (key != "err.wrong_passphrase" || os.Getenv(envPass) != "") {
 		dir, _ := r.profileDir()
 		fmt.Fprintln(r.stderr, r.T(hint, map[string]any{"profile": shellQuote(dir)}))
 	}
