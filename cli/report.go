@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ecabinet/ecabinet/report"
 )
 
-// report invitation|minutes --meeting ID --out FILE, report summary
-// --ballot ID --out FILE: the PDF documents the app's "Export PDF" writes
+// report invitation|minutes --meeting ID [--out FILE|DIR], report summary
+// --ballot ID [--out FILE|DIR]: the PDF documents the app's "Export PDF" writes
 // (core.SaveReport), in the language of --lang. The file is written whole
 // or not at all.
 func defineReportInvitation(fs *flag.FlagSet) action {
@@ -31,7 +32,7 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 	id := fs.String(subject, "", "")
 	out := fs.String("out", "", "")
 	return func(r *runner) error {
-		if err := required(fs, subject, "out"); err != nil {
+		if err := required(fs, subject); err != nil {
 			return err
 		}
 		p, err := r.open()
@@ -50,15 +51,21 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 		if !lang.Valid() {
 			lang = report.Vietnamese
 		}
-		if err := p.SaveReport(kind, full, lang, *out); err != nil {
+		// No --out, or a folder: the document's own name (as the app
+		// offers it) in the current folder or that one.
+		path := *out
+		if st, err := os.Stat(path); path == "" || (err == nil && st.IsDir()) {
+			path = filepath.Join(path, p.ReportFileName(kind, full, lang))
+		}
+		if err := p.SaveReport(kind, full, lang, path); err != nil {
 			return err
 		}
 		size := int64(0)
-		if st, err := os.Stat(*out); err == nil {
+		if st, err := os.Stat(path); err == nil {
 			size = st.Size()
 		}
-		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": *out, "bytes": size}, func(w io.Writer) {
-			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": *out}))
+		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
 		})
 	}
 }
