@@ -114,7 +114,7 @@ func readPaper(ctx context.Context, p BookPaper, repair Repairer) (doc *paperDoc
 		return nil, true, nil
 	}
 	pc, err := readPDF(io.NewSectionReader(p.Data, 0, p.Size))
-	if err != nil && errors.Is(err, pdfcpu.ErrWrongPassword) {
+	if err != nil && (errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted)) {
 		return nil, false, bookError(ErrBookPassword.Code, p.Title, nil)
 	}
 	if err != nil && repair != nil {
@@ -255,7 +255,7 @@ func newSheet(b Book) (*sheet, error) {
 	size := min(46, 10*270/max(1, pdf.GetStringWidth(mark)))
 	pdf.SetFont(family, "B", size)
 	pdf.SetTextColor(150, 30, 30)
-	pdf.SetAlpha(0.13, "Normal")
+	pdf.SetAlpha(0.10, "Normal")
 	angle := math.Atan2(297, 210) * 180 / math.Pi
 	pdf.TransformBegin()
 	pdf.TransformRotate(angle, 105, 148.5)
