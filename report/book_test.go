@@ -325,7 +325,9 @@ func TestBookRepair(t *testing.T) {
 	contains(t, pdfText(t, path, 4), "Đã sửa — trang 1 của tài liệu.")
 
 	// A repairer that fails too: the paper is named, PDFium's word added.
-	b.Repair = func(context.Context, io.ReaderAt, int64) ([]byte, error) { return nil, errors.New("PDFium could not open it") }
+	b.Repair = func(context.Context, io.ReaderAt, int64) ([]byte, error) {
+		return nil, errors.New("PDFium could not open it")
+	}
 	err := BuildBook(context.Background(), io.Discard, b)
 	var me *meetings.Error
 	if !errors.As(err, &me) || me.Code != ErrBookUnreadable.Code || !strings.Contains(fmt.Sprint(me.Args["err"]), "PDFium could not open it") {
