@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/pdfrender"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -59,6 +62,49 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 		}
 		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": *out, "bytes": size}, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": *out}))
+		})
+	}
+}
+
+// report book --meeting ID [--out FILE]: the profile's member's meeting
+// book (core.SaveBook), with the papers the profile holds for them (none
+// yet: the paper store is not wired in, so today the book is its cover,
+// agenda and contents). A paper pdfcpu cannot read is re-saved through
+// PDFium, started only then. Without --out the book is saved in the
+// current folder under its usual name.
+func defineReportBook(fs *flag.FlagSet) action {
+	id := fs.String("meeting", "", "")
+	out := fs.String("out", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		full, err := r.meetingID(p, *id)
+		if err != nil {
+			return err
+		}
+		lang := report.Lang(r.lang)
+		if !lang.Valid() {
+			lang = report.Vietnamese
+		}
+		path := *out
+		if path == "" {
+			path = p.ReportFileName(report.KindBook, full, lang)
+		}
+		opt := core.BookOptions{Lang: lang, Repair: pdfrender.Repair(pdfrender.Options{Instances: 1})}
+		if err := p.SaveBook(context.Background(), full, opt, path); err != nil {
+			return err
+		}
+		size := int64(0)
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		return r.emit(map[string]any{"kind": string(report.KindBook), "meeting": full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
 		})
 	}
 }

@@ -48,6 +48,8 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
 		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp", "Kết luận: " + conclusion, "DỰ THẢO"}},
 		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
+		// No papers exist yet: the book is its cover, agenda and contents.
+		{[]string{"--lang", "vi", "report", "book", "--meeting", fifth}, []string{"TẬP TÀI LIỆU HỌP", "Tài liệu của đồng chí", "CHƯƠNG TRÌNH HỌP", "MỤC LỤC", "Kết luận phiên họp", "Tài liệu họp của", "Trang 1/3", "Trang 3/3"}},
 	}
 	for i, tt := range tests {
 		path := filepath.Join(out, tt.args[3]+".pdf")
@@ -87,7 +89,7 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 	if res := run(t, "--profile", dir, "report", "summary", "--ballot", closed); res.code != 2 {
 		t.Errorf("no --out: exit %d, want 2 (usage)", res.code)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 3 {
-		t.Errorf("files left: %v, want the three documents", entries)
+	if entries, _ := os.ReadDir(out); len(entries) != 4 {
+		t.Errorf("files left: %v, want the four documents", entries)
 	}
 }

@@ -36,3 +36,19 @@ func (e *Engine) Resave(ctx context.Context, r io.ReaderAt, size int64) ([]byte,
 	}
 	return *res.FileBytes, nil
 }
+
+// Repair returns a function that resaves one document on an engine of its
+// own, started when it is called and closed after: for the meeting book,
+// which needs PDFium only for the rare paper pdfcpu cannot read (its type
+// matches report.Repairer). Starting an engine takes seconds without
+// opt.CacheDir.
+func Repair(opt Options) func(ctx context.Context, r io.ReaderAt, size int64) ([]byte, error) {
+	return func(ctx context.Context, r io.ReaderAt, size int64) ([]byte, error) {
+		e, err := NewEngine(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		defer e.Close()
+		return e.Resave(ctx, r, size)
+	}
+}
