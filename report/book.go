@@ -3,9 +3,12 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ecabinet/ecabinet/meetings"
@@ -144,37 +147,36 @@ func BuildBook(ctx context.Context, w io.Writer, b Book) error {
 	items, all := bookItems(b)
 
 	// Read every paper first: the contents page needs their page counts.
-	progress(BookProgress{Stage: StageRead, Total: len(all)})
-	for i, e := range all {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		doc, notPDF, err := readPaper(ctx, e.paper, b.Repair)
+	if err := readPapers(ctx, all, b.Repair, progress); err != nil {
+		return err
+	}
+
+	// The contents give page numbers, which depend on how long the front
+	// is: lay it out for the usual three pages (cover, agenda, contents)
+	// and again, once, if it came out longer. The numbers have a column of
+	// their own, so they do not change the length.
+	n := 3
+	var front []byte
+	var widths [sheetPages]float64
+	for {
+		var m int
+		var err error
+		front, widths, m, err = layoutBook(b, items, numberPages(items, n))
 		if err != nil {
 			return err
 		}
-		e.doc, e.notPDF = doc, notPDF
-		progress(BookProgress{Stage: StageRead, Done: i + 1, Total: len(all)})
-	}
-
-	// The front (cover, agenda, contents) is laid out once to learn its
-	// length, then again with the page numbers it announces (which do not
-	// change its length: the numbers have a column of their own).
-	_, n, err := layoutBook(b, items, 0)
-	if err != nil {
-		return err
-	}
-	front, m, err := layoutBook(b, items, numberPages(items, n))
-	if err != nil {
-		return err
-	}
-	if m != n {
-		return fmt.Errorf("report: book front changed from %d to %d pages", n, m)
+		if m == n {
+			break
+		}
+		if m < n {
+			return fmt.Errorf("report: book front shrank from %d to %d pages", n, m)
+		}
+		n = m
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return assemble(ctx, w, b, front, n, items, progress)
+	return assemble(ctx, w, b, front, widths, n, items, progress)
 }
 
 // bookItems orders the papers by agenda item.
@@ -215,12 +217,14 @@ func numberPages(items []*bookItem, n int) int {
 }
 
 // layoutBook writes the front of the book: the cover, the agenda and the
-// contents. total is the book's page count (0 while it is not yet known:
+// contents, and after them the sheet of forms (addSheet) that assemble
+// takes off again; it returns the front's own page count. total is the book's page count (0 while it is not yet known:
 // the numbers then print as blanks of the same width).
-func layoutBook(b Book, items []*bookItem, total int) ([]byte, int, error) {
+func layoutBook(b Book, items []*bookItem, total int) ([]byte, [sheetPages]float64, int, error) {
+	var widths [sheetPages]float64
 	p, err := newPage(b.Lang, b.Location, p0(b.Lang, "book.kind")+" — "+b.Meeting.Title, b.Made)
 	if err != nil {
-		return nil, 0, err
+		return nil, widths, 0, err
 	}
 	pdf := p.pdf
 	// The book's own footer (name, date, page x/y) is stamped on every
@@ -235,11 +239,12 @@ func layoutBook(b Book, items []*bookItem, total int) ([]byte, int, error) {
 	pdf.AddPage()
 	p.contents(items, total)
 	n := pdf.PageCount()
+	widths = addSheet(p, b)
 	var buf bytes.Buffer
 	if err := p.write(&buf); err != nil {
-		return nil, 0, err
+		return nil, widths, 0, err
 	}
-	return buf.Bytes(), n, nil
+	return buf.Bytes(), widths, n, nil
 }
 
 // cover is the first page: issuing body, the kind of document, the
@@ -447,3 +452,70 @@ func init() {
 
 // KindBook is the member's meeting book.
 const KindBook Kind = "book"
+
+// readPapers reads the papers, a few at a time (pdfcpu parses each on its
+// own, so the book reads them on every core while the floor it is measured
+// against, api.MergeRaw, reads one after another). Progress is reported
+// here, on the caller's goroutine, as each paper is done; the error of the
+// first paper in binding order that failed wins, so the same bad book
+// always names the same paper.
+func readPapers(parent context.Context, all []*bookEntry, repair Repairer, progress func(BookProgress)) error {
+	progress(BookProgress{Stage: StageRead, Total: len(all)})
+	if len(all) == 0 {
+		return parent.Err()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	type result struct {
+		i      int
+		doc    *paperDoc
+		notPDF bool
+		err    error
+	}
+	jobs, out := make(chan int), make(chan result)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), 4, len(all)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				doc, notPDF, err := readPaper(ctx, all[i].paper, repair)
+				out <- result{i, doc, notPDF, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range all {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+	errs := make([]error, len(all))
+	done := 0
+	for r := range out {
+		if r.err != nil {
+			errs[r.i] = r.err
+			cancel()
+			continue
+		}
+		all[r.i].doc, all[r.i].notPDF = r.doc, r.notPDF
+		done++
+		progress(BookProgress{Stage: StageRead, Done: done, Total: len(all)})
+	}
+	if err := parent.Err(); err != nil {
+		return err
+	}
+	// A paper stopped because another failed reports the cancellation:
+	// not the cause.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return nil
+}

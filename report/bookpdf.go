@@ -16,7 +16,6 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
-	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -146,7 +145,7 @@ func readPaper(ctx context.Context, p BookPaper, repair Repairer) (doc *paperDoc
 
 // assemble merges the front and the papers, stamps every page, writes the
 // outline and the book.
-func assemble(ctx context.Context, w io.Writer, b Book, front []byte, frontPages int, items []*bookItem, progress func(BookProgress)) (err error) {
+func assemble(ctx context.Context, w io.Writer, b Book, front []byte, widths [sheetPages]float64, frontPages int, items []*bookItem, progress func(BookProgress)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("report: book: %v", r)
@@ -157,6 +156,10 @@ func assemble(ctx context.Context, w io.Writer, b Book, front []byte, frontPages
 		return fmt.Errorf("report: book front: %w", err)
 	}
 	dest.EnsureVersionForWriting()
+	sh := &sheet{widths: widths}
+	if err := sh.adopt(dest); err != nil {
+		return fmt.Errorf("report: book stamp: %w", err)
+	}
 	for _, it := range items {
 		for _, e := range it.entries {
 			if e.doc == nil {
@@ -173,13 +176,6 @@ func assemble(ctx context.Context, w io.Writer, b Book, front []byte, frontPages
 	}
 	total := dest.PageCount
 
-	sh, err := newSheet(b)
-	if err != nil {
-		return err
-	}
-	if err := sh.merge(dest); err != nil {
-		return fmt.Errorf("report: book stamp: %w", err)
-	}
 	if err := sh.stamp(ctx, dest, total, progress); err != nil {
 		return err
 	}
@@ -222,25 +218,23 @@ const (
 	a4W, a4H    = 595.28, 841.89
 )
 
-// sheet is the fpdf document of forms and, once merged, their objects.
+// sheet is the forms stamped on every page: their advances and, once
+// adopted, their objects.
 type sheet struct {
-	pdf    []byte
 	widths [sheetPages]float64 // pt: advance of each glyph form
 	refs   [sheetPages]types.IndirectRef
 	q      types.IndirectRef // the shared "q" stream
 }
 
-// newSheet writes the forms: page 1 an A4 page with the diagonal
-// watermark, then one small page per piece of text, each drawn from x = 0
-// with its baseline glyphBase mm below the top.
-func newSheet(b Book) (*sheet, error) {
-	l := b.Lang
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(family, "", assets.NotoSansRegular)
-	pdf.AddUTF8FontFromBytes(family, "B", assets.NotoSansBold)
+// addSheet writes the forms as the last pages of the front's fpdf
+// document (so the book embeds one subset of each font, and pdfcpu reads
+// one file): first an A4 page with the diagonal watermark, then one small
+// page per piece of text, each drawn from x = 0 with its baseline
+// glyphBase mm below the top. It returns the pieces' advances in points.
+func addSheet(p *page, b Book) [sheetPages]float64 {
+	l, pdf := b.Lang, p.pdf
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(false)
 	date := b.Date.In(b.Location).Format("02/01/2006")
 	if l == English {
 		date = b.Date.In(b.Location).Format("2 January 2006")
@@ -249,7 +243,7 @@ func newSheet(b Book) (*sheet, error) {
 
 	// The watermark: the member's name and the date across the page,
 	// light enough to read the paper through.
-	pdf.AddPage()
+	pdf.AddPageFormat("P", fpdf.SizeType{Wd: 210, Ht: 297})
 	mark := name + " · " + date
 	pdf.SetFont(family, "B", 10)
 	size := min(46, 10*270/max(1, pdf.GetStringWidth(mark)))
@@ -264,7 +258,7 @@ func newSheet(b Book) (*sheet, error) {
 	pdf.TransformEnd()
 	pdf.SetAlpha(1, "Normal")
 
-	s := &sheet{}
+	var widths [sheetPages]float64
 	pieces := [sheetPages]string{sheetFooter: fmt.Sprintf(labels[l]["book.footer"], name, date), sheetPrefix: labels[l]["book.page_prefix"], sheetSlash: "/"}
 	for d := 0; d < 10; d++ {
 		pieces[sheetDigits+d] = fmt.Sprint(d)
@@ -273,32 +267,21 @@ func newSheet(b Book) (*sheet, error) {
 	pdf.SetTextColor(70, 70, 70)
 	for i := sheetFooter; i < sheetPages; i++ {
 		w := pdf.GetStringWidth(pieces[i])
-		s.widths[i] = w * ptPerMM
+		widths[i] = w * ptPerMM
 		pdf.AddPageFormat("P", fpdf.SizeType{Wd: max(w+1, 2), Ht: glyphH})
 		pdf.Text(0, glyphBase, pieces[i])
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, err
-	}
-	s.pdf = buf.Bytes()
-	return s, nil
+	pdf.SetTextColor(0, 0, 0)
+	return widths
 }
 
-// merge brings the sheet's objects into dest, turns each of its pages'
-// content streams into a form, and takes its pages off dest's page tree
-// again.
-func (s *sheet) merge(dest *model.Context) error {
-	sc, err := readPDF(bytes.NewReader(s.pdf))
-	if err != nil {
-		return err
-	}
-	if sc.PageCount != sheetPages {
-		return fmt.Errorf("sheet has %d pages", sc.PageCount)
-	}
-	base := dest.PageCount
-	if err := pdfcpu.MergeXRefTables("sheet", sc, dest, false, false); err != nil {
-		return err
+// adopt turns the sheet's pages, the last sheetPages pages of dest (the
+// front as fpdf wrote it, its page tree one flat list), into forms, and
+// takes them off the page tree.
+func (s *sheet) adopt(dest *model.Context) error {
+	base := dest.PageCount - sheetPages
+	if base < 1 {
+		return fmt.Errorf("front has %d pages", dest.PageCount)
 	}
 	for i := range sheetPages {
 		d, _, attrs, err := dest.PageDict(base+i+1, false)
@@ -329,7 +312,6 @@ func (s *sheet) merge(dest *model.Context) error {
 		entry.Object = sd
 		s.refs[i] = ir
 	}
-	// The sheet's page tree was appended as the last kid of dest's root.
 	rootRef, err := dest.Pages()
 	if err != nil {
 		return err
@@ -339,10 +321,10 @@ func (s *sheet) merge(dest *model.Context) error {
 		return err
 	}
 	kids, ok := root["Kids"].(types.Array)
-	if !ok || len(kids) == 0 {
-		return errors.New("page tree without kids")
+	if !ok || len(kids) != dest.PageCount {
+		return errors.New("the front's page tree is not flat")
 	}
-	root["Kids"] = kids[:len(kids)-1]
+	root["Kids"] = kids[:base]
 	dest.PageCount = base
 	root["Count"] = types.Integer(base)
 
