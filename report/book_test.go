@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -414,5 +415,54 @@ func golden(t *testing.T, path string, n int, name string) {
 		_ = os.MkdirAll(filepath.Dir(failed), 0o755)
 		_ = os.WriteFile(failed, got, 0o644)
 		t.Errorf("page %d differs from %s (mean difference %.2f, err %v); the new image is %s", n, file, diff, err, failed)
+	}
+}
+
+// FuzzBookPaper: whatever bytes a paper holds, the book is made or a
+// translated error names the paper; nothing panics.
+func FuzzBookPaper(f *testing.F) {
+	good := makePaper(f, paperSpec{title: "Mầm", pages: 2, outline: true})
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	f.Add(fontconfigManual(f)[:4096])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b := Book{Lang: Vietnamese, Location: ict, Body: heading.Body, Meeting: fifthMeeting(), Member: bookMember, Date: bookDate,
+			Papers: map[string][]BookPaper{"i2": {pdfPaper("Tài liệu thử", data)}}}
+		var out bytes.Buffer
+		err := BuildBook(context.Background(), &out, b)
+		if err != nil {
+			var me *meetings.Error
+			if !errors.As(err, &me) || me.Args["paper"] != "Tài liệu thử" {
+				t.Fatalf("err = %v, want a translated error naming the paper", err)
+			}
+			if out.Len() != 0 {
+				t.Fatal("a failed book wrote bytes")
+			}
+			return
+		}
+		if !bytes.HasPrefix(out.Bytes(), []byte("%PDF-")) {
+			t.Fatal("the book is not a PDF")
+		}
+	})
+}
+
+// TestBookCodesTranslated: every error the book returns has a message in
+// Vietnamese and in English.
+func TestBookCodesTranslated(t *testing.T) {
+	for _, l := range []string{"vi", "en"} {
+		raw, err := assets.Translations.ReadFile("translations/domain." + l + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cat map[string]string
+		if err := json.Unmarshal(raw, &cat); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range BookCodes {
+			if strings.TrimSpace(cat[c]) == "" || !strings.Contains(cat[c], "{{.paper}}") {
+				t.Errorf("%s: %s has no message naming the paper", l, c)
+			}
+		}
 	}
 }
