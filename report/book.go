@@ -323,8 +323,10 @@ func (p *page) bookAgenda(b Book) {
 	entries := make([]AgendaEntry, len(b.Meeting.Agenda))
 	for i, it := range b.Meeting.Agenda {
 		entries[i] = AgendaEntry{Title: it.Title, Presenter: it.Presenter, Minutes: it.Minutes}
+		// A dash before each paper: several in one cell otherwise run
+		// together.
 		for _, pp := range b.Papers[it.ID] {
-			entries[i].Papers = append(entries[i].Papers, pp.Title)
+			entries[i].Papers = append(entries[i].Papers, "- "+pp.Title)
 		}
 	}
 	p.table(agendaColumns(p), agendaRows(p, b.Meeting.Start, entries))
