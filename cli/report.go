@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/pdfrender"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -25,6 +28,16 @@ func defineReportMinutes(fs *flag.FlagSet) action {
 
 func defineReportSummary(fs *flag.FlagSet) action {
 	return defineReport(fs, report.KindSummary, "ballot")
+}
+
+// reportPath is where a document is saved: --out, or, when --out is
+// empty or a folder, the document's own name (as the app offers it) in the
+// current folder or that one.
+func reportPath(p *core.Profile, kind report.Kind, id string, lang report.Lang, out string) string {
+	if st, err := os.Stat(out); out == "" || (err == nil && st.IsDir()) {
+		return filepath.Join(out, p.ReportFileName(kind, id, lang))
+	}
+	return out
 }
 
 // defineReport declares --meeting or --ballot (subject) and --out.
@@ -51,12 +64,7 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 		if !lang.Valid() {
 			lang = report.Vietnamese
 		}
-		// No --out, or a folder: the document's own name (as the app
-		// offers it) in the current folder or that one.
-		path := *out
-		if st, err := os.Stat(path); path == "" || (err == nil && st.IsDir()) {
-			path = filepath.Join(path, p.ReportFileName(kind, full, lang))
-		}
+		path := reportPath(p, kind, full, lang, *out)
 		if err := p.SaveReport(kind, full, lang, path); err != nil {
 			return err
 		}
@@ -65,6 +73,46 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 			size = st.Size()
 		}
 		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
+		})
+	}
+}
+
+// report book --meeting ID [--out FILE]: the profile's member's meeting
+// book (core.SaveBook), with the papers the profile holds for them (none
+// yet: the paper store is not wired in, so today the book is its cover,
+// agenda and contents). A paper pdfcpu cannot read is re-saved through
+// PDFium, started only then. Without --out the book is saved in the
+// current folder under its usual name.
+func defineReportBook(fs *flag.FlagSet) action {
+	id := fs.String("meeting", "", "")
+	out := fs.String("out", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		full, err := r.meetingID(p, *id)
+		if err != nil {
+			return err
+		}
+		lang := report.Lang(r.lang)
+		if !lang.Valid() {
+			lang = report.Vietnamese
+		}
+		path := reportPath(p, report.KindBook, full, lang, *out)
+		opt := core.BookOptions{Lang: lang, Repair: pdfrender.Repair(pdfrender.Options{Instances: 1})}
+		if err := p.SaveBook(context.Background(), full, opt, path); err != nil {
+			return err
+		}
+		size := int64(0)
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		return r.emit(map[string]any{"kind": string(report.KindBook), "meeting": full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
 		})
 	}

@@ -48,6 +48,8 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
 		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp", "Kết luận: " + conclusion, "DỰ THẢO"}},
 		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
+		// No papers exist yet: the book is its cover, agenda and contents.
+		{[]string{"--lang", "vi", "report", "book", "--meeting", fifth}, []string{"TẬP TÀI LIỆU HỌP", "Tài liệu của đồng chí", "CHƯƠNG TRÌNH HỌP", "MỤC LỤC", "Kết luận phiên họp", "Tài liệu họp của", "Trang 1/3", "Trang 3/3"}},
 	}
 	for i, tt := range tests {
 		path := filepath.Join(out, tt.args[3]+".pdf")
@@ -84,8 +86,8 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stderr, "Không ghi được tài liệu vào "+bad) || res.stdout != "" {
 		t.Errorf("unwritable output: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 3 {
-		t.Errorf("files left: %v, want the three documents", entries)
+	if entries, _ := os.ReadDir(out); len(entries) != 4 {
+		t.Errorf("files left: %v, want the four documents", entries)
 	}
 	// --out naming a folder (or no --out: the current one) saves the
 	// document there under the name the app offers.
