@@ -93,7 +93,7 @@ func (p *Profile) invited(m meetings.Meeting) []string {
 		return p.committeeOrder(m.Participants)
 	}
 	var out []string
-	for _, v := range meetings.Voters(p.Members()) {
+	for _, v := range meetings.Voters(p.MembersOf(m.Body)) {
 		out = append(out, v.ID)
 	}
 	return out
@@ -181,7 +181,7 @@ func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minu
 	if err != nil {
 		return report.Minutes{}, err
 	}
-	members := p.Members()
+	members := p.MembersOf(m.Body)
 	out := report.Minutes{Lang: lang, Location: vietnam, Heading: p.reportHeading(), Made: p.now(),
 		Title: m.Title, Start: m.Start, Place: m.Place, Status: m.Status,
 		Quorum: meetings.Quorum(m, members, meetings.DefaultQuorum), Signer: p.reportSigner()}
