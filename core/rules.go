@@ -162,9 +162,12 @@ func (p *Profile) resolveBody(id string) (string, error) {
 }
 
 // MembersOf lists the current members of a body, each with Role set to
-// their role there (meetings.InBody), in the order of Members.
+// their role there (meetings.InBody): its chair first, then its members,
+// secretaries and guests, each by name.
 func (p *Profile) MembersOf(body string) []meetings.Member {
-	return meetings.InBody(p.Members(), body)
+	out := meetings.InBody(p.Members(), body)
+	sortMembers(out, func(m meetings.Member) int { return roleOrder[m.Role] })
+	return out
 }
 
 // IsSecretaryOf reports whether the profile's member may do a body's
