@@ -56,7 +56,9 @@ func newTwoBodies(t *testing.T) *twoBodies {
 		tb.devs[m.ID] = d
 		return m
 	}
-	in := func(body string, r meetings.Role) meetings.Membership { return meetings.Membership{Body: body, Role: r} }
+	in := func(body string, r meetings.Role) meetings.Membership {
+		return meetings.Membership{Body: body, Role: r}
+	}
 	tb.pm = add("Phạm Minh Chính", in(meetings.MainBody, meetings.RoleChair))
 	tb.dpm = add("Nguyễn Hòa Bình", in(meetings.MainBody, meetings.RoleMember), in(reform.ID, meetings.RoleChair))
 	tb.minister = add("Phạm Thị Thanh Trà", in(meetings.MainBody, meetings.RoleMember), in(reform.ID, meetings.RoleMember))
@@ -219,7 +221,10 @@ func TestBodyRules_CountTheBodysMembers(t *testing.T) {
 	}
 	// With two bodies, a new meeting or ballot must name one.
 	for name, err := range map[string]error{
-		"meeting": func() error { _, err := tb.hub.CreateMeeting(core.MeetingInput{Title: "Họp", Start: start}); return err }(),
+		"meeting": func() error {
+			_, err := tb.hub.CreateMeeting(core.MeetingInput{Title: "Họp", Start: start})
+			return err
+		}(),
 		"ballot": func() error {
 			_, err := tb.hub.IssueBallot(core.BallotInput{Title: "P", Question: "?", Deadline: start.Add(time.Hour)})
 			return err
