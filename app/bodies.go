@@ -144,7 +144,7 @@ func newBodyPicker(p *core.Profile, initial string, onChange func(string)) *body
 	})
 	bp.sel.PlaceHolder = lang.X("bodies.pick", "Choose a body")
 	for _, b := range bp.bodies {
-		if b.ID == meetings.BodyOf(initial) || len(bp.bodies) == 1 {
+		if (initial != "" && b.ID == meetings.BodyOf(initial)) || len(bp.bodies) == 1 {
 			bp.sel.SetSelected(b.Name)
 		}
 	}

@@ -116,9 +116,12 @@ func defineMemberList(fs *flag.FlagSet) action {
 		self := p.Self().ID
 		several := len(p.Bodies()) > 1
 		return r.emit(out, func(w io.Writer) {
+			// With several bodies and none chosen, the roles are those
+			// in each body (the last column), not one role.
+			perBody := several && *body == ""
 			head := []string{r.T("cli.col.id"), r.T("cli.col.role"), r.T("cli.col.name"), r.T("cli.col.title")}
-			if several {
-				head = append(head, r.T("cli.col.bodies"))
+			if perBody {
+				head = []string{r.T("cli.col.id"), r.T("cli.col.name"), r.T("cli.col.title"), r.T("cli.col.bodies")}
 			}
 			rows := [][]string{head}
 			voters := 0
@@ -129,7 +132,8 @@ func defineMemberList(fs *flag.FlagSet) action {
 				}
 				row := []string{m.ID, r.roleName(m.Role), name, orDash(m.Title)}
 				votes := m.Role.Votes() // in the body listed, or the only one
-				if several {
+				if perBody {
+					row = []string{m.ID, name, orDash(m.Title)}
 					var in []string
 					anyVotes := false
 					for _, b := range out[i].Bodies {
@@ -137,9 +141,7 @@ func defineMemberList(fs *flag.FlagSet) action {
 						anyVotes = anyVotes || b.Role.Votes()
 					}
 					row = append(row, strings.Join(in, "; "))
-					if *body == "" {
-						votes = anyVotes
-					}
+					votes = anyVotes
 				}
 				if votes {
 					voters++

@@ -10,6 +10,9 @@
 // its handler, kinds.go), and commit it together with its journal record. The
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
+// Who may make a kind is checked against the actor's role in the body of
+// the meeting or ballot it touches (rules.go; bodies.go keeps the bodies,
+// members.go the memberships).
 //
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
