@@ -254,7 +254,7 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.title.setText(row.b.Title)
 	deadline := lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)})
 	if l := recordLabel(bs.s.p, row.b.Body, false, bs.several); l != "" {
-		deadline = l + " · " + deadline
+		deadline += " · " + l
 	}
 	r.deadline.setText(deadline)
 	r.left.set(countdown(row.b, bs.now))

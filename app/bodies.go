@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/core"
@@ -192,7 +193,7 @@ func newAudienceField(p *core.Profile, body string, participants []string, restr
 	a.group = widget.NewCheckGroup(nil, nil)
 	a.restricted = widget.NewCheck(lang.X("audience.restricted", "Restricted (mật): only the participants and the secretariat receive it"), nil)
 	a.restricted.SetChecked(restricted)
-	a.hint = subtleLine(lang.X("audience.hint", "Tick no one to invite every voting member of the body."))
+	a.hint = paragraph(lang.X("audience.hint", "Tick no one to invite every voting member of the body."), colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	scroll := container.NewVScroll(a.group)
 	scroll.SetMinSize(fyne.NewSize(0, 140))
 	a.root = container.NewBorder(nil, container.NewVBox(a.hint, a.restricted), nil, nil, scroll)
@@ -338,8 +339,8 @@ func votesAnywhere(m meetings.Member) bool {
 	return false
 }
 
-// recordLabel is what a row adds after its own text to name its body and
-// say that it is restricted: "Ban Chỉ đạo … · Mật".
+// recordLabel is what a row adds to its own text to name its body and say
+// that it is restricted: "Chính phủ · Mật".
 func recordLabel(p *core.Profile, body string, restricted, several bool) string {
 	var parts []string
 	if several {

@@ -60,7 +60,7 @@ func TestBodies_MergedListsNameEachRowsBodyAndFilter(t *testing.T) {
 	if !ms.bodies.sel.Visible() || len(ms.shown) != 5 {
 		t.Fatalf("filter shown %v, %d meetings; want the filter and all 5", ms.bodies.sel.Visible(), len(ms.shown))
 	}
-	if !e.hasText(sample.CommitteeName+" · ") || !e.hasText("Chính phủ · Mật · ") {
+	if !e.hasText(" · "+sample.CommitteeName) || !e.hasText(" · Chính phủ · Mật · ") {
 		t.Error("the rows do not name their body (and the restricted one is not marked)")
 	}
 	tests := []struct {

@@ -158,12 +158,14 @@ func (ms *meetingsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*meetingItem)
 	defer r.Refresh() // chips change size: lay the row out again
 	r.title.setText(m.Title)
+	// The date first, then the body and whether restricted (bodies.go),
+	// then the place: a long body name may hide the place, never the date.
 	sub := fmtDateTime(m.Start)
+	if l := recordLabel(ms.s.p, m.Body, m.Restricted, ms.several); l != "" {
+		sub += " · " + l
+	}
 	if m.Place != "" {
 		sub += " · " + m.Place
-	}
-	if l := recordLabel(ms.s.p, m.Body, m.Restricted, ms.several); l != "" {
-		sub = l + " · " + sub
 	}
 	r.sub.setText(sub)
 	r.status.set(meetingStatusText(m.Status), meetingStatusKind(m.Status))
