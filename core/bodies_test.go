@@ -215,6 +215,17 @@ func TestBodyRules_CountTheBodysMembers(t *testing.T) {
 	if b.Body != tb.reform || sorted(b.Eligible) != ids(tb.dpm, tb.minister) {
 		t.Errorf("ballot of a committee meeting: body %q eligible %v", b.Body, b.Eligible)
 	}
+	// The consent agenda counts the committee's voters.
+	if _, err := tb.hub.AddAgendaItem(cm.ID, meetings.AgendaItem{Title: "Báo cáo kết quả cải cách hành chính", Minutes: 20}); err != nil {
+		t.Fatal(err)
+	}
+	tallies, _, err := tb.hub.ConsentSummary(cm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tallies) != 1 || tallies[0].Unmarked != 2 {
+		t.Errorf("consent tallies %+v, want 2 unmarked (the committee's voters)", tallies)
+	}
 	// Eligible members are voting members of the body.
 	if _, err := tb.hub.IssueBallot(core.BallotInput{Title: "Phiếu", Question: "?", Deadline: start.Add(time.Hour), Body: tb.reform, Eligible: []string{tb.pm.ID}}); core.ErrorKey(err) != "err.ballot.eligible_invalid" {
 		t.Errorf("a Government member eligible on a committee ballot: %v", err)

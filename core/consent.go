@@ -92,7 +92,7 @@ func (p *Profile) ConsentSummary(meetingID string) ([]meetings.ConsentTally, map
 			mine[item] = mk
 		}
 	}
-	return meetings.SummarizeConsent(m, p.Members(), marks), mine, nil
+	return meetings.SummarizeConsent(m, p.MembersOf(m.Body), marks), mine, nil
 }
 
 // AdoptConsentBlock adopts, as one block, every item of the meeting that
