@@ -95,7 +95,7 @@ func (f *answerForm) view() fyne.CanvasObject { return f.root }
 // secretaryMode reports whether the form records paper answers: the
 // profile's member is a secretary, who is not among those who answer.
 func (f *answerForm) secretaryMode() bool {
-	return f.d.s.p.IsSecretary() && !f.d.b.IsEligible(f.d.s.p.Self().ID)
+	return f.d.s.p.IsSecretaryOf(f.d.b.Body) && !f.d.b.IsEligible(f.d.s.p.Self().ID)
 }
 
 // reset forgets what was typed for the previous ballot.

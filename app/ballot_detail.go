@@ -189,7 +189,7 @@ func (d *ballotDetail) load() {
 // setActions offers the secretariat's steps on an open ballot.
 func (d *ballotDetail) setActions() {
 	d.actions.RemoveAll()
-	if !d.s.p.IsSecretary() || d.b.Status != ballots.StatusOpen {
+	if !d.s.p.IsSecretaryOf(d.b.Body) || d.b.Status != ballots.StatusOpen {
 		d.actions.Hide()
 		return
 	}

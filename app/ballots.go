@@ -38,6 +38,10 @@ type ballotsScreen struct {
 	// folded caches each ballot's search text: a ballot's title and
 	// question never change once it is issued.
 	folded map[string]string
+	// bodies narrows the inbox to one body (bodies.go); several says
+	// whether rows name their body.
+	bodies  *bodyFilter
+	several bool
 
 	selecting bool
 }
@@ -125,7 +129,8 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 	bs.right = container.NewStack(emptyState(iconBallot, lang.X("ballots.pick", "Choose a ballot to read it and give your opinion.")))
 	tools := container.NewBorder(nil, nil, nil, fixedWidth(170, bs.filter), bs.search)
 	bs.note = newListNote()
-	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.note.over(bs.list))
+	bs.bodies = newBodyFilter(func() { bs.apply() })
+	left := container.NewBorder(padded(10, 6, 12, 8, container.NewVBox(tools, bs.bodies.sel)), nil, nil, nil, bs.note.over(bs.list))
 	split := container.NewHSplit(left, bs.right)
 	split.Offset = 0.4
 	bs.root = container.NewBorder(bs.hdr.root, nil, nil, nil, split)
@@ -144,7 +149,11 @@ func (bs *ballotsScreen) setFilter(f ballotFilter) {
 func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
 
 func (bs *ballotsScreen) refresh(c changes) {
-	if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicMembers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
+	if c.has(core.TopicBodies) || c.has(core.TopicMembers) {
+		bs.bodies.reload(bs.s.p)
+		bs.several = severalBodies(bs.s.p)
+	}
+	if c.has(core.TopicBallots) || c.has(core.TopicBodies) || c.has(core.TopicAnswers) || c.has(core.TopicMembers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
 		self := bs.s.p.Self().ID
 		list := bs.s.p.Ballots()
 		bs.all = make([]ballotRow, len(list))
@@ -183,7 +192,7 @@ func (bs *ballotsScreen) apply() {
 		if r.awaiting {
 			awaiting++
 		}
-		if bs.filt.keep(r) && matches(r.folded, bs.query) {
+		if bs.filt.keep(r) && matches(r.folded, bs.query) && bs.bodies.matches(r.b.Body) {
 			bs.shown = append(bs.shown, r)
 		}
 	}
@@ -243,7 +252,11 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*ballotItem)
 	defer r.Refresh()
 	r.title.setText(row.b.Title)
-	r.deadline.setText(lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)}))
+	deadline := lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)})
+	if l := recordLabel(bs.s.p, row.b.Body, false, bs.several); l != "" {
+		deadline += " · " + l
+	}
+	r.deadline.setText(deadline)
 	r.left.set(countdown(row.b, bs.now))
 	r.mine.set(bs.myAnswerState(row))
 	if rem, ok := bs.s.reminderShown(row.b, row.answered); ok {
@@ -313,11 +326,15 @@ func (bs *ballotsScreen) newItem() {
 	}
 
 	none := lang.X("ballot.form.no_meeting", "— none —")
-	mts := bs.s.p.Meetings()
+	var mts []meetings.Meeting
 	mOpts := []string{none}
-	for _, m := range mts {
-		mOpts = append(mOpts, m.Title+" ("+fmtShortDate(m.Start)+")")
+	for _, m := range bs.s.p.Meetings() {
+		if bs.s.p.IsSecretaryOf(m.Body) { // the meetings of the bodies this secretariat prepares
+			mts = append(mts, m)
+			mOpts = append(mOpts, m.Title+" ("+fmtShortDate(m.Start)+")")
+		}
 	}
+	picker := newBodyPicker(bs.s.p, "", nil)
 	var items []meetings.AgendaItem
 	item := widget.NewSelect([]string{none}, nil)
 	item.SetSelectedIndex(0)
@@ -352,6 +369,11 @@ func (bs *ballotsScreen) newItem() {
 		{Text: lang.X("ballot.form.meeting", "Meeting"), Widget: meeting, HintText: lang.X("ballot.form.meeting_hint", "Optional")},
 		{Text: lang.X("ballot.form.item", "Agenda item"), Widget: item},
 	}
+	if it := picker.item(); it != nil {
+		// A ballot tied to a meeting is put to the meeting's body.
+		it.HintText = lang.X("bodies.ballot_hint", "A ballot on a meeting goes to that meeting's body.")
+		form = append(form, it)
+	}
 	var issued ballots.Ballot
 	u.showForm(lang.X("ballot.issue.title", "Issue an opinion ballot"), lang.X("ballot.issue.save", "Issue ballot"), form,
 		func() (func() error, error) {
@@ -375,6 +397,8 @@ func (bs *ballotsScreen) newItem() {
 				if j := item.SelectedIndex(); j > 0 && j-1 < len(items) {
 					in.AgendaItemID = items[j-1].ID
 				}
+			} else if in.Body = picker.value(); in.Body == "" && picker.item() != nil {
+				return nil, errNoBody()
 			}
 			if in.Title == "" {
 				return nil, &meetings.Error{Code: "err.ballot.title_required", Field: "title"}

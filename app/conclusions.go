@@ -17,7 +17,7 @@ import (
 // canConclude reports whether the secretary may write conclusions now.
 func (d *meetingDetail) canConclude() bool {
 	held := d.m.Status == meetings.StatusInSession || d.m.Status == meetings.StatusClosed
-	return d.s.p.IsSecretary() && held && d.m.Finalised.IsZero()
+	return d.s.p.IsSecretaryOf(d.m.Body) && held && d.m.Finalised.IsZero()
 }
 
 // showConclusion sets the row's conclusion button: "Conclusion" or, once

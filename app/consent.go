@@ -74,7 +74,7 @@ func newConsentPane(d *meetingDetail) *consentPane {
 func (c *consentPane) view() fyne.CanvasObject { return c.root }
 
 // voter reports whether this profile's member marks items.
-func (c *consentPane) voter() bool { return c.d.s.p.Self().Role.Votes() }
+func (c *consentPane) voter() bool { return c.d.s.p.RoleIn(c.d.m.Body).Votes() }
 
 // open reports whether marks can still be given or items adopted.
 func (c *consentPane) open() bool { return c.d.m.Status != meetings.StatusClosed }
@@ -90,7 +90,7 @@ func (c *consentPane) load() {
 	} else {
 		c.intro.setText(lang.X("consent.intro.secretary", "The members' marks on each item, as far as this computer has received them. Items nobody objects to or wishes to speak on can be adopted together."))
 	}
-	if c.d.s.p.IsSecretary() && c.open() {
+	if c.d.s.p.IsSecretaryOf(c.d.m.Body) && c.open() {
 		c.adopt.Show()
 	} else {
 		c.adopt.Hide()
@@ -184,7 +184,7 @@ func (c *consentPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	default:
 		r.state.set("", chipNeutral)
 	}
-	if c.d.s.p.IsSecretary() && c.loaded {
+	if c.d.s.p.IsSecretaryOf(c.d.m.Body) && c.loaded {
 		r.counts.setText(consentCountsText(t))
 	} else {
 		r.counts.setText("")

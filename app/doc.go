@@ -14,7 +14,10 @@
 // settings.go; join.go enrolls with a committee's hub, sync.go runs the
 // replicator and the status bar, notices.go holds answer states, reminders
 // and the hub's refusals; export.go saves a ballot's results and reports.go
-// the PDF documents (invitation, minutes, summary of opinions).
+// the PDF documents (invitation, minutes, summary of opinions); bodies.go
+// the bodies: the body filter and the names on rows of the merged lists, the
+// body picker, a meeting's participants and restricted mark, the member
+// form's role per body.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help) and "Sync now" that says when it cannot; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a

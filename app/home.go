@@ -251,8 +251,12 @@ func (h *homeScreen) awaitingSection(m homeModel, now time.Time) fyne.CanvasObje
 
 func (h *homeScreen) upcomingSection(m homeModel) fyne.CanvasObject {
 	rows := make([]fyne.CanvasObject, 0, len(m.upcoming))
+	several := severalBodies(h.s.p)
 	for _, mt := range m.upcoming {
 		sub := fmtDateTime(mt.Start)
+		if l := recordLabel(h.s.p, mt.Body, mt.Restricted, several); l != "" {
+			sub += " · " + l // which body's session (bodies.go)
+		}
 		if mt.Place != "" {
 			sub += " · " + mt.Place
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,7 +112,7 @@ func (d *meetingDetail) refresh(c changes) {
 
 // canEdit reports whether this profile may change the meeting.
 func (d *meetingDetail) canEdit() bool {
-	return d.s.p.IsSecretary() && d.m.Status != meetings.StatusClosed
+	return d.s.p.IsSecretaryOf(d.m.Body) && d.m.Status != meetings.StatusClosed
 }
 
 // load re-reads the meeting (from memory) and fills the pane.
@@ -126,6 +127,9 @@ func (d *meetingDetail) load() {
 	place := m.Place
 	if place == "" {
 		place = lang.X("meeting.no_place", "Place not set")
+	}
+	if l := recordLabel(d.s.p, m.Body, m.Restricted, severalBodies(d.s.p)); l != "" {
+		place += " · " + l
 	}
 	d.place.setText(place)
 	d.status.set(meetingStatusText(m.Status), meetingStatusKind(m.Status))
@@ -148,7 +152,7 @@ func (d *meetingDetail) load() {
 // setActions offers the lifecycle steps the secretariat can take now.
 func (d *meetingDetail) setActions() {
 	d.actions.RemoveAll()
-	if !d.s.p.IsSecretary() {
+	if !d.s.p.IsSecretaryOf(d.m.Body) {
 		d.actions.Hide()
 		return
 	}
@@ -213,7 +217,15 @@ func (d *meetingDetail) closeSession() {
 func (d *meetingDetail) edit() {
 	m := d.m
 	showMeetingForm(d.s.u, lang.X("meeting.edit.title", "Edit meeting"), lang.X("app.save", "Save"), m,
-		func(in core.MeetingInput) error { return d.s.p.UpdateMeeting(m.ID, m.Rev, in) }, nil)
+		func(in core.MeetingInput) error {
+			if err := d.s.p.UpdateMeeting(m.ID, m.Rev, in); err != nil {
+				return err
+			}
+			if in.Restricted == m.Restricted && slices.Equal(in.Participants, m.Participants) {
+				return nil
+			}
+			return d.s.p.SetMeetingAudience(m.ID, in.Participants, in.Restricted)
+		}, nil)
 }
 
 // agendaItem is one row of the agenda.
@@ -420,7 +432,7 @@ func (d *meetingDetail) loadConsent() {
 
 // canVote reports whether the secretariat can start a vote on an item now.
 func (d *meetingDetail) canVote() bool {
-	return d.s.p.IsSecretary() && d.m.Status == meetings.StatusInSession
+	return d.s.p.IsSecretaryOf(d.m.Body) && d.m.Status == meetings.StatusInSession
 }
 
 // quickVote asks for the question and the minutes of a vote on an agenda
@@ -467,12 +479,13 @@ func (d *meetingDetail) loadAttendance() {
 		invited[id] = true
 	}
 	d.voters = d.voters[:0]
-	for _, m := range meetings.Voters(d.s.p.Members()) {
+	members := d.s.p.MembersOf(d.m.Body)
+	for _, m := range meetings.Voters(members) {
 		if len(invited) == 0 || invited[m.ID] {
 			d.voters = append(d.voters, m)
 		}
 	}
-	q := meetings.Quorum(d.m, d.s.p.Members(), meetings.DefaultQuorum)
+	q := meetings.Quorum(d.m, members, meetings.DefaultQuorum)
 	args := map[string]any{"Present": q.Present, "Voters": q.Voters, "Needed": q.Needed}
 	switch {
 	case d.m.Status == meetings.StatusDraft || d.m.Status == meetings.StatusPublished:
@@ -526,7 +539,7 @@ func (d *meetingDetail) updateVoter(id widget.ListItemID, o fyne.CanvasObject) {
 	r.sub.setText(sub)
 	r.check.OnChanged = nil
 	r.check.SetChecked(d.m.IsPresent(m.ID))
-	if d.s.p.IsSecretary() && d.m.Status == meetings.StatusInSession {
+	if d.s.p.IsSecretaryOf(d.m.Body) && d.m.Status == meetings.StatusInSession {
 		r.check.Enable()
 		mid, memberID := d.id, m.ID
 		r.check.OnChanged = func(present bool) {

@@ -30,6 +30,10 @@ type meetingsScreen struct {
 	note   *listNote // what the list says when it shows nothing
 	newBtn *widget.Button
 	root   fyne.CanvasObject
+	// bodies narrows the list to one body (bodies.go); several says whether
+	// rows name their body.
+	bodies  *bodyFilter
+	several bool
 	// selecting is set while the list's selection is changed from code.
 	selecting bool
 }
@@ -63,7 +67,8 @@ func newMeetingsScreen(s *shell) *meetingsScreen {
 	ms.empty = emptyState(iconMeeting, lang.X("meetings.pick", "Choose a meeting to see its agenda."))
 	ms.right = container.NewStack(ms.empty)
 	ms.note = newListNote()
-	left := container.NewBorder(padded(10, 6, 12, 8, ms.search), nil, nil, nil, ms.note.over(ms.list))
+	ms.bodies = newBodyFilter(ms.filter)
+	left := container.NewBorder(padded(10, 6, 12, 8, container.NewVBox(ms.search, ms.bodies.sel)), nil, nil, nil, ms.note.over(ms.list))
 	split := container.NewHSplit(left, ms.right)
 	split.Offset = 0.4
 	ms.root = container.NewBorder(ms.hdr.root, nil, nil, nil, split)
@@ -76,7 +81,12 @@ func (ms *meetingsScreen) view() fyne.CanvasObject { return ms.root }
 func (ms *meetingsScreen) focusSearch() { ms.s.u.win.Canvas().Focus(ms.search) }
 
 func (ms *meetingsScreen) refresh(c changes) {
-	if c.has(core.TopicMeetings) {
+	bodies := c.has(core.TopicBodies) || c.has(core.TopicMembers)
+	if bodies {
+		ms.bodies.reload(ms.s.p)
+		ms.several = severalBodies(ms.s.p)
+	}
+	if c.has(core.TopicMeetings) || bodies { // rows name their body, or stop naming it
 		list := ms.s.p.Meetings()
 		ms.all = make([]meetingRow, len(list))
 		for i, m := range list {
@@ -96,7 +106,7 @@ func (ms *meetingsScreen) refresh(c changes) {
 func (ms *meetingsScreen) filter() {
 	ms.shown = ms.shown[:0]
 	for _, r := range ms.all {
-		if matches(r.folded, ms.query) {
+		if matches(r.folded, ms.query) && ms.bodies.matches(r.m.Body) {
 			ms.shown = append(ms.shown, r)
 		}
 	}
@@ -148,7 +158,12 @@ func (ms *meetingsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*meetingItem)
 	defer r.Refresh() // chips change size: lay the row out again
 	r.title.setText(m.Title)
+	// The date first, then the body and whether restricted (bodies.go),
+	// then the place: a long body name may hide the place, never the date.
 	sub := fmtDateTime(m.Start)
+	if l := recordLabel(ms.s.p, m.Body, m.Restricted, ms.several); l != "" {
+		sub += " · " + l
+	}
 	if m.Place != "" {
 		sub += " · " + m.Place
 	}
@@ -185,11 +200,22 @@ func (ms *meetingsScreen) newItem() {
 		})
 }
 
-// showMeetingForm asks for a meeting's title, date, time and place; save
-// runs off the UI goroutine.
+// showMeetingForm asks for a meeting's title, date, time and place, and
+// who it is for: its body (a new meeting, when there are several), its
+// participants and whether it is restricted (bodies.go); save runs off the
+// UI goroutine.
 func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 	save func(core.MeetingInput) error, onSaved func(),
 ) *formDialog {
+	p := u.profile()
+	audience := newAudienceField(p, "", m.Participants, m.Restricted)
+	var picker *bodyPicker
+	if m.ID == "" {
+		picker = newBodyPicker(p, m.Body, func(body string) { audience.setBody(body, audience.participants()) })
+		audience.setBody(picker.value(), m.Participants)
+	} else {
+		audience.setBody(meetings.BodyOf(m.Body), m.Participants)
+	}
 	name := newEntry()
 	name.SetText(m.Title)
 	name.PlaceHolder = lang.X("meeting.form.title_hint", "e.g. 5th session of the Steering Committee")
@@ -206,12 +232,22 @@ func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 		{Text: lang.X("meeting.form.time", "Time"), Widget: clock, HintText: lang.X("form.time_hint", "24-hour, Vietnam time")},
 		{Text: lang.X("meeting.form.place", "Place"), Widget: place},
 	}
+	if picker != nil && picker.item() != nil {
+		items = append(items, picker.item())
+	}
+	items = append(items, audience.item())
 	return u.showForm(title, saveLabel, items, func() (func() error, error) {
 		start, ok := parseDateTime(date.Text, clock.Text)
 		if !ok {
 			return nil, problem(lang.X("form.datetime_invalid", "Enter the date as day/month/year and the time as hours:minutes, e.g. 19/07/2023 and 08:00."))
 		}
-		in := core.MeetingInput{Title: strings.TrimSpace(name.Text), Start: start, Place: strings.TrimSpace(place.Text)}
+		in := core.MeetingInput{Title: strings.TrimSpace(name.Text), Start: start, Place: strings.TrimSpace(place.Text),
+			Participants: audience.participants(), Restricted: audience.restricted.Checked, Body: meetings.BodyOf(m.Body)}
+		if picker != nil {
+			if in.Body = picker.value(); in.Body == "" {
+				return nil, errNoBody()
+			}
+		}
 		check := meetings.Meeting{Title: in.Title, Start: in.Start, Place: in.Place, Status: meetings.StatusDraft}
 		if err := check.Validate(); err != nil {
 			return nil, err

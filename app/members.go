@@ -29,6 +29,7 @@ type membersScreen struct {
 	root    fyne.CanvasObject
 	selfID  string
 	canEdit bool
+	several bool // rows name each member's bodies (bodies.go)
 }
 
 func newMembersScreen(s *shell) *membersScreen {
@@ -53,16 +54,17 @@ func (ms *membersScreen) view() fyne.CanvasObject { return ms.root }
 func (ms *membersScreen) focusSearch() { ms.s.u.win.Canvas().Focus(ms.search) }
 
 func (ms *membersScreen) refresh(c changes) {
-	if !c.has(core.TopicMembers) {
+	if !c.has(core.TopicMembers) && !c.has(core.TopicBodies) {
 		return
 	}
+	ms.several = severalBodies(ms.s.p)
 	ms.all = ms.s.p.Members()
 	ms.folded = make([]string, len(ms.all))
 	for i, m := range ms.all {
 		ms.folded[i] = fold(m.Name + " " + m.Title + " " + roleText(m.Role))
 	}
 	ms.selfID = ms.s.p.Self().ID
-	ms.canEdit = ms.s.p.IsSecretary()
+	ms.canEdit = ms.s.p.IsOrgSecretary() // the organisation keeps its members
 	if ms.canEdit {
 		ms.newBtn.Show()
 	} else {
@@ -78,7 +80,12 @@ func (ms *membersScreen) filter() {
 			ms.shown = append(ms.shown, m)
 		}
 	}
-	voters := len(meetings.Voters(ms.all))
+	voters := 0
+	for _, m := range ms.all {
+		if votesAnywhere(m) {
+			voters++
+		}
+	}
 	ms.hdr.subtitle.setText(lang.X("members.count", "{{.N}} members · {{.Voters}} with a vote",
 		map[string]any{"N": len(ms.all), "Voters": voters}))
 	ms.note.show(len(ms.shown), emptyText(ms.search.Text, lang.X("members.none", "No member yet.")))
@@ -129,8 +136,13 @@ func (ms *membersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if title == "" {
 		title = "—"
 	}
+	role := m.Role
+	if ms.several {
+		title += " · " + membershipText(ms.s.p, m)
+		role = topRole(m)
+	}
 	r.title.setText(title)
-	r.role.set(roleText(m.Role), roleKind(m.Role))
+	r.role.set(roleText(role), roleKind(role))
 	if !ms.canEdit {
 		r.buttons.Hide()
 		return
@@ -147,7 +159,7 @@ func (ms *membersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (ms *membersScreen) newItem() {
-	if !ms.s.p.IsSecretary() {
+	if !ms.s.p.IsOrgSecretary() {
 		return
 	}
 	ms.form(lang.X("members.add.title", "Add a member"), lang.X("members.new", "Add member"),
@@ -186,13 +198,27 @@ func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save f
 	items := []*widget.FormItem{
 		{Text: lang.X("member.form.name", "Name"), Widget: name},
 		{Text: lang.X("member.form.title", "Position"), Widget: job},
-		{Text: lang.X("member.form.role", "Role"), Widget: role, HintText: lang.X("member.form.role_hint", "The chair and members vote; secretaries and guests do not.")},
+	}
+	// With several bodies, a role per body (bodies.go); with one, the role.
+	var rows *membershipRows
+	if len(ms.s.p.Bodies()) > 1 {
+		rows = newMembershipRows(ms.s.p, m)
+		items = append(items, &widget.FormItem{Text: lang.X("member.form.bodies", "Bodies"), Widget: rows.root,
+			HintText: lang.X("member.form.bodies_hint", "A role in each body: the chair and members vote there; the Government's secretary keeps the members.")})
+	} else {
+		items = append(items, &widget.FormItem{Text: lang.X("member.form.role", "Role"), Widget: role, HintText: lang.X("member.form.role_hint", "The chair and members vote; secretaries and guests do not.")})
 	}
 	ms.s.u.showForm(title, saveLabel, items, func() (func() error, error) {
 		changed := m
 		changed.Name = strings.TrimSpace(name.Text)
 		changed.Title = strings.TrimSpace(job.Text)
 		changed.Role = roleByText(role.Selected)
+		if rows != nil {
+			if changed.Bodies = rows.memberships(); len(changed.Bodies) == 0 {
+				return nil, problem(lang.X("member.form.no_body", "Choose a role in at least one body."))
+			}
+			changed.Role = orgRoleOf(changed.Bodies)
+		}
 		if err := changed.Validate(); err != nil {
 			return nil, err
 		}

@@ -109,7 +109,7 @@ func (c changes) touches(t core.Topic, id string) bool {
 // allChanged is used to refresh everything.
 func allChanged() changes {
 	c := newChanges()
-	for _, t := range []core.Topic{core.TopicMembers, core.TopicMeetings, core.TopicBallots, core.TopicAnswers} {
+	for _, t := range []core.Topic{core.TopicMembers, core.TopicBodies, core.TopicMeetings, core.TopicBallots, core.TopicAnswers} {
 		c.topics[t] = true
 	}
 	return c

@@ -25,6 +25,7 @@ type ballotRowJSON struct {
 	Deadline  time.Time       `json:"deadline"`
 	MeetingID string          `json:"meeting_id,omitempty"`
 	MyAnswer  *ballots.Choice `json:"my_answer"`
+	Body      string          `json:"body"`
 }
 
 // answerJSON is one counted answer in `ballot tally`.
@@ -85,6 +86,7 @@ func defineBallotIssue(fs *flag.FlagSet) action {
 	meeting := fs.String("meeting", "", "")
 	item := fs.String("item", "", "")
 	eligible := fs.String("eligible", "", "")
+	body := fs.String("body", "", "")
 	return func(r *runner) error {
 		if err := required(fs, "title", "question", "deadline"); err != nil {
 			return err
@@ -110,6 +112,9 @@ func defineBallotIssue(fs *flag.FlagSet) action {
 			return err
 		}
 		in := core.BallotInput{Title: *title, Question: *question, Deadline: dl, Policy: *policy}
+		if in.Body, err = r.bodyID(p, *body); err != nil {
+			return err
+		}
 		if *meeting != "" {
 			if in.MeetingID, err = r.meetingID(p, *meeting); err != nil {
 				return err
@@ -158,7 +163,7 @@ func defineBallotList(fs *flag.FlagSet) action {
 		bs := p.Ballots()
 		out := make([]ballotRowJSON, 0, len(bs))
 		for _, b := range bs {
-			row := ballotRowJSON{ID: b.ID, Title: b.Title, Status: b.Status, Deadline: b.Deadline, MeetingID: b.MeetingID}
+			row := ballotRowJSON{ID: b.ID, Title: b.Title, Status: b.Status, Deadline: b.Deadline, MeetingID: b.MeetingID, Body: meetings.BodyOf(b.Body)}
 			if a, ok := p.MyAnswer(b.ID); ok {
 				c := a.Choice
 				row.MyAnswer = &c

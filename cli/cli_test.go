@@ -436,11 +436,11 @@ func TestSample_ThenCreatedOnceAndIdempotent(t *testing.T) {
 	}
 	var first sampleOut
 	runJSON(t, &first, "--profile", dir, "--json", "sample")
-	if !first.Created || !first.Loaded || first.Members != 13 || first.Meetings != 3 || first.Ballots != 2 {
-		t.Errorf("first sample = %+v, want created with 13 members, 3 meetings, 2 ballots", first)
+	if !first.Created || !first.Loaded || first.Members != 19 || first.Meetings != 5 || first.Ballots != 3 {
+		t.Errorf("first sample = %+v, want created with 19 members, 5 meetings, 3 ballots", first)
 	}
 	res := run(t, "--profile", dir, "--lang", "vi", "sample")
-	if res.code != 0 || !strings.Contains(res.stdout, "đã có dữ liệu (3 phiên họp)") {
+	if res.code != 0 || !strings.Contains(res.stdout, "đã có dữ liệu (5 phiên họp)") {
 		t.Errorf("second sample: exit %d, stdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
 	}
 	var ballots []struct {
@@ -448,7 +448,7 @@ func TestSample_ThenCreatedOnceAndIdempotent(t *testing.T) {
 		MyAnswer          *string `json:"my_answer"`
 	}
 	runJSON(t, &ballots, "--profile", dir, "ballot", "list", "--json")
-	if len(ballots) != 2 || ballots[0].Status != "open" || ballots[1].Status != "closed" || ballots[0].MyAnswer != nil ||
+	if len(ballots) != 3 || ballots[0].Status != "open" || ballots[2].Status != "closed" || ballots[0].MyAnswer != nil ||
 		ballots[0].Title != "Phiếu lấy ý kiến về Kế hoạch cải cách hành chính 6 tháng cuối năm 2023" {
 		t.Errorf("ballot list after sample = %+v", ballots)
 	}
@@ -456,7 +456,7 @@ func TestSample_ThenCreatedOnceAndIdempotent(t *testing.T) {
 	// The thematic session (a draft with three items): move, edit, remove.
 	var meetings []struct{ ID, Title, Status string }
 	runJSON(t, &meetings, "--profile", dir, "meeting", "list", "--json")
-	if len(meetings) != 3 || meetings[0].Status != "draft" {
+	if len(meetings) != 5 || meetings[0].Status != "draft" {
 		t.Fatalf("meeting list = %+v, want the draft thematic session first", meetings)
 	}
 	topic := meetings[0].ID

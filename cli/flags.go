@@ -22,7 +22,7 @@ const (
 // boolFlags are the command flags that take no value, so that parseGlobal
 // does not mistake the word after them for their value. Every boolean flag a
 // command defines must be listed here (a test checks).
-var boolFlags = map[string]bool{"absent": true, "all": true, "h": true, "help": true}
+var boolFlags = map[string]bool{"absent": true, "all": true, "h": true, "help": true, "restricted": true}
 
 // globalError is a malformed global flag: a usage error.
 type globalError struct {

@@ -20,6 +20,8 @@ type meetingRowJSON struct {
 	Place       string          `json:"place"`
 	Status      meetings.Status `json:"status"`
 	AgendaItems int             `json:"agenda_items"`
+	Body        string          `json:"body"`
+	Restricted  bool            `json:"restricted"`
 }
 
 // itemJSON is an agenda item; Position counts from 1.
@@ -54,6 +56,8 @@ type meetingJSON struct {
 	Present      []string               `json:"present"`
 	Quorum       *meetings.QuorumStatus `json:"quorum,omitempty"`
 	Ballots      []ballotRefJSON        `json:"ballots"`
+	Body         string                 `json:"body"`
+	Restricted   bool                   `json:"restricted"`
 }
 
 func agendaJSON(m meetings.Meeting) []itemJSON {
@@ -69,11 +73,15 @@ func hasStarted(s meetings.Status) bool {
 	return s == meetings.StatusInSession || s == meetings.StatusClosed
 }
 
-// meeting create --title TITLE --start RFC3339 [--place PLACE]
+// meeting create --title TITLE --start RFC3339 [--place PLACE] [--body ID]
+// [--participants ID,...] [--restricted]
 func defineMeetingCreate(fs *flag.FlagSet) action {
 	title := fs.String("title", "", "")
 	start := fs.String("start", "", "")
 	place := fs.String("place", "", "")
+	body := fs.String("body", "", "")
+	participants := fs.String("participants", "", "")
+	restricted := fs.Bool("restricted", false, "")
 	return func(r *runner) error {
 		if err := required(fs, "title", "start"); err != nil {
 			return err
@@ -86,7 +94,14 @@ func defineMeetingCreate(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		m, err := p.CreateMeeting(core.MeetingInput{Title: *title, Start: t, Place: *place})
+		in := core.MeetingInput{Title: *title, Start: t, Place: *place, Restricted: *restricted}
+		if in.Body, err = r.bodyID(p, *body); err != nil {
+			return err
+		}
+		if in.Participants, err = r.memberIDs(p, *participants); err != nil {
+			return err
+		}
+		m, err := p.CreateMeeting(in)
 		if err != nil {
 			return err
 		}
@@ -107,16 +122,29 @@ func defineMeetingList(fs *flag.FlagSet) action {
 		ms := p.Meetings()
 		out := make([]meetingRowJSON, 0, len(ms))
 		for _, m := range ms {
-			out = append(out, meetingRowJSON{m.ID, m.Title, m.Start, m.Place, m.Status, len(m.Agenda)})
+			out = append(out, meetingRowJSON{m.ID, m.Title, m.Start, m.Place, m.Status, len(m.Agenda), meetings.BodyOf(m.Body), m.Restricted})
 		}
 		return r.emit(out, func(w io.Writer) {
 			if len(ms) == 0 {
 				fmt.Fprintln(w, r.T("cli.out.no_meetings"))
 				return
 			}
-			rows := [][]string{{r.T("cli.col.id"), r.T("cli.col.start"), r.T("cli.col.status"), r.T("cli.col.items"), r.T("cli.col.meeting")}}
+			several := len(p.Bodies()) > 1
+			head := []string{r.T("cli.col.id"), r.T("cli.col.start"), r.T("cli.col.status"), r.T("cli.col.items"), r.T("cli.col.meeting")}
+			if several {
+				head = append(head, r.T("cli.col.body"))
+			}
+			rows := [][]string{head}
 			for _, m := range ms {
-				rows = append(rows, []string{m.ID, r.when(m.Start), r.meetingStatus(m.Status), fmt.Sprint(len(m.Agenda)), m.Title})
+				title := m.Title
+				if m.Restricted {
+					title += " " + r.T("cli.label.restricted")
+				}
+				row := []string{m.ID, r.when(m.Start), r.meetingStatus(m.Status), fmt.Sprint(len(m.Agenda)), title}
+				if several {
+					row = append(row, bodyName(p, m.Body))
+				}
+				rows = append(rows, row)
 			}
 			table(w, rows)
 		})
@@ -138,6 +166,7 @@ func defineMeetingShow(fs *flag.FlagSet) action {
 			ID: m.ID, Title: m.Title, Start: m.Start, Place: m.Place, Status: m.Status, Rev: m.Rev,
 			Agenda: agendaJSON(m), TotalMinutes: m.TotalMinutes(),
 			Participants: nonNil(m.Participants), Present: nonNil(m.Present), Ballots: []ballotRefJSON{},
+			Body: meetings.BodyOf(m.Body), Restricted: m.Restricted,
 		}
 		if hasStarted(m.Status) {
 			q, err := p.Quorum(m.ID)
@@ -162,6 +191,10 @@ func (r *runner) showMeeting(w io.Writer, p *core.Profile, m meetingJSON) {
 		{"  " + r.T("cli.label.start"), r.when(m.Start)},
 		{"  " + r.T("cli.label.place"), orDash(m.Place)},
 		{"  " + r.T("cli.label.status"), r.meetingStatus(m.Status)},
+		{"  " + r.T("cli.label.body"), bodyName(p, m.Body)},
+	}
+	if m.Restricted {
+		rows = append(rows, []string{"  " + r.T("cli.label.audience"), r.T("cli.out.restricted_to", map[string]any{"N": len(m.Participants)})})
 	}
 	if m.Quorum != nil {
 		rows = append(rows, []string{"  " + r.T("cli.label.attendance"), r.quorumText(*m.Quorum)})
@@ -278,6 +311,74 @@ func defineMeetingAttend(fs *flag.FlagSet) action {
 			}
 			fmt.Fprintln(w, r.T(key, map[string]any{"name": memberName(p, who)}))
 			fmt.Fprintln(w, r.T("cli.label.attendance")+" "+r.quorumText(q))
+		})
+	}
+}
+
+// meeting edit --meeting ID [--title T] [--start RFC3339] [--place P]
+// [--participants ID,...] [--restricted=true|false]: what is not given stays
+// as it is; --participants "" invites every voting member of the body again.
+func defineMeetingEdit(fs *flag.FlagSet) action {
+	id := fs.String("meeting", "", "")
+	title := fs.String("title", "", "")
+	start := fs.String("start", "", "")
+	place := fs.String("place", "", "")
+	participants := fs.String("participants", "", "")
+	restricted := fs.Bool("restricted", false, "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting"); err != nil {
+			return err
+		}
+		set := setFlags(fs)
+		if !set["title"] && !set["start"] && !set["place"] && !set["participants"] && !set["restricted"] {
+			return usagef("cli.usage.nothing_to_edit")
+		}
+		var t time.Time
+		if set["start"] {
+			var err error
+			if t, err = parseTime("start", *start); err != nil {
+				return err
+			}
+		}
+		p, m, err := r.openMeeting(*id)
+		if err != nil {
+			return err
+		}
+		if set["title"] || set["start"] || set["place"] {
+			in := core.MeetingInput{Title: m.Title, Start: m.Start, Place: m.Place}
+			if set["title"] {
+				in.Title = *title
+			}
+			if set["start"] {
+				in.Start = t
+			}
+			if set["place"] {
+				in.Place = *place
+			}
+			if err := p.UpdateMeeting(m.ID, 0, in); err != nil {
+				return err
+			}
+		}
+		if set["participants"] || set["restricted"] {
+			who, rest := m.Participants, m.Restricted
+			if set["participants"] {
+				if who, err = r.memberIDs(p, *participants); err != nil {
+					return err
+				}
+			}
+			if set["restricted"] {
+				rest = *restricted
+			}
+			if err := p.SetMeetingAudience(m.ID, who, rest); err != nil {
+				return err
+			}
+		}
+		if m, err = p.Meeting(m.ID); err != nil {
+			return err
+		}
+		out := map[string]any{"id": m.ID, "rev": m.Rev, "participants": nonNil(m.Participants), "restricted": m.Restricted}
+		return r.emit(out, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.meeting_edited", map[string]any{"title": m.Title}))
 		})
 	}
 }

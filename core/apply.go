@@ -149,10 +149,16 @@ func (p *Profile) applyKind(tx *txn, op ops.Op, raw []byte, actor meetings.Membe
 	if err != nil {
 		return applied{}, err
 	}
-	if !spec.Maker.Allows(actor) {
+	rec := spec.Record(op, body)
+	// The role rule is the actor's role in the record's body (rules.go).
+	inBody, scoped, err := recordBody(tx, op, body, rec)
+	if err != nil {
+		return applied{}, err
+	}
+	if !allows(spec.Maker, actor, inBody, scoped) {
 		return applied{}, ErrForbidden
 	}
-	return h(p, tx, change{op: op, body: body, rec: spec.Record(op, body), raw: raw, actor: actor, src: src})
+	return h(p, tx, change{op: op, body: body, rec: rec, raw: raw, actor: actor, src: src, inBody: inBody})
 }
 
 func (p *Profile) applyMemberPut(tx *txn, c change) (applied, error) {
@@ -176,6 +182,12 @@ func (p *Profile) applyMeetingCreate(tx *txn, c change) (applied, error) {
 		return applied{}, errors.Join(err, meetings.NewError("err.meeting.exists", "id"))
 	}
 	m.Status, m.Rev = meetings.StatusDraft, 1
+	if err := checkBodyExists(tx, m.Body); err != nil {
+		return applied{}, err
+	}
+	if err := checkInBody(tx, m.Body, m.Participants); err != nil {
+		return applied{}, err
+	}
 	return p.putMeeting(tx, m)
 }
 
@@ -190,6 +202,16 @@ func (p *Profile) applyBallotIssue(tx *txn, c change) (applied, error) {
 	}
 	if err := bl.Open(); err != nil {
 		return applied{}, err
+	}
+	if err := checkBodyExists(tx, bl.Body); err != nil {
+		return applied{}, err
+	}
+	if bl.MeetingID != "" {
+		// A ballot tied to a meeting is put to the meeting's body.
+		var m meetings.Meeting
+		if err := tx.Get(store.Key(store.PrefixMeeting, bl.MeetingID), &m); err == nil && meetings.BodyOf(m.Body) != meetings.BodyOf(bl.Body) {
+			return applied{}, errBodyMismatch
+		}
 	}
 	return p.putBallot(tx, bl)
 }
@@ -281,7 +303,7 @@ func (p *Profile) applyAnswer(tx *txn, c change) (applied, error) {
 	// A member answers for themself; the secretariat may record an answer
 	// given on paper on a member's behalf, and it must say so.
 	if a.MemberID != actor.ID {
-		if requireSecretary(actor) != nil || !a.Paper || a.RecordedBy != actor.ID {
+		if !secretariatOf(actor, c.inBody) || !a.Paper || a.RecordedBy != actor.ID {
 			return applied{}, ErrForbidden
 		}
 	}

@@ -74,6 +74,11 @@ type BallotInput struct {
 	Options      []ballots.Option
 	Eligible     []string
 	Policy       string
+	// Body is the body the ballot is put to; empty: the meeting's body for
+	// a ballot tied to a meeting, else the only body when there is one.
+	// Eligible defaults to the body's voting members, and its chair breaks
+	// ties.
+	Body string
 }
 
 // IssueBallot creates and opens a ballot (secretariat only).
@@ -89,26 +94,6 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 	if len(opts) == 0 {
 		opts = ballots.VietnameseOptions()
 	}
-	p.modelMu.RLock()
-	eligible := in.Eligible
-	if len(eligible) == 0 {
-		eligible = p.voterIDs()
-	}
-	for _, id := range eligible {
-		if m, ok := p.m.members[id]; !ok || m.Removed || !m.Role.Votes() {
-			p.modelMu.RUnlock()
-			return ballots.Ballot{}, meetings.NewError("err.ballot.eligible_invalid", "eligible")
-		}
-	}
-	var chair string
-	if c, ok := meetings.Chair(p.m.memberList()); ok {
-		for _, id := range eligible {
-			if id == c.ID {
-				chair = c.ID
-			}
-		}
-	}
-	p.modelMu.RUnlock()
 	if in.MeetingID != "" {
 		m, err := p.Meeting(in.MeetingID)
 		if err != nil {
@@ -117,7 +102,42 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 		if in.AgendaItemID != "" && !hasItem(m, in.AgendaItemID) {
 			return ballots.Ballot{}, ErrNotFound
 		}
+		// A ballot tied to a meeting is put to the meeting's body.
+		if in.Body == "" {
+			in.Body = meetings.BodyOf(m.Body)
+		} else if meetings.BodyOf(in.Body) != meetings.BodyOf(m.Body) {
+			return ballots.Ballot{}, errBodyMismatch
+		}
 	}
+	body, err := p.resolveBody(in.Body)
+	if err != nil {
+		return ballots.Ballot{}, err
+	}
+	p.modelMu.RLock()
+	members := meetings.InBody(p.m.memberList(), body)
+	eligible := in.Eligible
+	if len(eligible) == 0 {
+		eligible = voterIDs(members)
+	}
+	roles := make(map[string]meetings.Role, len(members))
+	for _, m := range members {
+		roles[m.ID] = m.Role
+	}
+	for _, id := range eligible {
+		if !roles[id].Votes() {
+			p.modelMu.RUnlock()
+			return ballots.Ballot{}, meetings.NewError("err.ballot.eligible_invalid", "eligible")
+		}
+	}
+	var chair string
+	if c, ok := meetings.Chair(members); ok {
+		for _, id := range eligible {
+			if id == c.ID {
+				chair = c.ID
+			}
+		}
+	}
+	p.modelMu.RUnlock()
 	b := ballots.Ballot{
 		ID:           identity.NewID(),
 		Title:        strings.TrimSpace(in.Title),
@@ -129,6 +149,7 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 		Eligible:     eligible,
 		ChairID:      chair,
 		Policy:       pol,
+		Body:         bodyField(body),
 		Status:       ballots.StatusDraft,
 	}
 	if pol.TieBreaker == ballots.TieBreakChair && chair == "" {
@@ -169,7 +190,11 @@ func (p *Profile) RecordAnswerFor(ballotID, memberID string, choice ballots.Choi
 // answer is marked as a paper answer wherever it appears.
 func (p *Profile) RecordPaperAnswer(ballotID, memberID string, choice ballots.Choice, comment string, scan []byte) (ballots.Answer, error) {
 	self := p.Self()
-	if self.Role != meetings.RoleSecretary && self.Role != meetings.RoleSystem {
+	b, err := p.Ballot(ballotID)
+	if err != nil {
+		return ballots.Answer{}, err
+	}
+	if !secretariatOf(self, b.Body) {
 		return ballots.Answer{}, ErrForbidden
 	}
 	if len(scan) > 0 {

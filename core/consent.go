@@ -92,7 +92,7 @@ func (p *Profile) ConsentSummary(meetingID string) ([]meetings.ConsentTally, map
 			mine[item] = mk
 		}
 	}
-	return meetings.SummarizeConsent(m, p.Members(), marks), mine, nil
+	return meetings.SummarizeConsent(m, p.MembersOf(m.Body), marks), mine, nil
 }
 
 // AdoptConsentBlock adopts, as one block, every item of the meeting that
@@ -159,12 +159,13 @@ func (p *Profile) QuickVote(meetingID, itemID, question string, minutes int) (ba
 	if m.Status != meetings.StatusInSession {
 		return ballots.Ballot{}, meetings.NewError("err.meeting.not_in_session", "")
 	}
-	q := meetings.Quorum(m, p.Members(), meetings.DefaultQuorum)
+	members := p.MembersOf(m.Body)
+	q := meetings.Quorum(m, members, meetings.DefaultQuorum)
 	if !q.Met {
 		return ballots.Ballot{}, meetings.ErrNoQuorum
 	}
 	var present []string
-	for _, v := range meetings.Voters(p.Members()) {
+	for _, v := range meetings.Voters(members) {
 		if m.IsPresent(v.ID) {
 			present = append(present, v.ID)
 		}

@@ -10,6 +10,9 @@
 // its handler, kinds.go), and commit it together with its journal record. The
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
+// Who may make a kind is checked against the actor's role in the body of
+// the meeting or ballot it touches (rules.go; bodies.go keeps the bodies,
+// members.go the memberships).
 //
 // bodies.go keeps the organisation's bodies (meetings/body.go): the main
 // body exists without a record, named after the organisation.

@@ -22,6 +22,9 @@ type change struct {
 	raw   []byte     // the signed op's bytes
 	actor meetings.Member
 	src   source
+	// inBody is the body of the meeting or ballot the op touches (rules.go),
+	// "" for ops on the organisation's records.
+	inBody string
 }
 
 // applier carries out one kind of op. Like apply, it checks everything
@@ -68,13 +71,22 @@ var appliers = map[ops.Kind]applier{
 	ops.KindMeetingFinalise: meetingEdit(func(m *meetings.Meeting, _ *ops.MeetingFinalise, op ops.Op) error {
 		return m.Finalise(op.At)
 	}),
-	ops.KindMeetingAudience: meetingEdit(func(m *meetings.Meeting, b *ops.MeetingAudience, _ ops.Op) error {
-		if m.Status == meetings.StatusClosed {
-			return meetings.NewError("err.meeting.closed", "")
+	ops.KindMeetingAudience: func(p *Profile, tx *txn, c change) (applied, error) {
+		b := c.body.(*ops.MeetingAudience)
+		// Participants are members of the meeting's body.
+		if c.inBody != "" {
+			if err := checkInBody(tx, c.inBody, b.Participants); err != nil {
+				return applied{}, err
+			}
 		}
-		m.Participants, m.Restricted = b.Participants, b.Restricted
-		return nil
-	}),
+		return p.editMeeting(tx, c, func(m *meetings.Meeting) error {
+			if m.Status == meetings.StatusClosed {
+				return meetings.NewError("err.meeting.closed", "")
+			}
+			m.Participants, m.Restricted = b.Participants, b.Restricted
+			return nil
+		})
+	},
 	ops.KindBodyPut:      (*Profile).applyBodyPut,
 	ops.KindConsentMark:  (*Profile).applyConsentMark,
 	ops.KindConsentAdopt: (*Profile).applyConsentAdopt,

@@ -44,10 +44,20 @@ type MeetingInput struct {
 	Start        time.Time
 	Place        string
 	Participants []string
+	// Body is the body the meeting is a session of; empty: the only body
+	// when there is one (err.body.required when there are several).
+	Body string
+	// Restricted (mật): only the participants and the body's secretariat
+	// receive the meeting.
+	Restricted bool
 }
 
-// CreateMeeting creates a draft meeting (secretariat only).
+// CreateMeeting creates a draft meeting (the body's secretariat only).
 func (p *Profile) CreateMeeting(in MeetingInput) (meetings.Meeting, error) {
+	body, err := p.resolveBody(in.Body)
+	if err != nil {
+		return meetings.Meeting{}, err
+	}
 	m := meetings.Meeting{
 		ID:           identity.NewID(),
 		Title:        strings.TrimSpace(in.Title),
@@ -56,6 +66,8 @@ func (p *Profile) CreateMeeting(in MeetingInput) (meetings.Meeting, error) {
 		Participants: in.Participants,
 		Status:       meetings.StatusDraft,
 		Rev:          1,
+		Body:         bodyField(body),
+		Restricted:   in.Restricted,
 	}
 	if err := m.Validate(); err != nil {
 		return meetings.Meeting{}, err
@@ -99,7 +111,27 @@ func (p *Profile) Quorum(meetingID string) (meetings.QuorumStatus, error) {
 	if err != nil {
 		return meetings.QuorumStatus{}, err
 	}
-	return meetings.Quorum(m, p.Members(), meetings.DefaultQuorum), nil
+	return meetings.Quorum(m, p.MembersOf(m.Body), meetings.DefaultQuorum), nil
+}
+
+// SetMeetingAudience sets who a meeting is for: its participants (members
+// of its body; empty: every voting member of the body) and whether it is
+// restricted (mật: only they and the body's secretariat receive it).
+func (p *Profile) SetMeetingAudience(meetingID string, participants []string, restricted bool) error {
+	_, err := p.submit(ops.KindMeetingAudience, ops.MeetingAudience{
+		MeetingID: meetingID, Participants: participants, Restricted: restricted,
+	}, autoBase)
+	return err
+}
+
+// bodyField is what a new record stores as its body: nothing for the main
+// body, so that a profile with one body writes records as earlier versions
+// did and they read them unchanged.
+func bodyField(body string) string {
+	if body == meetings.MainBody {
+		return ""
+	}
+	return body
 }
 
 // AddAgendaItem appends an item to a meeting's agenda.

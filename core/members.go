@@ -28,25 +28,37 @@ func (p *Profile) Member(id string) (meetings.Member, error) {
 	return m, nil
 }
 
-// AddMember adds a member to the committee (secretariat only).
+// AddMember adds a member (the organisation's secretariat only). With no
+// Bodies, the member belongs to the main body with Role, as members made
+// before bodies do; with Bodies, each names a body and the member's role
+// there, and Role is taken as their role in the organisation (orgRole:
+// the secretariat or a member).
 func (p *Profile) AddMember(m meetings.Member) (meetings.Member, error) {
 	m.ID = identity.NewID()
 	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
+	if len(m.Bodies) > 0 {
+		m.Role = orgRole(m.Role, m.Bodies)
+	}
 	if err := m.Validate(); err != nil {
+		return meetings.Member{}, err
+	}
+	if err := p.checkMemberships(m); err != nil {
 		return meetings.Member{}, err
 	}
 	_, err := p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
 	return m, err
 }
 
-// UpdateMember edits a member's name, title or role (secretariat only).
+// UpdateMember edits a member's name, title, role or memberships (the
+// organisation's secretariat only); Role is read as in AddMember.
 func (p *Profile) UpdateMember(m meetings.Member) error {
 	if _, err := p.Member(m.ID); err != nil {
 		return err
 	}
-	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
-	_, err := p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
-	return err
+	if len(m.Bodies) > 0 {
+		m.Role = orgRole(m.Role, m.Bodies)
+	}
+	return p.putMember(m)
 }
 
 // RemoveMember marks a member as having left; their history stays.
@@ -128,4 +140,103 @@ func (p *Profile) Devices() ([]DeviceInfo, error) {
 		})
 	})
 	return out, err
+}
+
+// SetMembership gives a member a role in a body: adds the membership, or
+// changes their role there (the organisation's secretariat only). A member
+// made before bodies (no memberships recorded, so a member of the main body
+// with their Role) gets that membership written out first; their Role then
+// becomes their role in the organisation (orgRole).
+func (p *Profile) SetMembership(memberID, body string, role meetings.Role) error {
+	m, err := p.Member(memberID)
+	if err != nil {
+		return err
+	}
+	if body, err = p.resolveBody(body); err != nil {
+		return err
+	}
+	if !role.Valid() || role == meetings.RoleSystem {
+		return meetings.NewError("err.member.role_invalid", "role")
+	}
+	bodies := append([]meetings.Membership(nil), m.Memberships()...)
+	found, was := false, m.Role
+	for i := range bodies {
+		if meetings.BodyOf(bodies[i].Body) == body {
+			if body == meetings.MainBody && bodies[i].Role == meetings.RoleSecretary && role != meetings.RoleSecretary {
+				was = meetings.RoleMember // no longer the Government's secretary
+			}
+			bodies[i].Role, found = role, true
+		}
+	}
+	if !found {
+		bodies = append(bodies, meetings.Membership{Body: body, Role: role})
+	}
+	m.Bodies, m.Role = bodies, orgRole(was, bodies)
+	return p.putMember(m)
+}
+
+// RemoveMembership takes a member out of a body. Their last membership
+// cannot go (remove the member instead): a member with none recorded reads
+// as a member of the main body, as profiles made before bodies do.
+func (p *Profile) RemoveMembership(memberID, body string) error {
+	m, err := p.Member(memberID)
+	if err != nil {
+		return err
+	}
+	body = meetings.BodyOf(body)
+	var bodies []meetings.Membership
+	for _, ms := range m.Memberships() {
+		if ms.Body != body {
+			bodies = append(bodies, ms)
+		}
+	}
+	switch {
+	case len(bodies) == len(m.Memberships()):
+		return errNotInBody
+	case len(bodies) == 0:
+		return meetings.NewError("err.member.last_body", "body")
+	}
+	m.Bodies, m.Role = bodies, orgRole(m.Role, bodies)
+	return p.putMember(m)
+}
+
+// orgRole is a member's role in the organisation once memberships are
+// recorded: the secretariat stays the secretariat (as does the secretary
+// of the main body: the Government Office is the Government's
+// secretariat), everyone else is a member, whatever their role in the
+// bodies they belong to.
+func orgRole(was meetings.Role, bodies []meetings.Membership) meetings.Role {
+	if was == meetings.RoleSecretary {
+		return meetings.RoleSecretary
+	}
+	for _, ms := range bodies {
+		if meetings.BodyOf(ms.Body) == meetings.MainBody && ms.Role == meetings.RoleSecretary {
+			return meetings.RoleSecretary
+		}
+	}
+	return meetings.RoleMember
+}
+
+// putMember validates a member's memberships against the bodies this
+// replica knows and submits the member.
+func (p *Profile) putMember(m meetings.Member) error {
+	if err := p.checkMemberships(m); err != nil {
+		return err
+	}
+	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	_, err := p.submit(ops.KindMemberPut, ops.MemberPut{Member: m}, 0)
+	return err
+}
+
+// checkMemberships refuses memberships of bodies that do not exist.
+func (p *Profile) checkMemberships(m meetings.Member) error {
+	for _, ms := range m.Bodies {
+		if _, err := p.resolveBody(meetings.BodyOf(ms.Body)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

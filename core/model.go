@@ -75,7 +75,8 @@ func eachRecord[T any](tx *store.Tx, prefix string, fn func(T)) error {
 var roleOrder = map[meetings.Role]int{meetings.RoleChair: 0, meetings.RoleMember: 1, meetings.RoleSecretary: 2, meetings.RoleGuest: 3}
 
 // memberList returns current members: chair first, then members, then
-// secretaries and guests, each by name.
+// secretaries and guests, each by name. A member of several bodies ranks by
+// their highest role in any of them (a committee's chair among the chairs).
 func (m *model) memberList() []meetings.Member {
 	out := make([]meetings.Member, 0, len(m.members))
 	for _, v := range m.members {
@@ -83,16 +84,30 @@ func (m *model) memberList() []meetings.Member {
 			out = append(out, v)
 		}
 	}
+	sortMembers(out, func(v meetings.Member) int {
+		if len(v.Bodies) == 0 || v.Role == meetings.RoleSecretary {
+			return roleOrder[v.Role]
+		}
+		best := len(roleOrder)
+		for _, ms := range v.Bodies {
+			best = min(best, roleOrder[ms.Role])
+		}
+		return best
+	})
+	return out
+}
+
+// sortMembers sorts members by rank, then by name (Vietnamese order).
+func sortMembers(out []meetings.Member, rank func(meetings.Member) int) {
 	col := collate.New(language.Vietnamese)
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if roleOrder[a.Role] != roleOrder[b.Role] {
-			return roleOrder[a.Role] < roleOrder[b.Role]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
 		}
 		if c := col.CompareString(a.Name, b.Name); c != 0 {
 			return c < 0
 		}
 		return a.ID < b.ID
 	})
-	return out
 }

@@ -256,8 +256,24 @@ func (p *Profile) OrgName() string {
 	return p.m.orgName()
 }
 
-// IsSecretary reports whether the profile's member may do secretariat work.
-func (p *Profile) IsSecretary() bool { return p.Self().Role == meetings.RoleSecretary }
+// IsSecretary reports whether the profile's member may do secretariat work
+// in some body: the organisation's secretariat, or a secretary of one of
+// its bodies (IsSecretaryOf says which).
+func (p *Profile) IsSecretary() bool {
+	self := p.Self()
+	if self.Removed {
+		return false
+	}
+	if self.Role == meetings.RoleSecretary {
+		return true
+	}
+	for _, ms := range self.Bodies {
+		if ms.Role == meetings.RoleSecretary {
+			return true
+		}
+	}
+	return false
+}
 
 // ChangePassphrase re-wraps the profile's key under a new passphrase.
 func (p *Profile) ChangePassphrase(old, new []byte) error {
@@ -282,11 +298,11 @@ func (p *Profile) SetClock(now func() time.Time) (previous func() time.Time) {
 // Now is the profile's clock.
 func (p *Profile) Now() time.Time { return p.now() }
 
-// voterIDs returns the IDs of the current voting members; the caller holds
-// modelMu.
-func (p *Profile) voterIDs() []string {
+// voterIDs returns the IDs of the voting members among members (one
+// body's, meetings.InBody).
+func voterIDs(members []meetings.Member) []string {
 	var ids []string
-	for _, m := range meetings.Voters(p.m.memberList()) {
+	for _, m := range meetings.Voters(members) {
 		ids = append(ids, m.ID)
 	}
 	return ids

@@ -63,15 +63,16 @@ func (p *Profile) person(id string) report.Person {
 	return report.Person{Name: id}
 }
 
-// committeeOrder lists ids in the committee's order (chair first, then by
-// name), ids of members no longer listed after them in their own order.
-func (p *Profile) committeeOrder(ids []string) []string {
+// committeeOrder lists ids in the order of body's members (its chair
+// first, then by role and name), ids of others after them in their own
+// order.
+func (p *Profile) committeeOrder(body string, ids []string) []string {
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
 	out := make([]string, 0, len(want))
-	for _, m := range p.Members() {
+	for _, m := range p.MembersOf(body) {
 		if want[m.ID] {
 			out = append(out, m.ID)
 			delete(want, m.ID)
@@ -90,10 +91,10 @@ func (p *Profile) committeeOrder(ids []string) []string {
 // voter when it names none.
 func (p *Profile) invited(m meetings.Meeting) []string {
 	if len(m.Participants) > 0 {
-		return p.committeeOrder(m.Participants)
+		return p.committeeOrder(m.Body, m.Participants)
 	}
 	var out []string
-	for _, v := range meetings.Voters(p.Members()) {
+	for _, v := range meetings.Voters(p.MembersOf(m.Body)) {
 		out = append(out, v.ID)
 	}
 	return out
@@ -133,7 +134,7 @@ func (p *Profile) SummaryReport(ballotID string, lang report.Lang) (report.Summa
 		Ballot: b, Result: res, Signer: p.reportSigner()}
 	counted := ballots.Counted(b, answers)
 	latest := ballots.Effective(answers)
-	for _, id := range p.committeeOrder(b.Eligible) {
+	for _, id := range p.committeeOrder(b.Body, b.Eligible) {
 		a, ok := counted[id]
 		if !ok {
 			a, ok = latest[id]
@@ -181,7 +182,7 @@ func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minu
 	if err != nil {
 		return report.Minutes{}, err
 	}
-	members := p.Members()
+	members := p.MembersOf(m.Body)
 	out := report.Minutes{Lang: lang, Location: vietnam, Heading: p.reportHeading(), Made: p.now(),
 		Title: m.Title, Start: m.Start, Place: m.Place, Status: m.Status,
 		Quorum: meetings.Quorum(m, members, meetings.DefaultQuorum), Signer: p.reportSigner()}
@@ -199,7 +200,7 @@ func (p *Profile) MinutesReport(meetingID string, lang report.Lang) (report.Minu
 			out.Absent = append(out.Absent, p.person(id))
 		}
 	}
-	for _, id := range p.committeeOrder(m.Present) {
+	for _, id := range p.committeeOrder(m.Body, m.Present) {
 		if !slices.Contains(invited, id) {
 			out.Others = append(out.Others, p.person(id))
 		}
@@ -230,7 +231,7 @@ func (p *Profile) vote(b ballots.Ballot) (report.Vote, error) {
 	}
 	v := report.Vote{Question: b.Question, Ballot: b, Result: res}
 	counted := ballots.Counted(b, answers)
-	for _, id := range p.committeeOrder(b.Eligible) {
+	for _, id := range p.committeeOrder(b.Body, b.Eligible) {
 		if a, ok := counted[id]; ok {
 			v.Named = append(v.Named, report.NamedAnswer{Member: p.person(id), Choice: a.Choice})
 		} else {

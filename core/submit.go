@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/ecabinet/ecabinet/codec"
-	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store"
 )
@@ -108,14 +107,6 @@ func (p *Profile) selfIDForOp(kind ops.Kind, body any) string {
 	p.modelMu.RLock()
 	defer p.modelMu.RUnlock()
 	return p.m.selfID
-}
-
-// requireSecretary refuses secretariat work to other roles.
-func requireSecretary(actor meetings.Member) error {
-	if (actor.Role != meetings.RoleSecretary && actor.Role != meetings.RoleSystem) || actor.Removed {
-		return ErrForbidden
-	}
-	return nil
 }
 
 // IsForbidden reports whether err is a permission refusal.

@@ -71,3 +71,28 @@ func ExampleMeeting_Transition() {
 	// <nil> in_session
 	// err.invalid_transition in_session
 }
+
+// A Deputy Prime Minister is a member of the Government and chairs a
+// steering committee; a member made before bodies belongs to the main
+// body. The committee's quorum counts its own voting members only.
+func ExampleInBody() {
+	all := []meetings.Member{
+		{ID: "pm", Name: "Thủ tướng", Role: meetings.RoleChair}, // made before bodies
+		{ID: "dpm", Name: "Phó Thủ tướng", Role: meetings.RoleMember, Bodies: []meetings.Membership{
+			{Body: meetings.MainBody, Role: meetings.RoleMember}, {Body: "reform", Role: meetings.RoleChair}}},
+		{ID: "min", Name: "Bộ trưởng", Role: meetings.RoleMember, Bodies: []meetings.Membership{
+			{Body: meetings.MainBody, Role: meetings.RoleMember}, {Body: "reform", Role: meetings.RoleMember}}},
+		{ID: "sec", Name: "Thư ký Ban", Role: meetings.RoleMember, Bodies: []meetings.Membership{
+			{Body: "reform", Role: meetings.RoleSecretary}}},
+	}
+	for _, body := range []string{meetings.MainBody, "reform"} {
+		in := meetings.InBody(all, body)
+		chair, _ := meetings.Chair(in)
+		m := meetings.Meeting{Body: body, Present: []string{"dpm"}}
+		q := meetings.Quorum(m, in, meetings.DefaultQuorum)
+		fmt.Printf("%s: %d members, chair %s, quorum %d of %d\n", body, len(in), chair.ID, q.Needed, q.Voters)
+	}
+	// Output:
+	// main: 3 members, chair pm, quorum 2 of 3
+	// reform: 3 members, chair dpm, quorum 2 of 2
+}

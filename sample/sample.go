@@ -1,8 +1,11 @@
-// Package sample builds the built-in sample committee: the Government
-// Steering Committee for Administrative Reform (Ban Chỉ đạo Cải cách hành
-// chính của Chính phủ) as reported for its fifth session on 19 July 2023,
-// with that session's agenda, two upcoming sessions, and opinion ballots, one
-// still open and one closed.
+// Package sample builds the built-in sample: two bodies served by one
+// secretariat, the Government (Chính phủ, the main body) and its Steering
+// Committee for Administrative Reform (Ban Chỉ đạo Cải cách hành chính của
+// Chính phủ), with overlapping members. The committee is as reported for its
+// fifth session on 19 July 2023, with that session's agenda, two upcoming
+// sessions, and opinion ballots, one still open and one closed; the
+// Government has a regular session coming, a restricted (mật) thematic
+// session in preparation and an open ballot of its own.
 //
 // It works only through the application core, as a secretary would, so the
 // sample is made of the same signed operations as real data. Names of people
@@ -21,10 +24,19 @@ import (
 )
 
 // SecretaryName and SecretaryTitle describe the member a sample profile
-// belongs to: the committee's secretary, who prepares its sessions.
+// belongs to: the Government Office's secretary, the organisation's
+// secretariat, who keeps the members and prepares the sessions of both
+// bodies.
 const (
-	SecretaryName  = "Thư ký Ban Chỉ đạo"
-	SecretaryTitle = "Vụ Cải cách hành chính, Bộ Nội vụ"
+	SecretaryName  = "Thư ký Văn phòng Chính phủ"
+	SecretaryTitle = "Vụ Tổng hợp, Văn phòng Chính phủ"
+)
+
+// The bodies' names. The Government is the main body, renamed; the
+// committee is created.
+const (
+	GovernmentName = "Chính phủ"
+	CommitteeName  = "Ban Chỉ đạo Cải cách hành chính của Chính phủ"
 )
 
 // Vietnam keeps UTC+7 all year, so a fixed zone is exact and needs no tzdata.
@@ -45,11 +57,36 @@ const (
 	kHCM    = "hcm"
 	kDaNang = "danang"
 	kCaMau  = "camau"
+	kSec    = "sec"
+	kHa     = "ha"
+	kKhai   = "khai"
+	kSon    = "son"
+	kPhoc   = "phoc"
+	kLong   = "long"
 )
 
 type person struct {
 	key string
 	meetings.Member
+}
+
+// inGovernment are the committee's members who are also members of the
+// Government, with their role there: the Prime Minister chairs both, a
+// Deputy Prime Minister and the Minister of Home Affairs sit on both.
+var inGovernment = map[string]meetings.Role{kChinh: meetings.RoleChair, kQuang: meetings.RoleMember, kTra: meetings.RoleMember}
+
+// committeeSecretary prepares the committee's sessions and is not the
+// Government's secretary: a secretary of one body only.
+var committeeSecretary = person{kSec, meetings.Member{Name: "Thư ký Ban Chỉ đạo", Title: "Vụ Cải cách hành chính, Bộ Nội vụ", Role: meetings.RoleSecretary}}
+
+// government are the Government's members who are not on the committee
+// (as in July 2023).
+var government = []person{
+	{kHa, meetings.Member{Name: "Trần Hồng Hà", Title: "Phó Thủ tướng Chính phủ", Role: meetings.RoleMember}},
+	{kKhai, meetings.Member{Name: "Lê Minh Khái", Title: "Phó Thủ tướng Chính phủ", Role: meetings.RoleMember}},
+	{kSon, meetings.Member{Name: "Trần Văn Sơn", Title: "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ", Role: meetings.RoleMember}},
+	{kPhoc, meetings.Member{Name: "Hồ Đức Phớc", Title: "Bộ trưởng Bộ Tài chính", Role: meetings.RoleMember}},
+	{kLong, meetings.Member{Name: "Lê Thành Long", Title: "Bộ trưởng Bộ Tư pháp", Role: meetings.RoleMember}},
 }
 
 // committee is the membership: the chair, ten members, and a guest.
@@ -180,8 +217,42 @@ var closedAnswers = []answer{
 	{kChinh, ballots.ChoiceAgree, "Đồng ý.", day(4) + hm(16, 20)},
 }
 
-// CreateProfile creates a profile in dir for the committee's secretary and
-// loads the sample committee into it. The profile is returned open; on
+// The Government's sessions: a regular one, published, and a thematic one
+// on law-making, restricted (mật) to some of its members, in preparation.
+const (
+	govRegularTitle = "Phiên họp Chính phủ thường kỳ"
+	govLawTitle     = "Phiên họp Chính phủ chuyên đề về xây dựng pháp luật"
+)
+
+var govRegularAgenda = []item{
+	{"", meetings.AgendaItem{Title: "Tình hình kinh tế - xã hội, kết quả thực hiện các nghị quyết của Chính phủ", Presenter: "Bộ Kế hoạch và Đầu tư", Minutes: 30}},
+	{"", meetings.AgendaItem{Title: "Tình hình giải ngân vốn đầu tư công", Presenter: "Bộ Tài chính", Minutes: 20}},
+	{"", meetings.AgendaItem{Title: "Công tác chỉ đạo, điều hành của Chính phủ, Thủ tướng Chính phủ", Presenter: "Văn phòng Chính phủ", Minutes: 20}},
+	{"", meetings.AgendaItem{Title: "Kết luận phiên họp", Presenter: "Thủ tướng Chính phủ Phạm Minh Chính", Minutes: 15}},
+}
+
+var govLawAgenda = []item{
+	{"", meetings.AgendaItem{Title: "Đề nghị xây dựng Luật Công chứng (sửa đổi)", Presenter: "Bộ Tư pháp", Minutes: 30}},
+	{"", meetings.AgendaItem{Title: "Dự án Luật Thủ đô (sửa đổi)", Presenter: "UBND thành phố Hà Nội", Minutes: 30}},
+}
+
+// govLawParticipants are invited to the restricted session.
+var govLawParticipants = []string{kChinh, kHa, kQuang, kKhai, kLong, kSon}
+
+// The Government's open ballot: its members consulted in writing.
+const (
+	govBallotTitle    = "Phiếu lấy ý kiến thành viên Chính phủ về dự thảo Nghị định sửa đổi, bổ sung Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính"
+	govBallotQuestion = "Văn phòng Chính phủ trình dự thảo Nghị định sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính. Đề nghị đồng chí cho biết ý kiến: đồng chí có đồng ý thông qua dự thảo Nghị định không?"
+)
+
+var govBallotAnswers = []answer{
+	{kSon, ballots.ChoiceAgree, "Nhất trí.", hm(15, 0)},
+	{kLong, ballots.ChoiceAgree, "Nhất trí; đề nghị rà soát thống nhất với Luật Xử lý vi phạm hành chính.", day(1) + hm(9, 10)},
+	{kPhoc, ballots.ChoiceOther, "Đề nghị làm rõ chi phí vận hành bộ phận một cửa cấp xã.", day(1) + hm(14, 40)},
+}
+
+// CreateProfile creates a profile in dir for the Government Office's
+// secretary and loads the sample into it. The profile is returned open; on
 // error nothing is returned open (a profile that was created but could not
 // be filled stays on disk and can be filled again with Load).
 func CreateProfile(dir string, pass []byte) (*core.Profile, error) {
@@ -206,12 +277,12 @@ func CreateProfile(dir string, pass []byte) (*core.Profile, error) {
 // the time p.Now() gave when Load started (the real clock when the profile
 // had the real clock).
 func Load(p *core.Profile) error {
-	if !p.IsSecretary() {
+	if !p.IsOrgSecretary() {
 		return core.ErrForbidden
 	}
 	l := &loader{p: p, now: p.Now(), ids: map[string]string{}, items: map[string]string{}}
 	defer l.restoreClock()
-	steps := []func() error{l.members, l.fifthSession, l.upcoming, l.closedBallot, l.openBallot}
+	steps := []func() error{l.bodies, l.members, l.fifthSession, l.upcoming, l.closedBallot, l.openBallot, l.government}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fmt.Errorf("load the sample committee: %w", err)
@@ -227,6 +298,7 @@ type loader struct {
 	ids   map[string]string // member key → ID
 	items map[string]string // agenda item key → ID
 	fifth string            // the fifth session's ID
+	cmte  string            // the committee's body ID
 }
 
 // at sets the profile's clock to t, so that what is saved next is dated t.
@@ -244,20 +316,56 @@ func (l *loader) restoreClock() {
 	}
 }
 
+// bodies names the main body the Government and creates the committee.
+func (l *loader) bodies() error {
+	if err := l.p.RenameBody(meetings.MainBody, GovernmentName); err != nil {
+		return err
+	}
+	b, err := l.p.CreateBody(CommitteeName)
+	l.cmte = b.ID
+	return err
+}
+
+// members adds the committee's members (some of them also the
+// Government's), its secretary, and the Government's other members, each
+// with their role in each body.
 func (l *loader) members() error {
-	for _, m := range committee {
-		added, err := l.p.AddMember(m.Member)
+	add := func(m person, bodies ...meetings.Membership) error {
+		nm := m.Member
+		nm.Role, nm.Bodies = meetings.RoleMember, bodies
+		added, err := l.p.AddMember(nm)
 		if err != nil {
 			return fmt.Errorf("member %s: %w", m.Name, err)
 		}
 		l.ids[m.key] = added.ID
+		return nil
+	}
+	for _, m := range append(append([]person(nil), committee...), committeeSecretary) {
+		bodies := []meetings.Membership{{Body: l.cmte, Role: m.Role}}
+		if r, ok := inGovernment[m.key]; ok {
+			bodies = append([]meetings.Membership{{Body: meetings.MainBody, Role: r}}, bodies...)
+		}
+		if err := add(m, bodies...); err != nil {
+			return err
+		}
+	}
+	for _, m := range government {
+		if err := add(m, meetings.Membership{Body: meetings.MainBody, Role: m.Role}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// meeting creates a meeting with its agenda.
+// meeting creates a committee meeting with its agenda.
 func (l *loader) meeting(title string, start time.Time, place string, agenda []item) (string, error) {
-	m, err := l.p.CreateMeeting(core.MeetingInput{Title: title, Start: start, Place: place})
+	return l.meetingOf(core.MeetingInput{Title: title, Start: start, Place: place, Body: l.cmte}, agenda)
+}
+
+// meetingOf creates a meeting with its agenda.
+func (l *loader) meetingOf(in core.MeetingInput, agenda []item) (string, error) {
+	title := in.Title
+	m, err := l.p.CreateMeeting(in)
 	if err != nil {
 		return "", fmt.Errorf("meeting %s: %w", title, err)
 	}
@@ -373,4 +481,36 @@ func (l *loader) answers(ballotID string, issuedDay time.Time, as []answer) erro
 		}
 	}
 	return nil
+}
+
+// government adds the Government's sessions and its open ballot.
+func (l *loader) government() error {
+	regular, err := l.meetingOf(core.MeetingInput{Title: govRegularTitle, Start: morning(l.now, 10), Place: govPlace, Body: meetings.MainBody}, govRegularAgenda)
+	if err != nil {
+		return err
+	}
+	if err := l.p.SetMeetingStatus(regular, meetings.StatusPublished); err != nil {
+		return err
+	}
+	var invited []string
+	for _, k := range govLawParticipants {
+		invited = append(invited, l.ids[k])
+	}
+	if _, err := l.meetingOf(core.MeetingInput{Title: govLawTitle, Start: morning(l.now, 17), Place: govPlace,
+		Body: meetings.MainBody, Participants: invited, Restricted: true}, govLawAgenda); err != nil {
+		return err
+	}
+	today := midnight(l.now)
+	issuedDay := today.AddDate(0, 0, -2)
+	l.at(issuedDay.Add(hm(9, 0)))
+	b, err := l.p.IssueBallot(core.BallotInput{
+		Title:    govBallotTitle,
+		Question: govBallotQuestion,
+		Body:     meetings.MainBody,
+		Deadline: today.AddDate(0, 0, 7).Add(hm(17, 0)),
+	})
+	if err != nil {
+		return fmt.Errorf("ballot %s: %w", govBallotTitle, err)
+	}
+	return l.answers(b.ID, issuedDay, govBallotAnswers)
 }

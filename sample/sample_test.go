@@ -34,23 +34,32 @@ func TestCreateProfile_GivenANewDirectory_ThenTheSampleSurvivesAReopenExactly(t 
 	defer p.Close()
 
 	self := p.Self()
-	if self.Name != SecretaryName || self.Title != SecretaryTitle || self.Role != meetings.RoleSecretary {
-		t.Errorf("self = %+v, want the committee's secretary", self)
+	if self.Name != SecretaryName || self.Title != SecretaryTitle || self.Role != meetings.RoleSecretary || !p.IsOrgSecretary() {
+		t.Errorf("self = %+v, want the Government Office's secretary", self)
 	}
 
-	// Members: the secretary, the chair and ten members, one guest.
-	members := p.Members()
-	if len(members) != len(committee)+1 {
-		t.Fatalf("%d members, want %d", len(members), len(committee)+1)
+	// Bodies: the Government, then the committee.
+	bodies := p.Bodies()
+	if len(bodies) != 2 || bodies[0].ID != meetings.MainBody || bodies[0].Name != GovernmentName || bodies[1].Name != CommitteeName {
+		t.Fatalf("bodies %+v, want %q and %q", bodies, GovernmentName, CommitteeName)
 	}
+	cmte := bodies[1].ID
+
+	// Members: the Government Office's secretary, the committee (the chair,
+	// ten members, a guest) and its secretary, the Government's others.
+	all := p.Members()
+	if want := len(committee) + len(government) + 2; len(all) != want {
+		t.Fatalf("%d members, want %d", len(all), want)
+	}
+	members := p.MembersOf(cmte)
 	byName := map[string]meetings.Member{}
 	for _, m := range members {
 		byName[m.Name] = m
 	}
-	for _, want := range committee {
+	for _, want := range append(append([]person(nil), committee...), committeeSecretary) {
 		got, ok := byName[want.Name]
 		if !ok {
-			t.Errorf("member %q missing", want.Name)
+			t.Errorf("committee member %q missing", want.Name)
 			continue
 		}
 		if got.Title != want.Title || got.Role != want.Role {
@@ -58,16 +67,45 @@ func TestCreateProfile_GivenANewDirectory_ThenTheSampleSurvivesAReopenExactly(t 
 		}
 	}
 	if n := len(meetings.Voters(members)); n != 11 {
-		t.Errorf("%d voters, want 11", n)
+		t.Errorf("%d committee voters, want 11", n)
 	}
 	if c, _ := meetings.Chair(members); c.Name != "Phạm Minh Chính" {
 		t.Errorf("chair %q, want Phạm Minh Chính", c.Name)
 	}
+	gov := p.MembersOf(meetings.MainBody)
+	if n := len(meetings.Voters(gov)); n != 8 {
+		t.Errorf("%d Government voters, want 8", n)
+	}
+	// Overlaps: the Prime Minister chairs both; the committee's secretary
+	// is not the Government's (nor a member of it).
+	for _, m := range all {
+		rg, inGov := m.RoleIn(meetings.MainBody)
+		rc, inCmte := m.RoleIn(cmte)
+		switch m.Name {
+		case "Phạm Minh Chính":
+			if rg != meetings.RoleChair || rc != meetings.RoleChair {
+				t.Errorf("the Prime Minister: %s / %s", rg, rc)
+			}
+		case "Trần Lưu Quang", "Phạm Thị Thanh Trà":
+			if rg != meetings.RoleMember || rc != meetings.RoleMember {
+				t.Errorf("%s: %s / %s, want a member of both", m.Name, rg, rc)
+			}
+		case committeeSecretary.Name:
+			if inGov || rc != meetings.RoleSecretary || m.Role != meetings.RoleMember {
+				t.Errorf("the committee's secretary: %+v", m)
+			}
+		case "Trần Hồng Hà":
+			if !inGov || inCmte {
+				t.Errorf("a Deputy Prime Minister not on the committee: %+v", m)
+			}
+		}
+	}
 
-	// Meetings: the fifth session (closed) and two upcoming ones.
+	// Meetings: the committee's fifth session (closed) and two upcoming
+	// ones; the Government's regular and restricted sessions.
 	ms := p.Meetings()
-	if len(ms) != 3 {
-		t.Fatalf("%d meetings, want 3", len(ms))
+	if len(ms) != 5 {
+		t.Fatalf("%d meetings, want 5", len(ms))
 	}
 	titles := map[string]meetings.Meeting{}
 	for _, m := range ms {
@@ -94,13 +132,37 @@ func TestCreateProfile_GivenANewDirectory_ThenTheSampleSurvivesAReopenExactly(t 
 	} else {
 		checkAgenda(t, topic, topicAgenda)
 	}
-
-	// Ballots: the open one first.
-	bs := p.Ballots()
-	if len(bs) != 2 {
-		t.Fatalf("%d ballots, want 2", len(bs))
+	for _, title := range []string{fifthTitle, sixthTitle, topicTitle} {
+		if m := titles[title]; m.Body != cmte || m.Restricted {
+			t.Errorf("%q: body %q restricted %v, want the committee's, not restricted", title, m.Body, m.Restricted)
+		}
 	}
-	open, closed := bs[0], bs[1]
+	if m, ok := titles[govRegularTitle]; !ok || meetings.BodyOf(m.Body) != meetings.MainBody || m.Status != meetings.StatusPublished || m.Restricted {
+		t.Errorf("Government session %+v", m)
+	} else {
+		checkAgenda(t, m, govRegularAgenda)
+	}
+	if m, ok := titles[govLawTitle]; !ok || meetings.BodyOf(m.Body) != meetings.MainBody || m.Status != meetings.StatusDraft || !m.Restricted || len(m.Participants) != len(govLawParticipants) {
+		t.Errorf("restricted Government session %+v", m)
+	} else {
+		checkAgenda(t, m, govLawAgenda)
+	}
+
+	// Ballots: the open ones first, the committee's due soonest.
+	bs := p.Ballots()
+	if len(bs) != 3 {
+		t.Fatalf("%d ballots, want 3", len(bs))
+	}
+	open, govOpen, closed := bs[0], bs[1], bs[2]
+	if govOpen.Title != govBallotTitle || meetings.BodyOf(govOpen.Body) != meetings.MainBody || len(govOpen.Eligible) != 8 || govOpen.Status != ballots.StatusOpen {
+		t.Errorf("Government ballot %q body %q, %d eligible, %s", govOpen.Title, govOpen.Body, len(govOpen.Eligible), govOpen.Status)
+	}
+	if gres, _, err := p.Tally(govOpen.ID); err != nil || gres.Members != 8 || gres.Answered != 3 {
+		t.Errorf("Government ballot tally %+v %v, want 3 of 8 answered", gres, err)
+	}
+	if open.Body != cmte || closed.Body != cmte {
+		t.Errorf("committee ballots in bodies %q, %q", open.Body, closed.Body)
+	}
 	if open.Title != openTitle || open.Question != openQuestion || open.Status != ballots.StatusOpen {
 		t.Errorf("open ballot %q %s, want %q open with the full question", open.Title, open.Status, openTitle)
 	}
