@@ -146,7 +146,7 @@ func Start() (*Server, error) {
 		}
 		return s, nil
 	}
-	return startCluster()
+	return StartCluster(false)
 }
 
 func ping(dsn string) error {
@@ -183,7 +183,11 @@ func pgVersion(initdb string) int {
 	return n
 }
 
-func startCluster() (s *Server, err error) {
+// StartCluster starts a throwaway cluster whatever ECABINET_TEST_PG says.
+// Durable keeps PostgreSQL's defaults (fsync, synchronous commit) for
+// benchmarks that compare it with a store that syncs; otherwise they are
+// off, as tests want. Close stops it.
+func StartCluster(durable bool) (s *Server, err error) {
 	bin, err := BinDir()
 	if err != nil {
 		return nil, err
@@ -223,10 +227,12 @@ func startCluster() (s *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s.proc, err = testproc.Start(filepath.Join(bin, "postgres"), logPath, asUser,
-		"-D", data, "-p", strconv.Itoa(port), "-k", dir,
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c", "max_connections=200")
+	args := []string{"-D", data, "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "shared_buffers=32MB", "-c", "max_connections=200"}
+	if !durable {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	s.proc, err = testproc.Start(filepath.Join(bin, "postgres"), logPath, asUser, args...)
 	if err != nil {
 		return nil, err
 	}
