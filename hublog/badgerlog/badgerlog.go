@@ -109,9 +109,9 @@ func (l *Log) Update(ctx context.Context, fn func(hublog.Tx) error) error {
 	if closed {
 		return hublog.ErrClosed
 	}
-	var t *tx
+	var t *Tx
 	err := l.st.Update(func(stx *store.Tx) error {
-		t = &tx{tx: stx, head: start, batch: map[hublog.Key]hublog.Appended{}}
+		t = &Tx{tx: stx, head: start, batch: map[hublog.Key]hublog.Appended{}}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -146,15 +146,24 @@ func (l *Log) Append(ctx context.Context, entries ...hublog.Entry) ([]hublog.App
 	return out, err
 }
 
-type tx struct {
+// Tx is one Update's transaction, the hublog.Tx that fn receives. The hub
+// may put its own records in the same store transaction through Store.
+type Tx struct {
 	tx    *store.Tx
 	head  uint64
 	batch map[hublog.Key]hublog.Appended // this transaction's appends, which Lookup cannot see yet
 }
 
-func (t *tx) Head() (uint64, error) { return t.head, nil }
+// Store is the store transaction under t.
+func (t *Tx) Store() *store.Tx { return t.tx }
 
-func (t *tx) Append(entries ...hublog.Entry) ([]hublog.Appended, error) {
+// Head is the position of the newest entry, this transaction's appends
+// included.
+func (t *Tx) Head() (uint64, error) { return t.head, nil }
+
+// Append numbers and adds entries after the head, or reports those already
+// in the log; see hublog.Tx.
+func (t *Tx) Append(entries ...hublog.Entry) ([]hublog.Appended, error) {
 	for _, e := range entries {
 		if err := hublog.Check(e); err != nil {
 			return nil, err

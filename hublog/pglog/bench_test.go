@@ -49,6 +49,7 @@ func BenchmarkAppendRead(b *testing.B) {
 	for i := range op {
 		op[i] = byte(i * 7)
 	}
+	run := 0 // names each round's device: the logs outlive the sub-benchmark's repeated runs
 	for _, tt := range []struct{ batch, n int }{{1, 300}, {100, 5000}} {
 		b.Run(fmt.Sprintf("batch=%d/n=%d", tt.batch, tt.n), func(b *testing.B) {
 			logs := []hublog.Log{pg, bl}
@@ -56,9 +57,10 @@ func BenchmarkAppendRead(b *testing.B) {
 			iter := 0
 			for b.Loop() {
 				iter++
+				run++
+				dev := fmt.Sprintf("dev-%d", run)
 				for k := range 2 {
 					i := (k + iter) % 2 // alternate which goes first
-					dev := fmt.Sprintf("dev-%d-%d", tt.batch, iter)
 					a, r := appendRead(b, logs[i], dev, op, tt.n, tt.batch)
 					app[i] += a
 					read[i] += r

@@ -29,7 +29,49 @@ var migrations = []string{
 		at_ns    bigint NOT NULL,
 		PRIMARY KEY (log_id, hub_seq),
 		UNIQUE (log_id, device, dev_seq)
-	);`,
+	);
+	-- hublog_append appends a batch on the server, in one round trip.
+	-- The lock is its first statement, alone: under READ COMMITTED each
+	-- statement of a volatile function takes a new snapshot, so the
+	-- look-ups after it see every append committed before we got the lock
+	-- (a look-up in the locking statement itself would use the snapshot
+	-- taken before it waited, and miss the append it waited for).
+	-- p_audience is a JSON array of each entry's labels (SQL arrays must
+	-- be rectangular).
+	CREATE FUNCTION hublog_append(p_log bigint, p_device text[], p_dev_seq bigint[],
+			p_op bytea[], p_audience jsonb, p_at_ns bigint[])
+		RETURNS TABLE (o_seq bigint, o_at_ns bigint, o_existed boolean)
+		LANGUAGE plpgsql VOLATILE AS $$
+	DECLARE
+		v_head  bigint;
+		v_start bigint;
+		v_seq   bigint;
+		v_at    bigint;
+	BEGIN
+		SELECT h.seq INTO v_head FROM hublog_head h WHERE h.log_id = p_log FOR UPDATE;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'hublog: no log %', p_log;
+		END IF;
+		v_start := v_head;
+		FOR i IN 1 .. coalesce(array_length(p_device, 1), 0) LOOP
+			SELECT e.hub_seq, e.at_ns INTO v_seq, v_at FROM hublog_entries e
+				WHERE e.log_id = p_log AND e.device = p_device[i] AND e.dev_seq = p_dev_seq[i];
+			IF FOUND THEN
+				o_seq := v_seq; o_at_ns := v_at; o_existed := true;
+			ELSE
+				v_head := v_head + 1;
+				INSERT INTO hublog_entries (log_id, hub_seq, device, dev_seq, op, audience, at_ns)
+					VALUES (p_log, v_head, p_device[i], p_dev_seq[i], p_op[i],
+						ARRAY(SELECT jsonb_array_elements_text(p_audience -> (i - 1))), p_at_ns[i]);
+				o_seq := v_head; o_at_ns := p_at_ns[i]; o_existed := false;
+			END IF;
+			RETURN NEXT;
+		END LOOP;
+		IF v_head > v_start THEN
+			UPDATE hublog_head SET seq = v_head WHERE log_id = p_log;
+			PERFORM pg_notify('hublog', p_log::text || ':' || v_head::text);
+		END IF;
+	END $$;`,
 }
 
 // SchemaVersion is the schema version this code reads and writes.

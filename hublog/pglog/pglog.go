@@ -12,6 +12,10 @@
 // up after taking the head lock, so the lookup sees every committed append
 // of every process.
 //
+// An append is one call of the server-side function hublog_append (lock,
+// look up, insert, advance, notify): one round trip, because round trips,
+// not the work, are what an append costs on a loaded machine.
+//
 // Wake-ups: each append's transaction sends pg_notify('hublog',
 // "<log>:<head>"), delivered on commit. Each Log holds one dedicated
 // listening connection (never a pool one), and fans the notifications out
@@ -28,6 +32,7 @@ package pglog
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -53,8 +58,8 @@ type Options struct {
 	MaxConns int32
 }
 
-// channel is the LISTEN/NOTIFY channel every log notifies on; the payload
-// names the log.
+// channel is the LISTEN/NOTIFY channel every log notifies on (hublog_append
+// in migrate.go names it too); the payload names the log.
 const channel = "hublog"
 
 // appName marks the listening connection in pg_stat_activity.
@@ -185,13 +190,10 @@ func (l *Log) Update(ctx context.Context, fn func(hublog.Tx) error) error {
 	if l.isClosed() {
 		return hublog.ErrClosed
 	}
-	var t *tx
+	var t *Tx
 	err := pgx.BeginFunc(ctx, l.pool, func(ptx pgx.Tx) error {
-		t = &tx{ctx: ctx, tx: ptx, log: l}
-		if err := fn(t); err != nil {
-			return err
-		}
-		return t.finish()
+		t = &Tx{ctx: ctx, tx: ptx, log: l}
+		return fn(t)
 	})
 	if err != nil {
 		return err
@@ -202,132 +204,126 @@ func (l *Log) Update(ctx context.Context, fn func(hublog.Tx) error) error {
 	return nil
 }
 
-// Append adds entries in one transaction.
+// Append adds entries in one statement, its own transaction: one round
+// trip to the server.
 func (l *Log) Append(ctx context.Context, entries ...hublog.Entry) ([]hublog.Appended, error) {
-	var out []hublog.Appended
-	err := l.Update(ctx, func(t hublog.Tx) error {
-		var err error
-		out, err = t.Append(entries...)
-		return err
-	})
-	return out, err
-}
-
-// tx is one Update's transaction.
-type tx struct {
-	ctx    context.Context
-	tx     pgx.Tx
-	log    *Log
-	locked bool
-	head   uint64 // valid once locked, this transaction's appends included
-	added  int
-}
-
-// lock takes the log's head row for the rest of the transaction.
-func (t *tx) lock() error {
-	if t.locked {
-		return nil
+	if l.isClosed() {
+		return nil, hublog.ErrClosed
 	}
-	var h int64
-	if err := t.tx.QueryRow(t.ctx, `SELECT seq FROM hublog_head WHERE log_id = $1 FOR UPDATE`, t.log.id).Scan(&h); err != nil {
-		return fmt.Errorf("pglog: lock head: %w", err)
-	}
-	t.locked, t.head = true, uint64(h)
-	return nil
-}
-
-func (t *tx) Head() (uint64, error) {
-	if err := t.lock(); err != nil {
-		return 0, err
-	}
-	return t.head, nil
-}
-
-func (t *tx) Append(entries ...hublog.Entry) ([]hublog.Appended, error) {
-	for _, e := range entries {
-		if err := hublog.Check(e); err != nil {
-			return nil, err
-		}
-	}
-	if len(entries) == 0 {
-		return nil, nil
-	}
-	if err := t.lock(); err != nil {
+	out, head, err := appendEntries(ctx, l.pool, l.id, entries)
+	if err != nil {
 		return nil, err
 	}
-	// Under the lock, every other process's append has committed or waits
-	// for us: this lookup sees them all. It must be its own statement, after
-	// the one that took the lock: under READ COMMITTED a statement's
-	// snapshot is taken when it starts, before it waits for a lock, so a
-	// lookup joined to the locking SELECT could miss the append it waited
-	// for.
-	devices := make([]string, len(entries))
-	devSeqs := make([]int64, len(entries))
-	for i, e := range entries {
-		devices[i], devSeqs[i] = e.Device, int64(e.DevSeq)
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT device, dev_seq, hub_seq, at_ns FROM hublog_entries
-		WHERE log_id = $1 AND (device, dev_seq) IN (SELECT * FROM unnest($2::text[], $3::bigint[]))`,
-		t.log.id, devices, devSeqs)
-	if err != nil {
-		return nil, fmt.Errorf("pglog: append: %w", err)
-	}
-	have := map[hublog.Key]hublog.Appended{}
-	for rows.Next() {
-		var dev string
-		var ds, seq, at int64
-		if err := rows.Scan(&dev, &ds, &seq, &at); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("pglog: append: %w", err)
-		}
-		have[hublog.Key{Device: dev, DevSeq: uint64(ds)}] = hublog.Appended{Seq: uint64(seq), At: time.Unix(0, at).UTC(), Existed: true}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pglog: append: %w", err)
-	}
-	out := make([]hublog.Appended, len(entries))
-	var rowsIn [][]any
-	for i, e := range entries {
-		k := hublog.KeyOf(e)
-		if a, ok := have[k]; ok {
-			out[i] = a
-			continue
-		}
-		t.head++
-		at := e.At.UTC()
-		out[i] = hublog.Appended{Seq: t.head, At: at}
-		have[k] = hublog.Appended{Seq: t.head, At: at, Existed: true} // a repeat later in this batch
-		audience := e.Audience
-		if audience == nil {
-			audience = []string{}
-		}
-		rowsIn = append(rowsIn, []any{t.log.id, int64(t.head), e.Device, int64(e.DevSeq), e.Op, audience, at.UnixNano()})
-		t.added++
-	}
-	// COPY: one round trip whatever the batch, and the cheapest insert
-	// PostgreSQL has for a page of a push or an import.
-	if len(rowsIn) > 0 {
-		if _, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"hublog_entries"}, entryColumns, pgx.CopyFromRows(rowsIn)); err != nil {
-			return nil, fmt.Errorf("pglog: append: %w", err)
-		}
-	}
+	l.advance(head)
 	return out, nil
 }
 
-var entryColumns = []string{"log_id", "hub_seq", "device", "dev_seq", "op", "audience", "at_ns"}
+// querier is a pool or a transaction.
+type querier interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}
 
-// finish writes the new head and queues the notification, both delivered
-// only if the transaction commits.
-func (t *tx) finish() error {
-	if t.added == 0 {
-		return nil
+// appendEntries calls hublog_append (migrate.go), which takes the head
+// lock, looks each key up, inserts the new entries with the next
+// positions, advances the head and notifies, all on the server. It returns
+// the answers and the last new position (0 if none).
+func appendEntries(ctx context.Context, q querier, logID int64, entries []hublog.Entry) ([]hublog.Appended, uint64, error) {
+	for _, e := range entries {
+		if err := hublog.Check(e); err != nil {
+			return nil, 0, err
+		}
 	}
-	_, err := t.tx.Exec(t.ctx, `WITH u AS (UPDATE hublog_head SET seq = $2 WHERE log_id = $1 RETURNING seq)
-		SELECT pg_notify($3, $1::text || ':' || seq) FROM u`, t.log.id, int64(t.head), channel)
+	if len(entries) == 0 {
+		return nil, 0, nil
+	}
+	n := len(entries)
+	devices, devSeqs, opsIn, ats := make([]string, n), make([]int64, n), make([][]byte, n), make([]int64, n)
+	audiences := make([][]string, n)
+	for i, e := range entries {
+		devices[i], devSeqs[i], opsIn[i], ats[i] = e.Device, int64(e.DevSeq), e.Op, e.At.UTC().UnixNano()
+		audiences[i] = e.Audience
+		if audiences[i] == nil {
+			audiences[i] = []string{}
+		}
+	}
+	aud, err := json.Marshal(audiences)
 	if err != nil {
-		return fmt.Errorf("pglog: append: %w", err)
+		return nil, 0, fmt.Errorf("pglog: append: %w", err)
 	}
-	return nil
+	rows, err := q.Query(ctx, `SELECT o_seq, o_at_ns, o_existed FROM hublog_append($1, $2, $3, $4, $5::jsonb, $6)`,
+		logID, devices, devSeqs, opsIn, string(aud), ats)
+	if err != nil {
+		return nil, 0, fmt.Errorf("pglog: append: %w", err)
+	}
+	defer rows.Close()
+	out := make([]hublog.Appended, 0, n)
+	var head uint64
+	for rows.Next() {
+		var seq, at int64
+		var existed bool
+		if err := rows.Scan(&seq, &at, &existed); err != nil {
+			return nil, 0, fmt.Errorf("pglog: append: %w", err)
+		}
+		out = append(out, hublog.Appended{Seq: uint64(seq), At: time.Unix(0, at).UTC(), Existed: existed})
+		if !existed {
+			head = uint64(seq)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("pglog: append: %w", err)
+	}
+	if len(out) != n {
+		return nil, 0, fmt.Errorf("pglog: append of %d entries answered %d", n, len(out))
+	}
+	return out, head, nil
+}
+
+// Tx is one Update's transaction, the hublog.Tx that fn receives. The hub
+// may put its own rows in the same transaction through PG, so that what it
+// records about an entry (a verdict, a record it changes) commits or rolls
+// back with the entry.
+type Tx struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	log    *Log
+	locked bool   // head is known (and the head row locked)
+	head   uint64 // this transaction's appends included
+	added  int
+}
+
+// PG is the PostgreSQL transaction under t.
+func (t *Tx) PG() pgx.Tx { return t.tx }
+
+// Head is the position of the newest entry, this transaction's appends
+// included; it locks the log's end until the transaction ends.
+func (t *Tx) Head() (uint64, error) {
+	if t.locked {
+		return t.head, nil
+	}
+	var h int64
+	if err := t.tx.QueryRow(t.ctx, `SELECT seq FROM hublog_head WHERE log_id = $1 FOR UPDATE`, t.log.id).Scan(&h); err != nil {
+		return 0, fmt.Errorf("pglog: lock head: %w", err)
+	}
+	t.locked, t.head = true, uint64(h)
+	return t.head, nil
+}
+
+// Append numbers and adds entries after the head, or reports those already
+// in the log; see hublog.Tx.
+func (t *Tx) Append(entries ...hublog.Entry) ([]hublog.Appended, error) {
+	out, head, err := appendEntries(t.ctx, t.tx, t.log.id, entries)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range out {
+		if !a.Existed {
+			t.added++
+		}
+	}
+	if head > 0 { // the function holds the head row now; its last new entry is the head
+		t.locked, t.head = true, head
+	}
+	return out, nil
 }
 
 // Read returns a page after since in one statement, so that the head and

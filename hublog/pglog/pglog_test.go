@@ -291,3 +291,38 @@ func FuzzParsePayload(f *testing.F) {
 		}
 	})
 }
+
+// TestHubRowsShareTheTransaction: rows the hub writes through Tx.PG commit
+// and roll back with the entries of the same Update.
+func TestHubRowsShareTheTransaction(t *testing.T) {
+	dsn := migrated(t)
+	l := open(t, dsn, quiet)
+	if _, err := l.pool.Exec(ctx(t), `CREATE TABLE verdicts (device text, dev_seq bigint, hub_seq bigint)`); err != nil {
+		t.Fatal(err)
+	}
+	update := func(devSeq uint64, fail error) error {
+		return l.Update(ctx(t), func(htx hublog.Tx) error {
+			got, err := htx.Append(hublogtest.Entry("d", devSeq))
+			if err != nil {
+				return err
+			}
+			if _, err := htx.(*Tx).PG().Exec(ctx(t), `INSERT INTO verdicts VALUES ('d', $1, $2)`, int64(devSeq), int64(got[0].Seq)); err != nil {
+				return err
+			}
+			return fail
+		})
+	}
+	if err := update(1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := update(2, errors.New("refused")); err == nil {
+		t.Fatal("the failing Update returned nil")
+	}
+	var n, seq int64
+	if err := l.pool.QueryRow(ctx(t), `SELECT count(*), max(hub_seq) FROM verdicts`).Scan(&n, &seq); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := l.Head(ctx(t)); n != 1 || seq != 1 || h != 1 {
+		t.Errorf("after one committed and one failed Update: %d verdict rows (last at %d), head %d; want 1, 1, 1", n, seq, h)
+	}
+}
