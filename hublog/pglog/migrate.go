@@ -43,44 +43,33 @@ var migrations = []string{
 		RETURNS TABLE (o_seq bigint, o_at_ns bigint, o_existed boolean)
 		LANGUAGE plpgsql VOLATILE AS $$
 	DECLARE
-		v_head bigint;
-		v_new  bigint;
+		v_head  bigint;
+		v_start bigint;
+		v_seq   bigint;
+		v_at    bigint;
 	BEGIN
 		SELECT h.seq INTO v_head FROM hublog_head h WHERE h.log_id = p_log FOR UPDATE;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'hublog: no log %', p_log;
 		END IF;
-		-- One set-based statement: the batch in order (x); the first
-		-- occurrence of each key not stored yet, numbered after the head in
-		-- batch order (numbered), inserted (ins); and one answer per input,
-		-- a repeat getting the first occurrence's or the stored entry's.
-		RETURN QUERY
-		WITH x AS (
-			SELECT * FROM unnest(p_device, p_dev_seq, p_op, p_at_ns) WITH ORDINALITY
-				AS x(device, dev_seq, op, at_ns, ord)
-		), firsts AS (
-			SELECT DISTINCT ON (x.device, x.dev_seq) x.* FROM x
-			WHERE NOT EXISTS (SELECT 1 FROM hublog_entries e
-				WHERE e.log_id = p_log AND e.device = x.device AND e.dev_seq = x.dev_seq)
-			ORDER BY x.device, x.dev_seq, x.ord
-		), numbered AS (
-			SELECT f.*, v_head + row_number() OVER (ORDER BY f.ord) AS seq FROM firsts f
-		), ins AS (
-			INSERT INTO hublog_entries (log_id, hub_seq, device, dev_seq, op, audience, at_ns)
-			SELECT p_log, n.seq, n.device, n.dev_seq, n.op,
-				ARRAY(SELECT jsonb_array_elements_text(p_audience -> (n.ord::int - 1))), n.at_ns
-			FROM numbered n
-		)
-		SELECT coalesce(n.seq, e.hub_seq), coalesce(n.at_ns, e.at_ns), (n.ord IS NULL OR n.ord <> x.ord)
-		FROM x
-		LEFT JOIN numbered n ON n.device = x.device AND n.dev_seq = x.dev_seq
-		LEFT JOIN hublog_entries e ON e.log_id = p_log AND e.device = x.device AND e.dev_seq = x.dev_seq
-		ORDER BY x.ord;
-		-- A new statement sees this transaction's inserts.
-		SELECT max(e.hub_seq) INTO v_new FROM hublog_entries e WHERE e.log_id = p_log;
-		IF v_new > v_head THEN
-			UPDATE hublog_head SET seq = v_new WHERE log_id = p_log;
-			PERFORM pg_notify('hublog', p_log::text || ':' || v_new::text);
+		v_start := v_head;
+		FOR i IN 1 .. coalesce(array_length(p_device, 1), 0) LOOP
+			SELECT e.hub_seq, e.at_ns INTO v_seq, v_at FROM hublog_entries e
+				WHERE e.log_id = p_log AND e.device = p_device[i] AND e.dev_seq = p_dev_seq[i];
+			IF FOUND THEN
+				o_seq := v_seq; o_at_ns := v_at; o_existed := true;
+			ELSE
+				v_head := v_head + 1;
+				INSERT INTO hublog_entries (log_id, hub_seq, device, dev_seq, op, audience, at_ns)
+					VALUES (p_log, v_head, p_device[i], p_dev_seq[i], p_op[i],
+						ARRAY(SELECT jsonb_array_elements_text(p_audience -> (i - 1))), p_at_ns[i]);
+				o_seq := v_head; o_at_ns := p_at_ns[i]; o_existed := false;
+			END IF;
+			RETURN NEXT;
+		END LOOP;
+		IF v_head > v_start THEN
+			UPDATE hublog_head SET seq = v_head WHERE log_id = p_log;
+			PERFORM pg_notify('hublog', p_log::text || ':' || v_head::text);
 		END IF;
 	END $$;`,
 }
