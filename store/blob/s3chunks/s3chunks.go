@@ -22,6 +22,11 @@
 // Client: aws-sdk-go-v2's S3 client with path-style addressing and
 // checksums only where the API requires them (SCALE.md §3: S3-compatible
 // stores reject the SDK's default CRC32 trailers).
+//
+// Files:
+//
+//	s3chunks.go  Config, Open, Store: Has, Get, Put, Delete
+//	url.go       ParseURL: s3://bucket/prefix?endpoint=… (no keys in it)
 package s3chunks
 
 import (
