@@ -3,17 +3,17 @@
 //
 // When ECABINET_TEST_PG holds a connection string (scripts/test-servers.sh
 // exports one for `make test`, so the packages share one cluster), that
-// server is used. Otherwise Main starts a cluster of its own, as SCALE.md
-// §1.2 describes: initdb and postgres from Debian's
+// server is used. Otherwise the first test that needs one starts a cluster
+// of its own, as SCALE.md §1.2 describes: initdb and postgres from Debian's
 // /usr/lib/postgresql/<version>/bin (or ECABINET_PG_BINDIR), a temporary
 // directory, 127.0.0.1 on a free port, fsync off, run as the `postgres`
-// user when the test runs as root (initdb refuses root). The postmaster is a
-// child of the test binary that dies with it, and the directory is removed
-// at the end, so nothing is left running.
+// user when the test runs as root (initdb refuses root). The postmaster is
+// a child of the test binary that dies with it; Main stops it after the
+// tests and removes the directory, so nothing is left running.
 //
-// A server that cannot be started or reached fails every test of the
-// package: a skipped check is a defect. Only ECABINET_TEST_PG=off, set by
-// hand, skips them.
+// A server that cannot be started or reached fails every test that needs
+// it: a skipped check is a defect. Only ECABINET_TEST_PG=off, set by hand,
+// skips them.
 package pgtest
 
 import (
@@ -28,6 +28,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -55,16 +56,17 @@ type Server struct {
 	dir  string
 }
 
-var shared *Server
-var startErr error
+var (
+	once     sync.Once
+	shared   *Server
+	startErr error
+)
 
-// Main starts (or finds) the server, runs the package's tests and stops it:
-// call it from TestMain as os.Exit(pgtest.Main(m)).
+// Main runs the package's tests and stops the server if one was started:
+// call it from TestMain as os.Exit(pgtest.Main(m)). The server is started
+// by the first test that asks for it (Shared), so benchmarks, examples and
+// fuzzing workers that need none do not start one.
 func Main(m *testing.M) int {
-	shared, startErr = Start()
-	if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", startErr)
-	}
 	code := m.Run()
 	if shared != nil {
 		shared.Close()
@@ -72,10 +74,16 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// Shared returns the server Main started, failing t if there is none (or
-// skipping it, only when ECABINET_TEST_PG=off).
+// Shared returns the server, starting it on first use, and fails t if
+// there is none (skips it only when ECABINET_TEST_PG=off).
 func Shared(t testing.TB) *Server {
 	t.Helper()
+	once.Do(func() {
+		shared, startErr = Start()
+		if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
+			fmt.Fprintf(os.Stderr, "pgtest: %v\n", startErr)
+		}
+	})
 	switch {
 	case errors.Is(startErr, testproc.ErrOff):
 		t.Skipf("PostgreSQL tests turned off (%s=off)", EnvDSN)

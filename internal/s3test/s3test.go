@@ -3,13 +3,14 @@
 //
 // When ECABINET_TEST_S3 holds an endpoint URL (scripts/test-servers.sh
 // exports one for `make test`, with ECABINET_TEST_S3_ACCESS and
-// ECABINET_TEST_S3_SECRET), that server is used. Otherwise Main starts
-// versitygw itself (ECABINET_VERSITYGW, else versitygw in $(go env
-// GOPATH)/bin or on PATH; scripts/test-servers.sh install builds it from
-// the module proxy) on 127.0.0.1 and a free port, over a temporary
-// directory: a child of the test binary that dies with it. A server that
-// cannot be started fails the package's tests; only ECABINET_TEST_S3=off,
-// set by hand, skips them.
+// ECABINET_TEST_S3_SECRET), that server is used. Otherwise the first test
+// that needs one starts versitygw itself (ECABINET_VERSITYGW, else
+// versitygw in $(go env GOPATH)/bin or on PATH; scripts/test-servers.sh
+// install builds it from the module proxy) on 127.0.0.1 and a free port,
+// over a temporary directory: a child of the test binary that dies with
+// it, stopped by Main after the tests. A server that cannot be started
+// fails every test that needs it; only ECABINET_TEST_S3=off, set by hand,
+// skips them.
 package s3test
 
 import (
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -54,16 +56,17 @@ type Server struct {
 	dir            string
 }
 
-var shared *Server
-var startErr error
+var (
+	once     sync.Once
+	shared   *Server
+	startErr error
+)
 
-// Main starts (or finds) the server, runs the tests and stops it: call it
-// from TestMain as os.Exit(s3test.Main(m)).
+// Main runs the package's tests and stops the server if one was started:
+// call it from TestMain as os.Exit(s3test.Main(m)). The server is started
+// by the first test that asks for it (Shared), so benchmarks, examples and
+// fuzzing workers that need none do not start one.
 func Main(m *testing.M) int {
-	shared, startErr = Start()
-	if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
-		fmt.Fprintf(os.Stderr, "s3test: %v\n", startErr)
-	}
 	code := m.Run()
 	if shared != nil {
 		shared.Close()
@@ -71,10 +74,16 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// Shared returns the server Main started, failing t if there is none
-// (skipping it only when ECABINET_TEST_S3=off).
+// Shared returns the server, starting it on first use, and fails t if
+// there is none (skips it only when ECABINET_TEST_S3=off).
 func Shared(t testing.TB) *Server {
 	t.Helper()
+	once.Do(func() {
+		shared, startErr = Start()
+		if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
+			fmt.Fprintf(os.Stderr, "s3test: %v\n", startErr)
+		}
+	})
 	switch {
 	case errors.Is(startErr, testproc.ErrOff):
 		t.Skipf("S3 tests turned off (%s=off)", EnvEndpoint)
