@@ -37,3 +37,9 @@ func Lookup(name string) (uid, gid uint32, err error) {
 	}
 	return uint32(id), uint32(g), nil
 }
+
+// killGroup kills p's process group (Start made p its leader), so that
+// nothing p started outlives it.
+func killGroup(p *os.Process) {
+	syscall.Kill(-p.Pid, syscall.SIGKILL) //nolint:errcheck // it may be gone already
+}

@@ -21,3 +21,8 @@ func sysProcAttr(asUser string) (*syscall.SysProcAttr, error) {
 func Lookup(string) (uint32, uint32, error) {
 	return 0, 0, errors.New("testproc: user lookup is supported on Linux only")
 }
+
+// killGroup kills p.
+func killGroup(p *os.Process) {
+	p.Kill() //nolint:errcheck // it may be gone already
+}

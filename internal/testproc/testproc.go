@@ -85,8 +85,8 @@ func (p *Proc) Exited() (bool, error) {
 	}
 }
 
-// Stop asks the process to end with sig, waits up to grace, then kills it,
-// and waits for it to be gone.
+// Stop asks the process to end with sig, waits up to grace, then kills it
+// and (on Linux) every process it started, and waits for it to be gone.
 func (p *Proc) Stop(sig syscall.Signal, grace time.Duration) {
 	if ok, _ := p.Exited(); ok {
 		return
@@ -97,7 +97,7 @@ func (p *Proc) Stop(sig syscall.Signal, grace time.Duration) {
 		return
 	case <-time.After(grace):
 	}
-	p.cmd.Process.Kill() //nolint:errcheck // as above
+	killGroup(p.cmd.Process) // with whatever it started
 	<-p.done
 }
 
