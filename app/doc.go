@@ -4,7 +4,8 @@
 // display.
 //
 // One file per screen: unlock.go and firstrun.go before a profile is open
-// (welcome.go is their shared frame), then shell.go (the table of screens
+// (welcome.go is their shared frame, profiles.go the choice between this
+// computer's profiles and the switch from Settings), then shell.go (the table of screens
 // that builds the navigation rail and the Ctrl+1… shortcuts, the status
 // bar), home.go (the first screen: what needs me), meetings.go and
 // meeting_detail.go (consent.go is its consent agenda tab, conclusions.go

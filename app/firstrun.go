@@ -80,6 +80,9 @@ func newFirstRun(u *ui) *firstRun {
 		f.errMsg,
 		container.NewHBox(f.create, f.busy, container.NewCenter(f.status)),
 	)
+	if c := u.profileChooser(false); c != nil {
+		body.Add(c) // back to a profile this computer already has
+	}
 	langSwitch := newLanguageChoice(func(code string) {
 		u.app.Preferences().SetString(prefLanguage, code)
 		setLanguage(code)

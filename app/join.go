@@ -275,8 +275,7 @@ func (j *joinScreen) open() {
 			fyne.LogError("close the previous profile", err)
 		}
 		u.dir = dir
-		u.app.Preferences().SetString(prefProfileDir, dir)
-		u.showShell(p)
+		u.showShell(p) // which remembers dir as the profile to open next
 	})
 }
 

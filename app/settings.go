@@ -67,6 +67,9 @@ func newSettingsScreen(s *shell) *settingsScreen {
 		widget.NewFormItem(lang.X("settings.profile.folder", "Profile folder"), folder),
 		widget.NewFormItem(lang.X("settings.profile.fingerprint", "Device fingerprint"), finger),
 	)
+	switchBtn := widget.NewButtonWithIcon(lang.X("profiles.switch", "Switch profile…"), theme.LogoutIcon(), s.u.switchProfile)
+	switchHint := paragraph(lang.X("profiles.switch_hint", "Closes this profile and shows the profiles of this computer; unlocking one needs its own passphrase."),
+		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	fingerHint := paragraph(lang.X("settings.profile.fingerprint_hint", "When this device is enrolled, compare this fingerprint with the one the secretariat sees."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 
@@ -90,7 +93,7 @@ func newSettingsScreen(s *shell) *settingsScreen {
 	body := container.NewVBox(
 		section(lang.X("settings.language", "Language"), st.language), gap(),
 		section(lang.X("settings.pass", "Passphrase"), passForm, container.NewHBox(st.change, st.busy), st.result), gap(),
-		section(lang.X("settings.profile", "This profile"), profile, fingerHint), gap(),
+		section(lang.X("settings.profile", "This profile"), profile, fingerHint, container.NewHBox(switchBtn), switchHint), gap(),
 		section(lang.X("settings.sync", "Synchronisation"), syncHint, st.refused, container.NewHBox(myChanges)), gap(),
 		section(lang.X("settings.about", "About"), about),
 	)

@@ -129,6 +129,7 @@ func (u *ui) openWith(open func() (*core.Profile, error), onErr func(error)) {
 
 // showShell replaces the window's content with the main shell.
 func (u *ui) showShell(p *core.Profile) {
+	rememberProfile(u.app.Preferences(), u.dir, profileLabel(p))
 	u.shell = newShell(u, p)
 	u.win.SetContent(u.shell.view())
 	u.startSync(p)

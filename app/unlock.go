@@ -38,13 +38,16 @@ func newUnlockScreen(u *ui) *unlockScreen {
 		colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
 	where := paragraph(lang.X("unlock.folder", "Profile folder: {{.Dir}}", map[string]any{"Dir": u.dir}),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
-	form := container.NewVBox(
-		title, intro,
+	form := container.NewVBox(title, intro)
+	if c := u.profileChooser(true); c != nil {
+		form.Add(c) // whose profile first, then its passphrase
+	}
+	form.Add(container.NewVBox(
 		padded(12, 0, 0, 0, s.pass),
 		s.errMsg,
 		container.NewHBox(s.button, s.busy, container.NewCenter(s.status)),
 		padded(24, 0, 0, 0, where),
-	)
+	))
 	langSwitch := newLanguageChoice(func(code string) {
 		u.app.Preferences().SetString(prefLanguage, code)
 		setLanguage(code)

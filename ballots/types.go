@@ -53,6 +53,10 @@ type Ballot struct {
 	// ClosedAt is when the ballot closed (zero while open).
 	ClosedAt time.Time `cbor:"12,keyasint,omitempty" json:"closed_at,omitzero"`
 	Rev      uint64    `cbor:"13,keyasint" json:"rev"`
+	// Body is the body the ballot is put to ("" for one made before
+	// bodies: the main body, meetings.BodyOf); its members are who "all
+	// members" and the chair are drawn from.
+	Body string `cbor:"14,keyasint,omitempty" json:"body,omitempty"`
 }
 
 // Answer is one member's answer to a ballot. Answers are immutable: a member

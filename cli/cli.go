@@ -70,9 +70,10 @@ func init() {
 		{"ballot extend", "--ballot ID --deadline RFC3339", defineBallotExtend},
 		{"ballot remind", "--ballot ID [--message TEXT]", defineBallotRemind},
 		{"ballot export", "--ballot ID --format json|csv [--out FILE]", defineBallotExport},
-		{"report invitation", "--meeting ID --out FILE", defineReportInvitation},
-		{"report minutes", "--meeting ID --out FILE", defineReportMinutes},
-		{"report summary", "--ballot ID --out FILE", defineReportSummary},
+		{"report invitation", "--meeting ID [--out FILE|DIR]", defineReportInvitation},
+		{"report minutes", "--meeting ID [--out FILE|DIR]", defineReportMinutes},
+		{"report summary", "--ballot ID [--out FILE|DIR]", defineReportSummary},
+		{"report book", "--meeting ID [--out FILE|DIR]", defineReportBook},
 		{"minutes conclude", "--meeting ID --item ID --text TEXT", defineMinutesConclude},
 		{"minutes finalise", "--meeting ID", defineMinutesFinalise},
 		{"consent mark", "--meeting ID --item ID --mark no_objection|speak|object", defineConsentMark},
@@ -279,7 +280,13 @@ func (r *runner) exit(err error) int {
 	}
 	fmt.Fprintln(r.stderr, "ecabinet:", r.errorMessage(err))
 	key := core.ErrorKey(err)
-	if hint := "cli.hint." + key; r.tr.Has(hint) && (key != "err.wrong_passphrase" || os.Getenv(envPass) != "") {
+	hint := "cli.hint." + key
+	if r.cmd != nil && strings.HasPrefix(r.cmd.name, "hub ") && r.tr.Has("cli.hint.hub."+key) {
+		// The hub's commands name their directory with --data, not
+		// --profile: a hint must give the flag the command takes.
+		hint = "cli.hint.hub." + key
+	}
+	if r.tr.Has(hint) && (key != "err.wrong_passphrase" || os.Getenv(envPass) != "") {
 		dir, _ := r.profileDir()
 		fmt.Fprintln(r.stderr, r.T(hint, map[string]any{"profile": shellQuote(dir)}))
 	}

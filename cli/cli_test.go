@@ -613,3 +613,18 @@ func TestTally_GivenALateAnswer_ThenListedLateAndMemberUnanswered(t *testing.T) 
 		t.Fatalf("text tally: exit %d\n%s", res.code, res.stdout)
 	}
 }
+
+// TestHubInitTwice_ThenTheHintNamesData: the hub's commands take --data,
+// so the hint after a refused second init must not say --profile.
+func TestHubInitTwice_ThenTheHintNamesData(t *testing.T) {
+	testEnv(t)
+	t.Setenv(envPass, "correct horse battery staple")
+	dir := filepath.Join(t.TempDir(), "hub")
+	if res := run(t, "hub", "init", "--data", dir, "--name", "Văn phòng Chính phủ"); res.code != 0 {
+		t.Fatalf("hub init: exit %d: %s", res.code, res.stderr)
+	}
+	res := run(t, "hub", "init", "--data", dir, "--name", "Văn phòng Chính phủ")
+	if res.code != 1 || !strings.Contains(res.stderr, "--data DIR") || strings.Contains(res.stderr, "--profile") {
+		t.Errorf("second hub init: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}

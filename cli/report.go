@@ -1,17 +1,21 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/pdfrender"
 	"github.com/ecabinet/ecabinet/report"
 )
 
-// report invitation|minutes --meeting ID --out FILE, report summary
-// --ballot ID --out FILE: the PDF documents the app's "Export PDF" writes
+// report invitation|minutes --meeting ID [--out FILE|DIR], report summary
+// --ballot ID [--out FILE|DIR]: the PDF documents the app's "Export PDF" writes
 // (core.SaveReport), in the language of --lang. The file is written whole
 // or not at all.
 func defineReportInvitation(fs *flag.FlagSet) action {
@@ -26,12 +30,22 @@ func defineReportSummary(fs *flag.FlagSet) action {
 	return defineReport(fs, report.KindSummary, "ballot")
 }
 
+// reportPath is where a document is saved: --out, or, when --out is
+// empty or a folder, the document's own name (as the app offers it) in the
+// current folder or that one.
+func reportPath(p *core.Profile, kind report.Kind, id string, lang report.Lang, out string) string {
+	if st, err := os.Stat(out); out == "" || (err == nil && st.IsDir()) {
+		return filepath.Join(out, p.ReportFileName(kind, id, lang))
+	}
+	return out
+}
+
 // defineReport declares --meeting or --ballot (subject) and --out.
 func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 	id := fs.String(subject, "", "")
 	out := fs.String("out", "", "")
 	return func(r *runner) error {
-		if err := required(fs, subject, "out"); err != nil {
+		if err := required(fs, subject); err != nil {
 			return err
 		}
 		p, err := r.open()
@@ -50,15 +64,56 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 		if !lang.Valid() {
 			lang = report.Vietnamese
 		}
-		if err := p.SaveReport(kind, full, lang, *out); err != nil {
+		path := reportPath(p, kind, full, lang, *out)
+		if err := p.SaveReport(kind, full, lang, path); err != nil {
 			return err
 		}
 		size := int64(0)
-		if st, err := os.Stat(*out); err == nil {
+		if st, err := os.Stat(path); err == nil {
 			size = st.Size()
 		}
-		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": *out, "bytes": size}, func(w io.Writer) {
-			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": *out}))
+		return r.emit(map[string]any{"kind": string(kind), subject: full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
+		})
+	}
+}
+
+// report book --meeting ID [--out FILE]: the profile's member's meeting
+// book (core.SaveBook), with the papers the profile holds for them (none
+// yet: the paper store is not wired in, so today the book is its cover,
+// agenda and contents). A paper pdfcpu cannot read is re-saved through
+// PDFium, started only then. Without --out the book is saved in the
+// current folder under its usual name.
+func defineReportBook(fs *flag.FlagSet) action {
+	id := fs.String("meeting", "", "")
+	out := fs.String("out", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "meeting"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		full, err := r.meetingID(p, *id)
+		if err != nil {
+			return err
+		}
+		lang := report.Lang(r.lang)
+		if !lang.Valid() {
+			lang = report.Vietnamese
+		}
+		path := reportPath(p, report.KindBook, full, lang, *out)
+		opt := core.BookOptions{Lang: lang, Repair: pdfrender.Repair(pdfrender.Options{Instances: 1})}
+		if err := p.SaveBook(context.Background(), full, opt, path); err != nil {
+			return err
+		}
+		size := int64(0)
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		return r.emit(map[string]any{"kind": string(report.KindBook), "meeting": full, "lang": string(lang), "out": path, "bytes": size}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.report_saved", map[string]any{"path": path}))
 		})
 	}
 }

@@ -48,6 +48,8 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
 		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp", "Kết luận: " + conclusion, "DỰ THẢO"}},
 		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
+		// No papers exist yet: the book is its cover, agenda and contents.
+		{[]string{"--lang", "vi", "report", "book", "--meeting", fifth}, []string{"TẬP TÀI LIỆU HỌP", "Tài liệu của đồng chí", "CHƯƠNG TRÌNH HỌP", "MỤC LỤC", "Kết luận phiên họp", "Tài liệu họp của", "Trang 1/3", "Trang 3/3"}},
 	}
 	for i, tt := range tests {
 		path := filepath.Join(out, tt.args[3]+".pdf")
@@ -84,10 +86,26 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stderr, "Không ghi được tài liệu vào "+bad) || res.stdout != "" {
 		t.Errorf("unwritable output: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 	}
-	if res := run(t, "--profile", dir, "report", "summary", "--ballot", closed); res.code != 2 {
-		t.Errorf("no --out: exit %d, want 2 (usage)", res.code)
+	if entries, _ := os.ReadDir(out); len(entries) != 4 {
+		t.Errorf("files left: %v, want the four documents", entries)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 3 {
-		t.Errorf("files left: %v, want the three documents", entries)
+	// --out naming a folder (or no --out: the current one) saves the
+	// document there under the name the app offers.
+	folder := t.TempDir()
+	var saved struct{ Out string }
+	runJSON(t, &saved, "--profile", dir, "--json", "report", "summary", "--ballot", closed, "--out", folder)
+	if filepath.Dir(saved.Out) != folder || !strings.HasPrefix(filepath.Base(saved.Out), "summary-of-opinions-") {
+		t.Errorf("--out folder: saved as %q", saved.Out)
+	}
+	if st, err := os.Stat(saved.Out); err != nil || st.Size() == 0 {
+		t.Errorf("--out folder: %v", err)
+	}
+	t.Chdir(folder)
+	runJSON(t, &saved, "--profile", dir, "--json", "report", "invitation", "--meeting", fifth)
+	if filepath.IsAbs(saved.Out) || !strings.HasSuffix(saved.Out, ".pdf") {
+		t.Errorf("no --out: saved as %q, want a name in the current folder", saved.Out)
+	}
+	if entries, _ := os.ReadDir(folder); len(entries) != 2 {
+		t.Errorf("folder holds %v, want the two documents", entries)
 	}
 }

@@ -11,6 +11,8 @@
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
 //
+// bodies.go keeps the organisation's bodies (meetings/body.go): the main
+// body exists without a record, named after the organisation.
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 package core

@@ -12,6 +12,7 @@ type Topic string
 // Topics of events.
 const (
 	TopicMembers  Topic = "members"
+	TopicBodies   Topic = "bodies"
 	TopicMeetings Topic = "meetings"
 	TopicBallots  Topic = "ballots"
 	TopicAnswers  Topic = "answers"

@@ -338,7 +338,7 @@ func snapshotIn(tx interface{ GetRaw([]byte) ([]byte, error) }, entity string, h
 
 // snapshotable: records whose whole state one snapshot carries.
 func snapshotable(entity string) bool {
-	for _, p := range []string{store.PrefixMember, store.PrefixMeeting, store.PrefixBallot} {
+	for _, p := range []string{store.PrefixMember, store.PrefixMeeting, store.PrefixBallot, store.PrefixBody} {
 		if strings.HasPrefix(entity, p+"/") && strings.Count(entity, "/") == 1 {
 			return true
 		}

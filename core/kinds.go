@@ -68,6 +68,14 @@ var appliers = map[ops.Kind]applier{
 	ops.KindMeetingFinalise: meetingEdit(func(m *meetings.Meeting, _ *ops.MeetingFinalise, op ops.Op) error {
 		return m.Finalise(op.At)
 	}),
+	ops.KindMeetingAudience: meetingEdit(func(m *meetings.Meeting, b *ops.MeetingAudience, _ ops.Op) error {
+		if m.Status == meetings.StatusClosed {
+			return meetings.NewError("err.meeting.closed", "")
+		}
+		m.Participants, m.Restricted = b.Participants, b.Restricted
+		return nil
+	}),
+	ops.KindBodyPut:      (*Profile).applyBodyPut,
 	ops.KindConsentMark:  (*Profile).applyConsentMark,
 	ops.KindConsentAdopt: (*Profile).applyConsentAdopt,
 	ops.KindBallotIssue:  (*Profile).applyBallotIssue,
@@ -102,6 +110,7 @@ var recordPrefix = map[ops.RecordType]string{
 	ops.RecordMember:  store.PrefixMember,
 	ops.RecordMeeting: store.PrefixMeeting,
 	ops.RecordBallot:  store.PrefixBallot,
+	ops.RecordBody:    store.PrefixBody,
 }
 
 // entityKey is the store key of a record ("meeting/<id>"), "" for none.

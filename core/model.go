@@ -24,6 +24,7 @@ type model struct {
 	ballots  map[string]ballots.Ballot
 	mine     map[string]ballots.Answer
 	devices  map[string]ed25519.PublicKey
+	bodies   map[string]meetings.Body
 }
 
 func newModel() model {
@@ -33,6 +34,7 @@ func newModel() model {
 		ballots:  map[string]ballots.Ballot{},
 		mine:     map[string]ballots.Answer{},
 		devices:  map[string]ed25519.PublicKey{},
+		bodies:   map[string]meetings.Body{},
 	}
 }
 
@@ -44,6 +46,9 @@ func (m *model) load(tx *store.Tx) error {
 		return err
 	}
 	if err := eachRecord(tx, store.PrefixBallot, func(v ballots.Ballot) { m.ballots[v.ID] = v }); err != nil {
+		return err
+	}
+	if err := eachRecord(tx, store.PrefixBody, func(v meetings.Body) { m.bodies[v.ID] = v }); err != nil {
 		return err
 	}
 	if err := eachRecord(tx, store.PrefixMine, func(v ballots.Answer) { m.mine[v.BallotID] = v }); err != nil {

@@ -248,6 +248,14 @@ func (p *Profile) Self() meetings.Member {
 	return p.m.members[p.m.selfID]
 }
 
+// OrgName is the organisation's name (its hub's), "" before the profile
+// has joined one.
+func (p *Profile) OrgName() string {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	return p.m.orgName()
+}
+
 // IsSecretary reports whether the profile's member may do secretariat work.
 func (p *Profile) IsSecretary() bool { return p.Self().Role == meetings.RoleSecretary }
 

@@ -41,13 +41,8 @@ func errReportWrite(path string, err error) error {
 // (the hub's name, as every replica knows its system member), else the
 // secretary's office.
 func (p *Profile) reportHeading() report.Heading {
-	body := ""
 	p.modelMu.RLock()
-	for _, m := range p.m.members {
-		if m.Role == meetings.RoleSystem && !m.Removed && (body == "" || m.Name < body) {
-			body = m.Name
-		}
-	}
+	body := p.m.orgName()
 	p.modelMu.RUnlock()
 	if body == "" {
 		body = p.Self().Title

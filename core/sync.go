@@ -651,6 +651,18 @@ func (p *Profile) applySnapshotIn(tx *txn, s Snapshot) (func(), []Event, error) 
 				p.m.ballots[id] = b
 			}
 		}, TopicBallots
+	case store.PrefixBody:
+		var b meetings.Body
+		if s.Value != nil && codec.Unmarshal(s.Value, &b) != nil {
+			return nil, nil, ops.ErrMalformed
+		}
+		after, topic = func() {
+			if s.Value == nil {
+				delete(p.m.bodies, id)
+			} else {
+				p.m.bodies[id] = b
+			}
+		}, TopicBodies
 	}
 	return after, []Event{{topic, id}}, nil
 }

@@ -16,6 +16,11 @@ var ErrorCodes = []string{
 	"err.member.name_too_long",
 	"err.member.title_too_long",
 	"err.member.role_invalid",
+	"err.member.body_twice",
+
+	"err.body.id_required",
+	"err.body.name_required",
+	"err.body.name_too_long",
 
 	"err.meeting.title_required",
 	"err.meeting.title_too_long",

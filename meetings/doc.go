@@ -1,5 +1,5 @@
-// Package meetings holds the committee and meeting domain: members and their
-// roles, meetings with their lifecycle (draft → published → in session →
+// Package meetings holds the committee and meeting domain: bodies, members
+// and their roles in each body (body.go), meetings with their lifecycle (draft → published → in session →
 // closed), agenda items, attendance and quorum.
 //
 // It is plain Go with no I/O: no Fyne, no Badger, no network. Validation

@@ -44,6 +44,12 @@ type Meeting struct {
 	// Finalised is when the minutes were finalised (zero: not yet); from
 	// then on the conclusions no longer change.
 	Finalised time.Time `cbor:"10,keyasint,omitempty" json:"finalised,omitzero"`
+	// Body is the body the meeting is a session of ("" for one made before
+	// bodies: MainBody, see BodyOf).
+	Body string `cbor:"11,keyasint,omitempty" json:"body,omitempty"`
+	// Restricted (mật): only its participants and the body's secretariat
+	// receive the meeting.
+	Restricted bool `cbor:"12,keyasint,omitempty" json:"restricted,omitempty"`
 }
 
 // Fraction is a/b with small integers, used for quorums. The zero value

@@ -46,6 +46,13 @@ type Member struct {
 	Role  Role   `cbor:"4,keyasint" json:"role"`
 	// Removed marks a member who left the committee; they stay in history.
 	Removed bool `cbor:"5,keyasint,omitempty" json:"removed,omitempty"`
+	// Bodies are the bodies the member belongs to, with their role in each
+	// (body.go). Empty for a member made before bodies: Memberships reads
+	// that as MainBody with Role. With memberships, Role is the member's
+	// role in the organisation itself: RoleSecretary for its secretariat
+	// (who keeps the members and bodies and serves every body), RoleMember
+	// otherwise.
+	Bodies []Membership `cbor:"6,keyasint,omitempty" json:"bodies,omitempty"`
 }
 
 // MaxNameLen bounds names and titles so that a pasted document cannot become
@@ -64,6 +71,16 @@ func (m Member) Validate() error {
 		return NewError("err.member.title_too_long", "title")
 	case !m.Role.Valid():
 		return NewError("err.member.role_invalid", "role")
+	}
+	seen := make(map[string]bool, len(m.Bodies))
+	for _, ms := range m.Bodies {
+		switch {
+		case !ms.Role.Valid() || ms.Role == RoleSystem:
+			return NewError("err.member.role_invalid", "role")
+		case seen[BodyOf(ms.Body)]:
+			return NewError("err.member.body_twice", "body")
+		}
+		seen[BodyOf(ms.Body)] = true
 	}
 	return nil
 }

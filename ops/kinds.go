@@ -25,6 +25,7 @@ const (
 	RecordMember  RecordType = "member"
 	RecordMeeting RecordType = "meeting"
 	RecordBallot  RecordType = "ballot"
+	RecordBody    RecordType = "body"
 )
 
 // Record is what one operation touches, as its body names it.
@@ -247,6 +248,12 @@ var table = []Spec{
 		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_conclusion"}),
 	entry(KindMeetingFinalise, func(_ Op, b *MeetingFinalise) Record { return meetingRecord(b.MeetingID, "") },
 		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_finalise"}),
+
+	entry(KindMeetingAudience, func(_ Op, b *MeetingAudience) Record { return meetingRecord(b.MeetingID, "") },
+		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_audience"}),
+	entry(KindBodyPut, func(_ Op, b *BodyPut) Record {
+		return Record{Type: RecordBody, ID: b.Body.ID, Name: b.Body.Name}
+	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Text: "cli.op.body_put"}),
 
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}

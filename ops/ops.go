@@ -44,6 +44,10 @@ const (
 	// finalising of the minutes, after which conclusions no longer change.
 	KindMeetingConclusion Kind = "meeting.conclusion"
 	KindMeetingFinalise   Kind = "meeting.finalise"
+	// Bodies (meetings/body.go): a body created or renamed, and who a
+	// meeting is for (its participants, whether it is restricted).
+	KindBodyPut         Kind = "body.put"
+	KindMeetingAudience Kind = "meeting.audience"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -247,6 +251,18 @@ type (
 	// MeetingFinalise finalises a closed meeting's minutes.
 	MeetingFinalise struct {
 		MeetingID string `cbor:"1,keyasint"`
+	}
+	// BodyPut creates or renames a body (the organisation's secretariat).
+	BodyPut struct {
+		Body meetings.Body `cbor:"1,keyasint"`
+	}
+	// MeetingAudience sets who a meeting is for: its participants (empty:
+	// every voting member of its body) and whether it is restricted (mật:
+	// only they and the body's secretariat receive it).
+	MeetingAudience struct {
+		MeetingID    string   `cbor:"1,keyasint"`
+		Participants []string `cbor:"2,keyasint,omitempty"`
+		Restricted   bool     `cbor:"3,keyasint,omitempty"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

@@ -16,6 +16,8 @@
 //     goroutine, a few ahead, into a cache bounded in bytes.
 //   - watermark.go: Watermark, the reader's name and the date drawn across
 //     a confidential paper's pages (the font comes from the caller).
+//   - save.go: Resave, a damaged paper written out again by PDFium, in
+//     memory (the meeting book's second try).
 //   - errors.go: the errors a reader shows (ErrNotPDF, ErrCorrupt,
 //     ErrPassword, ErrPage), with translation keys.
 package pdfrender

@@ -1,12 +1,15 @@
 package report
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"testing"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
 
 	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/ballots"
@@ -67,4 +70,63 @@ func summary30() Summary {
 	}
 	s.Result = ballots.Tally(*b, answers)
 	return s
+}
+
+// BenchmarkBook20 makes a member's meeting book of 20 papers and 493 pages
+// (19 generated papers of 25 pages, every other one with an outline of its
+// own, and the real fontconfig manual of 15; 3 front pages) and, in the
+// same loop, the floor: pdfcpu merely merging the same 20 papers from
+// their readers (api.MergeRaw). rate_vs_merge is the book's page rate over
+// the merge's (pages per second each); the target is at least 0.5.
+func BenchmarkBook20(b *testing.B) {
+	book, papers := book20(b)
+	mergePages, bookPages := 490, 493
+	var work, floor time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		rs := make([]io.ReadSeeker, len(papers))
+		for i, p := range papers {
+			rs[i] = bytes.NewReader(p)
+		}
+		if err := api.MergeRaw(rs, io.Discard, false, pdfConfig()); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		// The book reads its papers through io.ReaderAt, which keeps no
+		// position: the same readers serve every round.
+		if err := BuildBook(context.Background(), io.Discard, book); err != nil {
+			b.Fatal(err)
+		}
+		work += time.Since(t1)
+		floor += t1.Sub(t0)
+	}
+	bookRate := float64(bookPages) / work.Seconds()
+	mergeRate := float64(mergePages) / floor.Seconds()
+	b.ReportMetric(bookRate/mergeRate, "rate_vs_merge")
+	b.ReportMetric(float64(work.Microseconds())/float64(b.N)/1000, "book_ms")
+	b.ReportMetric(float64(floor.Microseconds())/float64(b.N)/1000, "merge_ms")
+}
+
+// book20 is the benchmark's book, four papers per agenda item, and the
+// papers' bytes in binding order.
+func book20(b testing.TB) (Book, [][]byte) {
+	book := fifthBook(b, Vietnamese)
+	book.Papers = map[string][]BookPaper{}
+	var all [][]byte
+	n := 0
+	for i := range 5 {
+		id := fmt.Sprint("i", i+1)
+		for range 4 {
+			n++
+			var data []byte
+			if n == 20 {
+				data = fontconfigManual(b)
+			} else {
+				data = makePaper(b, paperSpec{title: fmt.Sprintf("Tài liệu số %d", n), pages: 25, outline: n%2 == 0})
+			}
+			all = append(all, data)
+			book.Papers[id] = append(book.Papers[id], pdfPaper(fmt.Sprintf("Tài liệu số %d của phiên họp", n), data))
+		}
+	}
+	return book, all
 }

@@ -6,6 +6,7 @@ const (
 	PrefixMember  = "member"  // member/<id> → meetings.Member
 	PrefixMeeting = "meeting" // meeting/<id> → meetings.Meeting
 	PrefixBallot  = "ballot"  // ballot/<id> → ballots.Ballot
+	PrefixBody    = "body"    // body/<id> → meetings.Body
 	PrefixAnswer  = "answer"  // answer/<ballot>/<answer> → signed op bytes
 	PrefixOp      = "op"      // op/<device>/<seq> → signed op bytes (applied ops)
 	PrefixOutbox  = "outbox"  // outbox/<seq> → op ID waiting for the hub
