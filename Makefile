@@ -10,7 +10,8 @@
 #   make cross-windows  bin/ecabinet.exe (PE32+ GUI) with mingw-w64
 #   make bench          benchmarks, -count 5, into build/bench.txt
 #   make fuzz           every Fuzz* target for FUZZTIME (20s) each
-#   make deps           install what test needs (Debian packages, staticcheck)
+#   make deps           install what test needs (Debian packages, staticcheck,
+#                       PostgreSQL and versitygw for the scaled-out hub's tests)
 #   make clean
 
 SHELL := /bin/bash
@@ -71,8 +72,10 @@ staticcheck:
 	@test -x "$(STATICCHECK)" || bash scripts/deps.sh test
 	$(STATICCHECK) $(GOTAGS) ./...
 
+# One throwaway PostgreSQL and one versitygw for every package (scripts/test-servers.sh),
+# stopped after; their tests fail, never skip, when they cannot be reached.
 unit:
-	$(GO) test -race $(GOTAGS) -timeout $(TEST_TIMEOUT) ./...
+	bash scripts/test-servers.sh run -- $(GO) test -race $(GOTAGS) -timeout $(TEST_TIMEOUT) ./...
 
 smoke:
 	bash scripts/deps.sh test

@@ -4,7 +4,8 @@
 # Makes sure the machine has what building (build) or testing (test, all) eCabinet
 # needs: Debian packages, checked with dpkg-query and installed with apt-get only
 # when some are missing, and, for test/all, staticcheck at a pinned version in
-# $(go env GOPATH)/bin. When everything is present it makes no apt or network call.
+# $(go env GOPATH)/bin, and the test servers (scripts/test-servers.sh install:
+# PostgreSQL, versitygw). When everything is present it makes no apt or network call.
 #
 # Not root and no passwordless sudo: prints the command to run and exits 1.
 set -euo pipefail
@@ -87,4 +88,9 @@ if ((want_staticcheck)); then
 		(cd / && GOBIN="$gobin" GOFLAGS= go install "$STATICCHECK_MODULE@$STATICCHECK_VERSION")
 		"$sc" -version >&2
 	fi
+fi
+
+# --- test servers (PostgreSQL, versitygw) for the scaled-out hub's tests ----
+if ((want_staticcheck)); then
+	bash "$(dirname "${BASH_SOURCE[0]}")/test-servers.sh" install
 fi

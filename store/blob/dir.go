@@ -14,7 +14,8 @@ import (
 )
 
 // ChunkStore keeps encrypted chunks by ID. It is all the hub needs of its
-// chunk storage: local files now (Dir), S3-compatible object storage later.
+// chunk storage: local files (Dir) or S3-compatible object storage
+// (store/blob/s3chunks); store/blob/chunkstoretest is the contract both keep.
 // It never sees a key: it stores and returns ciphertext as given.
 //
 // Get of an absent chunk returns an error matching ErrChunkMissing; the hub
@@ -266,15 +267,37 @@ func (d *Dir) Has(_ context.Context, id papers.ChunkID) (bool, error) {
 	return ok, err
 }
 
-// Get returns chunk id's ciphertext, or an error matching ErrChunkMissing.
-func (d *Dir) Get(_ context.Context, id papers.ChunkID) ([]byte, error) { return d.read(id) }
+// Get returns chunk id's ciphertext, or an error matching ErrChunkMissing,
+// or ErrChunkCorrupt for a file that is not a whole chunk of a known format
+// (all that can be checked without the key).
+func (d *Dir) Get(_ context.Context, id papers.ChunkID) ([]byte, error) {
+	ct, err := d.read(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckCiphertext(id, ct); err != nil {
+		return nil, err
+	}
+	return ct, nil
+}
+
+// CheckCiphertext checks what can be checked of chunk id's ciphertext
+// without its key, its format byte and its length, and returns an error
+// matching ErrChunkCorrupt when they are wrong. Every ChunkStore checks it
+// on Put and Get.
+func CheckCiphertext(id papers.ChunkID, ct []byte) error {
+	if err := checkForm(ct); err != nil {
+		return chunkErr(id, ErrChunkCorrupt, err)
+	}
+	return nil
+}
 
 // Put stores ciphertext under id after checking what can be checked
 // without a key: its format byte and length. It is durable when Put
 // returns.
 func (d *Dir) Put(_ context.Context, id papers.ChunkID, ciphertext []byte) error {
-	if err := checkForm(ciphertext); err != nil {
-		return chunkErr(id, ErrChunkCorrupt, err)
+	if err := CheckCiphertext(id, ciphertext); err != nil {
+		return err
 	}
 	_, err := d.write(id, ciphertext, true)
 	return err

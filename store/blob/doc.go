@@ -31,4 +31,8 @@
 //	reader.go    Reader: io.ReaderAt + io.ReadSeeker decrypting on demand, whole-file hash
 //	errors.go    ErrChunkCorrupt, ErrChunkMissing, ErrDiskFull, ErrContentMismatch, ChunkError
 //	fs_*.go      what differs by system: full-disk errors, syncing a directory
+//
+// Beside it: store/blob/s3chunks, the ChunkStore in an S3-compatible bucket
+// for hubs that scale out, and store/blob/chunkstoretest, the contract that
+// it and Dir both pass.
 package blob
