@@ -109,13 +109,13 @@ type reader struct {
 	mode  zoomMode
 	scale float32 // units per point
 
-	pv       *pagesView
-	pageNo   *keyEntry
-	pageOf   *widget.Label
-	zoomText *widget.Label
-	side     *fyne.Container
-	thumbList  *widget.List
-	contents *widget.Tree
+	pv        *pagesView
+	pageNo    *keyEntry
+	pageOf    *widget.Label
+	zoomText  *widget.Label
+	side      *fyne.Container
+	thumbList *widget.List
+	contents  *widget.Tree
 
 	findBar  *fyne.Container
 	findText *keyEntry
