@@ -148,7 +148,7 @@ func newReader(u *ui, src ReaderSource, opt readerOptions) *reader {
 	r.status = widget.NewLabel(lang.X("reader.opening", "Opening the paper…"))
 	r.status.Alignment = fyne.TextAlignCenter
 	r.status.Wrapping = fyne.TextWrapWord
-	r.root = container.NewStack(container.NewCenter(r.status))
+	r.root = container.NewStack(container.NewCenter(fixedWidth(480, r.status)))
 	if !isPDF(src) {
 		r.showOther()
 		return r
@@ -348,9 +348,7 @@ func (r *reader) focusPages() {
 	if r.pv == nil {
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.pv); c != nil {
-		c.Focus(r.pv)
-	}
+	r.opt.Win.Canvas().Focus(r.pv)
 }
 
 // goTo shows page i (clamped) at the top.
@@ -490,9 +488,9 @@ func (r *reader) fitScale(s fyne.Size) float32 {
 // showFind opens the find bar (Ctrl+F).
 func (r *reader) showFind() {
 	r.findBar.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.findText); c != nil {
-		c.Focus(r.findText)
-	}
+	// The window's canvas, not the driver's look-up: that knows only
+	// objects already drawn, and the bar was hidden until now.
+	r.opt.Win.Canvas().Focus(r.findText)
 }
 
 func (r *reader) hideFind() {
