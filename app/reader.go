@@ -109,6 +109,10 @@ type reader struct {
 	mode  zoomMode
 	scale float32 // units per point
 
+	// firstShown is set once a page is on screen; thumbnails wait for it.
+	firstShown    bool
+	thumbsWaiting []*thumbItem
+
 	pv        *pagesView
 	pageNo    *keyEntry
 	pageOf    *widget.Label

@@ -197,8 +197,7 @@ func (v *pagesView) visible() (first, last int) {
 }
 
 // place gives the visible pages slots, frees the others' and asks for the
-// pages not yet rendered, top first (the renderer renders ahead of the
-// last one asked).
+// pages not yet rendered.
 func (v *pagesView) place() {
 	if len(v.tops) == 0 {
 		return
@@ -223,17 +222,22 @@ func (v *pagesView) place() {
 				s = v.newSlot()
 			}
 		}
+		byPage[p] = s
 		sz := v.sizes[p]
 		s.box.Move(fyne.NewPos((cw-sz.Width)/2, v.tops[p]))
 		s.box.Resize(sz)
 		s.sheet.Resize(sz)
 		s.img.Resize(sz)
-		v.show(s, p, sz)
 		v.highlight(s, p, sz)
 		s.box.Show()
 	}
 	for _, s := range free {
 		s.release()
+	}
+	// The renderer serves the newest request first and renders ahead of
+	// it: so the pages below are asked for first and the top one last.
+	for p := last; p >= first; p-- {
+		v.show(byPage[p], p, v.sizes[p])
 	}
 	v.content.Refresh()
 }
@@ -293,6 +297,7 @@ func (v *pagesView) show(s *pageSlot, p int, sz fyne.Size) {
 	if img := v.r.pages.Cached(p, px); img != nil {
 		s.cancel = nil
 		s.setImage(img)
+		v.r.pageShown()
 		return
 	}
 	ctx, cancel := context.WithCancel(v.r.ctx)
@@ -308,6 +313,7 @@ func (v *pagesView) show(s *pageSlot, p int, sz fyne.Size) {
 		v.r.u.post(func() {
 			if s.page == p && s.px == px && ctx.Err() == nil {
 				s.setImage(img)
+				v.r.pageShown()
 			}
 		})
 	})
