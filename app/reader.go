@@ -164,10 +164,15 @@ func newReader(u *ui, src ReaderSource, opt readerOptions) *reader {
 // view is the reader's content.
 func (r *reader) view() fyne.CanvasObject { return r.root }
 
-// isPDF says whether src is a PDF: by its type, else by its first bytes.
+// isPDF says whether src is a PDF: by its type, else (no type, or only
+// "bytes") by its first bytes.
 func isPDF(src ReaderSource) bool {
-	if src.MediaType != "" {
-		return src.MediaType == "application/pdf"
+	switch src.MediaType {
+	case "application/pdf":
+		return true
+	case "", "application/octet-stream":
+	default:
+		return false
 	}
 	head := make([]byte, min(src.Size, 1024))
 	n, _ := src.ReaderAt.ReadAt(head, 0)
@@ -498,6 +503,11 @@ func (r *reader) showFind() {
 }
 
 func (r *reader) hideFind() {
+	if r.finding != nil {
+		r.finding()
+		r.finding = nil
+	}
+	r.findGen++ // an answer still on its way is dropped
 	r.findBar.Hide()
 	r.setMatches(nil, -1)
 	r.findInfo.SetText("")

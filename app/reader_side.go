@@ -212,6 +212,8 @@ func (r *reader) contentsTree() *widget.Tree {
 			r.goTo(b.Page)
 			r.focusPages()
 		}
+		// An entry is a link: chosen again later, it goes there again.
+		t.UnselectAll()
 	}
 	t.OpenAllBranches()
 	return t

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
@@ -551,5 +554,77 @@ func TestReader_Golden(t *testing.T) {
 			waitPages(t, e, r)
 			test.AssertImageMatches(t, tc.name, e.shot())
 		})
+	}
+}
+
+func TestReader_OwnWindowClosesThePaper(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	// when a paper opens in a window of its own
+	r := openReaderWindow(e.u, pdfSource("Báo cáo", makeReaderPDF(t, readerPaper{pages: 3})), readerOptions{Now: readerClock})
+	w := r.opt.Win
+	if w == e.w {
+		t.Fatal("the reader opened in the main window")
+	}
+	e.l.waitFor(t, "the reader to open", func() bool { return r.pv != nil })
+	// then its keys are the reader's even with nothing focused
+	w.Canvas().Unfocus()
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	if r.cur != 2 {
+		t.Fatalf("End with nothing focused: page %d", r.cur+1)
+	}
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if !r.findBar.Visible() {
+		t.Fatal("Ctrl+F on the window did not open the find bar")
+	}
+	// and closing the window closes the paper
+	w.Close()
+	e.l.settle(e.u)
+	if !r.closed || r.ctx.Err() == nil {
+		t.Fatal("closing the window left the paper open")
+	}
+	if _, err := r.doc.PageSize(0); err == nil {
+		t.Fatal("the document is still open after its window closed")
+	}
+}
+
+func TestReader_ShowsImagesInside(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	var buf bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	r := newReader(e.u, ReaderSource{Title: "Sơ đồ tổ chức", FileName: "so-do.png", Size: int64(len(data)),
+		ReaderAt: bytes.NewReader(data), MediaType: "image/png"}, readerOptions{Win: e.w})
+	e.w.SetContent(r.view())
+	e.l.waitFor(t, "the image", func() bool {
+		return e.find(func(o fyne.CanvasObject) bool {
+			c, ok := o.(*canvas.Image)
+			return ok && c.Image != nil && c.Image.Bounds().Dx() == 40
+		}) != nil
+	})
+	if !e.hasText("Hình ảnh") || e.button("Mở bằng chương trình khác…") == nil {
+		t.Fatal("the image's details are gone")
+	}
+}
+
+func TestReader_IsPDF(t *testing.T) {
+	pdf := []byte("%PDF-1.7\n...")
+	for _, tc := range []struct {
+		mt   string
+		data []byte
+		want bool
+	}{
+		{"application/pdf", []byte("anything"), true},
+		{"", pdf, true},
+		{"application/octet-stream", pdf, true},
+		{"", []byte("PK\x03\x04"), false},
+		{"image/png", pdf, false},
+	} {
+		src := ReaderSource{MediaType: tc.mt, Size: int64(len(tc.data)), ReaderAt: bytes.NewReader(tc.data)}
+		if got := isPDF(src); got != tc.want {
+			t.Errorf("isPDF(%q, %q) = %v", tc.mt, tc.data, got)
+		}
 	}
 }
