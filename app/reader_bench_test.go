@@ -59,6 +59,22 @@ func showFirstPage(b *testing.B, e *env, rd *blob.Reader) (*reader, int) {
 	return r, px
 }
 
+// wake makes e's UI queue signal each function queued, so that waitShown
+// runs it at once instead of polling (a poll's sleep would be timed too).
+func wake(e *env) {
+	ch := make(chan struct{}, 1)
+	e.u.do = func(f func()) {
+		e.l.do(f)
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+	wakeups[e] = ch
+}
+
+var wakeups = map[*env]chan struct{}{}
+
 // waitShown waits until page p's slot shows its image.
 func waitShown(b *testing.B, e *env, r *reader, p int) int {
 	deadline := time.Now().Add(time.Minute)
@@ -77,7 +93,10 @@ func waitShown(b *testing.B, e *env, r *reader, p int) int {
 		if time.Now().After(deadline) {
 			b.Fatalf("page %d never showed", p+1)
 		}
-		time.Sleep(200 * time.Microsecond)
+		select {
+		case <-wakeups[e]:
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 
@@ -119,6 +138,7 @@ func BenchmarkReaderFirstPage100(b *testing.B) {
 	path := "/paper.pdf"
 
 	e := newEnv(b, langVI, dir)
+	wake(e)
 	px := 0
 	reader := func() {
 		rd := open()
@@ -208,6 +228,7 @@ func BenchmarkReaderFlip100RSS(b *testing.B) {
 	dir := b.TempDir()
 	open := storedPaper(b, filepath.Join(dir, "store"), data)
 	e := newEnv(b, langVI, dir)
+	wake(e)
 	measure := func() (rss, heap float64) {
 		runtime.GC()
 		debug.FreeOSMemory()

@@ -198,6 +198,10 @@ func TestReader_KeysAndPageNumberMovePages(t *testing.T) {
 	if !e.hasText("Trang") || r.pageOf.Text != "/ 12" || r.pageNo.Text != "1" {
 		t.Fatalf("bar: %q %q", r.pageNo.Text, r.pageOf.Text)
 	}
+	// and the reader fits the smallest window the app opens at
+	if w := r.view().MinSize().Width; w > minWindow.Width {
+		t.Fatalf("the reader needs %v wide, more than the %v of the smallest window", w, minWindow.Width)
+	}
 	for _, tc := range []struct {
 		key  fyne.KeyName
 		want int
@@ -627,4 +631,24 @@ func TestReader_IsPDF(t *testing.T) {
 			t.Errorf("isPDF(%q, %q) = %v", tc.mt, tc.data, got)
 		}
 	}
+}
+
+func TestReader_FmtBytes(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{langVI, 512, "512 B"},
+		{langVI, 1_500_000, "1,5 MB"},
+		{langEN, 1_500_000, "1.5 MB"},
+		{langEN, 250_000, "250 KB"},
+		{langVI, 3_200_000_000, "3,2 GB"},
+	} {
+		setLanguage(tc.lang)
+		if got := fmtBytes(tc.n); got != tc.want {
+			t.Errorf("%s %d: %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+	setLanguage(langVI)
 }
