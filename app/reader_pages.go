@@ -270,10 +270,7 @@ func (s *pageSlot) release() {
 // the canvas's scale (a HiDPI screen renders more pixels), rounded up to 8
 // pixels so that a window resized by a few pixels reuses the cache.
 func (v *pagesView) renderWidth(w float32) int {
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		scale = c.Scale()
-	}
+	scale := v.r.opt.Win.Canvas().Scale()
 	px := int(w*scale + 0.5)
 	return max(8, (px+7)/8*8)
 }
@@ -394,10 +391,8 @@ func (v *pagesView) TypedShortcut(s fyne.Shortcut) {
 	if ks, ok := s.(fyne.KeyboardShortcut); ok && ks.Mod() == fyne.KeyModifierShortcutDefault && v.r.shortcut(ks.Key()) {
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		if sc, ok := c.(fyne.Shortcutable); ok {
-			sc.TypedShortcut(s)
-		}
+	if sc, ok := v.r.opt.Win.Canvas().(fyne.Shortcutable); ok {
+		sc.TypedShortcut(s)
 	}
 }
 

@@ -122,13 +122,31 @@ func openTestReader(t testing.TB, e *env, src ReaderSource, opt readerOptions) *
 		e.l.settle(e.u)
 	})
 	if tt, ok := t.(*testing.T); ok {
-		e.l.waitFor(tt, "the reader to open", func() bool { return r.pv != nil || !strings.HasSuffix(r.status.Text, "…") })
+		waitLong(tt, e, "the reader to open", func() bool { return r.pv != nil || !strings.HasSuffix(r.status.Text, "…") })
 		if r.pv == nil {
 			tt.Fatalf("the reader did not open: %q", r.status.Text)
 		}
 		waitPages(tt, e, r)
 	}
 	return r
+}
+
+// waitLong is loop.waitFor with room for PDFium: starting it, and
+// rendering under the race detector on a loaded machine, can take far
+// longer than a screen's own work (a deadline, not a timing).
+func waitLong(t *testing.T, e *env, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		e.l.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // pdfSource is a ReaderSource over data in memory.
@@ -140,7 +158,7 @@ func pdfSource(title string, data []byte) ReaderSource {
 // image.
 func waitPages(t *testing.T, e *env, r *reader) {
 	t.Helper()
-	e.l.waitFor(t, "the pages shown to render", func() bool {
+	waitLong(t, e, "the pages shown to render", func() bool {
 		for _, s := range r.pv.slots {
 			if s.page >= 0 && (s.img.Image == nil || s.img.Image.Bounds().Dx() != s.px) {
 				return false
@@ -334,7 +352,7 @@ func TestReader_FindWithoutDiacritics(t *testing.T) {
 			}
 			test.Type(r.findText, tc.query)
 			r.findText.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			e.l.waitFor(t, "the find", func() bool { return r.finding == nil })
+			waitLong(t, e, "the find", func() bool { return r.finding == nil })
 			if tc.count == "" {
 				// then nothing found says so
 				if r.findInfo.Text != "Không tìm thấy" || len(r.matches) != 0 {
@@ -433,12 +451,16 @@ func TestReader_EnglishBar(t *testing.T) {
 func TestReader_NotAPDF(t *testing.T) {
 	e := newEnv(t, langVI, t.TempDir())
 	data := []byte("PK\x03\x04 not really a docx, only its bytes")
-	var opened []byte
-	var openedName string
+	// OpenExternal runs off the UI goroutine (it writes a file).
+	type copyMade struct {
+		name string
+		data []byte
+	}
+	made := make(chan copyMade, 2)
 	src := ReaderSource{Title: "Dự thảo Tờ trình", FileName: "to-trinh.docx", Size: int64(len(data)), ReaderAt: bytes.NewReader(data),
 		MediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 	r := newReader(e.u, src, readerOptions{Win: e.w, OpenExternal: func(name string, b []byte) error {
-		openedName, opened = name, b
+		made <- copyMade{name, b}
 		return nil
 	}})
 	e.w.SetContent(r.view())
@@ -459,15 +481,23 @@ func TestReader_NotAPDF(t *testing.T) {
 	}
 	r.u.lastConfirm.Dismiss()
 	e.l.settle(e.u)
-	if opened != nil {
+	if len(made) != 0 {
 		t.Fatal("cancelling the warning still wrote the copy")
 	}
 	// confirming hands the bytes to the system viewer
 	test.Tap(b)
 	r.u.lastConfirm.Confirm()
-	e.l.waitFor(t, "the copy", func() bool { return opened != nil })
-	if !bytes.Equal(opened, data) || openedName != "to-trinh.docx" {
-		t.Fatalf("opened %q (%d bytes)", openedName, len(opened))
+	var got copyMade
+	waitLong(t, e, "the copy", func() bool {
+		select {
+		case got = <-made:
+			return true
+		default:
+			return false
+		}
+	})
+	if !bytes.Equal(got.data, data) || got.name != "to-trinh.docx" {
+		t.Fatalf("opened %q (%d bytes)", got.name, len(got.data))
 	}
 }
 
@@ -502,7 +532,7 @@ func TestReader_WritesNoPlaintext(t *testing.T) {
 	waitPages(t, e, r)
 	test.Type(r.findText, "Marker")
 	r.findNext(1)
-	e.l.waitFor(t, "the find", func() bool { return r.finding == nil })
+	waitLong(t, e, "the find", func() bool { return r.finding == nil })
 	if len(r.matches) != 8 {
 		t.Fatalf("found the marker %d times, want 8", len(r.matches))
 	}
@@ -569,7 +599,7 @@ func TestReader_OwnWindowClosesThePaper(t *testing.T) {
 	if w == e.w {
 		t.Fatal("the reader opened in the main window")
 	}
-	e.l.waitFor(t, "the reader to open", func() bool { return r.pv != nil })
+	waitLong(t, e, "the reader to open", func() bool { return r.pv != nil })
 	// then its keys are the reader's even with nothing focused
 	w.Canvas().Unfocus()
 	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEnd})
@@ -602,7 +632,7 @@ func TestReader_ShowsImagesInside(t *testing.T) {
 	r := newReader(e.u, ReaderSource{Title: "Sơ đồ tổ chức", FileName: "so-do.png", Size: int64(len(data)),
 		ReaderAt: bytes.NewReader(data), MediaType: "image/png"}, readerOptions{Win: e.w})
 	e.w.SetContent(r.view())
-	e.l.waitFor(t, "the image", func() bool {
+	waitLong(t, e, "the image", func() bool {
 		return e.find(func(o fyne.CanvasObject) bool {
 			c, ok := o.(*canvas.Image)
 			return ok && c.Image != nil && c.Image.Bounds().Dx() == 40
