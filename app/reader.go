@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -227,6 +228,49 @@ func readerWatermark() (*pdfrender.Watermark, error) {
 	return w, nil
 }
 
+// lastView is the width (in units) and scale of the last reader's view of
+// pages in fit-width mode: a paper opens in the same window at the same
+// size, so page 1 can start rendering before the view is laid out.
+var lastView struct {
+	sync.Mutex
+	width, scale float32
+}
+
+// firstPagePx is the pixel width page 1 of a paper with these page sizes
+// will be asked for at fit width in a view like the last one; 0 when no
+// view has been seen yet.
+func firstPagePx(sizes []pdfrender.Size) int {
+	lastView.Lock()
+	w, sc := lastView.width, lastView.scale
+	lastView.Unlock()
+	if w <= 0 || len(sizes) == 0 {
+		return 0
+	}
+	scale := fitWidthScale(w, sizes)
+	return pagePx(float32(sizes[0].Width)*scale, sc)
+}
+
+// fitWidthScale is the scale (units per point) at which the widest page
+// fills a view w units wide, less its margins.
+func fitWidthScale(w float32, sizes []pdfrender.Size) float32 {
+	var maxW float32
+	for _, p := range sizes {
+		maxW = max(maxW, float32(p.Width))
+	}
+	if maxW <= 0 || w <= 2*pagePad {
+		return 0
+	}
+	return (w - 2*pagePad) / maxW
+}
+
+// pagePx is the pixel width to render a page shown w units wide on a
+// canvas of this scale (a HiDPI screen renders more pixels), rounded up to
+// 8 pixels so that a window resized by a few pixels reuses the cache.
+func pagePx(w, canvasScale float32) int {
+	px := int(w*canvasScale + 0.5)
+	return max(8, (px+7)/8*8)
+}
+
 // watermarkLabel is what a confidential page carries: whose copy, and when.
 func (r *reader) watermarkLabel() string {
 	name := strings.TrimSpace(r.src.Viewer)
@@ -244,6 +288,8 @@ func (r *reader) open() {
 		marks  []pdfrender.Bookmark
 		mark   *pdfrender.Watermark
 		labelT = r.watermarkLabel()
+		pages  *pdfrender.Renderer
+		thumbs *pdfrender.Renderer
 	)
 	r.u.background(func() error {
 		e, err := readerEngine()
@@ -266,6 +312,16 @@ func (r *reader) open() {
 				return err
 			}
 		}
+		pages = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Watermark: mark, Label: labelT})
+		// Thumbnails: no pages ahead (the list asks for what it shows) and
+		// a small cache (a thumbnail is ~90 KB).
+		thumbs = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Ahead: -1, MaxBytes: 12 << 20, Watermark: mark, Label: labelT})
+		// Page 1 starts rendering now, at the width the last paper was
+		// shown at, while the outline is read and the UI is built: the
+		// view asks for the same width, which is then cached or under way.
+		if px := firstPagePx(sizes); px > 0 {
+			pages.Request(r.ctx, 0, px, func(*image.RGBA, error) {})
+		}
 		// A broken outline costs the contents, not the paper.
 		if marks, err = doc.Bookmarks(); err != nil {
 			fyne.LogError("reader: outline", err)
@@ -279,15 +335,12 @@ func (r *reader) open() {
 			}
 			return
 		}
+		r.doc, r.sizes, r.marks, r.pages, r.thumbs = doc, sizes, marks, pages, thumbs
 		if r.closed {
-			go doc.Close()
+			r.closed = false
+			r.close()
 			return
 		}
-		r.doc, r.sizes, r.marks = doc, sizes, marks
-		r.pages = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Watermark: mark, Label: labelT})
-		// Thumbnails: no pages ahead (the list asks for what it shows) and
-		// a small cache (a thumbnail is ~90 KB).
-		r.thumbs = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Ahead: -1, MaxBytes: 12 << 20, Watermark: mark, Label: labelT})
 		r.build()
 	})
 }
@@ -477,14 +530,10 @@ func (r *reader) showZoom() {
 
 // fitScale is the scale of a fit mode for a view of size s.
 func (r *reader) fitScale(s fyne.Size) float32 {
-	var maxW float32
-	for _, p := range r.sizes {
-		maxW = max(maxW, float32(p.Width))
-	}
-	if maxW <= 0 || s.Width <= 2*pagePad {
+	sc := fitWidthScale(s.Width, r.sizes)
+	if sc <= 0 {
 		return r.scale
 	}
-	sc := (s.Width - 2*pagePad) / maxW
 	if r.mode == zoomFitPage {
 		h := float32(r.sizes[r.cur].Height)
 		if h > 0 && s.Height > 2*pagePad {

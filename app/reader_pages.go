@@ -112,6 +112,11 @@ func (v *pagesView) relayout(scale float32) {
 	case r.mode != zoomCustom:
 		r.scale = r.fitScale(v.viewSize)
 	}
+	if r.mode == zoomFitWidth {
+		lastView.Lock()
+		lastView.width, lastView.scale = v.viewSize.Width, r.opt.Win.Canvas().Scale()
+		lastView.Unlock()
+	}
 	n := len(r.sizes)
 	v.tops, v.sizes = make([]float32, n), make([]fyne.Size, n)
 	y := float32(pagePad)
@@ -266,13 +271,9 @@ func (s *pageSlot) release() {
 	s.box.Hide()
 }
 
-// renderWidth is the pixel width to render a page shown w units wide:
-// the canvas's scale (a HiDPI screen renders more pixels), rounded up to 8
-// pixels so that a window resized by a few pixels reuses the cache.
+// renderWidth is the pixel width to render a page shown w units wide.
 func (v *pagesView) renderWidth(w float32) int {
-	scale := v.r.opt.Win.Canvas().Scale()
-	px := int(w*scale + 0.5)
-	return max(8, (px+7)/8*8)
+	return pagePx(w, v.r.opt.Win.Canvas().Scale())
 }
 
 // show puts page p (rendered to fit sz) into slot s: at once when cached,

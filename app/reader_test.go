@@ -682,3 +682,22 @@ func TestReader_FmtBytes(t *testing.T) {
 	}
 	setLanguage(langVI)
 }
+
+func TestReader_FirstPageStartsAtTheWidthTheViewAsks(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	data := makeReaderPDF(t, readerPaper{pages: 4})
+	openTestReader(t, e, pdfSource("Một", data), readerOptions{})
+	// given a paper shown once at fit width, the next one's page 1 is
+	// rendered while its view is built, at the width that view then asks
+	r := openTestReader(t, e, pdfSource("Hai", data), readerOptions{})
+	guess := firstPagePx(r.sizes)
+	var asked int
+	for _, s := range r.pv.slots {
+		if s.page == 0 {
+			asked = s.px
+		}
+	}
+	if guess == 0 || guess != asked {
+		t.Fatalf("page 1 started at %d px, the view asked for %d", guess, asked)
+	}
+}
