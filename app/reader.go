@@ -405,6 +405,16 @@ func (r *reader) build() {
 	r.focusPages()
 }
 
+// relayout lays the reader out again after a bar was shown or hidden: a
+// container does not notice that a child's visibility changed its size.
+func (r *reader) relayout() {
+	for _, o := range r.root.Objects {
+		if c, ok := o.(*fyne.Container); ok {
+			c.Refresh()
+		}
+	}
+}
+
 // focusPages gives the keyboard to the pages (arrows, PgUp/PgDn …).
 func (r *reader) focusPages() {
 	if r.pv == nil {
@@ -546,6 +556,7 @@ func (r *reader) fitScale(s fyne.Size) float32 {
 // showFind opens the find bar (Ctrl+F).
 func (r *reader) showFind() {
 	r.findBar.Show()
+	r.relayout()
 	// The window's canvas, not the driver's look-up: that knows only
 	// objects already drawn, and the bar was hidden until now.
 	r.opt.Win.Canvas().Focus(r.findText)
@@ -558,6 +569,7 @@ func (r *reader) hideFind() {
 	}
 	r.findGen++ // an answer still on its way is dropped
 	r.findBar.Hide()
+	r.relayout()
 	r.setMatches(nil, -1)
 	r.findInfo.SetText("")
 	r.query = ""

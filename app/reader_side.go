@@ -46,7 +46,7 @@ func (r *reader) toggleSide() {
 	} else {
 		r.side.Show()
 	}
-	r.root.Refresh()
+	r.relayout()
 }
 
 // thumbItem is one thumbnail in the list: the page small, and its number.

@@ -350,6 +350,13 @@ func TestReader_FindWithoutDiacritics(t *testing.T) {
 			if !r.findBar.Visible() || e.w.Canvas().Focused() != r.findText {
 				t.Fatal("Ctrl+F did not open the find bar with the focus in it")
 			}
+			// and the bar pushed the sidebar and pages down, not over them
+			d := fyne.CurrentApp().Driver()
+			barBottom := d.AbsolutePositionForObject(r.findBar).Y + r.findBar.Size().Height
+			if r.findBar.Size().Height == 0 || d.AbsolutePositionForObject(r.side).Y < barBottom || d.AbsolutePositionForObject(r.pv).Y < barBottom {
+				t.Fatalf("the find bar (bottom %v) overlaps the sidebar (%v) or the pages (%v)", barBottom,
+					d.AbsolutePositionForObject(r.side).Y, d.AbsolutePositionForObject(r.pv).Y)
+			}
 			test.Type(r.findText, tc.query)
 			r.findText.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 			waitLong(t, e, "the find", func() bool { return r.finding == nil })

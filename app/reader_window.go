@@ -44,12 +44,13 @@ func wireReaderKeys(c fyne.Canvas, r *reader) {
 // RunReader is the developer's `ecabinet read FILE`: the reader on a file
 // from the disk, without a profile, to try it before the Papers screen
 // opens papers from the chunk store. viewer, when set, marks the paper
-// confidential with that name. It blocks until the window closes.
-func RunReader(a fyne.App, path, viewer string) int {
+// confidential with that name; lang is "vi", "en" or empty (the saved
+// choice). It blocks until the window closes.
+func RunReader(a fyne.App, path, viewer, lang string) int {
 	if err := loadTranslations(); err != nil {
 		fyne.LogError("load translations", err)
 	}
-	setLanguage(chooseLanguage("", a.Preferences()))
+	setLanguage(chooseLanguage(lang, a.Preferences()))
 	a.Settings().SetTheme(newTheme())
 	a.SetIcon(appIcon)
 	// The file is already on the disk in the clear; reading it into
