@@ -20,6 +20,21 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	// `ecabinet read [--confidential NAME] [--lang vi|en] FILE`: the paper
+	// reader on a file, for developers, until the Papers screen opens papers.
+	if len(args) >= 2 && args[0] == "read" {
+		var viewer, lang string
+		rest := args[1:]
+		for len(rest) > 2 && (rest[0] == "--confidential" || rest[0] == "--lang") {
+			if rest[0] == "--lang" {
+				lang = rest[1]
+			} else {
+				viewer = rest[1]
+			}
+			rest = rest[2:]
+		}
+		os.Exit(app.RunReader(fyneapp.NewWithID(app.ID), rest[len(rest)-1], viewer, lang))
+	}
 	if cli.IsCommand(args) {
 		fynelocale.Restore()
 		os.Exit(cli.Main(args, os.Stdin, os.Stdout, os.Stderr))

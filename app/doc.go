@@ -18,6 +18,10 @@
 // the bodies: the body filter and the names on rows of the merged lists, the
 // body picker, a meeting's participants and restricted mark, the member
 // form's role per body.
+// reader.go is the paper reader (PDFs through pdfrender, from an
+// io.ReaderAt, never a file): reader_pages.go its virtualised column of
+// pages, reader_side.go the thumbnails and contents, reader_other.go files
+// that are not PDFs, reader_window.go its own window and `ecabinet read`.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help) and "Sync now" that says when it cannot; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a
