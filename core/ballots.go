@@ -74,6 +74,8 @@ type BallotInput struct {
 	Options      []ballots.Option
 	Eligible     []string
 	Policy       string
+	// Body is the body the ballot is put to ("": the main body).
+	Body string
 }
 
 // IssueBallot creates and opens a ballot (secretariat only).
@@ -130,6 +132,7 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 		ChairID:      chair,
 		Policy:       pol,
 		Status:       ballots.StatusDraft,
+		Body:         in.Body,
 	}
 	if pol.TieBreaker == ballots.TieBreakChair && chair == "" {
 		// No chair among the eligible: nobody can break a tie.

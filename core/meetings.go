@@ -44,6 +44,8 @@ type MeetingInput struct {
 	Start        time.Time
 	Place        string
 	Participants []string
+	// Body is the body the meeting belongs to ("": the main body).
+	Body string
 }
 
 // CreateMeeting creates a draft meeting (secretariat only).
@@ -54,6 +56,7 @@ func (p *Profile) CreateMeeting(in MeetingInput) (meetings.Meeting, error) {
 		Start:        in.Start.UTC(),
 		Place:        strings.TrimSpace(in.Place),
 		Participants: in.Participants,
+		Body:         in.Body,
 		Status:       meetings.StatusDraft,
 		Rev:          1,
 	}
