@@ -76,6 +76,9 @@ type BallotInput struct {
 	Policy       string
 	// Body is the body the ballot is put to ("": the main body).
 	Body string
+	// Progress is what members see of the others' answers while it is
+	// open (ballots.Progress; "": hidden).
+	Progress ballots.Progress
 }
 
 // IssueBallot creates and opens a ballot (secretariat only).
@@ -133,6 +136,7 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 		Policy:       pol,
 		Status:       ballots.StatusDraft,
 		Body:         in.Body,
+		Progress:     in.Progress,
 	}
 	if pol.TieBreaker == ballots.TieBreakChair && chair == "" {
 		// No chair among the eligible: nobody can break a tie.

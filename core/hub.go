@@ -184,6 +184,13 @@ func (p *Profile) hubLog(tx *txn, op ops.Op, raw []byte, at time.Time, was audie
 	if err != nil {
 		return 0, err
 	}
+	if op.Kind == ops.KindBallotAnswer {
+		if _, rec, ok := ops.RecordOf(op); ok {
+			if err := p.hubProgress(tx, rec.ID); err != nil {
+				return 0, err
+			}
+		}
+	}
 	return seq, p.tellAudience(tx, op, was)
 }
 

@@ -384,7 +384,7 @@ func (a *applied) add(b applied) {
 // hangingPrefixes are what hangs from each kind of record in the store.
 var hangingPrefixes = map[string][]string{
 	store.PrefixMeeting: {store.PrefixConsent},
-	store.PrefixBallot:  {store.PrefixAnswer, store.PrefixResult, store.PrefixReminder, store.PrefixMine},
+	store.PrefixBallot:  {store.PrefixAnswer, store.PrefixResult, store.PrefixReminder, store.PrefixMine, store.PrefixProgress},
 }
 
 // dropRecord removes a record, what hangs from it and what sync knew of

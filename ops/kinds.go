@@ -296,6 +296,11 @@ var table = []Spec{
 	entry(KindBallotResult, func(_ Op, b *BallotResult) Record { return ballotRecord(b.BallotID) },
 		Spec{Maker: ByHub, Audience: ToRecord, Audit: true, Text: "cli.op.ballot_result"}),
 
+	// The running count of a ballot whose policy shares it: it reaches
+	// the ballot's audience, and hangs from the ballot (a reveal carries it).
+	entry(KindBallotProgress, func(_ Op, b *BallotProgress) Record { return ballotRecord(b.BallotID) },
+		Spec{Maker: ByHub, Audience: ToRecord, Text: "cli.op.ballot_progress"}),
+
 	// Who may see what (core/audience.go): the hub tells the devices of
 	// the members who join or leave a record's audience.
 	entry(KindRecordReveal, func(_ Op, b *RecordReveal) Record {

@@ -54,6 +54,9 @@ const (
 	// leave it (remove it and what hangs from it).
 	KindRecordReveal   Kind = "record.reveal"
 	KindRecordWithdraw Kind = "record.withdraw"
+	// KindBallotProgress is the hub's running count of a ballot's answers,
+	// without names, for a ballot whose Progress is ballots.ProgressCount.
+	KindBallotProgress Kind = "ballot.progress"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -287,6 +290,13 @@ type (
 	RecordWithdraw struct {
 		To       []string `cbor:"1,keyasint"`
 		Entities []string `cbor:"2,keyasint"`
+	}
+	// BallotProgress is how many of a ballot's eligible members have
+	// answered so far, as the hub counted after an answer (no names).
+	BallotProgress struct {
+		BallotID string `cbor:"1,keyasint"`
+		Answered int    `cbor:"2,keyasint"`
+		Of       int    `cbor:"3,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

@@ -39,6 +39,7 @@ const (
 	PrefixAudit    = "audit"    // audit/<n> → core.AuditEntry (hash-chained)
 	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck
 	PrefixReminder = "reminder" // reminder/<ballot> → core.Reminder
+	PrefixProgress = "progress" // progress/<ballot> → core.Progress (the hub's running count)
 	PrefixConsent  = "consent"  // consent/<meeting>/<item>/<member> → meetings.ConsentMark
 	PrefixEditBase = "editbase" // editbase/<devseq> → the fields a local edit started from (core)
 	PrefixResolved = "resolved" // resolved/<devseq> → core.Resolution of a refused local change
