@@ -76,6 +76,8 @@ var appliers = map[ops.Kind]applier{
 		return nil
 	}),
 	ops.KindBodyPut: (*Profile).applyBodyPut,
+	// The hub's running count (progress.go).
+	ops.KindBallotProgress: (*Profile).applyProgress,
 	// record.reveal and record.withdraw are added in reveal.go: a reveal
 	// applies the ops it carries through apply, which reads this table.
 	ops.KindConsentMark:  (*Profile).applyConsentMark,

@@ -397,3 +397,49 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// A member who does not receive the others' answers is never shown a
+// false tally: only their own answer, and the hub's running count without
+// names when the secretariat chose to share it; the chair sees everything.
+func TestAudience_GivenABallotSharingItsCount_ThenMembersSeeTheCountNotTheAnswers(t *testing.T) {
+	c := newCommittee(t)
+	counted, err := c.sec1.IssueBallot(core.BallotInput{Title: "Phiếu có đếm", Question: "Thông qua?", Deadline: time.Now().Add(time.Hour),
+		Eligible: []string{c.chair.ID, c.mA.ID, c.ineligibleID}, Progress: ballots.ProgressCount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.sec1)
+	replicatest.Sync(t, c.b)
+	replicatest.Sync(t, c.a)
+	if _, err := c.a.AnswerBallot(counted.ID, ballots.ChoiceAgree, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.a.AnswerBallot(c.ballotID, ballots.ChoiceAgree, ""); err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.a)
+	replicatest.Sync(t, c.b)
+	v, err := c.b.AnswersShown(counted.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.All || v.Progress == nil || v.Progress.Answered != 1 || v.Progress.Of != 3 {
+		t.Fatalf("member B's view of the counted ballot: %+v (progress %+v), want the hub's count 1/3", v, v.Progress)
+	}
+	if as, _ := c.b.Answers(counted.ID); len(as) != 0 {
+		t.Fatalf("member B holds %d of the others' answers", len(as))
+	}
+	// The ballot that keeps its count hidden gives nothing of the others.
+	replicatest.Sync(t, c.a)
+	if v, err := c.a.AnswersShown(c.ballotID); err != nil || v.All || v.Progress != nil {
+		t.Fatalf("member A's view of the hidden ballot: %+v, %v; want nothing of the others", v, err)
+	}
+	chair := enrollChair(t, c)
+	replicatest.Sync(t, chair)
+	if v, err := chair.AnswersShown(counted.ID); err != nil || !v.All {
+		t.Fatalf("the chair's view: %+v, %v; want every answer", v, err)
+	}
+	if as, _ := chair.Answers(counted.ID); len(as) != 1 {
+		t.Fatalf("the chair holds %d answers, want 1", len(as))
+	}
+}
