@@ -44,7 +44,12 @@ func groupMember(id string) string        { return "m/" + id }
 // viewer is what one member may read of the hub's log.
 type viewer struct {
 	all    bool     // the organisation's secretariat: everything
-	groups []string // otherwise, the groups they belong to (sorted)
+	groups []string // otherwise, the groups they read (sorted)
+	// removed: a member who left the organisation reads what is addressed
+	// to everyone and to them (withdrawals come that way) but may see no
+	// record but the organisation-wide ones, a ballot they were eligible
+	// for included.
+	removed bool
 }
 
 // orgSecretariat: the organisation's secretariat (a member whose own role,
@@ -77,13 +82,16 @@ func viewerOf(m meetings.Member) viewer {
 		}
 	}
 	slices.Sort(g)
-	return viewer{groups: slices.Compact(g)}
+	return viewer{groups: slices.Compact(g), removed: m.Removed}
 }
 
 // sees reports whether the viewer may see what is addressed to groups.
 func (v viewer) sees(groups []string) bool {
 	if v.all {
 		return true
+	}
+	if v.removed {
+		return slices.Contains(groups, groupEveryone)
 	}
 	for _, g := range groups {
 		if _, ok := slices.BinarySearch(v.groups, g); ok {
@@ -93,7 +101,9 @@ func (v viewer) sees(groups []string) bool {
 	return false
 }
 
-func (v viewer) equal(w viewer) bool { return v.all == w.all && slices.Equal(v.groups, w.groups) }
+func (v viewer) equal(w viewer) bool {
+	return v.all == w.all && v.removed == w.removed && slices.Equal(v.groups, w.groups)
+}
 
 // recordAudience is who may see one record as the hub holds it now.
 type recordAudience struct {
@@ -115,7 +125,7 @@ var recordAudiences = map[ops.RecordType]func(tx *txn, id string) (recordAudienc
 		if err := tx.Get(store.Key(store.PrefixMeeting, id), &m); err != nil {
 			return recordAudience{}, notFoundIsNone(err)
 		}
-		return meetingAudience(m), nil
+		return meetingAudience(m, belongsIn(tx, m.Body)), nil
 	},
 	ops.RecordBallot: func(tx *txn, id string) (recordAudience, error) {
 		var b ballots.Ballot
@@ -140,11 +150,26 @@ func notFoundIsNone(err error) error {
 	return err
 }
 
+// belongsIn reports, from the hub's state in tx, whether a member belongs
+// to body now.
+func belongsIn(tx *txn, body string) func(id string) bool {
+	return func(id string) bool {
+		var m meetings.Member
+		if tx.Get(store.Key(store.PrefixMember, id), &m) != nil {
+			return false
+		}
+		_, ok := m.RoleIn(body)
+		return ok
+	}
+}
+
 // meetingAudience: a draft meeting (with its agenda) is the body's
-// secretariat's until it is published; a restricted (mật) one is for its
-// participants (every voting member of the body when none are named) and
-// the secretariat; any other reaches the whole body.
-func meetingAudience(m meetings.Meeting) recordAudience {
+// secretariat's until it is published; a restricted (mật) one is for those
+// of its participants who belong to the body (every voting member of the
+// body when none are named) and the secretariat; any other reaches the
+// whole body. belongs says whether a member belongs to the meeting's body:
+// a participant who has left the body no longer receives it.
+func meetingAudience(m meetings.Meeting, belongs func(id string) bool) recordAudience {
 	body := meetings.BodyOf(m.Body)
 	a := recordAudience{exists: true, body: body}
 	switch {
@@ -155,7 +180,9 @@ func meetingAudience(m meetings.Meeting) recordAudience {
 	case m.Restricted:
 		a.groups = []string{groupSecretariat(body)}
 		for _, id := range m.Participants {
-			a.groups = append(a.groups, groupMember(id))
+			if belongs(id) {
+				a.groups = append(a.groups, groupMember(id))
+			}
 		}
 	default:
 		a.groups = []string{groupBody(body)}

@@ -143,8 +143,7 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 		return nil
 	}
 	var reveal, withdraw []string
-	visit := func(entity string, a recordAudience) {
-		was, is := before.sees(a.groups), after.sees(a.groups)
+	visit := func(entity string, was, is bool) {
 		switch {
 		case is && !was:
 			reveal = append(reveal, entity)
@@ -157,7 +156,22 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 		if err := codec.Unmarshal(v, &m); err != nil {
 			return err
 		}
-		visit(string(k), meetingAudience(m))
+		// Whether a participant belongs to the body is read as it was
+		// before the change for the member who moved, as it is for others.
+		others := belongsIn(tx, m.Body)
+		in := func(who *meetings.Member) func(string) bool {
+			return func(id string) bool {
+				if id != now.ID {
+					return others(id)
+				}
+				if who == nil {
+					return false
+				}
+				_, ok := who.RoleIn(m.Body)
+				return ok
+			}
+		}
+		visit(string(k), before.sees(meetingAudience(m, in(was)).groups), after.sees(meetingAudience(m, in(&now)).groups))
 		return nil
 	})
 	if err != nil {
@@ -168,7 +182,8 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 		if err := codec.Unmarshal(v, &b); err != nil {
 			return err
 		}
-		visit(string(k), ballotAudience(b))
+		a := ballotAudience(b)
+		visit(string(k), before.sees(a.groups), after.sees(a.groups))
 		return nil
 	})
 	if err != nil {

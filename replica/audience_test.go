@@ -44,6 +44,7 @@ type world struct {
 	members []string
 	devices map[string][]*core.Profile
 	log     []string // what happened, printed when the property fails
+	removed string   // the member who has left the organisation, if one has
 }
 
 func (w *world) did(format string, a ...any) { w.log = append(w.log, fmt.Sprintf(format, a...)) }
@@ -185,9 +186,18 @@ func (w *world) step() {
 		if err := w.sec.UpdateMember(m); err != nil {
 			t.Fatal(err)
 		}
-	case 9: // a second device
+	case 9: // a second device, or (once) a member leaves the organisation
+		if w.pick(4) == 0 && w.removed == "" {
+			id := w.members[w.pick(len(w.members))]
+			if err := w.sec.RemoveMember(id); err != nil {
+				t.Fatal(err)
+			}
+			w.removed = id
+			w.did("%s leaves the organisation", id)
+			return
+		}
 		id := w.members[w.pick(len(w.members))]
-		if len(w.devices[id]) < 2 {
+		if len(w.devices[id]) < 2 && id != w.removed {
 			replicatest.Sync(t, w.sec) // the hub knows the member's latest state
 			w.devices[id] = append(w.devices[id], w.hub.EnrollMember(t, id))
 			w.did("second device for %s", id)
@@ -256,7 +266,8 @@ func (w *world) settle() {
 // names none) and the secretariat; a ballot to its eligible members, the
 // body's chair and secretariat; the answers to a ballot to their member,
 // the chair and the secretariat, and to every holder of the ballot once
-// its signed result (which carries them) is out.
+// its signed result (which carries them) is out; a member who has left the
+// organisation sees none of it.
 type share struct {
 	meetings map[string]meetings.Meeting
 	ballots  map[string]ballots.Ballot
@@ -301,7 +312,7 @@ func (w *world) share(m meetings.Member) share {
 		}
 		r, in := role[body]
 		staff := in && (r == meetings.RoleChair || r == meetings.RoleSecretary)
-		if !staff && !slices.Contains(b.Eligible, m.ID) {
+		if m.Removed || (!staff && !slices.Contains(b.Eligible, m.ID)) {
 			continue
 		}
 		s.ballots[b.ID] = b
@@ -326,13 +337,13 @@ func (w *world) share(m meetings.Member) share {
 // check compares every device with its member's share of the hub.
 func (w *world) check() {
 	t := w.t
-	hubMembers := map[string]meetings.Member{}
-	for _, m := range w.hub.P.Members() {
-		hubMembers[m.ID] = m
-	}
 	failed := false
 	for id, devs := range w.devices {
-		want := w.share(hubMembers[id])
+		m, err := w.hub.P.Member(id) // removed ones too
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := w.share(m)
 		for n, d := range devs {
 			where := fmt.Sprintf("member %s device %d", id, n+1)
 			got := map[string]meetings.Meeting{}
