@@ -205,6 +205,13 @@ func ballotAudience(b ballots.Ballot) recordAudience {
 	return a
 }
 
+// ownAudience: records whose audience is their own, not everyone's (a
+// meeting, a ballot; papers will be another). Ops on such a record need it
+// on the device (a device without it passes over them, sync.go), hang from
+// it (hub.go's record index, which reveals re-send), and can change who
+// sees it (reveal.go).
+func ownAudience(t ops.RecordType) bool { return t == ops.RecordMeeting || t == ops.RecordBallot }
+
 // audienceOf is who may see a record now.
 func audienceOf(tx *txn, t ops.RecordType, id string) (recordAudience, error) {
 	f, ok := recordAudiences[t]

@@ -165,7 +165,7 @@ func groupKey(group string, seq uint64) []byte {
 // whole (an answer, a mark, a reminder, a result), "" for others.
 func hangsFrom(op ops.Op) string {
 	spec, rec, ok := ops.RecordOf(op)
-	if !ok || spec.Repair || spec.Creates || (rec.Type != ops.RecordMeeting && rec.Type != ops.RecordBallot) {
+	if !ok || spec.Repair || spec.Creates || !ownAudience(rec.Type) {
 		return ""
 	}
 	return entityKey(rec)

@@ -70,7 +70,7 @@ func (p *Profile) audienceBefore(tx *txn, op ops.Op) (audienceBefore, error) {
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return b, err
 		}
-	case spec.Audience == ops.ToRecord && !spec.Creates && (rec.Type == ops.RecordMeeting || rec.Type == ops.RecordBallot):
+	case spec.Audience == ops.ToRecord && !spec.Creates && ownAudience(rec.Type):
 		a, err := audienceOf(tx, rec.Type, rec.ID)
 		if err != nil || !a.exists {
 			return b, err

@@ -532,7 +532,7 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, s
 // replica does not hold (and does not make it).
 func recordMissing(tx *txn, op ops.Op) (bool, error) {
 	spec, rec, ok := ops.RecordOf(op)
-	if !ok || spec.Creates || (rec.Type != ops.RecordMeeting && rec.Type != ops.RecordBallot) {
+	if !ok || spec.Creates || !ownAudience(rec.Type) {
 		return false, nil
 	}
 	has, err := tx.Has([]byte(entityKey(rec)))
