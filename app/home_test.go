@@ -76,8 +76,10 @@ func TestHome_IsTheFirstScreen_MemberAnswersFromIt(t *testing.T) {
 				}
 				starts = append(starts, m.Start)
 			}
-			if len(starts) != 2 || !starts[0].Before(starts[1]) {
-				t.Errorf("next sessions start %v, want the two to come, soonest first", starts)
+			// The special session is still a draft: the secretariat's, it
+			// does not reach the member (core/audience.go).
+			if len(starts) != 1 {
+				t.Errorf("next sessions start %v, want the sixth only", starts)
 			}
 			if !strings.Contains(h.model.upcoming[0].Title, "thứ sáu") {
 				t.Errorf("the next session is %q, want the sixth", h.model.upcoming[0].Title)

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"image/color"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -133,10 +134,14 @@ func (r *resultsView) load() {
 		answers []ballots.Answer
 		rc      core.ResultCheck
 		hasRC   bool
+		seen    core.AnswerView
 	)
 	p := r.d.s.p
 	r.d.s.u.background(func() error {
 		var err error
+		if seen, err = p.AnswersShown(id); err != nil {
+			return err
+		}
 		res, answers, err = p.Tally(id)
 		rc, hasRC = p.BallotResult(id)
 		return err
@@ -156,8 +161,37 @@ func (r *resultsView) load() {
 			r.warning.Hide()
 		}
 		r.showCheck(rc, hasRC)
+		if !seen.All {
+			r.showOwn(answers, seen.Progress)
+			return
+		}
 		r.show(res, answers)
 	})
+}
+
+// showOwn is the view of a member who does not receive the others' answers
+// while the ballot is open (core.AnswersShown): their own answer, and the
+// hub's running count without names when the ballot shares it; never a
+// tally of what this computer happens to hold, which would read as if
+// nobody else had answered.
+func (r *resultsView) showOwn(answers []ballots.Answer, pr *core.Progress) {
+	b := r.d.b
+	r.standing.set(chipNeutral, theme.InfoIcon(), lang.X("result.own.title", "Only your own answer is shown"),
+		lang.X("result.own.body", "Other members' answers reach the chair and the secretariat; you will see them all in the signed result when the ballot closes."))
+	r.chart.set(nil, 0, 0)
+	if pr != nil {
+		r.counts.setText(lang.X("result.own.count", "Answered so far: {{.N}}/{{.Of}} (the hub's count, without names)",
+			map[string]any{"N": pr.Answered, "Of": pr.Of}))
+	} else {
+		r.counts.setText(lang.X("result.own.hidden", "How many have answered is not shown for this ballot until it closes."))
+	}
+	self := r.d.s.p.Self()
+	r.who = r.who[:0]
+	if slices.Contains(b.Eligible, self.ID) {
+		a, ok := ballots.Effective(answers)[self.ID]
+		r.who = append(r.who, whoRow{m: self, a: a, answered: ok && b.Offers(a.Choice)})
+	}
+	r.root.Refresh()
 }
 
 // show fills the view from a tally.

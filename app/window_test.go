@@ -83,8 +83,18 @@ func TestWindow_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 				e.l.settle(e.u)
 				fits(t, e, "the results of a closed ballot", minWindow)
 			} else {
-				openBallot(t, s, fixtureOpenBallot(t, p).ID)
+				// A member holds only the ballots put to them.
+				var open ballots.Ballot
+				for _, b := range p.Ballots() {
+					if b.Status == ballots.StatusOpen {
+						open = b
+					}
+				}
+				bs := openBallot(t, s, open.ID)
 				fits(t, e, "the ballot to answer", minWindow)
+				bs.detail.tabs.SelectIndex(1)
+				e.l.settle(e.u)
+				fits(t, e, "its results, as a member who sees only their own answer", minWindow)
 			}
 		})
 	}

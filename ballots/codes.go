@@ -22,6 +22,7 @@ var ErrorCodes = []string{
 	"err.ballot.chair_not_eligible",
 	"err.ballot.chair_required",
 	"err.ballot.status_invalid",
+	"err.ballot.progress_invalid",
 	"err.ballot.not_open",
 	"err.ballot.closed_at_required",
 	"err.ballot.deadline_not_later",

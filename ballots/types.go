@@ -57,7 +57,26 @@ type Ballot struct {
 	// bodies: the main body, meetings.BodyOf); its members are who "all
 	// members" and the chair are drawn from.
 	Body string `cbor:"14,keyasint,omitempty" json:"body,omitempty"`
+	// Progress is what members who do not see every answer (neither the
+	// chair nor the secretariat) learn of the others while the ballot is
+	// open: nothing (ProgressHidden, also the zero value) or the hub's
+	// running count without names (ProgressCount). The secretariat
+	// chooses at issue; the signed result at close shows everything.
+	Progress Progress `cbor:"20,keyasint,omitempty" json:"progress,omitempty"`
 }
+
+// Progress is a ballot's setting of what members see of the others'
+// answers while it is open.
+type Progress string
+
+// The progress settings.
+const (
+	ProgressHidden Progress = "hidden"
+	ProgressCount  Progress = "count"
+)
+
+// Valid reports whether p is a known setting ("" reads as hidden).
+func (p Progress) Valid() bool { return p == "" || p == ProgressHidden || p == ProgressCount }
 
 // Answer is one member's answer to a ballot. Answers are immutable: a member
 // who changes their mind gives a new answer, and the one with the highest Seq

@@ -79,6 +79,9 @@ func (b Ballot) Validate() error {
 	if !b.Status.Valid() {
 		return meetings.NewError("err.ballot.status_invalid", "status")
 	}
+	if !b.Progress.Valid() {
+		return meetings.NewError("err.ballot.progress_invalid", "progress")
+	}
 	return nil
 }
 

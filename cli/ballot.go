@@ -74,6 +74,12 @@ type tallyJSON struct {
 	// whether this computer's own count agrees.
 	HubResult         *core.ResultCheck `json:"hub_result,omitempty"`
 	UnansweredMembers []memberRefJSON   `json:"unanswered_members"`
+	// OwnOnly: this computer receives only its member's own answer while
+	// the ballot is open (core.AnswersShown), so the counts above are not
+	// the ballot's; Progress is the hub's count without names, when the
+	// ballot shares it.
+	OwnOnly  bool           `json:"own_only,omitempty"`
+	Progress *core.Progress `json:"progress,omitempty"`
 }
 
 // ballot issue --title T --question Q --deadline RFC3339 [--policy P]
@@ -304,6 +310,9 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, []ballots.Answer,
 		t := b.ClosedAt
 		out.ClosedAt = &t
 	}
+	if seen, err := p.AnswersShown(b.ID); err == nil && !seen.All {
+		out.OwnOnly, out.Progress = true, seen.Progress
+	}
 	if rc, ok := p.BallotResult(b.ID); ok {
 		out.HubResult = &rc
 		if !rc.Verified {
@@ -369,6 +378,18 @@ func (r *runner) showTally(w io.Writer, t tallyJSON) {
 	fmt.Fprintln(w, r.T("cli.out.question"))
 	fmt.Fprintln(w, "  "+strings.ReplaceAll(t.Question, "\n", "\n  "))
 	fmt.Fprintln(w)
+	if t.OwnOnly {
+		// Not a tally of what this computer happens to hold: that would
+		// read as if nobody else had answered.
+		fmt.Fprintln(w, r.T("cli.out.own_only"))
+		if t.Progress != nil {
+			fmt.Fprintln(w, "  "+r.T("cli.out.progress", map[string]any{"N": t.Progress.Answered, "Of": t.Progress.Of}))
+		}
+		for _, a := range t.Answers {
+			fmt.Fprintln(w, "  "+a.MemberName+": "+r.choiceName(a.Choice))
+		}
+		return
+	}
 	fmt.Fprintln(w, r.standingText(t.Status, t.Standing, t.Reason))
 	var rows [][]string
 	for _, c := range []ballots.Choice{ballots.ChoiceAgree, ballots.ChoiceDisagree, ballots.ChoiceOther, ballots.ChoiceBlank} {

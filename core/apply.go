@@ -36,17 +36,25 @@ type source struct {
 	hubSeq  uint64    // the op's position in the hub's log, if known
 	hubAt   time.Time // when the hub received it, if known
 	ordered bool      // the hub ordered it already: do not check the base revision
+	// again: the op comes with a reveal (reveal.go) and is applied even if
+	// this replica applied it once, since a withdrawal removed its effect.
+	again bool
 }
 
 func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, error) {
 	opKey := store.Key(store.PrefixOp, op.Device, fmt.Sprint(op.DevSeq))
-	if done, err := tx.Has(opKey); err != nil || done {
+	if done, err := tx.Has(opKey); err != nil || (done && !src.again) {
 		return applied{}, err
 	}
 	// The hub's own operations (enrollments, members for invites, results)
 	// take the next place in its log as they are applied.
 	hubOwn := p.hub && op.Device == p.dev.ID && src.hubSeq == 0
+	var was audienceBefore
 	if hubOwn {
+		var err error
+		if was, err = p.audienceBefore(tx, op); err != nil {
+			return applied{}, err
+		}
 		var head uint64
 		if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return applied{}, err
@@ -91,7 +99,7 @@ func (p *Profile) apply(tx *txn, op ops.Op, raw []byte, src source) (applied, er
 		}
 	}
 	if hubOwn {
-		if _, err := appendLog(tx.Tx, raw, audienceMember(op), op.At); err != nil {
+		if _, err := p.hubLog(tx, op, raw, op.At, was); err != nil {
 			return applied{}, err
 		}
 	}

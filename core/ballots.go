@@ -79,6 +79,9 @@ type BallotInput struct {
 	// Eligible defaults to the body's voting members, and its chair breaks
 	// ties.
 	Body string
+	// Progress is what members see of the others' answers while it is
+	// open (ballots.Progress; "": hidden).
+	Progress ballots.Progress
 }
 
 // IssueBallot creates and opens a ballot (secretariat only).
@@ -151,6 +154,7 @@ func (p *Profile) IssueBallot(in BallotInput) (ballots.Ballot, error) {
 		Policy:       pol,
 		Body:         bodyField(body),
 		Status:       ballots.StatusDraft,
+		Progress:     in.Progress,
 	}
 	if pol.TieBreaker == ballots.TieBreakChair && chair == "" {
 		// No chair among the eligible: nobody can break a tie.

@@ -18,4 +18,14 @@
 // body exists without a record, named after the organisation.
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
+//
+// Who sees what: hub.go orders operations in the hub's log and serves each
+// device its share; audience.go says who may see each record (one function
+// per record type) and turns each kind's audience rule into the groups a
+// log entry is addressed to, which hub.go indexes so that a pull reads only
+// the viewer's groups; reveal.go makes the hub's record.reveal and
+// record.withdraw when an op changes who may see a record, and applies them
+// on devices; progress.go is what a member who does not receive the
+// others' answers knows of them (AnswersShown, the hub's running count);
+// audience_edit.go sets a meeting's participants and restriction.
 package core

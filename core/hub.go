@@ -2,8 +2,10 @@ package core
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,14 +24,22 @@ import (
 const metaIsHub = "is_hub"
 const metaHubHead = "hub_head"
 
+// metaHubIndexed: the hub's log is indexed by audience (audience.go);
+// a hub made before that is indexed when it is next opened.
+const metaHubIndexed = "hub_indexed"
+
 // LogEntry is one accepted operation in the hub's log.
 type LogEntry struct {
 	Op []byte `cbor:"1,keyasint"`
-	// Member is, for a ballot answer, the member it belongs to: other
-	// members' devices do not receive it.
+	// Member is how entries logged before audiences were written down
+	// named a private record's member (entryGroups reads it); new entries
+	// leave it empty and say Groups.
 	Member string `cbor:"2,keyasint,omitempty"`
 	// At is when the hub accepted it: what deadlines are judged by.
 	At time.Time `cbor:"3,keyasint,omitempty"`
+	// Groups is who may receive it (core/audience.go), decided when it was
+	// logged from the hub's state after it applied.
+	Groups []string `cbor:"4,keyasint,omitempty"`
 }
 
 // Snapshot is the hub's current copy of one record, sent with a refusal so
@@ -91,11 +101,14 @@ func CreateHub(dir string, pass []byte, org string) (*Profile, error) {
 		if err := tx.PutMeta(metaIsHub, true); err != nil {
 			return err
 		}
+		if err := tx.PutMeta(metaHubIndexed, true); err != nil {
+			return err
+		}
 		raw, err := tx.GetRaw(store.Key(store.PrefixOp, p.dev.ID, "1"))
 		if err != nil {
 			return err
 		}
-		_, err = appendLog(tx, raw, "", time.Now())
+		_, err = appendLog(tx, raw, []string{groupEveryone}, "", time.Now())
 		return err
 	})
 	if err != nil {
@@ -109,19 +122,76 @@ func CreateHub(dir string, pass []byte, org string) (*Profile, error) {
 // IsHub reports whether this replica is a hub.
 func (p *Profile) IsHub() bool { return p.hub }
 
-func appendLog(tx *store.Tx, raw []byte, member string, at time.Time) (uint64, error) {
+// appendLog gives an op the next place in the log, addressed to groups,
+// with an index key per group (what pulling reads) and, for an op hanging
+// from a record (hangs, the record's store key), one under that record
+// (what a reveal re-sends).
+func appendLog(tx *store.Tx, raw []byte, groups []string, hangs string, at time.Time) (uint64, error) {
 	var head uint64
 	if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, err
 	}
 	head++
-	if err := tx.Put(store.SeqKey(store.PrefixHubLog, head), LogEntry{Op: raw, Member: member, At: at.UTC()}); err != nil {
+	if err := tx.Put(store.SeqKey(store.PrefixHubLog, head), LogEntry{Op: raw, At: at.UTC(), Groups: groups}); err != nil {
+		return 0, err
+	}
+	if err := indexEntry(tx, head, groups, hangs); err != nil {
 		return 0, err
 	}
 	if err := appendAudit(tx, head, raw, at); err != nil {
 		return 0, err
 	}
 	return head, tx.PutMeta(metaHubHead, head)
+}
+
+func indexEntry(tx *store.Tx, seq uint64, groups []string, hangs string) error {
+	for _, g := range groups {
+		if err := tx.PutRaw(groupKey(g, seq), nil); err != nil {
+			return err
+		}
+	}
+	if hangs != "" {
+		return tx.PutRaw(store.SeqKey(store.PrefixHubRec+"/"+hangs, seq), nil)
+	}
+	return nil
+}
+
+// groupKey is the index key of the entry seq in a group's stream.
+func groupKey(group string, seq uint64) []byte {
+	return store.SeqKey(store.PrefixHubIdx+"/"+group, seq)
+}
+
+// hangsFrom names the record an op hangs from without changing it as a
+// whole (an answer, a mark, a reminder, a result), "" for others.
+func hangsFrom(op ops.Op) string {
+	spec, rec, ok := ops.RecordOf(op)
+	if !ok || spec.Repair || spec.Creates || !ownAudience(rec.Type) {
+		return ""
+	}
+	return entityKey(rec)
+}
+
+// hubLog logs an op the hub has just applied: addressed to the audience
+// its kind's rule gives (audience.go), followed by what the members who
+// joined or left a record's audience because of it must receive
+// (reveal.go). was is who could see what before the op applied.
+func (p *Profile) hubLog(tx *txn, op ops.Op, raw []byte, at time.Time, was audienceBefore) (uint64, error) {
+	groups, err := logGroups(tx, op)
+	if err != nil {
+		return 0, err
+	}
+	seq, err := appendLog(tx.Tx, raw, groups, hangsFrom(op), at)
+	if err != nil {
+		return 0, err
+	}
+	if op.Kind == ops.KindBallotAnswer {
+		if _, rec, ok := ops.RecordOf(op); ok {
+			if err := p.hubProgress(tx, rec.ID); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return seq, p.tellAudience(tx, op, was)
 }
 
 // HubHead is the position of the newest log entry.
@@ -237,20 +307,24 @@ func (p *Profile) hubAcceptOne(tx *txn, peer string, raw []byte, pre verified) (
 		return v, applied{}, err
 	}
 	now := p.now().UTC()
+	was, err := p.audienceBefore(tx, op)
+	if err != nil {
+		return v, applied{}, err
+	}
 	res, aerr := p.apply(tx, op, raw, source{hubSeq: head + 1, hubAt: now})
 	if aerr != nil {
 		v.Code, v.Reason = ErrorKey(aerr), aerr.Error()
 		if v.Code == "err.unexpected" {
 			v.Code = "err.sync.refused"
 		}
-		snap, err := snapshotIn(tx, entityOf(op), head)
+		snap, err := snapshotFor(tx, peer, entityOf(op), head)
 		if err != nil {
 			return v, applied{}, err
 		}
 		v.Snapshot = snap
 		return v, applied{}, keepRefusal(tx, pushedKey, op.Device, &v)
 	}
-	seq, err := appendLog(tx.Tx, raw, audienceMember(op), now)
+	seq, err := p.hubLog(tx, op, raw, now, was)
 	if err != nil {
 		return v, applied{}, err
 	}
@@ -271,43 +345,117 @@ const PullBytes = 1 << 20
 
 // HubPull returns up to limit log entries after since that the device's
 // member may see (and at most PullBytes of them, but always at least one),
-// and the position to continue from. Answers reach only their own member,
-// the chair and the secretariat.
+// and the position to continue from. The organisation's secretariat reads
+// the log itself; any other member reads the index streams of their
+// groups (audience.go) merged in log order, so that the entries they may
+// not see are never read: the cost is their share, not the log. next moves
+// past what they may not see without reading it, up to the head when
+// nothing more is theirs.
 func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pulled, next, head uint64, err error) {
-	viewer, err := p.DeviceMember(device)
+	member, err := p.DeviceMember(device)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	seesAll := viewer.Role == meetings.RoleSecretary || viewer.Role == meetings.RoleChair || viewer.Role == meetings.RoleSystem
-	next = since
-	size := 0
+	v := viewerOf(member)
+	limit = max(limit, 1)
 	err = p.st.View(func(tx *store.Tx) error {
 		if err := tx.GetMeta(metaHubHead, &head); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		start := store.SeqKey(store.PrefixHubLog, since+1)
-		prefix := []byte(store.PrefixHubLog + "/")
-		return tx.EachFrom(prefix, start, func(_, val []byte) (bool, error) {
+		if v.all {
+			entries, next, err = pullLog(tx, since, limit)
+			return err
+		}
+		seqs, upTo, err := shareSeqs(tx, v.groups, since, limit, head)
+		if err != nil {
+			return err
+		}
+		next = upTo
+		size := 0
+		for i, seq := range seqs {
 			var e LogEntry
-			if err := codec.Unmarshal(val, &e); err != nil {
-				return false, err
+			if err := tx.Get(store.SeqKey(store.PrefixHubLog, seq), &e); err != nil {
+				return fmt.Errorf("hub log entry %d: %w", seq, err)
 			}
-			if len(entries) > 0 && size+len(e.Op) > PullBytes {
-				return false, nil // the next page starts here
+			if i > 0 && size+len(e.Op) > PullBytes {
+				next = seqs[i-1] // the next page starts here
+				break
 			}
-			next++
-			if seesAll || e.Member == "" || e.Member == viewer.ID {
-				entries = append(entries, Pulled{HubSeq: next, Op: e.Op, At: e.At})
-				size += len(e.Op)
-			}
-			return len(entries) < limit, nil
-		})
+			entries = append(entries, Pulled{HubSeq: seq, Op: e.Op, At: e.At})
+			size += len(e.Op)
+		}
+		return nil
 	})
 	return entries, next, head, err
 }
 
-// HubSnapshot returns the hub's current copy of a record.
-func (p *Profile) HubSnapshot(entity string) (Snapshot, error) {
+// pullLog reads the log itself, for a reader of all of it.
+func pullLog(tx *store.Tx, since uint64, limit int) (entries []Pulled, next uint64, err error) {
+	next = since
+	size := 0
+	start := store.SeqKey(store.PrefixHubLog, since+1)
+	prefix := []byte(store.PrefixHubLog + "/")
+	err = tx.EachFrom(prefix, start, func(_, val []byte) (bool, error) {
+		var e LogEntry
+		if err := codec.Unmarshal(val, &e); err != nil {
+			return false, err
+		}
+		if len(entries) > 0 && size+len(e.Op) > PullBytes {
+			return false, nil // the next page starts here
+		}
+		next++
+		entries = append(entries, Pulled{HubSeq: next, Op: e.Op, At: e.At})
+		size += len(e.Op)
+		return len(entries) < limit, nil
+	})
+	return entries, next, err
+}
+
+// shareSeqs merges the index streams of groups after since: the first
+// limit positions of their union, in order, and the position up to which
+// that list is complete (every position not in it up to there is none of
+// the viewer's). Each stream is read for at most limit keys: a stream cut
+// there bounds how far the merged list is known to be complete.
+func shareSeqs(tx *store.Tx, groups []string, since uint64, limit int, head uint64) ([]uint64, uint64, error) {
+	upTo := head
+	var all []uint64
+	for _, g := range groups {
+		prefix := []byte(store.PrefixHubIdx + "/" + g + "/")
+		n := 0
+		err := tx.EachFrom(prefix, groupKey(g, since+1), func(k, _ []byte) (bool, error) {
+			seq := binary.BigEndian.Uint64(k[len(prefix):])
+			all = append(all, seq)
+			n++
+			if n == limit {
+				upTo = min(upTo, seq)
+				return false, nil
+			}
+			return true, nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	cut := len(all)
+	for i, seq := range all {
+		if seq > upTo {
+			cut = i
+			break
+		}
+	}
+	all = all[:cut]
+	if len(all) > limit {
+		all = all[:limit]
+		upTo = all[limit-1]
+	}
+	return all, upTo, nil
+}
+
+// HubSnapshot returns the hub's current copy of a record for device: a
+// record its member may not see is answered as one that does not exist.
+func (p *Profile) HubSnapshot(device, entity string) (Snapshot, error) {
 	var snap *Snapshot
 	err := p.st.View(func(tx *store.Tx) error {
 		var head uint64
@@ -315,13 +463,105 @@ func (p *Profile) HubSnapshot(entity string) (Snapshot, error) {
 			return err
 		}
 		var err error
-		snap, err = snapshotIn(tx, entity, head)
+		snap, err = snapshotFor(plainTxn(tx), device, entity, head)
 		return err
 	})
 	if err != nil || snap == nil {
 		return Snapshot{}, errors.Join(err, ErrNotFound)
 	}
 	return *snap, nil
+}
+
+// snapshotFor is snapshotIn for the device a snapshot goes to: it never
+// carries a record outside the device member's audience (Value nil, as
+// for a record that does not exist).
+func snapshotFor(tx *txn, device, entity string, head uint64) (*Snapshot, error) {
+	snap, err := snapshotIn(tx, entity, head)
+	if err != nil || snap == nil || snap.Value == nil {
+		return snap, err
+	}
+	ok, err := deviceMaySee(tx, device, entity)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		snap.Value = nil
+	}
+	return snap, nil
+}
+
+// deviceMaySee reports whether a device's member may see a record now.
+func deviceMaySee(tx *txn, device, entity string) (bool, error) {
+	id, err := tx.GetRaw(store.Key(store.PrefixDeviceMember, device))
+	if err != nil {
+		return false, notFoundIsNone(err)
+	}
+	var m meetings.Member
+	if err := tx.Get(store.Key(store.PrefixMember, string(id)), &m); err != nil {
+		return false, notFoundIsNone(err)
+	}
+	kind, rid, _ := strings.Cut(entity, "/")
+	for t, prefix := range recordPrefix {
+		if prefix == kind {
+			a, err := audienceOf(tx, t, rid)
+			return err == nil && viewerOf(m).sees(a.groups), err
+		}
+	}
+	return false, nil
+}
+
+// ensureHubIndex writes the index keys of a hub's log made before the log
+// was indexed by audience, once, when such a hub is opened.
+func (p *Profile) ensureHubIndex() error {
+	var done bool
+	if err := p.st.View(func(tx *store.Tx) error { return tx.GetMeta(metaHubIndexed, &done) }); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if done {
+		return nil
+	}
+	const page = 2000
+	var since uint64
+	for {
+		type ent struct {
+			groups []string
+			hangs  string
+		}
+		var ents []ent
+		err := p.st.View(func(tx *store.Tx) error {
+			prefix := []byte(store.PrefixHubLog + "/")
+			return tx.EachFrom(prefix, store.SeqKey(store.PrefixHubLog, since+1), func(_, val []byte) (bool, error) {
+				var e LogEntry
+				if err := codec.Unmarshal(val, &e); err != nil {
+					return false, err
+				}
+				_, op, err := ops.Decode(e.Op)
+				if err != nil {
+					return false, err
+				}
+				ents = append(ents, ent{entryGroups(e), hangsFrom(op)})
+				return len(ents) < page, nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		err = p.st.Update(func(tx *store.Tx) error {
+			for i, e := range ents {
+				if err := indexEntry(tx, since+uint64(i)+1, e.groups, e.hangs); err != nil {
+					return err
+				}
+			}
+			if len(ents) == 0 {
+				return tx.PutMeta(metaHubIndexed, true)
+			}
+			return nil
+		})
+		if err != nil || len(ents) == 0 {
+			return err
+		}
+		since += uint64(len(ents))
+	}
 }
 
 // snapshotIn reads a record for a Snapshot; entity "" gives nil.

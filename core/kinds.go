@@ -87,7 +87,11 @@ var appliers = map[ops.Kind]applier{
 			return nil
 		})
 	},
-	ops.KindBodyPut:      (*Profile).applyBodyPut,
+	ops.KindBodyPut: (*Profile).applyBodyPut,
+	// The hub's running count (progress.go).
+	ops.KindBallotProgress: (*Profile).applyProgress,
+	// record.reveal and record.withdraw are added in reveal.go: a reveal
+	// applies the ops it carries through apply, which reads this table.
 	ops.KindConsentMark:  (*Profile).applyConsentMark,
 	ops.KindConsentAdopt: (*Profile).applyConsentAdopt,
 	ops.KindBallotIssue:  (*Profile).applyBallotIssue,
@@ -147,19 +151,6 @@ func entityOf(op ops.Op) string {
 		return ""
 	}
 	return entityKey(rec)
-}
-
-// audienceMember is the member whose private record an op is (a ballot
-// answer, a consent mark: the ToOwner audience), whom with the chair and
-// the secretariat the hub's log sends it to; "" for ops everybody receives.
-func audienceMember(op ops.Op) string {
-	if s, ok := ops.Lookup(op.Kind); !ok || s.Audience != ops.ToOwner {
-		return ""
-	}
-	// The hub applied the op with the same decoder before it logs it, so
-	// its record always reads here.
-	_, rec, _ := ops.RecordOf(op)
-	return rec.Owner
 }
 
 // auditedBallot names the ballot a ballot action acts on ("" when the op

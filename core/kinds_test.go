@@ -44,6 +44,9 @@ func TestRecordPrefix_GivenEveryRecordTypeOfTheTable_ThenAStoreKey(t *testing.T)
 	for _, k := range ops.Kinds() {
 		s, _ := ops.Lookup(k)
 		rec := s.Record(ops.Op{Kind: k}, s.New())
+		if rec.Type == ops.RecordShare {
+			continue // a member's share names records of the other types (reveal.go)
+		}
 		if _, ok := recordPrefix[rec.Type]; !ok {
 			t.Errorf("%s touches a %q record, which has no store prefix", k, rec.Type)
 		}

@@ -116,8 +116,12 @@ func (p *Profile) Quorum(meetingID string) (meetings.QuorumStatus, error) {
 
 // SetMeetingAudience sets who a meeting is for: its participants (members
 // of its body; empty: every voting member of the body) and whether it is
-// restricted (mật: only they and the body's secretariat receive it).
+// restricted (mật: only they and the body's secretariat receive it). The
+// hub tells the members who join or leave its audience (reveal.go).
 func (p *Profile) SetMeetingAudience(meetingID string, participants []string, restricted bool) error {
+	if _, err := p.Meeting(meetingID); err != nil {
+		return err
+	}
 	_, err := p.submit(ops.KindMeetingAudience, ops.MeetingAudience{
 		MeetingID: meetingID, Participants: participants, Restricted: restricted,
 	}, autoBase)

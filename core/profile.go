@@ -45,6 +45,9 @@ type Profile struct {
 	// hub is set on the hub's own replica: it orders operations in a log
 	// instead of keeping an outbox.
 	hub bool
+	// hubMadeSeq is the last sequence the hub gave an op it made inside
+	// another's transaction (reveal.go; guarded by mu).
+	hubMadeSeq uint64
 	// pendingResults: the hub accepted a close whose signed result is not
 	// published yet (guarded by mu).
 	pendingResults bool
@@ -135,6 +138,13 @@ func Open(dir string, pass []byte) (*Profile, error) {
 		st.Close()
 		return nil, err
 	}
+	if p.hub {
+		// Before the journal's repair, which logs what it restores.
+		if err := p.ensureHubIndex(); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("index the hub's log: %w", err)
+		}
+	}
 	if err := p.recover(); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("repair from journal: %w", err)
@@ -157,7 +167,10 @@ func (p *Profile) load() error {
 		if err := tx.GetMeta(store.MetaHWM, &hwm); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		p.nextSeq = max(hwm, p.st.JournalLastSeq()) + 1
+		if err := tx.GetMeta(metaHubMade, &p.hubMadeSeq); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		p.nextSeq = max(hwm, p.st.JournalLastSeq(), p.hubMadeSeq) + 1
 		if err := tx.GetMeta(metaIsHub, &p.hub); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}

@@ -471,6 +471,14 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, s
 				res.Already++
 				continue
 			}
+			if missing, err := recordMissing(tx, op); err != nil {
+				return err
+			} else if missing {
+				// Not in this member's audience, or not yet: a reveal
+				// brings the record when it is (reveal.go).
+				res.Already++
+				continue
+			}
 			entity := entityOf(op)
 			if entity != "" {
 				var at uint64
@@ -518,6 +526,17 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, s
 	}
 	p.commitModel(afters, events)
 	return res, nil
+}
+
+// recordMissing reports whether op acts on a meeting or a ballot this
+// replica does not hold (and does not make it).
+func recordMissing(tx *txn, op ops.Op) (bool, error) {
+	spec, rec, ok := ops.RecordOf(op)
+	if !ok || spec.Creates || !ownAudience(rec.Type) {
+		return false, nil
+	}
+	has, err := tx.Has([]byte(entityKey(rec)))
+	return !has, err
 }
 
 // checkReceipt verifies the hub's signed receipt of an accepted op.
@@ -603,9 +622,13 @@ func (p *Profile) applySnapshotIn(tx *txn, s Snapshot) (func(), []Event, error) 
 	}
 	kind, id, _ := strings.Cut(s.Entity, "/")
 	if s.Value == nil {
-		if err := tx.Delete([]byte(s.Entity)); err != nil {
+		// Gone, or not this member's to see (the hub answers alike): what
+		// hangs from it goes too.
+		d, err := p.dropRecord(tx, s.Entity)
+		if err != nil {
 			return nil, nil, err
 		}
+		return d.after, d.events, nil
 	} else if err := tx.PutRaw([]byte(s.Entity), s.Value); err != nil {
 		return nil, nil, err
 	}

@@ -157,6 +157,7 @@ func TestHubBackupRestore_WhileServing(t *testing.T) {
 		ID string `json:"id"`
 	}
 	hb(&m, "--profile", S, "meeting", "create", "--title", "Phiên họp sau khôi phục", "--start", time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+	hb(nil, "--profile", S, "meeting", "status", "--meeting", m.ID, "--to", "published") // members receive a published meeting
 	hb(nil, "--profile", S, "sync")
 	hb(nil, "--profile", A, "sync")
 	var meetings []struct {

@@ -80,6 +80,8 @@ func TestHubAndDevices(t *testing.T) {
 	var m, item, bl idJSON
 	S.ok(&m, "meeting", "create", "--title", "Phiên họp thứ năm Ban Chỉ đạo CCHC", "--start", time.Now().Add(72*time.Hour).UTC().Format(time.RFC3339), "--place", "Trụ sở Chính phủ")
 	S.ok(&item, "agenda", "add", "--meeting", m.ID, "--title", "Báo cáo kết quả CCHC 6 tháng đầu năm 2023", "--presenter", "Bộ trưởng Bộ Nội vụ", "--minutes", "30")
+	// A draft is the secretariat's; published, it reaches the members.
+	S.ok(nil, "meeting", "status", "--meeting", m.ID, "--to", "published")
 	S.ok(&bl, "ballot", "issue", "--title", "Phiếu lấy ý kiến về Kế hoạch CCHC", "--question", "Đồng ý thông qua Kế hoạch?", "--deadline", time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339))
 	S.sync()
 	for _, d := range []device{A, B, C, S2} {

@@ -26,6 +26,9 @@ const (
 	RecordMeeting RecordType = "meeting"
 	RecordBallot  RecordType = "ballot"
 	RecordBody    RecordType = "body"
+	// RecordShare is what a member's devices hold: the hub's reveals and
+	// withdrawals change it (Record.ID names the record revealed, when one).
+	RecordShare RecordType = "share"
 )
 
 // Record is what one operation touches, as its body names it.
@@ -45,6 +48,9 @@ type Record struct {
 	Name, ItemName string
 	// Key is the device key the op introduces (with Spec.Enrolls).
 	Key []byte
+	// To are the members a hub-made op is addressed to (the ToNamed
+	// audience).
+	To []string
 }
 
 // Maker says who may make an operation of a kind: the role rule every
@@ -92,8 +98,19 @@ const (
 	// ToEveryone: every enrolled device.
 	ToEveryone Audience = iota + 1
 	// ToOwner: the devices of Record.Owner, of the chair and of the
-	// secretariat (a ballot answer, a consent mark).
+	// secretariat of the body the record belongs to (a ballot answer, a
+	// consent mark).
 	ToOwner
+	// ToRecord: the current audience of the record the op touches, as the
+	// hub holds it once the op is applied (core/audience.go: a draft
+	// meeting reaches its body's secretariat, a published one its body, a
+	// restricted one its participants, a ballot its eligible members …).
+	ToRecord
+	// ToNamed: the members the op names (Record.To): the hub's reveals and
+	// withdrawals.
+	ToNamed
+	// New rules go here, each resolved in core/audience.go (audienceRules),
+	// e.g. a paper's distribution list.
 )
 
 // Spec is one kind's entry in the table.
@@ -113,6 +130,11 @@ type Spec struct {
 	// only hang from a record (an answer, a mark, a reminder, a result)
 	// do not.
 	Repair bool
+	// Creates: the op makes its record (a meeting, a ballot); every other
+	// op on a meeting or a ballot needs the record there, and a device that
+	// does not hold it (it is not in its member's audience, or not yet)
+	// passes over the op.
+	Creates bool
 	// Revised: the op carries the revision of its record it was made on
 	// (Op.Base); a stale one is refused, and a person can merge it.
 	Revised bool
@@ -213,51 +235,51 @@ var table = []Spec{
 
 	entry(KindMeetingCreate, func(_ Op, b *MeetingCreate) Record {
 		return Record{Type: RecordMeeting, ID: b.Meeting.ID, Name: b.Meeting.Title}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Text: "cli.op.meeting_create"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Creates: true, Text: "cli.op.meeting_create"}),
 	entry(KindMeetingUpdate, func(_ Op, b *MeetingUpdate) Record {
 		return Record{Type: RecordMeeting, ID: b.MeetingID, Name: b.Title}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_update"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_update"}),
 	entry(KindMeetingStatus, func(_ Op, b *MeetingStatus) Record { return meetingRecord(b.MeetingID, "") },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_status"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_status"}),
 	entry(KindAttendance, func(_ Op, b *Attendance) Record {
 		return Record{Type: RecordMeeting, ID: b.MeetingID, Member: b.MemberID}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_attendance"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_attendance"}),
 	entry(KindAgendaAdd, func(_ Op, b *AgendaAdd) Record {
 		return Record{Type: RecordMeeting, ID: b.MeetingID, Item: b.Item.ID, ItemName: b.Item.Title}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.agenda_add"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.agenda_add"}),
 	entry(KindAgendaUpdate, func(_ Op, b *AgendaUpdate) Record {
 		return Record{Type: RecordMeeting, ID: b.MeetingID, Item: b.Item.ID, ItemName: b.Item.Title}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.agenda_update"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.agenda_update"}),
 	entry(KindAgendaRemove, func(_ Op, b *AgendaRemove) Record { return meetingRecord(b.MeetingID, b.ItemID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.agenda_remove"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.agenda_remove"}),
 	entry(KindAgendaMove, func(_ Op, b *AgendaMove) Record { return meetingRecord(b.MeetingID, b.ItemID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.agenda_move"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.agenda_move"}),
 	entry(KindConsentMark, func(op Op, b *ConsentMark) Record {
 		r := meetingRecord(b.MeetingID, b.ItemID)
 		r.Owner = op.Member // a member marks for themself
 		return r
 	}, Spec{Maker: ByVoter, Audience: ToOwner, Text: "cli.op.consent_mark"}),
 	entry(KindConsentAdopt, func(_ Op, b *ConsentAdopt) Record { return meetingRecord(b.MeetingID, "") },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.consent_adopt"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.consent_adopt"}),
 
 	// The minutes: a conclusion per agenda item, then finalising, after
 	// which the conclusions stay as they are (meetings.SetConclusion,
 	// Finalise). A conclusion is submitted without a base (the hub's order
 	// decides, as for attendance), so it is never refused as stale.
 	entry(KindMeetingConclusion, func(_ Op, b *MeetingConclusion) Record { return meetingRecord(b.MeetingID, b.ItemID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_conclusion"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_conclusion"}),
 	entry(KindMeetingFinalise, func(_ Op, b *MeetingFinalise) Record { return meetingRecord(b.MeetingID, "") },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_finalise"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_finalise"}),
 
 	entry(KindMeetingAudience, func(_ Op, b *MeetingAudience) Record { return meetingRecord(b.MeetingID, "") },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Text: "cli.op.meeting_audience"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Text: "cli.op.meeting_audience"}),
 	entry(KindBodyPut, func(_ Op, b *BodyPut) Record {
 		return Record{Type: RecordBody, ID: b.Body.ID, Name: b.Body.Name}
 	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Text: "cli.op.body_put"}),
 
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}
-	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Audit: true, Text: "cli.op.ballot_issue"}),
+	}, Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Creates: true, Audit: true, Text: "cli.op.ballot_issue"}),
 	entry(KindBallotAnswer, func(op Op, b *BallotAnswer) Record {
 		r := Record{Type: RecordBallot, ID: b.Answer.BallotID, Owner: b.Answer.MemberID}
 		if b.Answer.MemberID != op.Member {
@@ -266,13 +288,27 @@ var table = []Spec{
 		return r
 	}, Spec{Maker: ByMember, Audience: ToOwner, Audit: true, Text: "cli.op.ballot_answer"}),
 	entry(KindBallotClose, func(_ Op, b *BallotClose) Record { return ballotRecord(b.BallotID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Audit: true, Text: "cli.op.ballot_close"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Audit: true, Text: "cli.op.ballot_close"}),
 	entry(KindBallotExtend, func(_ Op, b *BallotExtend) Record { return ballotRecord(b.BallotID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Revised: true, Audit: true, Text: "cli.op.ballot_extend"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Repair: true, Revised: true, Audit: true, Text: "cli.op.ballot_extend"}),
 	entry(KindBallotRemind, func(_ Op, b *BallotRemind) Record { return ballotRecord(b.BallotID) },
-		Spec{Maker: BySecretariat, Audience: ToEveryone, Audit: true, Text: "cli.op.ballot_remind"}),
+		Spec{Maker: BySecretariat, Audience: ToRecord, Audit: true, Text: "cli.op.ballot_remind"}),
 	entry(KindBallotResult, func(_ Op, b *BallotResult) Record { return ballotRecord(b.BallotID) },
-		Spec{Maker: ByHub, Audience: ToEveryone, Audit: true, Text: "cli.op.ballot_result"}),
+		Spec{Maker: ByHub, Audience: ToRecord, Audit: true, Text: "cli.op.ballot_result"}),
+
+	// The running count of a ballot whose policy shares it: it reaches
+	// the ballot's audience, and hangs from the ballot (a reveal carries it).
+	entry(KindBallotProgress, func(_ Op, b *BallotProgress) Record { return ballotRecord(b.BallotID) },
+		Spec{Maker: ByHub, Audience: ToRecord, Text: "cli.op.ballot_progress"}),
+
+	// Who may see what (core/audience.go): the hub tells the devices of
+	// the members who join or leave a record's audience.
+	entry(KindRecordReveal, func(_ Op, b *RecordReveal) Record {
+		return Record{Type: RecordShare, ID: b.Entity, To: b.To}
+	}, Spec{Maker: ByHub, Audience: ToNamed, Text: "cli.op.record_reveal"}),
+	entry(KindRecordWithdraw, func(_ Op, b *RecordWithdraw) Record {
+		return Record{Type: RecordShare, To: b.To}
+	}, Spec{Maker: ByHub, Audience: ToNamed, Text: "cli.op.record_withdraw"}),
 }
 
 var byKind = func() map[Kind]Spec {

@@ -48,6 +48,15 @@ const (
 	// meeting is for (its participants, whether it is restricted).
 	KindBodyPut         Kind = "body.put"
 	KindMeetingAudience Kind = "meeting.audience"
+	// Audiences (core/audience.go): made and signed by the hub when an op
+	// changes who may see a record, addressed to the members who join its
+	// audience (the record's current state and what hangs from it) or
+	// leave it (remove it and what hangs from it).
+	KindRecordReveal   Kind = "record.reveal"
+	KindRecordWithdraw Kind = "record.withdraw"
+	// KindBallotProgress is the hub's running count of a ballot's answers,
+	// without names, for a ballot whose Progress is ballots.ProgressCount.
+	KindBallotProgress Kind = "ballot.progress"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -263,6 +272,31 @@ type (
 		MeetingID    string   `cbor:"1,keyasint"`
 		Participants []string `cbor:"2,keyasint,omitempty"`
 		Restricted   bool     `cbor:"3,keyasint,omitempty"`
+	}
+	// RecordReveal gives the members To the current state of a record they
+	// have just joined the audience of: its stored bytes (Entity is its
+	// store key, "meeting/<id>"), and the signed operations hanging from it
+	// that they may see (answers, consent marks, reminders, the result), in
+	// hub order, which their devices apply as the hub ordered them.
+	RecordReveal struct {
+		To      []string       `cbor:"1,keyasint"`
+		Entity  string         `cbor:"2,keyasint"`
+		Value   []byte         `cbor:"3,keyasint"`
+		Hanging []PulledAnswer `cbor:"4,keyasint,omitempty"`
+	}
+	// RecordWithdraw tells the devices of the members To that they may no
+	// longer see the records Entities: they remove them and what hangs
+	// from them.
+	RecordWithdraw struct {
+		To       []string `cbor:"1,keyasint"`
+		Entities []string `cbor:"2,keyasint"`
+	}
+	// BallotProgress is how many of a ballot's eligible members have
+	// answered so far, as the hub counted after an answer (no names).
+	BallotProgress struct {
+		BallotID string `cbor:"1,keyasint"`
+		Answered int    `cbor:"2,keyasint"`
+		Of       int    `cbor:"3,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

@@ -19,7 +19,7 @@ import (
 )
 
 // committee enrolls a secretary on two devices and two members, with a
-// meeting and an open ballot, all synced.
+// published meeting and an open ballot, all synced.
 type committee struct {
 	hub          *replicatest.Hub
 	sec1, sec2   *core.Profile
@@ -45,6 +45,11 @@ func newCommittee(t *testing.T) *committee {
 		t.Fatal(err)
 	}
 	c.meetingID = m.ID
+	// Published, so that the members receive it (a draft is the
+	// secretariat's).
+	if err := c.sec1.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
 	// B is not eligible for this ballot
 	bl, err := c.sec1.IssueBallot(core.BallotInput{Title: "Phiếu", Question: "Thông qua?", Deadline: time.Now().Add(time.Hour), Eligible: []string{c.chair.ID, c.mA.ID}})
 	if err != nil {

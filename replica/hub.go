@@ -441,7 +441,7 @@ func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, e)
 		return
 	}
-	s, err := h.p.HubSnapshot(req.Entity)
+	s, err := h.p.HubSnapshot(dev, req.Entity)
 	if err != nil {
 		h.fail(w, &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such record"})
 		return

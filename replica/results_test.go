@@ -41,7 +41,15 @@ func TestResults_SignedAtCloseAndVerifiedEverywhere(t *testing.T) {
 	if _, ok := c.hub.P.BallotResult(c.ballotID); !ok {
 		t.Fatal("the hub has no signed result after the close")
 	}
-	for _, p := range []*core.Profile{c.sec1, c.a, c.b} {
+	// B, not eligible, neither chair nor secretary, never holds the ballot
+	replicatest.Sync(t, c.b)
+	if _, err := c.b.Ballot(c.ballotID); err == nil {
+		t.Fatalf("%s holds a ballot they may not see", c.b.Self().Name)
+	}
+	if _, ok := c.b.BallotResult(c.ballotID); ok {
+		t.Fatalf("%s holds the result of a ballot they may not see", c.b.Self().Name)
+	}
+	for _, p := range []*core.Profile{c.sec1, c.a} {
 		replicatest.Sync(t, p)
 		rc, ok := p.BallotResult(c.ballotID)
 		if !ok || !rc.Verified {

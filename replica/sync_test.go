@@ -46,8 +46,12 @@ func TestSync_SecretaryMemberRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep := replicatest.Sync(t, sec); rep.Accepted != 4 {
-		t.Fatalf("secretary push: %+v, want 4 accepted", rep)
+	// A draft reaches only the secretariat: published, it reaches everyone.
+	if err := sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	if rep := replicatest.Sync(t, sec); rep.Accepted != 5 {
+		t.Fatalf("secretary push: %+v, want 5 accepted", rep)
 	}
 	// the hub now knows the members: invite them
 	codeA, _, err := replica.CreateInvite(hub.P, a.ID, time.Minute)

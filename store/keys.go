@@ -26,11 +26,20 @@ const (
 	PrefixNeedSnap = "needsnap" // needsnap/<entity key> → the local copy diverged; fetch the hub's
 	PrefixHubLog   = "hublog"   // hublog/<hubseq> → core.LogEntry (hub only)
 	PrefixPushed   = "pushed"   // pushed/<device>/<devseq> → core.Verdict (hub only)
+	// PrefixHubIdx indexes the log by audience group (core/audience.go):
+	// hubidx/<group>/<hubseq> → nothing, so that a device's pull reads only
+	// the entries its member may see (hub only).
+	PrefixHubIdx = "hubidx"
+	// PrefixHubRec indexes the entries hanging from a record (answers,
+	// marks, reminders, results): hubrec/<entity key>/<hubseq> → nothing,
+	// what a reveal re-sends to a member who joins its audience (hub only).
+	PrefixHubRec   = "hubrec"
 	PrefixRefusals = "refusals" // refusals/<device> → which refused verdicts are kept (hub only)
 	PrefixSetting  = "setting"  // setting/<name> → any CBOR value
 	PrefixAudit    = "audit"    // audit/<n> → core.AuditEntry (hash-chained)
 	PrefixResult   = "result"   // result/<ballot> → core.ResultCheck
 	PrefixReminder = "reminder" // reminder/<ballot> → core.Reminder
+	PrefixProgress = "progress" // progress/<ballot> → core.Progress (the hub's running count)
 	PrefixConsent  = "consent"  // consent/<meeting>/<item>/<member> → meetings.ConsentMark
 	PrefixEditBase = "editbase" // editbase/<devseq> → the fields a local edit started from (core)
 	PrefixResolved = "resolved" // resolved/<devseq> → core.Resolution of a refused local change

@@ -24,6 +24,11 @@ type Size struct {
 	ItemsPerMeet int
 	Ballots      int
 	Members      int // voters; every one answers every ballot
+	// Body, when set, makes the year one body's among others on the same
+	// hub: the body is created, its members belong to it, its meetings are
+	// published and its ballots are put to it, and every ID is prefixed
+	// with it so that several bodies' years can share one hub.
+	Body string
 }
 
 // Year is the scale of one year of a national government's eCabinet.
@@ -88,12 +93,22 @@ func Generate(secretaryID string, size Size, seed uint64) (*Data, error) {
 		dev *identity.Device
 	}
 	var voters []voter
+	pre := ""
+	if size.Body != "" {
+		pre = size.Body + "-"
+		if err := g.emit(sec, secretaryID, ops.KindBodyPut, ops.BodyPut{Body: meetings.Body{ID: size.Body, Name: "Ban Chỉ đạo " + size.Body}}); err != nil {
+			return nil, err
+		}
+	}
 	for i := 0; i < size.Members; i++ {
 		role := meetings.RoleMember
 		if i == 0 {
 			role = meetings.RoleChair
 		}
-		m := meetings.Member{ID: fmt.Sprintf("m%03d", i), Name: fmt.Sprintf("Thành viên %d", i+1), Title: "Bộ trưởng", Role: role}
+		m := meetings.Member{ID: fmt.Sprintf("%sm%03d", pre, i), Name: fmt.Sprintf("Thành viên %d", i+1), Title: "Bộ trưởng", Role: role}
+		if size.Body != "" {
+			m.Role, m.Bodies = meetings.RoleMember, []meetings.Membership{{Body: size.Body, Role: role}}
+		}
 		if err := g.emit(sec, secretaryID, ops.KindMemberPut, ops.MemberPut{Member: m}); err != nil {
 			return nil, err
 		}
@@ -104,15 +119,20 @@ func Generate(secretaryID string, size Size, seed uint64) (*Data, error) {
 		voters = append(voters, v)
 	}
 	for i := 0; i < size.Meetings; i++ {
-		mid := fmt.Sprintf("mt%04d", i)
+		mid := fmt.Sprintf("%smt%04d", pre, i)
 		m := meetings.Meeting{ID: mid, Title: fmt.Sprintf("Phiên họp Chính phủ thường kỳ tháng %d (lần %d)", i%12+1, i+1),
-			Start: time.Date(2023, time.Month(i%12+1), 1+i%27, 8, 0, 0, 0, time.UTC), Place: "Trụ sở Chính phủ", Status: meetings.StatusDraft, Rev: 1}
+			Start: time.Date(2023, time.Month(i%12+1), 1+i%27, 8, 0, 0, 0, time.UTC), Place: "Trụ sở Chính phủ", Status: meetings.StatusDraft, Rev: 1, Body: size.Body}
 		if err := g.emit(sec, secretaryID, ops.KindMeetingCreate, ops.MeetingCreate{Meeting: m}); err != nil {
 			return nil, err
 		}
 		for j := 0; j < size.ItemsPerMeet; j++ {
 			it := meetings.AgendaItem{ID: fmt.Sprintf("%s-i%02d", mid, j), Title: fmt.Sprintf("Nội dung %d: báo cáo tình hình kinh tế - xã hội", j+1), Presenter: "Bộ Kế hoạch và Đầu tư", Minutes: 15 + rnd.IntN(30)}
 			if err := g.emit(sec, secretaryID, ops.KindAgendaAdd, ops.AgendaAdd{MeetingID: mid, Item: it}); err != nil {
+				return nil, err
+			}
+		}
+		if size.Body != "" {
+			if err := g.emit(sec, secretaryID, ops.KindMeetingStatus, ops.MeetingStatus{MeetingID: mid, Status: meetings.StatusPublished}); err != nil {
 				return nil, err
 			}
 		}
@@ -123,9 +143,9 @@ func Generate(secretaryID string, size Size, seed uint64) (*Data, error) {
 	}
 	choices := []ballots.Choice{ballots.ChoiceAgree, ballots.ChoiceAgree, ballots.ChoiceAgree, ballots.ChoiceDisagree, ballots.ChoiceOther}
 	for i := 0; i < size.Ballots; i++ {
-		bid := fmt.Sprintf("b%05d", i)
+		bid := fmt.Sprintf("%sb%05d", pre, i)
 		b := ballots.Ballot{ID: bid, Title: fmt.Sprintf("Phiếu lấy ý kiến số %d/PLYK", i+1), Question: "Đề nghị thành viên Chính phủ cho ý kiến về dự thảo Nghị định.",
-			Options: ballots.VietnameseOptions(), Deadline: g.at.Add(72 * time.Hour), Eligible: eligible, Policy: ballots.VNGovernment(), Status: ballots.StatusDraft}
+			Options: ballots.VietnameseOptions(), Deadline: g.at.Add(72 * time.Hour), Eligible: eligible, Policy: ballots.VNGovernment(), Status: ballots.StatusDraft, Body: size.Body}
 		if len(voters) > 0 {
 			b.ChairID = voters[0].id
 		} else {
