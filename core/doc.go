@@ -26,6 +26,8 @@
 // the viewer's groups; reveal.go makes the hub's record.reveal and
 // record.withdraw when an op changes who may see a record, and applies them
 // on devices; progress.go is what a member who does not receive the
-// others' answers knows of them (AnswersShown, the hub's running count);
-// audience_edit.go sets a meeting's participants and restriction.
+// others' answers knows of them (AnswersShown, the hub's running count).
+// rules.go holds the role rules per body (who may act on which body's
+// records); meetings.go's SetMeetingAudience sets a meeting's participants
+// and restriction.
 package core
