@@ -52,9 +52,10 @@ type paperCommittee struct {
 	dirs    []string
 }
 
-func newPaperCommittee(t *testing.T) *paperCommittee {
+func newPaperCommittee(t testing.TB) *paperCommittee {
 	t.Helper()
-	hub, init := startHub(t)
+	hub := replicatest.Start(t, pass, replicatest.Options{Secretary: "Thư ký Chính phủ"})
+	init := hub.Init
 	c := &paperCommittee{hub: hub, sec: hub.Enroll(t, init.Invite)}
 	replicatest.Sync(t, c.sec)
 	for _, name := range []string{"Trần Lưu Quang", "Phạm Thị Thanh Trà", "Lê Thành Long"} {
@@ -74,7 +75,7 @@ func newPaperCommittee(t *testing.T) *paperCommittee {
 	return c
 }
 
-func downloader(t *testing.T, p *core.Profile) *replica.Downloader {
+func downloader(t testing.TB, p *core.Profile) *replica.Downloader {
 	t.Helper()
 	c, err := replica.NewClient(p)
 	if err != nil {
