@@ -49,7 +49,6 @@ type paperCommittee struct {
 	sec     *core.Profile
 	members []meetings.Member
 	devs    []*core.Profile
-	dirs    []string
 }
 
 func newPaperCommittee(t testing.TB) *paperCommittee {
