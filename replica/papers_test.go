@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/replica/replicatest"
@@ -288,8 +289,9 @@ func countFiles(t *testing.T, dir string) int {
 	return n
 }
 
-// TestPapers_OnlyTheAddersDeviceUploads: a member's device cannot offer
-// chunks for an op it did not sign, nor upload a chunk nobody offered.
+// TestPapers_HubRefusesOpWithoutChunks: the hub accepts a paper op only
+// when it holds every chunk the op names; the device uploads them first,
+// and a device that cannot (its chunks are gone) pushes nothing.
 func TestPapers_HubRefusesOpWithoutChunks(t *testing.T) {
 	c := newPaperCommittee(t)
 	m, _ := c.sec.CreateMeeting(core.MeetingInput{Title: "Phiên họp", Start: time.Now().Add(time.Hour)})
@@ -298,8 +300,16 @@ func TestPapers_HubRefusesOpWithoutChunks(t *testing.T) {
 	if _, err := c.sec.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "a.txt"}, bytes.NewReader([]byte("Tờ trình số một"))); err != nil {
 		t.Fatal(err)
 	}
-	// the chunks are deleted from the secretary's device before the push: the
-	// upload cannot happen, and nothing is accepted without them
+	// pushed straight to the hub's replica, without the upload: refused
+	items, err := c.sec.Outbox(10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox %d, %v", len(items), err)
+	}
+	vs, err := c.hub.P.HubAccept(c.sec.DeviceID(), [][]byte{items[0].Op})
+	if err != nil || len(vs) != 1 || vs[0].Accepted() || vs[0].Code != "err.paper.chunks_missing" {
+		t.Fatalf("hub verdict on a paper op without its chunks: %+v, %v", vs, err)
+	}
+	// the chunks gone from the secretary's device: the sync fails before the push
 	os.RemoveAll(filepath.Join(c.sec.Dir(), "papers", "chunks"))
 	cl, _ := replica.NewClient(c.sec)
 	defer cl.Close()
@@ -308,5 +318,11 @@ func TestPapers_HubRefusesOpWithoutChunks(t *testing.T) {
 	}
 	if n := countFiles(t, filepath.Join(c.hub.P.Dir(), "chunks", "chunks")); n != 0 {
 		t.Fatalf("the hub holds %d chunks", n)
+	}
+	_, op, _ := ops.Decode(items[0].Op)
+	if id, _, ok := core.PaperOpManifest(op); !ok {
+		t.Fatal("the outbox op adds no paper")
+	} else if _, err := c.hub.P.Paper(id); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("the hub holds the paper: %v", err)
 	}
 }
