@@ -60,7 +60,9 @@ type Downloader struct {
 
 // NewDownloader prepares the downloader of a device enrolled with a hub.
 func NewDownloader(p *core.Profile, c *Client) *Downloader {
-	return &Downloader{p: p, c: c, Streams: 4, kick: make(chan struct{}, 1),
+	// Two streams: as many as the client keeps idle connections to the
+	// hub (newHTTP), so no chunk waits for a new TLS handshake.
+	return &Downloader{p: p, c: c, Streams: 2, kick: make(chan struct{}, 1),
 		subs: fanout.New(statusBuffer, func(latest DownloadStatus) DownloadStatus { return latest })}
 }
 
@@ -189,6 +191,7 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	batch := bs.NewBatch() // one directory sync per round, not per chunk
 	var wg sync.WaitGroup
 	for range streams {
 		wg.Add(1)
@@ -203,7 +206,7 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 					continue
 				}
 				if err == nil {
-					err = bs.PutChunk(j.key, j.ref.ID, ct)
+					err = batch.PutChunk(j.key, j.ref.ID, ct)
 				}
 				if err != nil {
 					fail(err)
@@ -229,6 +232,9 @@ feed:
 	}
 	close(ch)
 	wg.Wait()
+	if err := batch.Flush(); err != nil && firstErr == nil {
+		firstErr = err
+	}
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
