@@ -379,8 +379,8 @@ func (p *Profile) markOpened(id string, n int) error {
 
 // PaperManifests returns, for the downloader, every version's manifest of
 // the papers this device may read, the newest meeting's first, and the
-// manifests of papers it holds chunks for but may no longer read (recalled,
-// or no longer on the member's list), to be removed.
+// manifests of papers it may no longer hold (recalled, for a member, or no
+// longer on the member's list), to be removed.
 func (p *Profile) PaperManifests() (want []PaperFetch, drop []papers.Manifest) {
 	p.modelMu.RLock()
 	defer p.modelMu.RUnlock()
@@ -391,8 +391,14 @@ func (p *Profile) PaperManifests() (want []PaperFetch, drop []papers.Manifest) {
 		for i, v := range pp.Versions {
 			ms[i] = v.Manifest
 		}
-		if pp.Recalled || !papers.CanSee(self, pp, p.ownerAudience(pp.Owner)) {
+		if !papers.CanSee(self, pp, p.ownerAudience(pp.Owner)) {
 			drop = append(drop, ms...)
+			continue
+		}
+		// A recalled paper the secretariat still sees stays where it is (it
+		// keeps the record); nothing more of it is fetched.
+		if pp.Recalled {
+			want = append(want, PaperFetch{PaperID: pp.ID, Manifests: ms, KeepOnly: true})
 			continue
 		}
 		start := p.m.meetings[pp.Owner.MeetingID].Start
@@ -416,6 +422,9 @@ type PaperFetch struct {
 	PaperID   string
 	Manifests []papers.Manifest
 	When      int64
+	// KeepOnly: keep what is here, fetch nothing (a recalled paper on a
+	// secretary's device).
+	KeepOnly bool
 }
 
 // --- changing ---

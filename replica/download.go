@@ -147,8 +147,11 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		ref   papers.ChunkRef
 	}
 	var jobs []job
-	rep.Papers = len(want)
 	for _, w := range want {
+		if w.KeepOnly {
+			continue
+		}
+		rep.Papers++
 		key, err := d.p.PaperKey(w.PaperID)
 		if err != nil {
 			continue // no key for this device: nothing it could check or read
@@ -242,6 +245,9 @@ feed:
 		// How many are complete now.
 		rep.Offline = 0
 		for _, w := range want {
+			if w.KeepOnly {
+				continue
+			}
 			u, err := bs.Usage(w.Manifests...)
 			if err == nil && u.Complete() {
 				rep.Offline++

@@ -256,6 +256,13 @@ func TestPapers_ReachOnlyTheList_ResumeReplaceRecall(t *testing.T) {
 	if _, err := cl.FetchChunk(ctx, pp.ID, cur.Manifest.Chunks[0].ID); !errors.Is(err, replica.ErrChunkNotFound) {
 		t.Fatalf("a recalled paper's chunk: %v", err)
 	}
+	// the secretariat keeps the record: its device keeps the recalled paper
+	if _, err := downloader(t, c.sec).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countFiles(t, filepath.Join(c.sec.Dir(), "papers", "chunks")); n == 0 {
+		t.Fatal("the secretary's device dropped the recalled paper")
+	}
 
 	// no plaintext anywhere: profiles, the hub, the temporary directory
 	dirs := []string{c.hub.P.Dir(), c.sec.Dir(), tmp}
