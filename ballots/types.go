@@ -101,6 +101,10 @@ type Answer struct {
 	Paper      bool   `cbor:"9,keyasint,omitempty" json:"paper,omitempty"`
 	RecordedBy string `cbor:"10,keyasint,omitempty" json:"recorded_by,omitempty"`
 	ScanSHA256 []byte `cbor:"11,keyasint,omitempty" json:"scan_sha256,omitempty"`
+	// Papers names the version of each of the ballot's papers that was
+	// current when the answer was given (paper ID → version number), so
+	// the record says what the member answered on.
+	Papers map[string]int `cbor:"12,keyasint,omitempty" json:"papers,omitempty"`
 }
 
 // IsLate reports whether an answer came after the ballot's deadline under

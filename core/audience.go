@@ -225,6 +225,8 @@ var audienceRules = map[ops.Audience]func(tx *txn, rec ops.Record) ([]string, er
 		return a.groups, err
 	},
 	ops.ToOwner: ownerAudience,
+	// papers_audience.go: the paper's list and its body's secretariat.
+	ops.ToPaperList: paperListGroups,
 	ops.ToNamed: func(_ *txn, rec ops.Record) ([]string, error) {
 		var g []string
 		for _, id := range rec.To {

@@ -251,6 +251,7 @@ func (p *Profile) answer(ballotID, memberID string, choice ballots.Choice, comme
 		Choice:   choice,
 		Comment:  strings.TrimSpace(comment),
 		At:       p.now().UTC(),
+		Papers:   p.ballotPaperVersions(ballotID),
 	}
 	if recordedBy != "" {
 		a.Paper, a.RecordedBy = true, recordedBy

@@ -16,6 +16,13 @@
 //
 // bodies.go keeps the organisation's bodies (meetings/body.go): the main
 // body exists without a record, named after the organisation.
+//
+// papers.go keeps papers (papers/): the record in the store and the model,
+// the file in the profile's encrypted chunk store (store/blob, the
+// "papers" directory), the lineage key unwrapped per device
+// (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
+// audience) and opening a version as an io.ReaderAt.
+//
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 //

@@ -15,7 +15,10 @@ const (
 	TopicBodies   Topic = "bodies"
 	TopicMeetings Topic = "meetings"
 	TopicBallots  Topic = "ballots"
-	TopicAnswers  Topic = "answers"
+	// TopicPapers: a paper was added, edited, replaced, recalled or opened
+	// (ID is the paper).
+	TopicPapers  Topic = "papers"
+	TopicAnswers Topic = "answers"
 	// TopicSync: the hub answered (a verdict, a page of the log) or the
 	// connection changed.
 	TopicSync Topic = "sync"

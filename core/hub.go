@@ -180,7 +180,15 @@ func (p *Profile) hubLog(tx *txn, op ops.Op, raw []byte, at time.Time, was audie
 	if err != nil {
 		return 0, err
 	}
-	seq, err := appendLog(tx.Tx, raw, groups, hangsFrom(op), at)
+	hangs := hangsFrom(op)
+	if owner, err := paperOpOwner(tx, op); err != nil {
+		return 0, err
+	} else if owner != "" {
+		// A paper's ops hang from its meeting or ballot: a reveal of that
+		// record re-sends them to those who join it (papers_audience.go).
+		hangs = owner
+	}
+	seq, err := appendLog(tx.Tx, raw, groups, hangs, at)
 	if err != nil {
 		return 0, err
 	}

@@ -103,6 +103,10 @@ var appliers = map[ops.Kind]applier{
 		return bl.ExtendDeadline(b.Deadline)
 	}),
 	ops.KindBallotRemind: (*Profile).applyRemind,
+	ops.KindPaperAdd:     (*Profile).applyPaperAdd,
+	ops.KindPaperEdit:    (*Profile).applyPaperEdit,
+	ops.KindPaperVersion: (*Profile).applyPaperVersion,
+	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
 	ops.KindBallotResult: (*Profile).applyResult,
 }
 
@@ -127,6 +131,7 @@ var recordPrefix = map[ops.RecordType]string{
 	ops.RecordMeeting: store.PrefixMeeting,
 	ops.RecordBallot:  store.PrefixBallot,
 	ops.RecordBody:    store.PrefixBody,
+	ops.RecordPaper:   store.PrefixPaper,
 }
 
 // entityKey is the store key of a record ("meeting/<id>"), "" for none.

@@ -25,6 +25,7 @@ type model struct {
 	mine     map[string]ballots.Answer
 	devices  map[string]ed25519.PublicKey
 	bodies   map[string]meetings.Body
+	papers   map[string]PaperRecord
 }
 
 func newModel() model {
@@ -35,6 +36,7 @@ func newModel() model {
 		mine:     map[string]ballots.Answer{},
 		devices:  map[string]ed25519.PublicKey{},
 		bodies:   map[string]meetings.Body{},
+		papers:   map[string]PaperRecord{},
 	}
 }
 
@@ -49,6 +51,9 @@ func (m *model) load(tx *store.Tx) error {
 		return err
 	}
 	if err := eachRecord(tx, store.PrefixBody, func(v meetings.Body) { m.bodies[v.ID] = v }); err != nil {
+		return err
+	}
+	if err := eachRecord(tx, store.PrefixPaper, func(v PaperRecord) { m.papers[v.Paper.ID] = v }); err != nil {
 		return err
 	}
 	if err := eachRecord(tx, store.PrefixMine, func(v ballots.Answer) { m.mine[v.BallotID] = v }); err != nil {

@@ -55,6 +55,9 @@ type Profile struct {
 	// ballot never gets two signed results.
 	publishMu sync.Mutex
 
+	// paperSt is the chunk store of papers and its hooks (papers.go).
+	paperSt paperState
+
 	events    bus
 	now       func() time.Time
 	recovered Recovery

@@ -96,6 +96,17 @@ func recordBody(tx *txn, op ops.Op, body any, rec ops.Record) (id string, scoped
 		var bl ballots.Ballot
 		err = tx.Get(key, &bl)
 		id = bl.Body
+	case ops.RecordPaper:
+		// A paper is its meeting's or ballot's, and so of that body.
+		o, ok, oerr := paperOwnerIn(tx, body, rec)
+		if oerr != nil || !ok {
+			return "", false, oerr
+		}
+		t, oid := ops.RecordMeeting, o.MeetingID
+		if o.IsBallot() {
+			t, oid = ops.RecordBallot, o.BallotID
+		}
+		return recordBody(tx, op, nil, ops.Record{Type: t, ID: oid})
 	default:
 		return "", false, nil
 	}

@@ -531,6 +531,19 @@ func (p *Profile) applyPulledChunk(page []Pulled, pre []verified, next uint64, s
 // recordMissing reports whether op acts on a meeting or a ballot this
 // replica does not hold (and does not make it).
 func recordMissing(tx *txn, op ops.Op) (bool, error) {
+	if owner, err := paperOpOwner(tx, op); err != nil || owner != "" {
+		// A paper's op waits for its meeting or ballot (a reveal brings
+		// both); one of a paper this replica never received is passed
+		// over too.
+		if err != nil {
+			return false, err
+		}
+		has, err := tx.Has([]byte(owner))
+		return !has, err
+	}
+	if spec, ok := ops.Lookup(op.Kind); ok && spec.Audience == ops.ToPaperList {
+		return true, nil // a paper this replica does not hold
+	}
 	spec, rec, ok := ops.RecordOf(op)
 	if !ok || spec.Creates || !ownAudience(rec.Type) {
 		return false, nil

@@ -29,6 +29,7 @@ const (
 	// RecordShare is what a member's devices hold: the hub's reveals and
 	// withdrawals change it (Record.ID names the record revealed, when one).
 	RecordShare RecordType = "share"
+	RecordPaper RecordType = "paper"
 )
 
 // Record is what one operation touches, as its body names it.
@@ -111,6 +112,13 @@ const (
 	ToNamed
 	// New rules go here, each resolved in core/audience.go (audienceRules),
 	// e.g. a paper's distribution list.
+	// ToPaperList: the devices of the members on the paper's distribution
+	// list (papers.Distribution.Resolve against its meeting's participants
+	// or its ballot's eligible members) and of its body's secretariat, as
+	// core.Profile.PaperRecipients gives them from the stored paper record
+	// (Record.ID is the paper); the chunks themselves are served only to
+	// the list (replica/chunks.go).
+	ToPaperList
 )
 
 // Spec is one kind's entry in the table.
@@ -221,6 +229,8 @@ func meetingRecord(id, item string) Record { return Record{Type: RecordMeeting, 
 
 func ballotRecord(id string) Record { return Record{Type: RecordBallot, ID: id} }
 
+func paperRecord(id string) Record { return Record{Type: RecordPaper, ID: id} }
+
 // table is the table of kinds; see Spec for what each column means.
 var table = []Spec{
 	entry(KindProfileInit, func(_ Op, b *ProfileInit) Record {
@@ -276,6 +286,24 @@ var table = []Spec{
 	entry(KindBodyPut, func(_ Op, b *BodyPut) Record {
 		return Record{Type: RecordBody, ID: b.Body.ID, Name: b.Body.Name}
 	}, Spec{Maker: BySecretariat, Audience: ToEveryone, Repair: true, Text: "cli.op.body_put"}),
+
+	// Papers. Each op is made by a secretary's device and goes to the
+	// paper's list (ToPaperList). An edit is submitted without a base: the
+	// hub's order decides, and the paper's revision counts the edits.
+	entry(KindPaperAdd, func(_ Op, b *PaperAdd) Record {
+		r := paperRecord(b.Paper.ID)
+		r.Name = b.Paper.Title
+		return r
+	}, Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_add"}),
+	entry(KindPaperEdit, func(_ Op, b *PaperEdit) Record {
+		r := paperRecord(b.PaperID)
+		r.Name = b.Title
+		return r
+	}, Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_edit"}),
+	entry(KindPaperVersion, func(_ Op, b *PaperVersion) Record { return paperRecord(b.PaperID) },
+		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_version"}),
+	entry(KindPaperRecall, func(_ Op, b *PaperRecall) Record { return paperRecord(b.PaperID) },
+		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_recall"}),
 
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}

@@ -14,6 +14,7 @@ import (
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/papers"
 )
 
 // Kind names what an operation does.
@@ -57,6 +58,13 @@ const (
 	// KindBallotProgress is the hub's running count of a ballot's answers,
 	// without names, for a ballot whose Progress is ballots.ProgressCount.
 	KindBallotProgress Kind = "ballot.progress"
+	// Papers (papers/): a paper attached to an agenda item or a ballot,
+	// its title, marking, list or export changed, a new version of its
+	// file, and its recall.
+	KindPaperAdd     Kind = "paper.add"
+	KindPaperEdit    Kind = "paper.edit"
+	KindPaperVersion Kind = "paper.version"
+	KindPaperRecall  Kind = "paper.recall"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -297,6 +305,36 @@ type (
 		BallotID string `cbor:"1,keyasint"`
 		Answered int    `cbor:"2,keyasint"`
 		Of       int    `cbor:"3,keyasint"`
+	}
+	// PaperAdd attaches a paper with its first version. The paper's
+	// Lineage is zero here: the key travels only in Keys, wrapped to each
+	// device on its list (papers/wrap.go), so the hub that logs the op
+	// cannot open the paper's chunks.
+	PaperAdd struct {
+		Paper papers.Paper        `cbor:"1,keyasint"`
+		Keys  []papers.WrappedKey `cbor:"2,keyasint"`
+	}
+	// PaperEdit changes a paper's title, marking, export and list; Keys
+	// wrap the lineage key for devices on the new list that had none.
+	PaperEdit struct {
+		PaperID       string              `cbor:"1,keyasint"`
+		Title         string              `cbor:"2,keyasint"`
+		Marking       papers.Marking      `cbor:"3,keyasint"`
+		ExportAllowed bool                `cbor:"4,keyasint,omitempty"`
+		Distribution  papers.Distribution `cbor:"5,keyasint"`
+		Keys          []papers.WrappedKey `cbor:"6,keyasint,omitempty"`
+	}
+	// PaperVersion replaces a paper's file with a new version (its number
+	// is the next one); Keys as for PaperEdit.
+	PaperVersion struct {
+		PaperID string              `cbor:"1,keyasint"`
+		Version papers.Version      `cbor:"2,keyasint"`
+		Keys    []papers.WrappedKey `cbor:"3,keyasint,omitempty"`
+	}
+	// PaperRecall withdraws a paper: devices drop its chunks at their next
+	// sync and the hub serves them to nobody.
+	PaperRecall struct {
+		PaperID string `cbor:"1,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

@@ -16,5 +16,6 @@
 //	validate.go  Paper.Validate and the checks of its parts (owner, list, version, file name)
 //	access.go    Distribution.Resolve, CanSee (who may hold a paper), ExportMode
 //	versions.go  CurrentVersion, AddVersion, Recall, ReadState ("updated since you read it")
+//	wrap.go      WrappedKey: the lineage key sealed to each recipient device (who holds which key)
 //	codes.go     ErrorCodes, every translation key this package returns
 package papers

@@ -7,6 +7,7 @@ const (
 	PrefixMeeting = "meeting" // meeting/<id> → meetings.Meeting
 	PrefixBallot  = "ballot"  // ballot/<id> → ballots.Ballot
 	PrefixBody    = "body"    // body/<id> → meetings.Body
+	PrefixPaper   = "paper"   // paper/<id> → core.PaperRecord (the paper, lineage left out, and its wrapped keys)
 	PrefixAnswer  = "answer"  // answer/<ballot>/<answer> → signed op bytes
 	PrefixOp      = "op"      // op/<device>/<seq> → signed op bytes (applied ops)
 	PrefixOutbox  = "outbox"  // outbox/<seq> → op ID waiting for the hub
@@ -18,6 +19,15 @@ const (
 // PrefixMine indexes the profile member's own latest answer per ballot:
 // mine/<ballot> → ballots.Answer, so the inbox needs no scan of all answers.
 const PrefixMine = "mine"
+
+// Papers, per device: this device's unwrapped lineage key of each paper it
+// may read (never replicated: every device unwraps its own), and the
+// highest version of each paper the profile's member opened ("updated"
+// badges are about what this reader saw).
+const (
+	PrefixPaperKey  = "paperkey"  // paperkey/<paper> → papers.LineageKey
+	PrefixPaperRead = "paperread" // paperread/<paper> → int (version number)
+)
 
 // Keys of sync state.
 const (
