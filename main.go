@@ -20,6 +20,15 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	// `ecabinet read [--confidential NAME] FILE`: the paper reader on a
+	// file, for developers, until the Papers screen opens papers.
+	if len(args) >= 2 && args[0] == "read" {
+		viewer := ""
+		if len(args) == 4 && args[1] == "--confidential" {
+			viewer, args = args[2], append(args[:1], args[3:]...)
+		}
+		os.Exit(app.RunReader(fyneapp.NewWithID(app.ID), args[len(args)-1], viewer))
+	}
 	if cli.IsCommand(args) {
 		fynelocale.Restore()
 		os.Exit(cli.Main(args, os.Stdin, os.Stdout, os.Stderr))
