@@ -34,7 +34,7 @@ type paperEntry struct {
 	// progress is the share of the current version's chunks on this
 	// computer, for one that is not all here.
 	progress float64
-	// item is the agenda item's title (meetings' papers).
+	// item is the agenda item's number and title (meetings' papers).
 	item string
 	// folded is the title, file name and item, folded for search.
 	folded string
@@ -68,7 +68,7 @@ func loadPaperEntries(p *core.Profile, f core.PaperFilter) ([]*paperEntry, error
 	if err != nil {
 		return nil, err
 	}
-	items := map[string]string{}
+	items := map[string]string{} // agenda item ID -> "Item 2: title"
 	out := make([]*paperEntry, 0, len(views))
 	for _, v := range views {
 		if v.Recalled {
@@ -81,8 +81,8 @@ func loadPaperEntries(p *core.Profile, f core.PaperFilter) ([]*paperEntry, error
 			e.group = "m:" + v.Owner.MeetingID
 			if _, ok := items[v.Owner.AgendaItemID]; !ok {
 				if m, err := p.Meeting(v.Owner.MeetingID); err == nil {
-					for _, it := range m.Agenda {
-						items[it.ID] = it.Title
+					for i, it := range m.Agenda {
+						items[it.ID] = lang.X("papers.item_n", "Item {{.N}}: {{.Title}}", map[string]any{"N": i + 1, "Title": it.Title})
 					}
 				}
 			}
@@ -124,8 +124,8 @@ type papersScreen struct {
 	note   *listNote
 	index  *paperIndex
 	root   fyne.CanvasObject
-	// opened is called after a paper was opened (tests).
-	opened func(id string)
+	// opened is called with the reader of a paper opened (tests).
+	opened func(*reader)
 }
 
 func newPapersScreen(s *shell) *papersScreen {
@@ -275,7 +275,11 @@ func (ps *papersScreen) filter() {
 		ps.rows = append(ps.rows, byGroup[g.key]...)
 	}
 	n := len(ps.all)
-	ps.hdr.subtitle.setText(lang.X("papers.count", "{{.N}} papers", map[string]any{"N": n}))
+	if n == 1 {
+		ps.hdr.subtitle.setText(lang.X("papers.count.one", "1 paper"))
+	} else {
+		ps.hdr.subtitle.setText(lang.X("papers.count", "{{.N}} papers", map[string]any{"N": n}))
+	}
 	none := lang.X("papers.none", "No papers yet. Papers the secretariat attaches to meetings and ballots for you appear here.")
 	if !ps.loaded {
 		none = lang.X("papers.loading", "Loading papers…")
@@ -314,9 +318,9 @@ func (ps *papersScreen) openFirst() {
 }
 
 func (ps *papersScreen) open(e *paperEntry) {
-	openPaper(ps.s, e.v.ID, func() {
+	openPaper(ps.s, e.v.ID, func(r *reader) {
 		if ps.opened != nil {
-			ps.opened(e.v.ID)
+			ps.opened(r)
 		}
 	})
 }
@@ -373,7 +377,7 @@ func newPaperItem(onMenu func(*paperItem)) *paperItem {
 		offline:   newChip("", chipNeutral),
 	}
 	it.headWhen.Truncation = fyne.TextTruncateOff
-	it.head = container.NewVBox(padded(10, 2, 8, 8, container.NewBorder(nil, nil, nil, it.headWhen, it.headTitle)), widget.NewSeparator())
+	it.head = container.NewVBox(padded(12, 0, 8, 8, container.NewBorder(nil, nil, nil, it.headWhen, it.headTitle)))
 	var title fyne.CanvasObject
 	it.title, title = wrappedTitle(1)
 	icon := widget.NewIcon(theme.NewColoredResource(theme.DocumentIcon(), colorNameSubtle))
@@ -463,19 +467,20 @@ func offlineText(e *paperEntry) (string, chipKind) {
 }
 
 // paperDetails is the line under a paper's title: its agenda item, the
-// kind of file, pages, size and versions, and where a search found it.
+// kind of file, pages, size and versions, where a search found it, and
+// its agenda item.
 func paperDetails(e *paperEntry, withItem bool, page int) string {
 	var parts []string
-	if withItem && e.item != "" {
-		parts = append(parts, e.item)
-	}
 	if cur, ok := e.v.CurrentVersion(); ok {
 		kind := strings.ToUpper(strings.TrimPrefix(fileExt(cur.FileName), "."))
 		if kind == "" {
 			kind = cur.MediaType
 		}
 		parts = append(parts, kind)
-		if cur.Pages > 0 {
+		switch {
+		case cur.Pages == 1:
+			parts = append(parts, lang.X("papers.pages.one", "1 page"))
+		case cur.Pages > 1:
 			parts = append(parts, lang.X("papers.pages", "{{.N}} pages", map[string]any{"N": cur.Pages}))
 		}
 		parts = append(parts, fmtBytes(cur.Size()))
@@ -485,6 +490,10 @@ func paperDetails(e *paperEntry, withItem bool, page int) string {
 	}
 	if page >= 0 {
 		parts = append(parts, lang.X("papers.found_on", "found on page {{.Page}}", map[string]any{"Page": page + 1}))
+	}
+	// The item comes last: a long title is cut, the file's details not.
+	if withItem && e.item != "" {
+		parts = append(parts, e.item)
 	}
 	return strings.Join(parts, " · ")
 }

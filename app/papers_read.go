@@ -29,8 +29,8 @@ import (
 // and that it is all here, records the opening (which clears the "new" and
 // "updated" badges) and returns a reader that decrypts on demand. Its
 // refusals (not downloaded yet, no key) are shown translated. opened runs
-// once the window is up.
-func openPaper(s *shell, id string, opened func()) {
+// with the reader once its window is up.
+func openPaper(s *shell, id string, opened func(*reader)) {
 	p := s.p
 	var (
 		rd  *blob.Reader
@@ -67,7 +67,7 @@ func openPaper(s *shell, id string, opened func()) {
 			s.u.background(func() error { return rd.Close() }, func(error) {})
 		})
 		if opened != nil {
-			opened()
+			opened(r)
 		}
 	})
 }
