@@ -181,15 +181,19 @@ var closedAnswers = []answer{
 }
 
 // CreateProfile creates a profile in dir for the committee's secretary and
-// loads the sample committee into it. The profile is returned open; on
-// error nothing is returned open (a profile that was created but could not
-// be filled stays on disk and can be filled again with Load).
+// loads the sample committee into it, with its papers (LoadPapers). The
+// profile is returned open; on error nothing is returned open (a profile
+// that was created but could not be filled stays on disk and can be filled
+// again with Load).
 func CreateProfile(dir string, pass []byte) (*core.Profile, error) {
 	p, err := core.Create(dir, pass, meetings.Member{Name: SecretaryName, Title: SecretaryTitle, Role: meetings.RoleSecretary})
 	if err != nil {
 		return nil, err
 	}
 	if err := Load(p); err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
+	if err := LoadPapers(p); err != nil { // papers.go
 		return nil, errors.Join(err, p.Close())
 	}
 	return p, nil
