@@ -14,6 +14,11 @@
 // replicator and the status bar, notices.go holds answer states, reminders
 // and the hub's refusals; export.go saves a ballot's results and reports.go
 // the PDF documents (invitation, minutes, summary of opinions).
+// papers.go is the Papers screen (Tài liệu: everything received, grouped by
+// meeting and ballot, with its badges and search), papers_attach.go the
+// Papers tab of a meeting and a ballot (attach from a dialog or a drop,
+// edit, replace, recall), papers_read.go opening a paper in the reader
+// (reader.go and its files) and the in-memory index of the papers' text.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help) and "Sync now" that says when it cannot; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a

@@ -148,11 +148,7 @@ func newPapersScreen(s *shell) *papersScreen {
 	}
 	ps.hdr = newHeader(lang.X("papers.title", "Papers"), "")
 	ps.note = newListNote()
-	ps.index.onDone = func() {
-		if strings.TrimSpace(ps.query) != "" {
-			ps.filter()
-		}
-	}
+	ps.index.onDone = ps.filter // new text to search, or the subtitle to update
 	ps.root = container.NewBorder(container.NewVBox(ps.hdr.root, padded(10, 6, 16, 16, ps.search)), nil, nil, nil,
 		padded(0, 0, 8, 8, ps.note.over(ps.list)))
 	ps.load()
@@ -275,11 +271,14 @@ func (ps *papersScreen) filter() {
 		ps.rows = append(ps.rows, byGroup[g.key]...)
 	}
 	n := len(ps.all)
+	sub := lang.X("papers.count", "{{.N}} papers", map[string]any{"N": n})
 	if n == 1 {
-		ps.hdr.subtitle.setText(lang.X("papers.count.one", "1 paper"))
-	} else {
-		ps.hdr.subtitle.setText(lang.X("papers.count", "{{.N}} papers", map[string]any{"N": n}))
+		sub = lang.X("papers.count.one", "1 paper")
 	}
+	if ps.index.busy() {
+		sub += " · " + lang.X("papers.indexing", "preparing to search their text…")
+	}
+	ps.hdr.subtitle.setText(sub)
 	none := lang.X("papers.none", "No papers yet. Papers the secretariat attaches to meetings and ballots for you appear here.")
 	if !ps.loaded {
 		none = lang.X("papers.loading", "Loading papers…")

@@ -56,8 +56,8 @@ func newPaperPane(s *shell, onCount func(int)) *paperPane {
 	pp.itemSel.PlaceHolder = lang.X("papers.attach.item", "Agenda item")
 	attach := widget.NewButtonWithIcon(lang.X("papers.attach", "Attach a paper"), theme.ContentAddIcon(), pp.attachDialog)
 	attach.Importance = widget.HighImportance
-	hint := subtleLine(lang.X("papers.attach.drop_hint", "or drop files on the window"))
-	pp.bar = padded(8, 4, 8, 8, container.NewBorder(nil, nil, nil, container.NewHBox(container.NewCenter(hint), attach), pp.itemSel))
+	hint := subtleLine(lang.X("papers.attach.drop_hint", "Choose the agenda item, then attach its papers, or drop files on the window."))
+	pp.bar = padded(8, 4, 8, 8, container.NewVBox(container.NewBorder(nil, nil, nil, attach, pp.itemSel), hint))
 	pp.list = newPaperList(
 		func() int { return len(pp.shown) },
 		func() fyne.CanvasObject { return newPaperItem(pp.menu) },

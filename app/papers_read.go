@@ -97,6 +97,9 @@ func newPaperIndex(s *shell) *paperIndex {
 	return &paperIndex{s: s, ix: textindex.New(), done: map[string]bool{}, ctx: ctx}
 }
 
+// busy reports whether papers are still being indexed.
+func (pi *paperIndex) busy() bool { return pi.running || len(pi.queue) > 0 }
+
 // docKey names a paper version in the index.
 func docKey(id string, n int) string { return id + "#" + strconv.Itoa(n) }
 

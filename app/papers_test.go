@@ -418,7 +418,8 @@ func TestGolden_Papers(t *testing.T) {
 			p := secretaryProfile(t)
 			fixturePapers(t, p)
 			s := e.open(p)
-			showPapers(t, e, s)
+			ps := showPapers(t, e, s)
+			e.l.waitFor(t, "the text index", func() bool { return !ps.index.busy() })
 			test.AssertImageMatches(t, code+"/papers.png", e.shot())
 		})
 	}
