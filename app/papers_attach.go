@@ -398,6 +398,27 @@ func (pp *paperPane) recall(p papers.Paper) *dialog.ConfirmDialog {
 		})
 }
 
+// ownerText names what a paper belongs to: the agenda item (the one
+// chosen, for a new paper), or the ballot.
+func (pp *paperPane) ownerText(o papers.Owner) string {
+	if pp.ballotID != "" {
+		if b, err := pp.s.p.Ballot(pp.ballotID); err == nil {
+			return b.Title
+		}
+		return ""
+	}
+	i := pp.itemSel.SelectedIndex()
+	for j, it := range pp.agenda {
+		if it.ID == o.AgendaItemID {
+			i = j
+		}
+	}
+	if i < 0 || i >= len(pp.agenda) {
+		return ""
+	}
+	return itemLabel(i, pp.agenda[i])
+}
+
 // paperForm is the form of a paper's details; save turns them into the
 // work to run off the UI goroutine.
 func (pp *paperPane) paperForm(title, saveLabel string, p papers.Paper, save func(core.PaperEdit) func() error) *formDialog {
@@ -459,7 +480,10 @@ func (pp *paperPane) paperForm(title, saveLabel string, p papers.Paper, save fun
 		rule.SetSelected(owner)
 		whoBox.Hide()
 	}
+	where := widget.NewLabel(pp.ownerText(p.Owner))
+	where.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
+		{Text: lang.X("papers.form.where", "For"), Widget: where},
 		{Text: lang.X("papers.form.title", "Title"), Widget: name},
 		{Text: lang.X("papers.form.marking", "Marking"), Widget: marking,
 			HintText: lang.X("papers.form.marking_hint", "Confidential papers carry the reader's name on every page.")},

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
@@ -268,9 +269,12 @@ func TestPapers_AttachFormSetsMarkingAndList(t *testing.T) {
 
 	// The form the file dialog opens: a confidential paper for two members.
 	f := pp.attachForm(writePDF(t, "Tờ trình.pdf", 1))
-	f.form.Items[0].Widget.(*keyEntry).SetText("Tờ trình về cắt giảm quy định kinh doanh")
-	f.form.Items[1].Widget.(interface{ SetSelected(string) }).SetSelected("Mật")
-	box := f.form.Items[2].Widget.(*fyne.Container)
+	if where := f.form.Items[0].Widget.(*widget.Label).Text; !strings.HasPrefix(where, "1. ") {
+		t.Errorf("the form says the paper is for %q, want the item chosen", where)
+	}
+	f.form.Items[1].Widget.(*keyEntry).SetText("Tờ trình về cắt giảm quy định kinh doanh")
+	f.form.Items[2].Widget.(interface{ SetSelected(string) }).SetSelected("Mật")
+	box := f.form.Items[3].Widget.(*fyne.Container)
 	box.Objects[0].(interface{ SetSelected(string) }).SetSelected("Chỉ những thành viên được chọn")
 	who := findCheckGroup(box)
 	who.SetSelected([]string{"Phạm Minh Chính", "Phạm Thị Thanh Trà"})
