@@ -14,6 +14,10 @@
 // replicator and the status bar, notices.go holds answer states, reminders
 // and the hub's refusals; export.go saves a ballot's results and reports.go
 // the PDF documents (invitation, minutes, summary of opinions).
+// reader.go is the paper reader (PDFs through pdfrender, from an
+// io.ReaderAt, never a file): reader_pages.go its virtualised column of
+// pages, reader_side.go the thumbnails and contents, reader_other.go files
+// that are not PDFs, reader_window.go its own window and `ecabinet read`.
 // papers.go is the Papers screen (Tài liệu: everything received, grouped by
 // meeting and ballot, with its badges and search), papers_attach.go the
 // Papers tab of a meeting and a ballot (attach from a dialog or a drop,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -109,6 +110,10 @@ type reader struct {
 	mode  zoomMode
 	scale float32 // units per point
 
+	// firstShown is set once a page is on screen; thumbnails wait for it.
+	firstShown    bool
+	thumbsWaiting []*thumbItem
+
 	pv        *pagesView
 	pageNo    *keyEntry
 	pageOf    *widget.Label
@@ -148,7 +153,7 @@ func newReader(u *ui, src ReaderSource, opt readerOptions) *reader {
 	r.status = widget.NewLabel(lang.X("reader.opening", "Opening the paper…"))
 	r.status.Alignment = fyne.TextAlignCenter
 	r.status.Wrapping = fyne.TextWrapWord
-	r.root = container.NewStack(container.NewCenter(r.status))
+	r.root = container.NewStack(container.NewCenter(fixedWidth(480, r.status)))
 	if !isPDF(src) {
 		r.showOther()
 		return r
@@ -160,10 +165,15 @@ func newReader(u *ui, src ReaderSource, opt readerOptions) *reader {
 // view is the reader's content.
 func (r *reader) view() fyne.CanvasObject { return r.root }
 
-// isPDF says whether src is a PDF: by its type, else by its first bytes.
+// isPDF says whether src is a PDF: by its type, else (no type, or only
+// "bytes") by its first bytes.
 func isPDF(src ReaderSource) bool {
-	if src.MediaType != "" {
-		return src.MediaType == "application/pdf"
+	switch src.MediaType {
+	case "application/pdf":
+		return true
+	case "", "application/octet-stream":
+	default:
+		return false
 	}
 	head := make([]byte, min(src.Size, 1024))
 	n, _ := src.ReaderAt.ReadAt(head, 0)
@@ -218,6 +228,49 @@ func readerWatermark() (*pdfrender.Watermark, error) {
 	return w, nil
 }
 
+// lastView is the width (in units) and scale of the last reader's view of
+// pages in fit-width mode: a paper opens in the same window at the same
+// size, so page 1 can start rendering before the view is laid out.
+var lastView struct {
+	sync.Mutex
+	width, scale float32
+}
+
+// firstPagePx is the pixel width page 1 of a paper with these page sizes
+// will be asked for at fit width in a view like the last one; 0 when no
+// view has been seen yet.
+func firstPagePx(sizes []pdfrender.Size) int {
+	lastView.Lock()
+	w, sc := lastView.width, lastView.scale
+	lastView.Unlock()
+	if w <= 0 || len(sizes) == 0 {
+		return 0
+	}
+	scale := fitWidthScale(w, sizes)
+	return pagePx(float32(sizes[0].Width)*scale, sc)
+}
+
+// fitWidthScale is the scale (units per point) at which the widest page
+// fills a view w units wide, less its margins.
+func fitWidthScale(w float32, sizes []pdfrender.Size) float32 {
+	var maxW float32
+	for _, p := range sizes {
+		maxW = max(maxW, float32(p.Width))
+	}
+	if maxW <= 0 || w <= 2*pagePad {
+		return 0
+	}
+	return (w - 2*pagePad) / maxW
+}
+
+// pagePx is the pixel width to render a page shown w units wide on a
+// canvas of this scale (a HiDPI screen renders more pixels), rounded up to
+// 8 pixels so that a window resized by a few pixels reuses the cache.
+func pagePx(w, canvasScale float32) int {
+	px := int(w*canvasScale + 0.5)
+	return max(8, (px+7)/8*8)
+}
+
 // watermarkLabel is what a confidential page carries: whose copy, and when.
 func (r *reader) watermarkLabel() string {
 	name := strings.TrimSpace(r.src.Viewer)
@@ -235,6 +288,8 @@ func (r *reader) open() {
 		marks  []pdfrender.Bookmark
 		mark   *pdfrender.Watermark
 		labelT = r.watermarkLabel()
+		pages  *pdfrender.Renderer
+		thumbs *pdfrender.Renderer
 	)
 	r.u.background(func() error {
 		e, err := readerEngine()
@@ -257,6 +312,16 @@ func (r *reader) open() {
 				return err
 			}
 		}
+		pages = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Watermark: mark, Label: labelT})
+		// Thumbnails: no pages ahead (the list asks for what it shows) and
+		// a small cache (a thumbnail is ~90 KB).
+		thumbs = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Ahead: -1, MaxBytes: 12 << 20, Watermark: mark, Label: labelT})
+		// Page 1 starts rendering now, at the width the last paper was
+		// shown at, while the outline is read and the UI is built: the
+		// view asks for the same width, which is then cached or under way.
+		if px := firstPagePx(sizes); px > 0 {
+			pages.Request(r.ctx, 0, px, func(*image.RGBA, error) {})
+		}
 		// A broken outline costs the contents, not the paper.
 		if marks, err = doc.Bookmarks(); err != nil {
 			fyne.LogError("reader: outline", err)
@@ -270,15 +335,12 @@ func (r *reader) open() {
 			}
 			return
 		}
+		r.doc, r.sizes, r.marks, r.pages, r.thumbs = doc, sizes, marks, pages, thumbs
 		if r.closed {
-			go doc.Close()
+			r.closed = false
+			r.close()
 			return
 		}
-		r.doc, r.sizes, r.marks = doc, sizes, marks
-		r.pages = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Watermark: mark, Label: labelT})
-		// Thumbnails: no pages ahead (the list asks for what it shows) and
-		// a small cache (a thumbnail is ~90 KB).
-		r.thumbs = pdfrender.NewRenderer(doc, pdfrender.RendererOptions{Ahead: -1, MaxBytes: 12 << 20, Watermark: mark, Label: labelT})
 		r.build()
 	})
 }
@@ -348,9 +410,7 @@ func (r *reader) focusPages() {
 	if r.pv == nil {
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.pv); c != nil {
-		c.Focus(r.pv)
-	}
+	r.opt.Win.Canvas().Focus(r.pv)
 }
 
 // goTo shows page i (clamped) at the top.
@@ -470,14 +530,10 @@ func (r *reader) showZoom() {
 
 // fitScale is the scale of a fit mode for a view of size s.
 func (r *reader) fitScale(s fyne.Size) float32 {
-	var maxW float32
-	for _, p := range r.sizes {
-		maxW = max(maxW, float32(p.Width))
-	}
-	if maxW <= 0 || s.Width <= 2*pagePad {
+	sc := fitWidthScale(s.Width, r.sizes)
+	if sc <= 0 {
 		return r.scale
 	}
-	sc := (s.Width - 2*pagePad) / maxW
 	if r.mode == zoomFitPage {
 		h := float32(r.sizes[r.cur].Height)
 		if h > 0 && s.Height > 2*pagePad {
@@ -490,12 +546,17 @@ func (r *reader) fitScale(s fyne.Size) float32 {
 // showFind opens the find bar (Ctrl+F).
 func (r *reader) showFind() {
 	r.findBar.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.findText); c != nil {
-		c.Focus(r.findText)
-	}
+	// The window's canvas, not the driver's look-up: that knows only
+	// objects already drawn, and the bar was hidden until now.
+	r.opt.Win.Canvas().Focus(r.findText)
 }
 
 func (r *reader) hideFind() {
+	if r.finding != nil {
+		r.finding()
+		r.finding = nil
+	}
+	r.findGen++ // an answer still on its way is dropped
 	r.findBar.Hide()
 	r.setMatches(nil, -1)
 	r.findInfo.SetText("")

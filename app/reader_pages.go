@@ -112,6 +112,11 @@ func (v *pagesView) relayout(scale float32) {
 	case r.mode != zoomCustom:
 		r.scale = r.fitScale(v.viewSize)
 	}
+	if r.mode == zoomFitWidth {
+		lastView.Lock()
+		lastView.width, lastView.scale = v.viewSize.Width, r.opt.Win.Canvas().Scale()
+		lastView.Unlock()
+	}
 	n := len(r.sizes)
 	v.tops, v.sizes = make([]float32, n), make([]fyne.Size, n)
 	y := float32(pagePad)
@@ -197,8 +202,7 @@ func (v *pagesView) visible() (first, last int) {
 }
 
 // place gives the visible pages slots, frees the others' and asks for the
-// pages not yet rendered, top first (the renderer renders ahead of the
-// last one asked).
+// pages not yet rendered.
 func (v *pagesView) place() {
 	if len(v.tops) == 0 {
 		return
@@ -223,17 +227,22 @@ func (v *pagesView) place() {
 				s = v.newSlot()
 			}
 		}
+		byPage[p] = s
 		sz := v.sizes[p]
 		s.box.Move(fyne.NewPos((cw-sz.Width)/2, v.tops[p]))
 		s.box.Resize(sz)
 		s.sheet.Resize(sz)
 		s.img.Resize(sz)
-		v.show(s, p, sz)
 		v.highlight(s, p, sz)
 		s.box.Show()
 	}
 	for _, s := range free {
 		s.release()
+	}
+	// The renderer serves the newest request first and renders ahead of
+	// it: so the pages below are asked for first and the top one last.
+	for p := last; p >= first; p-- {
+		v.show(byPage[p], p, v.sizes[p])
 	}
 	v.content.Refresh()
 }
@@ -262,16 +271,9 @@ func (s *pageSlot) release() {
 	s.box.Hide()
 }
 
-// renderWidth is the pixel width to render a page shown w units wide:
-// the canvas's scale (a HiDPI screen renders more pixels), rounded up to 8
-// pixels so that a window resized by a few pixels reuses the cache.
+// renderWidth is the pixel width to render a page shown w units wide.
 func (v *pagesView) renderWidth(w float32) int {
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		scale = c.Scale()
-	}
-	px := int(w*scale + 0.5)
-	return max(8, (px+7)/8*8)
+	return pagePx(w, v.r.opt.Win.Canvas().Scale())
 }
 
 // show puts page p (rendered to fit sz) into slot s: at once when cached,
@@ -293,6 +295,7 @@ func (v *pagesView) show(s *pageSlot, p int, sz fyne.Size) {
 	if img := v.r.pages.Cached(p, px); img != nil {
 		s.cancel = nil
 		s.setImage(img)
+		v.r.pageShown()
 		return
 	}
 	ctx, cancel := context.WithCancel(v.r.ctx)
@@ -308,6 +311,7 @@ func (v *pagesView) show(s *pageSlot, p int, sz fyne.Size) {
 		v.r.u.post(func() {
 			if s.page == p && s.px == px && ctx.Err() == nil {
 				s.setImage(img)
+				v.r.pageShown()
 			}
 		})
 	})
@@ -388,10 +392,8 @@ func (v *pagesView) TypedShortcut(s fyne.Shortcut) {
 	if ks, ok := s.(fyne.KeyboardShortcut); ok && ks.Mod() == fyne.KeyModifierShortcutDefault && v.r.shortcut(ks.Key()) {
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(v); c != nil {
-		if sc, ok := c.(fyne.Shortcutable); ok {
-			sc.TypedShortcut(s)
-		}
+	if sc, ok := v.r.opt.Win.Canvas().(fyne.Shortcutable); ok {
+		sc.TypedShortcut(s)
 	}
 }
 

@@ -94,6 +94,14 @@ func (t *thumbItem) set(p int) {
 	}
 	t.page = p
 	t.num.SetText(strconv.Itoa(p + 1))
+	if !t.r.firstShown {
+		// The page a person waits for renders first; the thumbnails
+		// follow (PDFium renders one page at a time per document).
+		t.img.Image = nil
+		t.img.Refresh()
+		t.r.thumbsWaiting = append(t.r.thumbsWaiting, t)
+		return
+	}
 	px := thumbWidth * 2 // sharp on a HiDPI screen, ~90 KB for A4
 	if img := t.r.thumbs.Cached(p, px); img != nil {
 		t.img.Image = img
@@ -115,6 +123,22 @@ func (t *thumbItem) set(p int) {
 			}
 		})
 	})
+}
+
+// pageShown is told when a page is on screen; the first time, the
+// thumbnails held back until then are asked for.
+func (r *reader) pageShown() {
+	if r.firstShown {
+		return
+	}
+	r.firstShown = true
+	for _, t := range r.thumbsWaiting {
+		if p := t.page; p >= 0 {
+			t.page = -1
+			t.set(p)
+		}
+	}
+	r.thumbsWaiting = nil
 }
 
 // thumbnails is the virtualised list of thumbnails: only the rows shown
@@ -188,6 +212,8 @@ func (r *reader) contentsTree() *widget.Tree {
 			r.goTo(b.Page)
 			r.focusPages()
 		}
+		// An entry is a link: chosen again later, it goes there again.
+		t.UnselectAll()
 	}
 	t.OpenAllBranches()
 	return t

@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
@@ -119,13 +122,31 @@ func openTestReader(t testing.TB, e *env, src ReaderSource, opt readerOptions) *
 		e.l.settle(e.u)
 	})
 	if tt, ok := t.(*testing.T); ok {
-		e.l.waitFor(tt, "the reader to open", func() bool { return r.pv != nil || !strings.HasSuffix(r.status.Text, "…") })
+		waitLong(tt, e, "the reader to open", func() bool { return r.pv != nil || !strings.HasSuffix(r.status.Text, "…") })
 		if r.pv == nil {
 			tt.Fatalf("the reader did not open: %q", r.status.Text)
 		}
 		waitPages(tt, e, r)
 	}
 	return r
+}
+
+// waitLong is loop.waitFor with room for PDFium: starting it, and
+// rendering under the race detector on a loaded machine, can take far
+// longer than a screen's own work (a deadline, not a timing).
+func waitLong(t *testing.T, e *env, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		e.l.drain()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // pdfSource is a ReaderSource over data in memory.
@@ -137,7 +158,7 @@ func pdfSource(title string, data []byte) ReaderSource {
 // image.
 func waitPages(t *testing.T, e *env, r *reader) {
 	t.Helper()
-	e.l.waitFor(t, "the pages shown to render", func() bool {
+	waitLong(t, e, "the pages shown to render", func() bool {
 		for _, s := range r.pv.slots {
 			if s.page >= 0 && (s.img.Image == nil || s.img.Image.Bounds().Dx() != s.px) {
 				return false
@@ -194,6 +215,10 @@ func TestReader_KeysAndPageNumberMovePages(t *testing.T) {
 	}
 	if !e.hasText("Trang") || r.pageOf.Text != "/ 12" || r.pageNo.Text != "1" {
 		t.Fatalf("bar: %q %q", r.pageNo.Text, r.pageOf.Text)
+	}
+	// and the reader fits the smallest window the app opens at
+	if w := r.view().MinSize().Width; w > minWindow.Width {
+		t.Fatalf("the reader needs %v wide, more than the %v of the smallest window", w, minWindow.Width)
 	}
 	for _, tc := range []struct {
 		key  fyne.KeyName
@@ -327,7 +352,7 @@ func TestReader_FindWithoutDiacritics(t *testing.T) {
 			}
 			test.Type(r.findText, tc.query)
 			r.findText.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-			e.l.waitFor(t, "the find", func() bool { return r.finding == nil })
+			waitLong(t, e, "the find", func() bool { return r.finding == nil })
 			if tc.count == "" {
 				// then nothing found says so
 				if r.findInfo.Text != "Không tìm thấy" || len(r.matches) != 0 {
@@ -426,12 +451,16 @@ func TestReader_EnglishBar(t *testing.T) {
 func TestReader_NotAPDF(t *testing.T) {
 	e := newEnv(t, langVI, t.TempDir())
 	data := []byte("PK\x03\x04 not really a docx, only its bytes")
-	var opened []byte
-	var openedName string
+	// OpenExternal runs off the UI goroutine (it writes a file).
+	type copyMade struct {
+		name string
+		data []byte
+	}
+	made := make(chan copyMade, 2)
 	src := ReaderSource{Title: "Dự thảo Tờ trình", FileName: "to-trinh.docx", Size: int64(len(data)), ReaderAt: bytes.NewReader(data),
 		MediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 	r := newReader(e.u, src, readerOptions{Win: e.w, OpenExternal: func(name string, b []byte) error {
-		openedName, opened = name, b
+		made <- copyMade{name, b}
 		return nil
 	}})
 	e.w.SetContent(r.view())
@@ -452,15 +481,23 @@ func TestReader_NotAPDF(t *testing.T) {
 	}
 	r.u.lastConfirm.Dismiss()
 	e.l.settle(e.u)
-	if opened != nil {
+	if len(made) != 0 {
 		t.Fatal("cancelling the warning still wrote the copy")
 	}
 	// confirming hands the bytes to the system viewer
 	test.Tap(b)
 	r.u.lastConfirm.Confirm()
-	e.l.waitFor(t, "the copy", func() bool { return opened != nil })
-	if !bytes.Equal(opened, data) || openedName != "to-trinh.docx" {
-		t.Fatalf("opened %q (%d bytes)", openedName, len(opened))
+	var got copyMade
+	waitLong(t, e, "the copy", func() bool {
+		select {
+		case got = <-made:
+			return true
+		default:
+			return false
+		}
+	})
+	if !bytes.Equal(got.data, data) || got.name != "to-trinh.docx" {
+		t.Fatalf("opened %q (%d bytes)", got.name, len(got.data))
 	}
 }
 
@@ -495,7 +532,7 @@ func TestReader_WritesNoPlaintext(t *testing.T) {
 	waitPages(t, e, r)
 	test.Type(r.findText, "Marker")
 	r.findNext(1)
-	e.l.waitFor(t, "the find", func() bool { return r.finding == nil })
+	waitLong(t, e, "the find", func() bool { return r.finding == nil })
 	if len(r.matches) != 8 {
 		t.Fatalf("found the marker %d times, want 8", len(r.matches))
 	}
@@ -551,5 +588,116 @@ func TestReader_Golden(t *testing.T) {
 			waitPages(t, e, r)
 			test.AssertImageMatches(t, tc.name, e.shot())
 		})
+	}
+}
+
+func TestReader_OwnWindowClosesThePaper(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	// when a paper opens in a window of its own
+	r := openReaderWindow(e.u, pdfSource("Báo cáo", makeReaderPDF(t, readerPaper{pages: 3})), readerOptions{Now: readerClock})
+	w := r.opt.Win
+	if w == e.w {
+		t.Fatal("the reader opened in the main window")
+	}
+	waitLong(t, e, "the reader to open", func() bool { return r.pv != nil })
+	// then its keys are the reader's even with nothing focused
+	w.Canvas().Unfocus()
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	if r.cur != 2 {
+		t.Fatalf("End with nothing focused: page %d", r.cur+1)
+	}
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if !r.findBar.Visible() {
+		t.Fatal("Ctrl+F on the window did not open the find bar")
+	}
+	// and closing the window closes the paper
+	w.Close()
+	e.l.settle(e.u)
+	if !r.closed || r.ctx.Err() == nil {
+		t.Fatal("closing the window left the paper open")
+	}
+	if _, err := r.doc.PageSize(0); err == nil {
+		t.Fatal("the document is still open after its window closed")
+	}
+}
+
+func TestReader_ShowsImagesInside(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	var buf bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	r := newReader(e.u, ReaderSource{Title: "Sơ đồ tổ chức", FileName: "so-do.png", Size: int64(len(data)),
+		ReaderAt: bytes.NewReader(data), MediaType: "image/png"}, readerOptions{Win: e.w})
+	e.w.SetContent(r.view())
+	waitLong(t, e, "the image", func() bool {
+		return e.find(func(o fyne.CanvasObject) bool {
+			c, ok := o.(*canvas.Image)
+			return ok && c.Image != nil && c.Image.Bounds().Dx() == 40
+		}) != nil
+	})
+	if !e.hasText("Hình ảnh") || e.button("Mở bằng chương trình khác…") == nil {
+		t.Fatal("the image's details are gone")
+	}
+}
+
+func TestReader_IsPDF(t *testing.T) {
+	pdf := []byte("%PDF-1.7\n...")
+	for _, tc := range []struct {
+		mt   string
+		data []byte
+		want bool
+	}{
+		{"application/pdf", []byte("anything"), true},
+		{"", pdf, true},
+		{"application/octet-stream", pdf, true},
+		{"", []byte("PK\x03\x04"), false},
+		{"image/png", pdf, false},
+	} {
+		src := ReaderSource{MediaType: tc.mt, Size: int64(len(tc.data)), ReaderAt: bytes.NewReader(tc.data)}
+		if got := isPDF(src); got != tc.want {
+			t.Errorf("isPDF(%q, %q) = %v", tc.mt, tc.data, got)
+		}
+	}
+}
+
+func TestReader_FmtBytes(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{langVI, 512, "512 B"},
+		{langVI, 1_500_000, "1,5 MB"},
+		{langEN, 1_500_000, "1.5 MB"},
+		{langEN, 250_000, "250 KB"},
+		{langVI, 3_200_000_000, "3,2 GB"},
+	} {
+		setLanguage(tc.lang)
+		if got := fmtBytes(tc.n); got != tc.want {
+			t.Errorf("%s %d: %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+	setLanguage(langVI)
+}
+
+func TestReader_FirstPageStartsAtTheWidthTheViewAsks(t *testing.T) {
+	e := newEnv(t, langVI, t.TempDir())
+	data := makeReaderPDF(t, readerPaper{pages: 4})
+	openTestReader(t, e, pdfSource("Một", data), readerOptions{})
+	// given a paper shown once at fit width, the next one's page 1 is
+	// rendered while its view is built, at the width that view then asks
+	r := openTestReader(t, e, pdfSource("Hai", data), readerOptions{})
+	guess := firstPagePx(r.sizes)
+	var asked int
+	for _, s := range r.pv.slots {
+		if s.page == 0 {
+			asked = s.px
+		}
+	}
+	if guess == 0 || guess != asked {
+		t.Fatalf("page 1 started at %d px, the view asked for %d", guess, asked)
 	}
 }
