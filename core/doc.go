@@ -11,6 +11,12 @@
 // in-memory model (model.go) is updated after the commit and an Event is
 // published (events.go) so that screens can refresh without polling.
 //
+// papers.go keeps papers (papers/): the record in the store and the model,
+// the file in the profile's encrypted chunk store (store/blob, the
+// "papers" directory), the lineage key unwrapped per device
+// (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
+// audience) and opening a version as an io.ReaderAt.
+//
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 package core

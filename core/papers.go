@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -935,4 +936,34 @@ func (p *Profile) ballotPaperVersions(ballotID string) map[string]int {
 		}
 	}
 	return out
+}
+
+// DeviceKey returns an enrolled device's public key: for the hub, which
+// checks the signature of a paper op a device offers chunks for before it
+// takes any of them.
+func (p *Profile) DeviceKey(id string) (ed25519.PublicKey, bool) {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	k, ok := p.m.devices[id]
+	return k, ok
+}
+
+// PaperOpManifest reads the version a paper.add or paper.version op
+// brings: its paper and manifest (false for any other op).
+func PaperOpManifest(op ops.Op) (paperID string, m papers.Manifest, ok bool) {
+	switch op.Kind {
+	case ops.KindPaperAdd:
+		var b ops.PaperAdd
+		if op.DecodeBody(&b) != nil || len(b.Paper.Versions) != 1 {
+			return "", m, false
+		}
+		return b.Paper.ID, b.Paper.Versions[0].Manifest, true
+	case ops.KindPaperVersion:
+		var b ops.PaperVersion
+		if op.DecodeBody(&b) != nil {
+			return "", m, false
+		}
+		return b.PaperID, b.Version.Manifest, true
+	}
+	return "", m, false
 }

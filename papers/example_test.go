@@ -1,6 +1,7 @@
 package papers_test
 
 import (
+	"crypto/ed25519"
 	"fmt"
 
 	"github.com/ecabinet/ecabinet/meetings"
@@ -67,4 +68,21 @@ func ExampleDecodeManifest() {
 	// Output:
 	// 3 2098152 <nil>
 	// err.manifest.decode_failed true
+}
+
+// ExampleWrapKey: the secretary's device wraps a paper's key to a member's
+// device; only that device's seed opens it.
+func ExampleWrapKey() {
+	seed := make([]byte, ed25519.SeedSize) // a device's private seed (identity.Device.Seed)
+	seed[0] = 42
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	key, _ := papers.NewLineageKey()
+	w, _ := papers.WrapKey(key, "paper-1", "device-of-member", pub)
+	got, err := w.Unwrap("paper-1", seed)
+	fmt.Println(got == key, err)
+	_, err = w.Unwrap("paper-2", seed)
+	fmt.Println(err == papers.ErrUnwrap)
+	// Output:
+	// true <nil>
+	// true
 }

@@ -2,6 +2,7 @@ package papers_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"reflect"
 	"testing"
@@ -47,6 +48,35 @@ func FuzzDecodeManifest(f *testing.F) {
 		m2, err := papers.DecodeManifest(again)
 		if err != nil || !reflect.DeepEqual(m, m2) {
 			t.Fatalf("second decode: %v\n%+v\n%+v", err, m, m2)
+		}
+	})
+}
+
+// FuzzUnwrap feeds arbitrary wrapped keys to Unwrap: it never panics, and
+// whatever opens under the device's seed opens to the paper's key (no
+// other key can be made to come out without the ephemeral secret). The
+// seed corpus holds a real wrap, checked to open before fuzzing.
+func FuzzUnwrap(f *testing.F) {
+	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	k := papers.LineageKey{9}
+	w, err := papers.WrapKey(k, "p", "d", pub)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if got, err := w.Unwrap("p", seed); err != nil || got != k {
+		f.Fatalf("the real wrap does not open: %v", err)
+	}
+	f.Add(w.Ephemeral, w.Sealed, "d")
+	f.Add([]byte{}, []byte{}, "")
+	f.Add(make([]byte, 32), make([]byte, 48), "d")
+	f.Fuzz(func(t *testing.T, eph, sealed []byte, dev string) {
+		got, err := papers.WrappedKey{Device: dev, Ephemeral: eph, Sealed: sealed}.Unwrap("p", seed)
+		if err == nil && got != k {
+			t.Fatalf("a wrap opens to a key that was never wrapped: %x %x %q", eph, sealed, dev)
+		}
+		if err != nil && !errors.Is(err, papers.ErrUnwrap) {
+			t.Fatalf("Unwrap error %v is not ErrUnwrap", err)
 		}
 	})
 }

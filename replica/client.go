@@ -38,6 +38,8 @@ type Client struct {
 	http *http.Client
 	// PageSize is how many log entries one pull asks for.
 	PageSize int
+	// uploaded counts the chunks this client uploaded (tests, benchmarks).
+	uploaded atomic.Int64
 }
 
 // ErrNotEnrolled is returned for a profile that has no hub.
@@ -164,6 +166,11 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 			break
 		}
 		items = fitPush(items)
+		// A paper's chunks go first: the hub refuses an op naming chunks
+		// it lacks.
+		if err := c.uploadPapers(ctx, items); err != nil {
+			return rep, err
+		}
 		req := PushRequest{Version: Version}
 		for _, it := range items {
 			req.Ops = append(req.Ops, it.Op)

@@ -6,7 +6,10 @@
 // hubadmin.go) and the backup streamed through it while it serves
 // (backup.go), the one protocol both speak (protocol.go), and what the hub
 // bounds for every client: body sizes, connections, enrollment attempts,
-// log lines (limits.go).
+// log lines (limits.go). Papers' encrypted chunks travel apart from the
+// operations (chunks.go: uploaded by the adder's device before its op,
+// served only to devices of members on the paper's list, 404 to anyone
+// else), fetched in the background by the downloader (download.go).
 //
 // The rules are not here: the hub and every device apply operations through
 // the application core (core.Profile), which checks signatures, members and

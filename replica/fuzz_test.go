@@ -13,13 +13,14 @@ import (
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/papers"
 )
 
 // messages lists a zero value of every protocol message a hub or device
 // decodes from the other side.
 func messages() []any {
 	return []any{&PushRequest{}, &PushResponse{}, &PullRequest{}, &PullResponse{}, &SnapshotRequest{},
-		&SnapshotResponse{}, &EnrollRequest{}, &EnrollResponse{}, &ErrorResponse{}, &AdminRequest{}, &AdminResponse{}}
+		&SnapshotResponse{}, &EnrollRequest{}, &EnrollResponse{}, &ErrorResponse{}, &AdminRequest{}, &AdminResponse{}, &ChunkOfferRequest{}, &ChunkOfferResponse{}}
 }
 
 func seedMessages(f *testing.F) {
@@ -32,6 +33,8 @@ func seedMessages(f *testing.F) {
 		EnrollRequest{Version: 1, Invite: "aaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbb", PubKey: make([]byte, 32)},
 		ErrorResponse{Version: 1, Code: CodeVersion, Message: "update"},
 		AdminRequest{Cmd: "invite", Member: "m", TTL: time.Minute},
+		ChunkOfferRequest{Version: 1, Op: []byte{0xa1, 0x01, 0x02}},
+		ChunkOfferResponse{Version: 1, Missing: []papers.ChunkID{{1}, {2}}},
 	} {
 		b, _ := codec.Marshal(m)
 		for i := range messages() {
@@ -80,7 +83,7 @@ func FuzzHubEndpoints(f *testing.F) {
 		f.Fatal(err)
 	}
 	handler := h.Handler()
-	paths := []string{PathEnroll, PathPush, PathPull, PathSnapshot}
+	paths := []string{PathEnroll, PathPush, PathPull, PathSnapshot, PathChunkOffer}
 	seedMessages(f)
 	f.Fuzz(func(t *testing.T, which byte, body []byte) {
 		path := paths[int(which)%len(paths)]

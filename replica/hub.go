@@ -21,6 +21,7 @@ import (
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/identity"
+	"github.com/ecabinet/ecabinet/store/blob"
 )
 
 // Hub serves one organisation's replica to its enrolled devices.
@@ -44,6 +45,11 @@ type Hub struct {
 	anon       *anonConns
 	enrolls    *rateLimiter
 	sample     *sampler
+
+	// chunks holds the papers' encrypted chunks (chunks.go); offered the
+	// chunks devices announced they will upload.
+	chunks  blob.ChunkStore
+	offered offers
 }
 
 type metrics struct {
@@ -104,7 +110,11 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}, nil
+	h := &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}
+	if err := h.openChunks(); err != nil {
+		return nil, fmt.Errorf("open the hub's chunk store: %w", err)
+	}
+	return h, nil
 }
 
 // setLimits makes the hub's counters for its Limits, once.
@@ -159,6 +169,9 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathPush, h.device(h.push))
 	mux.HandleFunc("POST "+PathPull, h.device(h.pull))
 	mux.HandleFunc("POST "+PathSnapshot, h.device(h.snapshot))
+	mux.HandleFunc("POST "+PathChunkOffer, h.device(h.chunkOffer))
+	mux.HandleFunc("PUT "+PathChunks+"{chunk}", h.device(h.chunkPut))
+	mux.HandleFunc("GET "+PathChunks+"{paper}/{chunk}", h.device(h.chunkGet))
 	mux.HandleFunc("GET "+PathHealth, h.health)
 	return h.stranger(mux)
 }

@@ -41,6 +41,8 @@ type Service struct {
 	// subscriber that fell behind gets the newest one in place of those
 	// it missed: it may skip intermediate states, never the last.
 	subs *fanout.Fanout[Status]
+	// dl fetches papers after each round, apart from it (download.go).
+	dl *Downloader
 }
 
 // statusBuffer is how many status changes a subscriber may have queued.
@@ -54,6 +56,7 @@ func NewService(p *core.Profile) *Service {
 	c, err := NewClient(p)
 	if err == nil {
 		s.client = c
+		s.dl = NewDownloader(p, c)
 		s.st = Status{Enrolled: true, Org: c.Org(), Hub: c.HubURL()}
 	}
 	s.st.Pending = p.Pending()
@@ -80,6 +83,10 @@ func (s *Service) update(fn func(*Status)) {
 	s.subs.Publish(s.st)
 }
 
+// Downloads is the service's paper downloader (nil for a profile that is
+// not enrolled): its Subscribe gives the progress per paper and overall.
+func (s *Service) Downloads() *Downloader { return s.dl }
+
 // SyncNow asks for a round as soon as possible.
 func (s *Service) SyncNow() {
 	select {
@@ -95,6 +102,7 @@ func (s *Service) Serve(ctx context.Context) error {
 		return nil
 	}
 	defer s.client.Close()
+	go s.dl.Serve(ctx)
 	events, stop := s.p.Subscribe()
 	defer stop()
 	go func() {
@@ -134,6 +142,9 @@ func (s *Service) Serve(ctx context.Context) error {
 				st.Pending = rep.Pending
 			}
 		})
+		if err == nil {
+			s.dl.Kick() // papers the pull brought, or recalled
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -27,7 +27,7 @@
 //
 //	crypto.go    key derivation, chunk IDs, sealing and opening one chunk (format 1)
 //	dir.go       ChunkStore, the hub's interface; Dir, chunk files written atomically, quarantine
-//	store.go     Store: Put (file → manifest), PutChunk (verified download), Missing, Usage, Remove, Sweep
+//	store.go     Store: Put (file → manifest), PutChunk and Batch (verified download), Missing, Usage, Remove, Sweep
 //	reader.go    Reader: io.ReaderAt + io.ReadSeeker decrypting on demand, whole-file hash
 //	errors.go    ErrChunkCorrupt, ErrChunkMissing, ErrDiskFull, ErrContentMismatch, ChunkError
 //	fs_*.go      what differs by system: full-disk errors, syncing a directory

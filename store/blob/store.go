@@ -385,3 +385,50 @@ func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err err
 	n, size, err := s.dir.clearQuarantine()
 	return removed + n, freed + size, err
 }
+
+// Batch takes in many fetched chunks with one sync of each directory they
+// land in, at Flush, instead of one per chunk: each chunk file is still
+// synced before it is renamed into place, so a kill leaves every chunk
+// whole or absent; what a power loss before Flush can lose is a rename,
+// that is a chunk to fetch again. The downloader uses one per round.
+type Batch struct {
+	s      *Store
+	mu     sync.Mutex
+	shards map[string]bool
+}
+
+// NewBatch starts a batch of PutChunk calls.
+func (s *Store) NewBatch() *Batch { return &Batch{s: s, shards: map[string]bool{}} }
+
+// PutChunk is Store.PutChunk within the batch: checked against the
+// lineage key before anything is written. It may be called concurrently.
+func (b *Batch) PutChunk(key papers.LineageKey, id papers.ChunkID, ciphertext []byte) error {
+	l, err := newLineage(key)
+	if err != nil {
+		return err
+	}
+	if _, err := l.open(nil, id, ciphertext); err != nil {
+		return chunkErr(id, ErrChunkCorrupt, err)
+	}
+	shard, err := b.s.dir.write(id, ciphertext, false)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.shards[shard] = true
+	b.mu.Unlock()
+	return nil
+}
+
+// Flush syncs the directories the batch's chunks were renamed into.
+func (b *Batch) Flush() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for shard := range b.shards {
+		if err := syncDir(shard); err != nil {
+			return ioErr("sync "+shard, err)
+		}
+		delete(b.shards, shard)
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// writePDF writes an uncompressed PDF of n pages whose text carries secret.
+func writePDF(t *testing.T, path, secret string, n int) []byte {
+	t.Helper()
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(false)
+	f.SetFont("Helvetica", "", 14)
+	for i := range n {
+		f.AddPage()
+		f.Cell(40, 10, fmt.Sprintf("%s - page %d", secret, i+1))
+	}
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+type paperRow struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Version  int    `json:"version"`
+	Pages    int    `json:"pages"`
+	Offline  bool   `json:"offline"`
+	Read     string `json:"read"`
+	Marking  string `json:"marking"`
+	FileName string `json:"file_name"`
+}
+
+// TestPapers_AddListShowExport: the secretary attaches papers with the
+// real binary; the member on the list fetches, lists, shows and exports
+// them (a confidential one watermarked); the member off the list sees none.
+func TestPapers_AddListShowExport(t *testing.T) {
+	root := t.TempDir()
+	h := &hub{data: filepath.Join(root, "hub"), addr: freeAddr(t)}
+	var init struct {
+		Invite string `json:"invite"`
+	}
+	ok(t, &init, "hub", "init", "--data", h.data, "--name", "Văn phòng Chính phủ")
+	h.start(t)
+	defer func() { h.stop(t, syscall.SIGTERM) }()
+	enroll := func(name, code string) device {
+		t.Helper()
+		d := device{t, filepath.Join(root, name)}
+		ok(t, nil, "--profile", d.dir, "enroll", "--hub", h.url(), "--invite", code)
+		return d
+	}
+	invite := func(member string) string {
+		t.Helper()
+		var inv struct {
+			Invite string `json:"invite"`
+		}
+		ok(t, &inv, "hub", "invite", "--data", h.data, "--member", member)
+		return inv.Invite
+	}
+	S := enroll("secretary", init.Invite)
+	var a, b idJSON
+	S.ok(&a, "member", "add", "--name", "Trần Lưu Quang", "--role", "member")
+	S.ok(&b, "member", "add", "--name", "Phạm Thị Thanh Trà", "--role", "member")
+	S.sync()
+	A := enroll("member-a", invite(a.ID))
+	B := enroll("member-b", invite(b.ID))
+	A.sync()
+	B.sync()
+	S.sync() // the secretary learns their devices, so the papers' keys are wrapped for them
+
+	var m, item idJSON
+	S.ok(&m, "meeting", "create", "--title", "Phiên họp Chính phủ thường kỳ", "--start", "2026-12-20T08:00:00Z")
+	S.ok(&item, "agenda", "add", "--meeting", m.ID, "--title", "Dự thảo Nghị định", "--minutes", "30")
+
+	secret := "TOTRINH-MAT-E2E-5521"
+	src := filepath.Join(root, "to-trinh.pdf")
+	file := writePDF(t, src, secret, 3)
+	plain := filepath.Join(root, "bao-cao.pdf")
+	plainBytes := writePDF(t, plain, "BAO CAO CONG KHAI", 2)
+
+	// bad input: a text file named .pdf, a path that does not exist
+	bad := filepath.Join(root, "gia.pdf")
+	os.WriteFile(bad, []byte("Đây không phải là một tệp PDF."), 0o600)
+	if r := S.run("paper", "add", "--meeting", m.ID, "--item", "1", "--file", bad); r.code != 1 || !strings.Contains(r.stderr, "does not match its name") {
+		t.Fatalf("mislabelled file: exit %d, %q", r.code, r.stderr)
+	}
+	if r := S.run("paper", "add", "--meeting", m.ID, "--item", "1", "--file", filepath.Join(root, "nope.pdf")); r.code != 1 || !strings.Contains(r.stderr, "could not be read") {
+		t.Fatalf("missing file: exit %d, %q", r.code, r.stderr)
+	}
+
+	var conf, open idJSON
+	S.ok(&conf, "paper", "add", "--meeting", m.ID, "--item", "1", "--file", src, "--title", "Tờ trình (mật)", "--to", a.ID, "--confidential")
+	S.ok(&open, "paper", "add", "--meeting", m.ID, "--item", item.ID, "--file", plain, "--to", a.ID)
+	S.sync()
+
+	A.sync()
+	var fetched struct {
+		Fetched int `json:"fetched"`
+		Offline int `json:"offline"`
+	}
+	A.ok(&fetched, "paper", "fetch")
+	if fetched.Offline != 2 || fetched.Fetched < 2 {
+		t.Fatalf("member A fetched %+v, want both papers offline", fetched)
+	}
+	var list []paperRow
+	A.ok(&list, "paper", "list", "--meeting", m.ID)
+	if len(list) != 2 || !list[0].Offline || !list[1].Offline {
+		t.Fatalf("member A's list: %+v", list)
+	}
+	var show struct {
+		paperRow
+		Recipients []string `json:"recipients"`
+		Versions   []struct {
+			Number  int  `json:"number"`
+			Pages   int  `json:"pages"`
+			Offline bool `json:"offline"`
+		} `json:"versions"`
+	}
+	A.ok(&show, "paper", "show", "--paper", conf.ID)
+	if show.Marking != "confidential" || len(show.Versions) != 1 || show.Versions[0].Pages != 3 || !show.Versions[0].Offline || len(show.Recipients) != 2 {
+		t.Fatalf("paper show: %+v", show)
+	}
+
+	// the plain paper exports as it was attached
+	out := filepath.Join(root, "export-plain.pdf")
+	A.ok(nil, "paper", "export", "--paper", open.ID, "--out", out)
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, plainBytes) {
+		t.Fatal("the exported plain paper differs from the attached file")
+	}
+	// the confidential one carries a watermark on each of its 3 pages: a new
+	// PDF of page images, not the attached bytes
+	wout := filepath.Join(root, "export-conf.pdf")
+	var ex struct {
+		Mode      string `json:"mode"`
+		Watermark string `json:"watermark"`
+	}
+	A.ok(&ex, "paper", "export", "--paper", conf.ID, "--out", wout)
+	if ex.Mode != "watermarked" || !strings.Contains(ex.Watermark, "Trần Lưu Quang") {
+		t.Fatalf("confidential export: %+v", ex)
+	}
+	info, err := exec.Command("pdfinfo", wout).CombinedOutput()
+	if err != nil || !strings.Contains(strings.Join(strings.Fields(string(info)), " "), "Pages: 3") {
+		t.Fatalf("pdfinfo of the watermarked export: %v\n%s", err, info)
+	}
+	if got, _ := os.ReadFile(wout); bytes.Equal(got, file) || bytes.Contains(got, []byte(secret)) {
+		t.Fatal("the confidential export is the original file, without a watermark")
+	}
+
+	// member B is on neither list: nothing listed, nothing fetched, show refused
+	B.sync()
+	var blist []paperRow
+	B.ok(&blist, "paper", "list")
+	B.ok(&fetched, "paper", "fetch")
+	if len(blist) != 0 || fetched.Fetched != 0 {
+		t.Fatalf("member B lists %d papers and fetched %d chunks", len(blist), fetched.Fetched)
+	}
+	if r := B.run("paper", "show", "--paper", conf.ID); r.code != 1 {
+		t.Fatalf("member B's paper show: exit %d", r.code)
+	}
+
+	// no plaintext of the confidential paper in any profile or the hub
+	for _, dir := range []string{h.data, S.dir, A.dir, B.dir} {
+		filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+			if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(secret)) {
+				t.Errorf("plaintext of the paper in %s", path)
+			}
+			return nil
+		})
+	}
+}

@@ -1,0 +1,253 @@
+package replica
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/fanout"
+	"github.com/ecabinet/ecabinet/papers"
+)
+
+// The downloader brings the papers this member may see onto the device,
+// apart from the operation sync (a big paper never delays an answer's
+// push): after a pull it fetches every missing chunk of every version of
+// those papers, the newest meeting's first, several at once, each checked
+// against its ID under the paper's key before it is written (atomically:
+// a chunk is on disk whole or not at all). Nothing else records progress:
+// what is on disk is the progress, so a restart or the hub's loss mid-way
+// resumes with the chunks still missing (blob.Store.Missing), refetching at
+// most the chunks that were in flight, one per stream. It also removes the
+// chunks of papers that were recalled or are no longer on the member's
+// list.
+
+// DownloadStatus is the downloader's progress, for the status bar and the
+// papers list.
+type DownloadStatus struct {
+	// Running: a round is fetching.
+	Running bool
+	// Papers counts the papers this member may see; Offline those whose
+	// every version is here.
+	Papers, Offline int
+	// Chunks is what this round set out to fetch, Done what it fetched.
+	Chunks, Done int
+	// Bytes is the ciphertext fetched this round.
+	Bytes int64
+	// Current is the paper being fetched.
+	Current string
+	// Removed counts the chunks freed this round (recalled papers).
+	Removed int
+	// Err is the round's failure, nil when it finished.
+	Err error
+}
+
+// Downloader fetches papers' chunks for one device.
+type Downloader struct {
+	p *core.Profile
+	c *Client
+	// Streams is how many chunks are fetched at once.
+	Streams int
+
+	kick chan struct{}
+	mu   sync.Mutex
+	st   DownloadStatus
+	subs *fanout.Fanout[DownloadStatus]
+	// fetched counts every chunk fetched since the downloader was made.
+	fetched atomic.Int64
+}
+
+// NewDownloader prepares the downloader of a device enrolled with a hub.
+func NewDownloader(p *core.Profile, c *Client) *Downloader {
+	// Two streams: as many as the client keeps idle connections to the
+	// hub (newHTTP), so no chunk waits for a new TLS handshake.
+	return &Downloader{p: p, c: c, Streams: 2, kick: make(chan struct{}, 1),
+		subs: fanout.New(statusBuffer, func(latest DownloadStatus) DownloadStatus { return latest })}
+}
+
+// Status is the current progress.
+func (d *Downloader) Status() DownloadStatus {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.st
+}
+
+// Subscribe returns a channel of progress: every change, or the newest in
+// place of those a slow reader missed.
+func (d *Downloader) Subscribe() (<-chan DownloadStatus, func()) { return d.subs.Subscribe() }
+
+// Fetched counts the chunks fetched since the downloader was made.
+func (d *Downloader) Fetched() int64 { return d.fetched.Load() }
+
+func (d *Downloader) update(fn func(*DownloadStatus)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fn(&d.st)
+	d.subs.Publish(d.st)
+}
+
+// Kick asks for a round as soon as possible (after a pull).
+func (d *Downloader) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Serve runs a round at every Kick until ctx is done.
+func (d *Downloader) Serve(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.kick:
+			_, _ = d.RunOnce(ctx)
+		}
+	}
+}
+
+// DownloadReport says what a round did.
+type DownloadReport struct {
+	Papers  int   `json:"papers"`
+	Offline int   `json:"offline"`
+	Fetched int   `json:"fetched"`
+	Bytes   int64 `json:"bytes"`
+	Removed int   `json:"removed"`
+	// Refused counts chunks the hub would not serve (recalled or taken off
+	// the list since the last pull).
+	Refused int `json:"refused"`
+}
+
+// RunOnce removes what may no longer be kept, then fetches what is
+// missing. It stops at the first network or disk error (a full disk:
+// blob.ErrDiskFull); what it fetched until then stays.
+func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
+	var rep DownloadReport
+	bs, err := d.p.Blobs()
+	if err != nil {
+		return rep, err
+	}
+	want, drop := d.p.PaperManifests()
+	var keep []papers.Manifest
+	for _, w := range want {
+		keep = append(keep, w.Manifests...)
+	}
+	if len(drop) > 0 {
+		before, _ := bs.Usage(drop...)
+		if _, err := bs.Remove(drop, keep); err != nil {
+			return rep, err
+		}
+		after, _ := bs.Usage(drop...)
+		rep.Removed = before.Present - after.Present
+	}
+	type job struct {
+		paper string
+		key   papers.LineageKey
+		ref   papers.ChunkRef
+	}
+	var jobs []job
+	rep.Papers = len(want)
+	for _, w := range want {
+		key, err := d.p.PaperKey(w.PaperID)
+		if err != nil {
+			continue // no key for this device: nothing it could check or read
+		}
+		miss := 0
+		seen := map[papers.ChunkID]bool{}
+		for _, m := range w.Manifests {
+			refs, err := bs.Missing(m)
+			if err != nil {
+				return rep, err
+			}
+			for _, r := range refs {
+				if !seen[r.ID] {
+					seen[r.ID] = true
+					jobs = append(jobs, job{w.PaperID, key, r})
+					miss++
+				}
+			}
+		}
+		if miss == 0 {
+			rep.Offline++
+		}
+	}
+	d.update(func(s *DownloadStatus) {
+		*s = DownloadStatus{Running: len(jobs) > 0, Papers: rep.Papers, Offline: rep.Offline, Chunks: len(jobs), Removed: rep.Removed}
+	})
+	if len(jobs) == 0 {
+		return rep, nil
+	}
+	streams := max(d.Streams, 1)
+	ch := make(chan job)
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batch := bs.NewBatch() // one directory sync per round, not per chunk
+	var wg sync.WaitGroup
+	for range streams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				ct, err := d.c.FetchChunk(cctx, j.paper, j.ref.ID)
+				if errors.Is(err, ErrChunkNotFound) {
+					mu.Lock()
+					rep.Refused++
+					mu.Unlock()
+					continue
+				}
+				if err == nil {
+					err = batch.PutChunk(j.key, j.ref.ID, ct)
+				}
+				if err != nil {
+					fail(err)
+					cancel()
+					continue
+				}
+				d.fetched.Add(1)
+				mu.Lock()
+				rep.Fetched++
+				rep.Bytes += int64(len(ct))
+				mu.Unlock()
+				d.update(func(s *DownloadStatus) { s.Done++; s.Bytes += int64(len(ct)); s.Current = j.paper })
+			}
+		}()
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case ch <- j:
+		case <-cctx.Done():
+			break feed
+		}
+	}
+	close(ch)
+	wg.Wait()
+	if err := batch.Flush(); err != nil && firstErr == nil {
+		firstErr = err
+	}
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr == nil {
+		// How many are complete now.
+		rep.Offline = 0
+		for _, w := range want {
+			u, err := bs.Usage(w.Manifests...)
+			if err == nil && u.Complete() {
+				rep.Offline++
+			}
+		}
+	}
+	d.update(func(s *DownloadStatus) { s.Running, s.Err, s.Offline = false, firstErr, rep.Offline })
+	return rep, firstErr
+}
