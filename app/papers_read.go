@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/papers"
+	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/store/blob"
 	"github.com/ecabinet/ecabinet/textindex"
 )
@@ -70,6 +72,49 @@ func openPaper(s *shell, id string, opened func(*reader)) {
 			opened(r)
 		}
 	})
+}
+
+// watchDownloads reloads the papers lists while the downloader brings
+// papers onto this computer (their "downloading n%" and "on this computer"),
+// at most every 700 ms and once more when a round ends, until ctx ends.
+func (u *ui) watchDownloads(ctx context.Context, dl *replica.Downloader) {
+	if dl == nil {
+		return
+	}
+	ch, unsubscribe := dl.Subscribe()
+	go func() {
+		defer unsubscribe()
+		var last time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case st, ok := <-ch:
+				if !ok {
+					return
+				}
+				if st.Running && time.Since(last) < 700*time.Millisecond {
+					continue
+				}
+				last = time.Now()
+				u.post(func() {
+					if s := u.shell; s != nil && !s.stopped {
+						s.reloadPapers()
+					}
+				})
+			}
+		}
+	}()
+}
+
+// reloadPapers re-reads the papers lists on screen.
+func (s *shell) reloadPapers() {
+	if ps, ok := s.screens[scrPapers].(*papersScreen); ok {
+		ps.load()
+	}
+	if pp := s.shownPaperPane(); pp != nil {
+		pp.load()
+	}
 }
 
 // paperIndex is the in-memory text index of the papers on this computer.
