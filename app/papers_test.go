@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/papers"
+	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
 
 // The fixture's papers: one on an agenda item of each session and one on
@@ -428,5 +431,78 @@ func TestGolden_Papers(t *testing.T) {
 			e.l.waitFor(t, "the text index", func() bool { return !ps.index.busy() })
 			test.AssertImageMatches(t, code+"/papers.png", e.shot())
 		})
+	}
+}
+
+// memberDownload fetches the papers a member may see from the hub.
+func memberDownload(t *testing.T, p *core.Profile) {
+	t.Helper()
+	c, err := replica.NewClient(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := replica.NewDownloader(p, c).RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A member's device, through a real hub: a paper arrives "not downloaded
+// yet", is on the computer after the download, "new" until opened, and
+// "updated" once the secretariat replaces it.
+func TestPapers_MemberSeesNewThenUpdated(t *testing.T) {
+	c := memberCommittee(t)
+	replicatest.Sync(t, c.sec) // learns the member's device, to give it the key
+	pp, err := c.sec.AddPaper(core.PaperInput{BallotID: c.ballot.ID, Title: "Đề án số hóa hồ sơ thủ tục hành chính", FileName: "de-an.pdf"},
+		bytes.NewReader(makeReaderPDF(t, readerPaper{pages: 1})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.sec)
+	replicatest.Sync(t, c.member)
+
+	e := newEnv(t, langVI, "")
+	s := e.open(c.member)
+	ps := showPapers(t, e, s)
+	row := func() *paperEntry {
+		t.Helper()
+		if len(ps.rows) != 2 || ps.rows[1].e == nil || ps.rows[1].e.v.ID != pp.ID {
+			t.Fatalf("rows %v, want the ballot's paper", rowTitles(ps))
+		}
+		return ps.rows[1].e
+	}
+	if r := row(); r.v.Offline || !e.hasText("Chưa tải về") {
+		t.Errorf("before the download: offline %v", r.v.Offline)
+	}
+
+	memberDownload(t, c.member)
+	ps.load()
+	e.l.waitFor(t, "the paper on this computer", func() bool { return len(ps.rows) == 2 && ps.rows[1].e.v.Offline })
+	if r := row(); r.v.Read != papers.ReadUnread || !e.hasText("Mới") || !e.hasText("Có trên máy này") {
+		t.Errorf("after the download: %s", r.v.Read)
+	}
+	r, _, err := c.member.OpenPaper(pp.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+
+	if _, err := c.sec.ReplacePaper(pp.ID, "de-an-v2.pdf", bytes.NewReader(makeReaderPDF(t, readerPaper{pages: 2}))); err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.sec)
+	replicatest.Sync(t, c.member)
+	memberDownload(t, c.member)
+	e.l.settle(e.u)
+	ps.load()
+	e.l.waitFor(t, "the new version", func() bool {
+		return len(ps.rows) == 2 && len(ps.rows[1].e.v.Versions) == 2 && ps.rows[1].e.v.Offline
+	})
+	if r := row(); r.v.Read != papers.ReadUpdated || !e.hasText("Đã cập nhật") {
+		t.Errorf("after the new version: %s", r.v.Read)
+	}
+	// The member has no secretariat's steps.
+	if e.button("Đính kèm tài liệu") != nil {
+		t.Error("a member is offered to attach papers")
 	}
 }
