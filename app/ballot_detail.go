@@ -35,6 +35,7 @@ type ballotDetail struct {
 
 	answer  *answerForm
 	results *resultsView
+	papers  *paperPane // papers_attach.go
 	tabs    *container.AppTabs
 	root    fyne.CanvasObject
 }
@@ -77,9 +78,13 @@ func newBallotDetail(s *shell) *ballotDetail {
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
 		d.linkRow,
 	)))
+	var papersTab *container.TabItem
+	d.papers = newPaperPane(s, func(n int) { papersTab.Text = papersTabText(n); d.tabs.Refresh() })
+	papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
 	d.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("ballot.tab.answer", "Question and opinion"), theme.DocumentCreateIcon(), reading),
 		container.NewTabItemWithIcon(lang.X("ballot.tab.results", "Results"), theme.ListIcon(), d.results.view()),
+		papersTab,
 	)
 	d.tabs.OnSelected = func(t *container.TabItem) {
 		if t == d.tabs.Items[1] {
@@ -120,6 +125,7 @@ func (d *ballotDetail) refresh(c changes) {
 	if c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
 		d.load()
 	}
+	d.papers.refresh(c)
 	if c.touches(core.TopicAnswers, d.id) || c.touches(core.TopicBallots, d.id) || c.has(core.TopicMembers) || c.has(core.TopicSync) {
 		d.answer.load()
 		if d.tabs.SelectedIndex() == 1 {
@@ -182,6 +188,9 @@ func (d *ballotDetail) load() {
 				map[string]any{"When": fmtDateTime(r.At), "Deadline": fmtDateTime(b.Deadline)}))
 	} else {
 		d.remind.Hide()
+	}
+	if d.papers.ballotID != b.ID {
+		d.papers.setBallot(b)
 	}
 	d.root.Refresh() // parts were shown or hidden: lay the pane out again
 }

@@ -22,6 +22,11 @@
 // io.ReaderAt, never a file): reader_pages.go its virtualised column of
 // pages, reader_side.go the thumbnails and contents, reader_other.go files
 // that are not PDFs, reader_window.go its own window and `ecabinet read`.
+// papers.go is the Papers screen (Tài liệu: everything received, grouped by
+// meeting and ballot, with its badges and search), papers_attach.go the
+// Papers tab of a meeting and a ballot (attach from a dialog or a drop,
+// edit, replace, recall), papers_read.go opening a paper in the reader
+// (reader.go and its files) and the in-memory index of the papers' text.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help) and "Sync now" that says when it cannot; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a

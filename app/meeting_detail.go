@@ -42,6 +42,9 @@ type meetingDetail struct {
 
 	consent    *consentPane
 	consentTab *container.TabItem
+
+	papers    *paperPane // papers_attach.go
+	papersTab *container.TabItem
 }
 
 func newMeetingDetail(s *shell) *meetingDetail {
@@ -73,8 +76,11 @@ func newMeetingDetail(s *shell) *meetingDetail {
 	d.consentTab = container.NewTabItemWithIcon(lang.X("meeting.tab.consent", "Consent agenda"), theme.ConfirmIcon(), d.consent.view())
 
 	d.agendaTab = container.NewTabItemWithIcon(lang.X("meeting.tab.agenda", "Agenda"), theme.ListIcon(), agendaPane)
+	d.papers = newPaperPane(s, func(n int) { d.papersTab.Text = papersTabText(n); d.tabs.Refresh() })
+	d.papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
 	d.tabs = container.NewAppTabs(
 		d.agendaTab,
+		d.papersTab,
 		container.NewTabItemWithIcon(lang.X("meeting.tab.attendance", "Attendance"), theme.AccountIcon(), attendancePane),
 	)
 
@@ -107,6 +113,8 @@ func (d *meetingDetail) refresh(c changes) {
 	}
 	if c.touches(core.TopicMeetings, d.id) || c.has(core.TopicMembers) {
 		d.load()
+	} else {
+		d.papers.refresh(c)
 	}
 }
 
@@ -146,6 +154,7 @@ func (d *meetingDetail) load() {
 	d.agenda.Refresh()
 	d.loadAttendance()
 	d.loadConsent()
+	d.papers.setMeeting(m)
 	d.root.Refresh() // parts were shown or hidden: lay the pane out again
 }
 

@@ -24,7 +24,7 @@ const (
 	scrHome screenID = iota
 	scrMeetings
 	scrBallots
-	scrPapers // with a later version: shown in the rail, not yet usable
+	scrPapers // papers.go
 	scrMembers
 	scrSettings
 	scrAudit // the secretariat's audit log (audit.go)
@@ -54,7 +54,7 @@ func screenTable() []screenDef {
 		{scrHome, lang.X("nav.home", "Home"), theme.HomeIcon(), func(s *shell) screen { return newHomeScreen(s) }, false},
 		{scrMeetings, lang.X("nav.meetings", "Meetings"), iconMeeting, func(s *shell) screen { return newMeetingsScreen(s) }, false},
 		{scrBallots, lang.X("nav.ballots", "Opinion ballots"), iconBallot, func(s *shell) screen { return newBallotsScreen(s) }, false},
-		{scrPapers, lang.X("nav.papers", "Papers"), theme.DocumentIcon(), nil, false},
+		{scrPapers, lang.X("nav.papers", "Papers"), theme.DocumentIcon(), func(s *shell) screen { return newPapersScreen(s) }, false},
 		{scrMembers, lang.X("nav.members", "Members"), iconGroup, func(s *shell) screen { return newMembersScreen(s) }, false},
 		{scrSettings, lang.X("nav.settings", "Settings"), theme.SettingsIcon(), func(s *shell) screen { return newSettingsScreen(s) }, false},
 		{scrAudit, lang.X("nav.audit", "Audit log"), theme.ListIcon(), func(s *shell) screen { return newAuditScreen(s) }, true},
@@ -121,7 +121,7 @@ type shell struct {
 	u       *ui
 	p       *core.Profile
 	defs    []screenDef
-	screens [screenCount]screen // nil for a screen not built (papers)
+	screens [screenCount]screen // nil for a screen not built
 	nav     [screenCount]*navItem
 	// keyed are the usable screens in Ctrl+1, Ctrl+2 … order.
 	keyed   []screenID
@@ -168,6 +168,7 @@ func newShell(u *ui, p *core.Profile) *shell {
 	s.show(scrHome)
 	s.updateBadge()
 	s.shortcuts()
+	s.u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.dropped(uris) }) // papers_attach.go
 	s.listen()
 	return s
 }

@@ -98,6 +98,7 @@ func (u *ui) startSync(p *core.Profile) {
 				u.post(func() { u.setSync(s) })
 			}
 		}()
+		u.watchDownloads(ctx, svc.Downloads()) // papers_read.go
 	}()
 }
 

@@ -252,15 +252,19 @@ var govBallotAnswers = []answer{
 }
 
 // CreateProfile creates a profile in dir for the Government Office's
-// secretary and loads the sample into it. The profile is returned open; on
-// error nothing is returned open (a profile that was created but could not
-// be filled stays on disk and can be filled again with Load).
+// secretary and loads the sample into it, with its papers (LoadPapers).
+// The profile is returned open; on error nothing is returned open (a
+// profile that was created but could not be filled stays on disk and can
+// be filled again with Load).
 func CreateProfile(dir string, pass []byte) (*core.Profile, error) {
 	p, err := core.Create(dir, pass, meetings.Member{Name: SecretaryName, Title: SecretaryTitle, Role: meetings.RoleSecretary})
 	if err != nil {
 		return nil, err
 	}
 	if err := Load(p); err != nil {
+		return nil, errors.Join(err, p.Close())
+	}
+	if err := LoadPapers(p); err != nil { // papers.go
 		return nil, errors.Join(err, p.Close())
 	}
 	return p, nil
