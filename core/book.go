@@ -3,16 +3,18 @@ package core
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 
+	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/report"
 )
 
 // The member's meeting book (report.BuildBook). The papers come from a
-// BookPapers source: the paper store, once it exists, answers with the
-// papers of each agenda item that the member may see and a decrypting
-// reader for each; until then NoBookPapers gives none and the book is its
-// cover, agenda and contents.
+// BookPapers source: the profile itself (Profile.BookPapers) answers with
+// the papers of each agenda item that the member may see and a decrypting
+// reader for each; NoBookPapers gives none (the book is then its cover,
+// agenda and contents).
 
 // BookPapers supplies the papers of a meeting that one member may see.
 type BookPapers interface {
@@ -33,7 +35,8 @@ func (NoBookPapers) BookPapers(string, string) (map[string][]report.BookPaper, e
 // BookOptions say how to make a book.
 type BookOptions struct {
 	Lang report.Lang
-	// Papers is where the papers come from (nil: NoBookPapers).
+	// Papers is where the papers come from (nil: this profile's own,
+	// Profile.BookPapers; NoBookPapers for none).
 	Papers BookPapers
 	// Repair re-saves a paper pdfcpu cannot read (pdfrender.Repair); nil
 	// names such a paper in the error at once.
@@ -52,7 +55,7 @@ func (p *Profile) BookReport(meetingID string, opt BookOptions) (report.Book, er
 	}
 	src := opt.Papers
 	if src == nil {
-		src = NoBookPapers{}
+		src = p // the papers on this computer
 	}
 	self := p.Self()
 	papers, err := src.BookPapers(m.ID, self.ID)
@@ -68,10 +71,56 @@ func (p *Profile) BookReport(meetingID string, opt BookOptions) (report.Book, er
 // WriteBook writes the profile's member's book of a meeting to w.
 func (p *Profile) WriteBook(ctx context.Context, meetingID string, opt BookOptions, w io.Writer) error {
 	b, err := p.BookReport(meetingID, opt)
+	defer closePapers(b.Papers) // readers of the chunk store hold it open
 	if err != nil {
 		return err
 	}
 	return report.BuildBook(ctx, w, b)
+}
+
+// closePapers closes the papers' readers that can be closed.
+func closePapers(byItem map[string][]report.BookPaper) {
+	for _, ps := range byItem {
+		for _, bp := range ps {
+			if c, ok := bp.Data.(io.Closer); ok {
+				c.Close()
+			}
+		}
+	}
+}
+
+// BookPapers makes the profile a BookPapers: the papers of the meeting its
+// member may see (PaperFilter, canSeePaper), each read through the chunk
+// store's decrypting reader (PeekPaper: making the book is not reading a
+// paper). A paper whose file has not yet reached this computer stops the
+// book with ErrPaperNotOffline naming it: a book missing a paper without
+// saying so would mislead the member who carries it into the room.
+func (p *Profile) BookPapers(meetingID, memberID string) (map[string][]report.BookPaper, error) {
+	if memberID != p.Self().ID {
+		return nil, ErrForbidden // a device holds only its own member's keys
+	}
+	views, err := p.Papers(PaperFilter{MeetingID: meetingID})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]report.BookPaper{}
+	for _, v := range views {
+		if v.Recalled {
+			continue
+		}
+		r, ver, err := p.PeekPaper(v.ID, 0)
+		if err != nil {
+			closePapers(out)
+			if errors.Is(err, ErrPaperNotOffline) {
+				return nil, &meetings.Error{Code: "err.report.book_not_offline", Field: "papers", Args: map[string]any{"paper": v.Title}}
+			}
+			return nil, err
+		}
+		out[v.Owner.AgendaItemID] = append(out[v.Owner.AgendaItemID], report.BookPaper{
+			Title: v.Title, FileName: ver.FileName, MediaType: ver.MediaType, Data: r, Size: r.Size(),
+		})
+	}
+	return out, nil
 }
 
 // SaveBook writes the book to path as SaveReport writes a document: made

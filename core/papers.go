@@ -326,6 +326,17 @@ func (p *Profile) lastOpened(id string) (int, error) {
 // (ErrPaperNotOffline). Opening the current version clears the "updated"
 // badge. The caller closes the reader.
 func (p *Profile) OpenPaper(id string, n int) (*blob.Reader, papers.Version, error) {
+	return p.openPaper(id, n, true)
+}
+
+// PeekPaper is OpenPaper without recording an opening: for reading a paper
+// on the member's behalf (the search index, the meeting book), which is not
+// the member reading it.
+func (p *Profile) PeekPaper(id string, n int) (*blob.Reader, papers.Version, error) {
+	return p.openPaper(id, n, false)
+}
+
+func (p *Profile) openPaper(id string, n int, mark bool) (*blob.Reader, papers.Version, error) {
 	v, err := p.PaperView(id)
 	if err != nil {
 		return nil, papers.Version{}, err
@@ -356,6 +367,9 @@ func (p *Profile) OpenPaper(id string, n int) (*blob.Reader, papers.Version, err
 	r, err := bs.Open(key, ver.Manifest)
 	if err != nil {
 		return nil, papers.Version{}, err
+	}
+	if !mark {
+		return r, ver, nil
 	}
 	if err := p.markOpened(id, ver.Number); err != nil {
 		r.Close()
