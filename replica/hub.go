@@ -44,6 +44,7 @@ type Hub struct {
 	anon       *anonConns
 	enrolls    *rateLimiter
 	sample     *sampler
+	seen       seenLog // devices' last pulls (secretariat.go)
 }
 
 type metrics struct {
@@ -159,6 +160,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathPush, h.device(h.push))
 	mux.HandleFunc("POST "+PathPull, h.device(h.pull))
 	mux.HandleFunc("POST "+PathSnapshot, h.device(h.snapshot))
+	mux.HandleFunc("POST "+PathSecretariat, h.device(h.secretariat))
 	mux.HandleFunc("GET "+PathHealth, h.health)
 	return h.stranger(mux)
 }
@@ -408,6 +410,7 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 		return
 	}
 	h.m.pulls.Inc()
+	h.noteSeen(r, dev)
 	head, err := h.p.HubHead()
 	if err != nil {
 		h.log.Error("pull failed", "device", dev, "err", err)
