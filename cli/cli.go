@@ -81,6 +81,7 @@ func init() {
 		{"vote start", "--meeting ID --item ID [--question TEXT] [--minutes N]", defineVoteStart},
 		{"audit verify", "[--data DIR]", defineAuditVerify},
 		{"audit export", "[--data DIR] [--out FILE]", defineAuditExport},
+		{"stats", "[--data DIR]", defineStats},
 		{"passphrase change", "", definePassphraseChange},
 		{"enroll", "--hub https://HOST:PORT --invite CODE", defineEnroll},
 		{"sync", "", defineSync},
