@@ -641,7 +641,7 @@ func TestStats_GivenTheSample_ThenStableJSONByYear(t *testing.T) {
 		Years []struct {
 			Year, Sessions, Ballots, Answers int
 		}
-		Total struct{ Sessions, Ballots, Answers int }
+		Total               struct{ Sessions, Ballots, Answers int }
 		OfflineAfterSeconds int `json:"offline_after_seconds"`
 	}
 	runJSON(t, &s, "--profile", dir, "--json", "stats")
