@@ -16,6 +16,8 @@ var ErrorCodes = []string{
 	"err.member.name_too_long",
 	"err.member.title_too_long",
 	"err.member.role_invalid",
+	"err.member.email_invalid",
+	"err.member.phone_invalid",
 
 	"err.meeting.title_required",
 	"err.meeting.title_too_long",

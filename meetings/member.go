@@ -46,6 +46,10 @@ type Member struct {
 	Role  Role   `cbor:"4,keyasint" json:"role"`
 	// Removed marks a member who left the committee; they stay in history.
 	Removed bool `cbor:"5,keyasint,omitempty" json:"removed,omitempty"`
+	// Email and Phone are the contact details the secretariat keeps
+	// (contact.go); keys from 20 on, left free for the fields above.
+	Email string `cbor:"20,keyasint,omitempty" json:"email,omitempty"`
+	Phone string `cbor:"21,keyasint,omitempty" json:"phone,omitempty"`
 }
 
 // MaxNameLen bounds names and titles so that a pasted document cannot become
@@ -65,7 +69,7 @@ func (m Member) Validate() error {
 	case !m.Role.Valid():
 		return NewError("err.member.role_invalid", "role")
 	}
-	return nil
+	return m.validateContact()
 }
 
 // Voters returns the members who vote (chair and members), in the given order,
