@@ -44,6 +44,8 @@ type joinScreen struct {
 	result replica.EnrollResult
 	dir    string
 	finger *line
+	// invited is the invitation pasted, when one was (invite.go).
+	invited replica.Invitation
 }
 
 func newJoinScreen(u *ui, back func()) *joinScreen {
@@ -57,7 +59,9 @@ func newJoinScreen(u *ui, back func()) *joinScreen {
 		welcomeWork: newWelcomeWork(lang.X("join.joining", "Contacting the hub and enrolling this computer…")),
 	}
 	j.hub.PlaceHolder = "https://hub.example.gov.vn:8443"
-	j.code.PlaceHolder = lang.X("join.code_hint", "The invite code the Office gave you")
+	j.code.PlaceHolder = lang.X("join.code_hint", "The invite code, or paste the whole invitation the Office gave you")
+	j.code.OnChanged = func(t string) { j.takeInvitation(t) }
+	j.hub.OnChanged = func(t string) { j.takeInvitation(t) }
 	j.join = primaryButton(lang.X("join.go", "Join"), iconGroup, j.run)
 	j.fields.again.OnSubmitted = func(string) { j.run() }
 

@@ -27,7 +27,9 @@ const (
 	scrPapers // with a later version: shown in the rail, not yet usable
 	scrMembers
 	scrSettings
-	scrAudit // the secretariat's audit log (audit.go)
+	scrAudit   // the secretariat's audit log (audit.go)
+	scrDevices // the secretariat's devices and invitations (devices.go)
+	scrStats   // the secretariat's figures by year (stats.go)
 	screenCount
 )
 
@@ -58,6 +60,8 @@ func screenTable() []screenDef {
 		{scrMembers, lang.X("nav.members", "Members"), iconGroup, func(s *shell) screen { return newMembersScreen(s) }, false},
 		{scrSettings, lang.X("nav.settings", "Settings"), theme.SettingsIcon(), func(s *shell) screen { return newSettingsScreen(s) }, false},
 		{scrAudit, lang.X("nav.audit", "Audit log"), theme.ListIcon(), func(s *shell) screen { return newAuditScreen(s) }, true},
+		{scrDevices, lang.X("nav.devices", "Devices"), theme.ComputerIcon(), func(s *shell) screen { return newDevicesScreen(s) }, true},
+		{scrStats, lang.X("nav.stats", "Statistics"), iconChart, func(s *shell) screen { return newStatsScreen(s) }, true},
 	}
 }
 
@@ -142,6 +146,8 @@ type shell struct {
 	extras    ballotExtras
 	confirmed *confirmedCache
 	responses *responseCache
+	// invite is the invitation dialog shown last (invite.go).
+	invite *inviteDialog
 
 	unsubscribe func()
 	quit        chan struct{}
