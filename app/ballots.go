@@ -139,7 +139,7 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 	bs.hdr = newHeader(lang.X("ballots.title", "Opinion ballots"), "", bs.newBtn)
 	bs.detail = newBallotDetail(s)
 	bs.right = container.NewStack(emptyState(iconBallot, lang.X("ballots.pick", "Choose a ballot to read it and give your opinion.")))
-	tools := container.NewBorder(nil, nil, nil, fixedWidth(190, bs.filter), bs.search)
+	tools := container.NewBorder(nil, nil, nil, fixedWidth(170, bs.filter), bs.search)
 	bs.note = newListNote()
 	left := container.NewBorder(padded(10, 6, 12, 8, tools), nil, nil, nil, bs.note.over(bs.list))
 	split := container.NewHSplit(left, bs.right)

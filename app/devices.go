@@ -94,9 +94,12 @@ func newDevicesScreen(s *shell) *devicesScreen {
 	ds.list.OnSelected = func(widget.ListItemID) { ds.list.UnselectAll() }
 	ds.root = container.NewBorder(ds.hdr.root, padded(4, 8, 16, 16, ds.status), nil, nil,
 		padded(4, 0, 8, 8, ds.note.over(ds.list)))
-	ds.load()
+	ds.build()
 	return ds
 }
+
+// shown reads the devices from the hub each time the screen is opened.
+func (ds *devicesScreen) shown() { ds.load() }
 
 func (ds *devicesScreen) view() fyne.CanvasObject { return ds.root }
 
@@ -141,6 +144,9 @@ func (ds *devicesScreen) build() {
 		byMember[d.Member] = append(byMember[d.Member], d)
 	}
 	ds.rows = ds.rows[:0]
+	// Members with devices first, in the committee's order; then those
+	// still to invite.
+	var none []deviceLine
 	active, revoked := 0, 0
 	for _, m := range ds.s.p.Members() {
 		if m.Removed {
@@ -148,7 +154,7 @@ func (ds *devicesScreen) build() {
 		}
 		devs := byMember[m.ID]
 		if len(devs) == 0 {
-			ds.rows = append(ds.rows, deviceLine{m: m})
+			none = append(none, deviceLine{m: m})
 			continue
 		}
 		for i := range devs {
@@ -161,6 +167,7 @@ func (ds *devicesScreen) build() {
 			ds.rows = append(ds.rows, deviceLine{m: m, dev: &d})
 		}
 	}
+	ds.rows = append(ds.rows, none...)
 	ds.hdr.subtitle.setText(lang.X("devices.count", "{{.Active}} devices in use · {{.Revoked}} revoked",
 		map[string]any{"Active": active, "Revoked": revoked}))
 	switch {
@@ -293,9 +300,11 @@ func (ds *devicesScreen) confirmRevoke(m meetings.Member, d replica.DeviceRow) {
 	if !d.LastSync.IsZero() {
 		last = lang.X("devices.last_sync", "last synced {{.When}}", map[string]any{"When": fmtSyncTime(d.LastSync, ds.s.u.now())})
 	}
-	ds.s.u.confirm(lang.X("devices.revoke.title", "Revoke this device?"),
-		lang.X("devices.revoke.body", "{{.Name}}'s device {{.Device}} ({{.Last}}) will be shut out of the hub from its next connection: it receives nothing more and its unsent changes stay on it. {{.Name}} keeps their other devices and can be invited again.",
-			map[string]any{"Name": m.Name, "Device": shortDevice(d.ID), "Last": last}),
+	what := paragraph(lang.X("devices.revoke.what", "{{.Name}} — device {{.Device}} ({{.Last}})", map[string]any{"Name": m.Name, "Device": shortDevice(d.ID), "Last": last}),
+		theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true})
+	body := paragraph(lang.X("devices.revoke.body", "It is shut out of the hub from its next connection; its unsent changes stay on it. The member's other devices go on working, and the member can be invited again."),
+		theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+	ds.s.u.confirmWith(lang.X("devices.revoke.title", "Revoke this device?"), container.NewVBox(what, body),
 		lang.X("devices.revoke", "Revoke"), true,
 		func() {
 			id := d.ID

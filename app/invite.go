@@ -178,7 +178,7 @@ func (s *shell) showInvitation(id *inviteDialog, inv replica.Invitation) {
 	how := paragraph(lang.X("invite.how", "On their computer, the member chooses “Join a committee” and pastes this text (or types the address and the code), then compares the fingerprint with this one."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	id.copy = primaryButton(lang.X("invite.copy", "Copy the text"), theme.ContentCopyIcon(), func() {
-		s.u.win.Clipboard().SetContent(inv.Text())
+		s.u.app.Clipboard().SetContent(inv.Text())
 		s.status.note(lang.X("invite.copied", "The invitation is copied: paste it into a message for {{.Name}}.", map[string]any{"Name": inv.Member}))
 	})
 	done := widget.NewButtonWithIcon(lang.X("app.close", "Close"), theme.CancelIcon(), func() { id.d.Hide() })

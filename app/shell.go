@@ -81,6 +81,9 @@ type (
 	creator  interface{ newItem() }       // Ctrl+N
 	searcher interface{ focusSearch() }   // Ctrl+F
 	ticker   interface{ tick(time.Time) } // once a minute
+	// shower is told each time it is shown: the screens that ask the hub
+	// or count a year of data do so only when someone looks.
+	shower interface{ shown() }
 )
 
 // changes is what a burst of core events touched.
@@ -237,6 +240,9 @@ func (s *shell) show(id screenID) {
 	}
 	s.content.Objects = []fyne.CanvasObject{s.screens[id].view()}
 	s.content.Refresh()
+	if sh, ok := s.screens[id].(shower); ok {
+		sh.shown()
+	}
 }
 
 // shortcuts registers the window's keyboard shortcuts: Ctrl+1, Ctrl+2 …

@@ -35,23 +35,30 @@ type statsScreen struct {
 	// more count once it is done (something changed meanwhile).
 	loading, again bool
 	loaded         bool
+	stale          bool
 }
 
-// statTile is one big figure with what it counts.
+// statTile is one big figure with what it counts. Its lines do not wrap:
+// wrapped text asks for its height before it knows its width, which would
+// make the window grow past a 768-pixel screen; a cut line shows its whole
+// text in the note below the chart or the CLI.
 type statTile struct {
 	value *line
 	label *line
+	sub   *line
 	extra *line
 	root  fyne.CanvasObject
 }
 
-func newStatTile(label string) *statTile {
+func newStatTile(label, sub string) *statTile {
+	cut := func(l *line) *line { l.Truncation = fyne.TextTruncateEllipsis; return l }
 	t := &statTile{
 		value: newLine("—", chipAccent.fgName(), theme.SizeNameHeadingText, fyne.TextStyle{Bold: true}),
-		label: paragraph(label, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
-		extra: paragraph("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}),
+		label: cut(newLine(label, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true})),
+		sub:   cut(newLine(sub, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})),
+		extra: cut(newLine("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})),
 	}
-	t.root = card(container.NewVBox(t.value, t.label, t.extra))
+	t.root = card(container.NewVBox(t.value, lines(t.label, t.sub), t.extra))
 	return t
 }
 
@@ -59,33 +66,47 @@ func newStatsScreen(s *shell) *statsScreen {
 	ss := &statsScreen{s: s, chart: newYearChart()}
 	ss.hdr = newHeader(lang.X("stats.title", "Statistics"), lang.X("stats.subtitle", "What the committee did without paper, by year"))
 	ss.year = widget.NewSelect(nil, func(string) { ss.show() })
-	labels := []string{
-		lang.X("stats.sessions", "sessions held"),
-		lang.X("stats.ballots", "opinion ballots processed"),
-		lang.X("stats.answers", "answers given"),
-		lang.X("stats.papers", "papers distributed"),
-		lang.X("stats.pages", "paper pages replaced"),
+	labels := [][2]string{
+		{lang.X("stats.sessions_short", "Sessions"), lang.X("stats.sessions_sub", "held")},
+		{lang.X("stats.ballots_short", "Ballots"), lang.X("stats.ballots_sub", "processed")},
+		{lang.X("stats.answers", "Answers"), lang.X("stats.answers_sub", "given")},
+		{lang.X("stats.papers", "Papers"), lang.X("stats.papers_sub", "distributed")},
+		{lang.X("stats.pages", "Paper pages"), lang.X("stats.pages_sub", "replaced")},
 	}
 	tiles := container.NewGridWithColumns(5)
 	for i, l := range labels {
-		ss.tiles[i] = newStatTile(l)
+		ss.tiles[i] = newStatTile(l[0], l[1])
 		tiles.Add(ss.tiles[i].root)
 	}
 	ss.note = paragraph(lang.X("stats.note", "An answer counts as given offline when the hub received it more than {{.Minutes}} minutes after it was signed on the member's computer. Answers recorded from paper are not counted as offline. Papers are counted once they are distributed through eCabinet (pages × recipients).",
 		map[string]any{"Minutes": int(core.OfflineAfter.Minutes())}), colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
-	yearRow := container.NewHBox(container.NewCenter(subtleLine(lang.X("stats.year", "Year"))), fixedWidth(180, ss.year))
+	yearLabel := subtleLine(lang.X("stats.year", "Year"))
+	yearLabel.Truncation = fyne.TextTruncateOff
+	yearRow := container.NewHBox(container.NewCenter(yearLabel), fixedWidth(180, ss.year))
 	chartTitle := newLine(lang.X("stats.chart", "Sessions and ballots by year"), theme.ColorNameForeground, theme.SizeNameSubHeadingText, fyne.TextStyle{Bold: true})
 	body := container.NewBorder(container.NewVBox(yearRow, tiles, padded(8, 0, 0, 0, chartTitle)), ss.note, nil, nil, ss.chart.root)
 	ss.root = container.NewBorder(ss.hdr.root, nil, nil, nil, padded(10, 12, 16, 16, body))
-	ss.load()
 	return ss
+}
+
+// shown counts the figures when first opened, and again if something
+// changed since.
+func (ss *statsScreen) shown() {
+	if !ss.loaded || ss.stale {
+		ss.stale = false
+		ss.load()
+	}
 }
 
 func (ss *statsScreen) view() fyne.CanvasObject { return ss.root }
 
 func (ss *statsScreen) refresh(c changes) {
 	if c.has(core.TopicBallots) || c.has(core.TopicMeetings) || c.has(core.TopicAnswers) {
-		ss.load()
+		if ss.s.current == scrStats {
+			ss.load()
+		} else {
+			ss.stale = true // counted again when next shown
+		}
 	}
 }
 
@@ -166,10 +187,9 @@ func (ss *statsScreen) show() {
 	for i, v := range vals {
 		ss.tiles[i].value.setText(fmtCount(v))
 	}
-	ss.tiles[2].extra.setText(lang.X("stats.offline", "{{.N}} offline · {{.Paper}} from paper", map[string]any{"N": fmtCount(y.OfflineAnswers), "Paper": fmtCount(y.PaperAnswers)}))
-	ss.tiles[1].extra.setText("")
+	ss.tiles[2].extra.setText(lang.X("stats.offline", "{{.N}} of them offline", map[string]any{"N": fmtCount(y.OfflineAnswers)}))
 	if y.Papers == 0 {
-		ss.tiles[3].extra.setText(lang.X("stats.papers_soon", "counted once papers are sent through eCabinet"))
+		ss.tiles[3].extra.setText(lang.X("stats.papers_soon", "once sent through eCabinet"))
 	}
 	var groups []barGroup
 	for _, ys := range ss.stats.Years {
@@ -243,7 +263,9 @@ func (c *yearChart) set(groups []barGroup, series []string) {
 		sw := canvas.NewRectangle(theme.Color(seriesColors[i%len(seriesColors)]))
 		sw.SetMinSize(fyne.NewSize(14, 14))
 		c.legend.Add(container.NewCenter(sw))
-		c.legend.Add(subtleLine(name))
+		l := subtleLine(name)
+		l.Truncation = fyne.TextTruncateOff
+		c.legend.Add(l)
 	}
 	if st, ok := c.root.(*fyne.Container); ok && len(groups) > 0 {
 		// hide the empty note behind the bars
@@ -259,7 +281,7 @@ func (c *yearChart) set(groups []barGroup, series []string) {
 // growing from the bottom in proportion to the largest value.
 type yearChartLayout struct{ c *yearChart }
 
-func (l *yearChartLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 140) }
+func (l *yearChartLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 64) }
 
 func (l *yearChartLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	groups := l.c.groups
