@@ -13,4 +13,6 @@
 //
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
+// stats.go counts the organisation's figures by year (sessions held,
+// ballots processed, answers given and how many offline, papers).
 package core
