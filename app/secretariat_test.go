@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"image"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -258,13 +259,21 @@ func TestDevices_RealHub(t *testing.T) {
 	if s.invite.qr == nil {
 		t.Fatalf("no invitation: %s", s.invite.errMsg.seg.Text)
 	}
-	inv, err := replica.ParseInvitation(s.invite.inv.Text())
-	if err != nil {
-		t.Fatal(err)
+	// the chair's computer joins by pasting the invitation's text
+	e2 := newEnv(t, langVI, filepath.Join(t.TempDir(), "chair"))
+	j := newJoinScreen(e2.u, func() {})
+	e2.w.SetContent(j.view())
+	j.code.SetText(s.invite.inv.Text())
+	j.fields.pass.SetText(string(testPass))
+	j.fields.again.SetText(string(testPass))
+	j.run()
+	e2.l.waitFor(t, "the enrollment", func() bool { return j.finger != nil || j.errMsg.Visible() })
+	if j.finger == nil {
+		t.Fatalf("joining with the invitation failed: %s", j.errMsg.seg.Text)
 	}
-	joined := c.hub.Enroll(t, inv.Code)
-	if joined.Self().ID != chair.ID {
-		t.Fatalf("the invitation enrolled %+v", joined.Self())
+	t.Cleanup(func() { j.result.Profile.Close() })
+	if j.result.Profile.Self().ID != chair.ID || !e2.hasText("Khớp với dấu vân tay trong lời mời") {
+		t.Fatalf("the invitation enrolled %+v, and said nothing of its fingerprint", j.result.Profile.Self())
 	}
 	// revoke the member's device
 	m := memberID(t, c.sec, "Nguyễn Văn Thành")
