@@ -313,13 +313,14 @@ func (bs *ballotsScreen) newItem() {
 	title.PlaceHolder = lang.X("ballot.form.title_hint", "e.g. Opinion on the 2023 administrative reform plan")
 	question := newMultiLineEntry()
 	question.Wrapping = fyne.TextWrapWord
-	question.SetMinRowsVisible(4)
+	question.SetMinRowsVisible(3)
 	question.PlaceHolder = lang.X("ballot.form.question_hint", "The question members answer")
 	due := u.now().Add(3 * 24 * time.Hour).In(vnTime)
 	due = time.Date(due.Year(), due.Month(), due.Day(), 17, 0, 0, 0, vnTime)
 	date := newDateEntry(u, due)
 	clock := newEntry()
 	clock.SetText(clockInput(due))
+	clock.PlaceHolder = lang.X("ballot.form.deadline_time", "Time")
 
 	presets := ballots.Presets()
 	names := make([]string, len(presets))
@@ -370,12 +371,14 @@ func (bs *ballotsScreen) newItem() {
 	form := []*widget.FormItem{
 		{Text: lang.X("ballot.form.title", "Title"), Widget: title},
 		{Text: lang.X("ballot.form.question", "Question"), Widget: question},
-		{Text: lang.X("ballot.form.deadline_date", "Deadline"), Widget: date, HintText: lang.X("form.date_hint", "day/month/year")},
-		{Text: lang.X("ballot.form.deadline_time", "Time"), Widget: clock, HintText: lang.X("form.time_hint", "24-hour, Vietnam time")},
+		// The date and the time share a row so that the form, with its
+		// checklist of who is asked, fits a 768-pixel screen.
+		{Text: lang.X("ballot.form.deadline_date", "Deadline"), Widget: container.NewBorder(nil, nil, nil, fixedWidth(110, clock), date),
+			HintText: lang.X("form.date_hint", "day/month/year") + " · " + lang.X("form.time_hint", "24-hour, Vietnam time")},
 		{Text: lang.X("ballot.form.policy", "Decision rule"), Widget: container.NewVBox(policy, policyHelp)},
 		{Text: lang.X("ballot.form.meeting", "Meeting"), Widget: meeting, HintText: lang.X("ballot.form.meeting_hint", "Optional")},
 		{Text: lang.X("ballot.form.item", "Agenda item"), Widget: item},
-		{Text: lang.X("ballot.form.eligible", "Asked"), Widget: who.root, HintText: lang.X("ballot.form.eligible_hint", "The members asked for their opinion; all voters unless you untick some.")},
+		{Text: lang.X("ballot.form.eligible", "Asked"), Widget: who.root},
 	}
 	bs.eligible = who
 	var issued ballots.Ballot

@@ -141,6 +141,7 @@ type eligibleChecks struct {
 
 func newEligibleChecks(voters []meetings.Member) *eligibleChecks {
 	e := &eligibleChecks{voters: voters, count: subtleLine("")}
+	e.count.Truncation = fyne.TextTruncateOff
 	grid := container.NewGridWithColumns(2)
 	for _, m := range voters {
 		c := widget.NewCheck(m.Name, func(bool) { e.recount() })
@@ -151,7 +152,7 @@ func newEligibleChecks(voters []meetings.Member) *eligibleChecks {
 	all := widget.NewButton(lang.X("ballot.form.eligible_all", "All"), func() { e.setAll(true) })
 	none := widget.NewButton(lang.X("ballot.form.eligible_clear", "None"), func() { e.setAll(false) })
 	scroll := container.NewVScroll(grid)
-	scroll.SetMinSize(fyne.NewSize(0, 92))
+	scroll.SetMinSize(fyne.NewSize(0, 76))
 	e.root = container.NewBorder(nil, container.NewHBox(all, none, container.NewCenter(e.count)), nil, nil, scroll)
 	e.recount()
 	return e
