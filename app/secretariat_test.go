@@ -181,6 +181,8 @@ func TestGolden_InviteWithQRCode(t *testing.T) {
 			}
 			test.Tap(id.create)
 			e.l.waitFor(t, "the invitation", func() bool { return id.qr != nil })
+			// the list is read again behind it (a new invitation changes nothing there yet)
+			e.l.waitFor(t, "the list read again", func() bool { return !ds.reload.Disabled() })
 			if len(o.invited) != 1 || o.invited[0] != memberID(t, p, "Trần Lưu").ID {
 				t.Fatalf("invited %v", o.invited)
 			}
