@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
 )
 
 // ballotDetail shows one ballot: the question, the deadline, the rule in
@@ -211,14 +212,19 @@ func (d *ballotDetail) setActions() {
 }
 
 func (d *ballotDetail) closeBallot() {
-	id := d.id
-	d.s.u.confirm(lang.X("ballot.close.title", "Close this ballot?"),
-		lang.X("ballot.close.body", "No more answers will be accepted and the result becomes final. Members who have not answered will be recorded as not answering."),
-		lang.X("ballot.close", "Close ballot"), true,
-		func() {
-			d.s.u.background(func() error { return d.s.p.CloseBallot(id) },
-				func(err error) { showError(err, d.s.u.win) })
-		})
+	id, b := d.id, d.b
+	d.s.withMissing(b, func(missing []meetings.Member) {
+		body := lang.X("ballot.close.body", "No more answers will be accepted and the result becomes final. Members who have not answered will be recorded as not answering.")
+		if len(missing) > 0 {
+			body = lang.X("ballot.close.missing", "{{.N}} of {{.Eligible}} members have not answered: {{.Names}}.", map[string]any{"N": len(missing), "Eligible": len(b.Eligible), "Names": memberNames(missing)}) + " " + body
+		}
+		d.s.u.confirm(lang.X("ballot.close.title", "Close this ballot?"), body,
+			lang.X("ballot.close", "Close ballot"), true,
+			func() {
+				d.s.u.background(func() error { return d.s.p.CloseBallot(id) },
+					func(err error) { showError(err, d.s.u.win) })
+			})
+	})
 }
 
 func (d *ballotDetail) extend() {
@@ -246,14 +252,27 @@ func (d *ballotDetail) extend() {
 // remindMembers sends the members who have not answered a reminder, with
 // an optional message (secretariat).
 func (d *ballotDetail) remindMembers() {
+	d.s.withMissing(d.b, d.remindForm)
+}
+
+// remindForm asks for the reminder's message, naming who will receive it.
+func (d *ballotDetail) remindForm(missing []meetings.Member) {
 	u := d.s.u
 	id := d.id
+	if len(missing) == 0 {
+		u.confirm(lang.X("ballot.remind.title", "Remind the members who have not answered"),
+			lang.X("ballot.remind.nobody", "Every eligible member has answered: there is nobody to remind."), lang.X("app.ok", "OK"), false, func() {})
+		return
+	}
+	who := paragraph(lang.X("ballot.remind.who", "{{.N}} members will be reminded: {{.Names}}.", map[string]any{"N": len(missing), "Names": memberNames(missing)}),
+		theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{Bold: true})
 	msg := newMultiLineEntry()
 	msg.Wrapping = fyne.TextWrapWord
 	msg.SetMinRowsVisible(3)
 	msg.PlaceHolder = lang.X("ballot.remind.message_hint", "e.g. Please send your opinion before the deadline.")
 	items := []*widget.FormItem{
 		{Text: lang.X("ballot.remind.message", "Message"), Widget: msg, HintText: lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification.")},
+		{Text: lang.X("ballot.remind.to", "To"), Widget: who},
 	}
 	u.showForm(lang.X("ballot.remind.title", "Remind the members who have not answered"), lang.X("ballot.remind.send", "Send reminder"), items,
 		func() (func() error, error) {

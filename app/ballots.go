@@ -20,21 +20,24 @@ import (
 // selected ballot is shown beside the list. The secretariat issues ballots
 // from here.
 type ballotsScreen struct {
-	s      *shell
-	all    []ballotRow
-	shown  []ballotRow
-	query  string
-	filt   ballotFilter
-	hdr    *header
-	search *searchEntry
-	filter *widget.Select
-	list   *widget.List
-	detail *ballotDetail
-	right  *fyne.Container
-	note   *listNote // what the list says when it shows nothing
-	newBtn *widget.Button
-	root   fyne.CanvasObject
-	now    time.Time
+	s     *shell
+	all   []ballotRow
+	shown []ballotRow
+	query string
+	filt  ballotFilter
+	// filters are the filter's options, in order (the secretariat's
+	// response filters come last; ballots_track.go).
+	filters []ballotFilter
+	hdr     *header
+	search  *searchEntry
+	filter  *widget.Select
+	list    *widget.List
+	detail  *ballotDetail
+	right   *fyne.Container
+	note    *listNote // what the list says when it shows nothing
+	newBtn  *widget.Button
+	root    fyne.CanvasObject
+	now     time.Time
 	// folded caches each ballot's search text: a ballot's title and
 	// question never change once it is issued.
 	folded map[string]string
@@ -44,6 +47,8 @@ type ballotsScreen struct {
 	several bool
 
 	selecting bool
+	// eligible is the issue form's checklist while it is open.
+	eligible *eligibleChecks
 }
 
 // ballotRow is a ballot with what the inbox shows about it, prepared once
@@ -55,6 +60,10 @@ type ballotRow struct {
 	awaiting bool // see awaitsAnswer
 	mine     ballots.Answer
 	folded   string
+	// answeredN is how many eligible members' answers count, for the
+	// secretariat, when known (responsesKnown).
+	answeredN      int
+	responsesKnown bool
 }
 
 // awaitsAnswer reports whether ballot b waits for my answer: it is open,
@@ -71,6 +80,9 @@ const (
 	filterAwaiting
 	filterOpen
 	filterClosed
+	filterClosingSoon // open, deadline within a day (ballots_track.go)
+	filterMissing     // open, answers missing
+	filterOverdue     // past the deadline, not closed
 )
 
 func (f ballotFilter) text() string {
@@ -81,12 +93,16 @@ func (f ballotFilter) text() string {
 		return lang.X("ballots.filter.open", "Open")
 	case filterClosed:
 		return lang.X("ballots.filter.closed", "Closed")
+	case filterClosingSoon, filterMissing, filterOverdue:
+		return f.trackText()
 	}
 	return lang.X("ballots.filter.all", "All ballots")
 }
 
-func (f ballotFilter) keep(r ballotRow) bool {
+func (f ballotFilter) keep(r ballotRow, now time.Time) bool {
 	switch f {
+	case filterClosingSoon, filterMissing, filterOverdue:
+		return f.trackKeep(r, now)
 	case filterAwaiting:
 		return r.awaiting
 	case filterOpen:
@@ -103,16 +119,16 @@ func newBallotsScreen(s *shell) *ballotsScreen {
 		bs.query = fold(q)
 		bs.apply()
 	})
-	filters := []ballotFilter{filterAll, filterAwaiting, filterOpen, filterClosed}
-	opts := make([]string, len(filters))
-	for i, f := range filters {
+	bs.filters = ballotFilters(s.p.IsSecretary())
+	opts := make([]string, len(bs.filters))
+	for i, f := range bs.filters {
 		opts[i] = f.text()
 	}
 	bs.filter = widget.NewSelect(opts, nil)
 	bs.filter.SetSelectedIndex(0)
 	bs.filter.OnChanged = func(string) {
 		if i := bs.filter.SelectedIndex(); i >= 0 {
-			bs.filt = filters[i]
+			bs.filt = bs.filters[i]
 		}
 		bs.apply()
 	}
@@ -143,7 +159,11 @@ func (bs *ballotsScreen) view() fyne.CanvasObject { return bs.root }
 // setFilter shows the ballots a filter keeps (the home's "see all").
 func (bs *ballotsScreen) setFilter(f ballotFilter) {
 	bs.search.SetText("")
-	bs.filter.SetSelectedIndex(int(f)) // the options are in ballotFilter order
+	for i, x := range bs.filters {
+		if x == f {
+			bs.filter.SetSelectedIndex(i)
+		}
+	}
 }
 
 func (bs *ballotsScreen) focusSearch() { bs.s.u.win.Canvas().Focus(bs.search) }
@@ -165,6 +185,7 @@ func (bs *ballotsScreen) refresh(c changes) {
 				bs.folded[b.ID] = f
 			}
 			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, awaiting: awaitsAnswer(b, self, answered), mine: mine, folded: f}
+			bs.all[i].answeredN, bs.all[i].responsesKnown = bs.s.responsesOf(b)
 		}
 		bs.now = bs.s.u.now()
 		bs.apply()
@@ -192,7 +213,7 @@ func (bs *ballotsScreen) apply() {
 		if r.awaiting {
 			awaiting++
 		}
-		if bs.filt.keep(r) && matches(r.folded, bs.query) && bs.bodies.matches(r.b.Body) {
+		if bs.filt.keep(r, bs.now) && matches(r.folded, bs.query) && bs.bodies.matches(r.b.Body) {
 			bs.shown = append(bs.shown, r)
 		}
 	}
@@ -230,16 +251,17 @@ type ballotItem struct {
 	left     *chip
 	mine     *chip
 	remind   *chip
+	resp     *chip // the secretariat's answered/eligible
 	root     fyne.CanvasObject
 }
 
 func (r *ballotItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.root) }
 
 func (bs *ballotsScreen) createRow() fyne.CanvasObject {
-	r := &ballotItem{deadline: subtleLine(""), left: newChip("—", chipNeutral), mine: newChip("—", chipNeutral), remind: newChip("", chipWarning)}
+	r := &ballotItem{deadline: subtleLine(""), left: newChip("—", chipNeutral), mine: newChip("—", chipNeutral), remind: newChip("", chipWarning), resp: newChip("", chipNeutral)}
 	var title fyne.CanvasObject
 	r.title, title = wrappedTitle(2)
-	r.root = padded(6, 6, 8, 8, container.NewVBox(lines(title, r.deadline), container.NewHBox(r.left, r.mine, r.remind)))
+	r.root = padded(6, 6, 8, 8, container.NewVBox(lines(title, r.deadline), container.NewHBox(r.resp, r.left, r.mine, r.remind)))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -259,6 +281,7 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.deadline.setText(deadline)
 	r.left.set(countdown(row.b, bs.now))
 	r.mine.set(bs.myAnswerState(row))
+	r.resp.set(responseChip(row, bs.now))
 	if rem, ok := bs.s.reminderShown(row.b, row.answered); ok {
 		r.remind.set(reminderChip(rem), chipWarning)
 	} else {
@@ -303,13 +326,14 @@ func (bs *ballotsScreen) newItem() {
 	title.PlaceHolder = lang.X("ballot.form.title_hint", "e.g. Opinion on the 2023 administrative reform plan")
 	question := newMultiLineEntry()
 	question.Wrapping = fyne.TextWrapWord
-	question.SetMinRowsVisible(4)
+	question.SetMinRowsVisible(3)
 	question.PlaceHolder = lang.X("ballot.form.question_hint", "The question members answer")
 	due := u.now().Add(3 * 24 * time.Hour).In(vnTime)
 	due = time.Date(due.Year(), due.Month(), due.Day(), 17, 0, 0, 0, vnTime)
 	date := newDateEntry(u, due)
 	clock := newEntry()
 	clock.SetText(clockInput(due))
+	clock.PlaceHolder = lang.X("ballot.form.deadline_time", "Time")
 
 	presets := ballots.Presets()
 	names := make([]string, len(presets))
@@ -334,7 +358,13 @@ func (bs *ballotsScreen) newItem() {
 			mOpts = append(mOpts, m.Title+" ("+fmtShortDate(m.Start)+")")
 		}
 	}
-	picker := newBodyPicker(bs.s.p, "", nil)
+	// The checklist follows the body the ballot is put to.
+	var who *eligibleChecks
+	picker := newBodyPicker(bs.s.p, "", func(body string) {
+		if who != nil && body != "" {
+			who.setVoters(meetings.Voters(bs.s.p.MembersOf(body)))
+		}
+	})
 	var items []meetings.AgendaItem
 	item := widget.NewSelect([]string{none}, nil)
 	item.SetSelectedIndex(0)
@@ -360,20 +390,29 @@ func (bs *ballotsScreen) newItem() {
 	}
 	meeting.SetSelectedIndex(0)
 
+	first := picker.value()
+	if first == "" {
+		first = meetings.MainBody
+	}
+	who = newEligibleChecks(meetings.Voters(bs.s.p.MembersOf(first)))
 	form := []*widget.FormItem{
 		{Text: lang.X("ballot.form.title", "Title"), Widget: title},
 		{Text: lang.X("ballot.form.question", "Question"), Widget: question},
-		{Text: lang.X("ballot.form.deadline_date", "Deadline"), Widget: date, HintText: lang.X("form.date_hint", "day/month/year")},
-		{Text: lang.X("ballot.form.deadline_time", "Time"), Widget: clock, HintText: lang.X("form.time_hint", "24-hour, Vietnam time")},
+		// The date and the time share a row so that the form, with its
+		// checklist of who is asked, fits a 768-pixel screen.
+		{Text: lang.X("ballot.form.deadline_date", "Deadline"), Widget: container.NewBorder(nil, nil, nil, fixedWidth(110, clock), date),
+			HintText: lang.X("form.date_hint", "day/month/year") + " · " + lang.X("form.time_hint", "24-hour, Vietnam time")},
 		{Text: lang.X("ballot.form.policy", "Decision rule"), Widget: container.NewVBox(policy, policyHelp)},
 		{Text: lang.X("ballot.form.meeting", "Meeting"), Widget: meeting, HintText: lang.X("ballot.form.meeting_hint", "Optional")},
 		{Text: lang.X("ballot.form.item", "Agenda item"), Widget: item},
+		{Text: lang.X("ballot.form.eligible", "Asked"), Widget: who.root},
 	}
 	if it := picker.item(); it != nil {
 		// A ballot tied to a meeting is put to the meeting's body.
 		it.HintText = lang.X("bodies.ballot_hint", "A ballot on a meeting goes to that meeting's body.")
 		form = append(form, it)
 	}
+	bs.eligible = who
 	var issued ballots.Ballot
 	u.showForm(lang.X("ballot.issue.title", "Issue an opinion ballot"), lang.X("ballot.issue.save", "Issue ballot"), form,
 		func() (func() error, error) {
@@ -405,6 +444,11 @@ func (bs *ballotsScreen) newItem() {
 			}
 			if in.Question == "" {
 				return nil, &meetings.Error{Code: "err.ballot.question_required", Field: "question"}
+			}
+			if in.Eligible = who.chosen(); len(in.Eligible) == 0 {
+				return nil, problem(lang.X("ballot.form.eligible_none", "Tick at least one member to ask."))
+			} else if who.all() {
+				in.Eligible = nil // the body's voting members, counted by the core
 			}
 			return func() error {
 				b, err := bs.s.p.IssueBallot(in)

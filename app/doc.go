@@ -10,8 +10,11 @@
 // bar), home.go (the first screen: what needs me), meetings.go and
 // meeting_detail.go (consent.go is its consent agenda tab, conclusions.go
 // the minutes' conclusions), ballots.go, ballot_detail.go, answer.go
-// (scan.go reads a paper answer's scan) and results.go, members.go,
-// settings.go; join.go enrolls with a committee's hub, sync.go runs the
+// (scan.go reads a paper answer's scan) and results.go (ballots_track.go
+// is the secretariat's response tracking, filters and who is asked),
+// members.go, settings.go, and for the secretariat devices.go (each
+// member's devices, revocation; invite.go makes an invitation with its QR
+// code) and stats.go (the figures by year); join.go enrolls with a committee's hub, sync.go runs the
 // replicator and the status bar, notices.go holds answer states, reminders
 // and the hub's refusals; export.go saves a ballot's results and reports.go
 // the PDF documents (invitation, minutes, summary of opinions); bodies.go

@@ -44,6 +44,8 @@ type joinScreen struct {
 	result replica.EnrollResult
 	dir    string
 	finger *line
+	// invited is the invitation pasted, when one was (invite.go).
+	invited replica.Invitation
 }
 
 func newJoinScreen(u *ui, back func()) *joinScreen {
@@ -57,7 +59,9 @@ func newJoinScreen(u *ui, back func()) *joinScreen {
 		welcomeWork: newWelcomeWork(lang.X("join.joining", "Contacting the hub and enrolling this computer…")),
 	}
 	j.hub.PlaceHolder = "https://hub.example.gov.vn:8443"
-	j.code.PlaceHolder = lang.X("join.code_hint", "The invite code the Office gave you")
+	j.code.PlaceHolder = lang.X("join.code_hint", "The invite code, or paste the whole invitation the Office gave you")
+	j.code.OnChanged = func(t string) { j.takeInvitation(t) }
+	j.hub.OnChanged = func(t string) { j.takeInvitation(t) }
 	j.join = primaryButton(lang.X("join.go", "Join"), iconGroup, j.run)
 	j.fields.again.OnSubmitted = func(string) { j.run() }
 
@@ -242,6 +246,15 @@ func (j *joinScreen) showDone() {
 	finger := newSurface(chipAccent.bgName(), j.finger)
 	mismatch := paragraph(lang.X("join.done.mismatch", "If they differ, do not use this profile: close eCabinet and tell the Office at once."),
 		chipDanger.fgName(), theme.SizeNameCaptionText, fyne.TextStyle{})
+	if inv := j.invited; inv.Fingerprint != "" {
+		// The invitation was pasted: it carries the fingerprint to compare.
+		if inv.Fingerprint == res.Fingerprint {
+			mismatch = paragraph(lang.X("join.done.invite_match", "It matches the fingerprint in the invitation you pasted."), chipSuccess.fgName(), theme.SizeNameCaptionText, fyne.TextStyle{Bold: true})
+		} else {
+			mismatch = paragraph(lang.X("join.done.invite_mismatch", "It differs from the fingerprint in the invitation ({{.Invited}}): do not use this profile; close eCabinet and tell the Office at once.", map[string]any{"Invited": inv.Fingerprint}),
+				chipDanger.fgName(), theme.SizeNameText, fyne.TextStyle{Bold: true})
+		}
+	}
 	where := paragraph(lang.X("join.done.folder", "Profile folder: {{.Dir}}", map[string]any{"Dir": j.dir}),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	open := primaryButton(lang.X("join.done.open", "They match — open and synchronise"), theme.ConfirmIcon(), j.open)

@@ -71,11 +71,11 @@ func TestKeys_TabReachesEveryRailEntryAndEnterOpensIt(t *testing.T) {
 func TestKeys_ShortcutForEveryScreen(t *testing.T) {
 	e := newEnv(t, langVI, "")
 	s := e.open(secretaryProfile(t))
-	order := []screenID{scrHome, scrMeetings, scrBallots, scrPapers, scrMembers, scrSettings, scrAudit}
+	order := []screenID{scrHome, scrMeetings, scrBallots, scrPapers, scrMembers, scrSettings, scrAudit, scrDevices, scrStats}
 	if len(s.keyed) != len(order) {
 		t.Fatalf("%d screens have a shortcut, want %d", len(s.keyed), len(order))
 	}
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
 	for i, want := range order {
 		e.ctrl(keys[i])
 		if s.current != want {

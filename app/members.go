@@ -30,6 +30,28 @@ type membersScreen struct {
 	selfID  string
 	canEdit bool
 	several bool // rows name each member's bodies (bodies.go)
+	// contact are the open form's e-mail and phone entries (tests type
+	// into them).
+	contact [2]*keyEntry
+}
+
+// memberSubtitle is a member row's second line: the position, with the
+// contact details when known.
+func memberSubtitle(m meetings.Member) string {
+	parts := []string{}
+	if m.Title != "" {
+		parts = append(parts, m.Title)
+	}
+	if m.Email != "" {
+		parts = append(parts, m.Email)
+	}
+	if m.Phone != "" {
+		parts = append(parts, m.Phone)
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, " · ")
 }
 
 func newMembersScreen(s *shell) *membersScreen {
@@ -102,6 +124,7 @@ type memberItem struct {
 	buttons *fyne.Container
 	edit    *widget.Button
 	del     *widget.Button
+	invite  *widget.Button // the secretariat invites the member's computer (invite.go)
 	root    fyne.CanvasObject
 }
 
@@ -111,7 +134,8 @@ func (ms *membersScreen) createRow() fyne.CanvasObject {
 	r := &memberItem{av: newAvatar(), name: titleLine(""), title: subtleLine(""), role: newChip("—", chipNeutral)}
 	r.edit = iconButton(theme.DocumentCreateIcon(), nil)
 	r.del = iconButton(theme.DeleteIcon(), nil)
-	r.buttons = container.NewHBox(r.edit, r.del)
+	r.invite = iconButton(theme.MailSendIcon(), nil)
+	r.buttons = container.NewHBox(r.invite, r.edit, r.del)
 	right := container.NewHBox(container.NewCenter(fixedWidth(110, container.NewCenter(r.role))), r.buttons)
 	r.root = padded(4, 4, 8, 8, container.NewBorder(nil, nil, container.NewCenter(r.av), container.NewCenter(right),
 		lines(r.name, r.title)))
@@ -132,10 +156,7 @@ func (ms *membersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		name += " " + lang.X("members.you", "(you)")
 	}
 	r.name.setText(name)
-	title := m.Title
-	if title == "" {
-		title = "—"
-	}
+	title := memberSubtitle(m)
 	role := m.Role
 	if ms.several {
 		title += " · " + membershipText(ms.s.p, m)
@@ -150,6 +171,7 @@ func (ms *membersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.buttons.Show()
 	member := m
 	r.edit.OnTapped = func() { ms.edit(member) }
+	r.invite.OnTapped = func() { ms.s.showInvite(&member) }
 	r.del.OnTapped = func() { ms.remove(member) }
 	if m.ID == ms.selfID {
 		r.del.Disable()
@@ -195,6 +217,12 @@ func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save f
 	job.PlaceHolder = lang.X("member.form.title_hint", "e.g. Minister of Home Affairs")
 	role := widget.NewSelect(roleOptions(), nil)
 	role.SetSelected(roleText(m.Role))
+	email := newEntry()
+	email.SetText(m.Email)
+	email.PlaceHolder = lang.X("member.form.email_hint", "e.g. name@chinhphu.vn")
+	phone := newEntry()
+	phone.SetText(m.Phone)
+	phone.PlaceHolder = lang.X("member.form.phone_hint", "e.g. 024 3845 8080")
 	items := []*widget.FormItem{
 		{Text: lang.X("member.form.name", "Name"), Widget: name},
 		{Text: lang.X("member.form.title", "Position"), Widget: job},
@@ -208,6 +236,11 @@ func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save f
 	} else {
 		items = append(items, &widget.FormItem{Text: lang.X("member.form.role", "Role"), Widget: role, HintText: lang.X("member.form.role_hint", "The chair and members vote; secretaries and guests do not.")})
 	}
+	items = append(items,
+		&widget.FormItem{Text: lang.X("member.form.email", "E-mail"), Widget: email, HintText: lang.X("member.form.contact_hint", "Optional. Seen by the committee; for what is sent outside the app.")},
+		&widget.FormItem{Text: lang.X("member.form.phone", "Phone"), Widget: phone},
+	)
+	ms.contact = [2]*keyEntry{email, phone}
 	ms.s.u.showForm(title, saveLabel, items, func() (func() error, error) {
 		changed := m
 		changed.Name = strings.TrimSpace(name.Text)
@@ -219,6 +252,8 @@ func (ms *membersScreen) form(title, saveLabel string, m meetings.Member, save f
 			}
 			changed.Role = orgRoleOf(changed.Bodies)
 		}
+		changed.Email = strings.TrimSpace(email.Text)
+		changed.Phone = strings.TrimSpace(phone.Text)
 		if err := changed.Validate(); err != nil {
 			return nil, err
 		}

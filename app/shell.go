@@ -27,7 +27,9 @@ const (
 	scrPapers // papers.go
 	scrMembers
 	scrSettings
-	scrAudit // the secretariat's audit log (audit.go)
+	scrAudit   // the secretariat's audit log (audit.go)
+	scrDevices // the secretariat's devices and invitations (devices.go)
+	scrStats   // the secretariat's figures by year (stats.go)
 	screenCount
 )
 
@@ -58,6 +60,8 @@ func screenTable() []screenDef {
 		{scrMembers, lang.X("nav.members", "Members"), iconGroup, func(s *shell) screen { return newMembersScreen(s) }, false},
 		{scrSettings, lang.X("nav.settings", "Settings"), theme.SettingsIcon(), func(s *shell) screen { return newSettingsScreen(s) }, false},
 		{scrAudit, lang.X("nav.audit", "Audit log"), theme.ListIcon(), func(s *shell) screen { return newAuditScreen(s) }, true},
+		{scrDevices, lang.X("nav.devices", "Devices"), theme.ComputerIcon(), func(s *shell) screen { return newDevicesScreen(s) }, true},
+		{scrStats, lang.X("nav.stats", "Statistics"), iconChart, func(s *shell) screen { return newStatsScreen(s) }, true},
 	}
 }
 
@@ -77,6 +81,9 @@ type (
 	creator  interface{ newItem() }       // Ctrl+N
 	searcher interface{ focusSearch() }   // Ctrl+F
 	ticker   interface{ tick(time.Time) } // once a minute
+	// shower is told each time it is shown: the screens that ask the hub
+	// or count a year of data do so only when someone looks.
+	shower interface{ shown() }
 )
 
 // changes is what a burst of core events touched.
@@ -142,6 +149,8 @@ type shell struct {
 	extras    ballotExtras
 	confirmed *confirmedCache
 	responses *responseCache
+	// invite is the invitation dialog shown last (invite.go).
+	invite *inviteDialog
 
 	unsubscribe func()
 	quit        chan struct{}
@@ -232,6 +241,9 @@ func (s *shell) show(id screenID) {
 	}
 	s.content.Objects = []fyne.CanvasObject{s.screens[id].view()}
 	s.content.Refresh()
+	if sh, ok := s.screens[id].(shower); ok {
+		sh.shown()
+	}
 }
 
 // shortcuts registers the window's keyboard shortcuts: Ctrl+1, Ctrl+2 …

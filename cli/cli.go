@@ -92,6 +92,7 @@ func init() {
 		{"paper fetch", "", definePaperFetch},
 		{"audit verify", "[--data DIR]", defineAuditVerify},
 		{"audit export", "[--data DIR] [--out FILE]", defineAuditExport},
+		{"stats", "[--data DIR]", defineStats},
 		{"passphrase change", "", definePassphraseChange},
 		{"enroll", "--hub https://HOST:PORT --invite CODE", defineEnroll},
 		{"sync", "", defineSync},

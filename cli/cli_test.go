@@ -628,3 +628,52 @@ func TestHubInitTwice_ThenTheHintNamesData(t *testing.T) {
 		t.Errorf("second hub init: exit %d, stderr:\n%s", res.code, res.stderr)
 	}
 }
+
+// TestStats_GivenTheSample_ThenStableJSONByYear: `stats --json` prints the
+// sample committee's figures by year with the names scripts rely on, and
+// the table in Vietnamese says what offline means.
+func TestStats_GivenTheSample_ThenStableJSONByYear(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "sample")
+	if res := run(t, "--profile", dir, "sample"); res.code != 0 {
+		t.Fatalf("sample: %d %s", res.code, res.stderr)
+	}
+	res := run(t, "--profile", dir, "--json", "stats")
+	if res.code != 0 {
+		t.Fatalf("stats: %d %s", res.code, res.stderr)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	total, _ := raw["total"].(map[string]any)
+	for _, k := range []string{"year", "sessions", "ballots", "answers", "offline_answers", "paper_answers", "papers_distributed", "paper_pages_replaced"} {
+		if _, ok := total[k]; !ok {
+			t.Errorf("the total has no %q: %v", k, total)
+		}
+	}
+	var s struct {
+		Years []struct {
+			Year, Sessions, Ballots, Answers int
+		}
+		Total               struct{ Sessions, Ballots, Answers int }
+		OfflineAfterSeconds int `json:"offline_after_seconds"`
+	}
+	runJSON(t, &s, "--profile", dir, "--json", "stats")
+	// The sample: the fifth session (19 July 2023) was held, one ballot is
+	// closed, the sixth session and the open ballot are to come.
+	if len(s.Years) == 0 || s.Total.Sessions < 1 || s.Total.Ballots < 1 || s.Total.Answers < 1 || s.OfflineAfterSeconds != 600 {
+		t.Fatalf("stats %+v", s)
+	}
+	sum := 0
+	for _, y := range s.Years {
+		sum += y.Sessions
+	}
+	if sum != s.Total.Sessions {
+		t.Fatalf("years %+v do not add up to the total %+v", s.Years, s.Total)
+	}
+	res = run(t, "--profile", dir, "--lang", "vi", "stats")
+	if res.code != 0 || !strings.Contains(res.stdout, "Phiên họp") || !strings.Contains(res.stdout, "Tổng") || !strings.Contains(res.stdout, "10 phút") {
+		t.Fatalf("stats table: %d %q %q", res.code, res.stdout, res.stderr)
+	}
+}

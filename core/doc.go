@@ -37,4 +37,7 @@
 // rules.go holds the role rules per body (who may act on which body's
 // records); meetings.go's SetMeetingAudience sets a meeting's participants
 // and restriction.
+//
+// stats.go counts the organisation's figures by year (sessions held,
+// ballots processed, answers given and how many offline, papers).
 package core

@@ -159,7 +159,9 @@ func TestBodiesAndAudiences(t *testing.T) {
 	syncAll()
 	DPM.ok(nil, "ballot", "answer", "--ballot", bl.ID, "--choice", "agree")
 	MEM.ok(nil, "ballot", "answer", "--ballot", bl.ID, "--choice", "agree", "--comment", "Nhất trí")
-	syncAll()
+	DPM.sync()
+	MEM.sync()
+	S.sync()
 	var tally tallyJSON
 	S.ok(&tally, "ballot", "tally", "--ballot", bl.ID)
 	if tally.Members != 2 || tally.Counts["agree"] != 2 {

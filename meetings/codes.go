@@ -21,6 +21,8 @@ var ErrorCodes = []string{
 	"err.body.id_required",
 	"err.body.name_required",
 	"err.body.name_too_long",
+	"err.member.email_invalid",
+	"err.member.phone_invalid",
 
 	"err.meeting.title_required",
 	"err.meeting.title_too_long",

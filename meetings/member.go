@@ -53,6 +53,10 @@ type Member struct {
 	// (who keeps the members and bodies and serves every body), RoleMember
 	// otherwise.
 	Bodies []Membership `cbor:"6,keyasint,omitempty" json:"bodies,omitempty"`
+	// Email and Phone are the contact details the secretariat keeps
+	// (contact.go); keys from 20 on, left free for the fields above.
+	Email string `cbor:"20,keyasint,omitempty" json:"email,omitempty"`
+	Phone string `cbor:"21,keyasint,omitempty" json:"phone,omitempty"`
 }
 
 // MaxNameLen bounds names and titles so that a pasted document cannot become
@@ -82,7 +86,7 @@ func (m Member) Validate() error {
 		}
 		seen[BodyOf(ms.Body)] = true
 	}
-	return nil
+	return m.validateContact()
 }
 
 // Voters returns the members who vote (chair and members), in the given order,

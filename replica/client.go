@@ -101,6 +101,7 @@ func call(ctx context.Context, hc *http.Client, base, path string, req, resp any
 		return err
 	}
 	r.Header.Set("Content-Type", ContentType)
+	r.Header.Set(HeaderApp, appVersion())
 	res, err := hc.Do(r)
 	if err != nil {
 		return err

@@ -4,7 +4,10 @@
 // certificate authority (hubadmin.go, ca.go), the hub's readiness endpoint
 // (health.go), its admin socket for the commands run beside it (admin.go,
 // hubadmin.go) and the backup streamed through it while it serves
-// (backup.go), the one protocol both speak (protocol.go), and what the hub
+// (backup.go), the secretariat's office reached from a secretary's own
+// device — invitations, the devices with their last sync, revocation
+// (secretariat.go) — and an invitation as text and link (invitation.go),
+// the one protocol both speak (protocol.go), and what the hub
 // bounds for every client: body sizes, connections, enrollment attempts,
 // log lines (limits.go). Papers' encrypted chunks travel apart from the
 // operations (chunks.go: uploaded by the adder's device before its op,

@@ -50,6 +50,7 @@ type Hub struct {
 	// chunks devices announced they will upload.
 	chunks  blob.ChunkStore
 	offered offers
+	seen    seenLog // devices' last pulls (secretariat.go)
 }
 
 type metrics struct {
@@ -172,6 +173,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathChunkOffer, h.device(h.chunkOffer))
 	mux.HandleFunc("PUT "+PathChunks+"{chunk}", h.device(h.chunkPut))
 	mux.HandleFunc("GET "+PathChunks+"{paper}/{chunk}", h.device(h.chunkGet))
+	mux.HandleFunc("POST "+PathSecretariat, h.device(h.secretariat))
 	mux.HandleFunc("GET "+PathHealth, h.health)
 	return h.stranger(mux)
 }
@@ -421,6 +423,7 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 		return
 	}
 	h.m.pulls.Inc()
+	h.noteSeen(r, dev)
 	head, err := h.p.HubHead()
 	if err != nil {
 		h.log.Error("pull failed", "device", dev, "err", err)

@@ -200,6 +200,10 @@ type DeviceRow struct {
 	Name    string `json:"member_name"`
 	Role    string `json:"role"`
 	Revoked bool   `json:"revoked"`
+	// LastSync and App are the device's last pull and the version of
+	// eCabinet it ran then (zero and empty before its first pull).
+	LastSync time.Time `json:"last_sync,omitzero"`
+	App      string    `json:"app_version,omitempty"`
 }
 
 // Devices lists the enrolled devices (the hub's own excluded).
@@ -214,7 +218,11 @@ func Devices(p *core.Profile) ([]DeviceRow, error) {
 			continue
 		}
 		m, _ := p.Member(d.Member)
-		out = append(out, DeviceRow{ID: d.ID, Member: d.Member, Name: m.Name, Role: string(m.Role), Revoked: IsRevoked(p, d.ID)})
+		row := DeviceRow{ID: d.ID, Member: d.Member, Name: m.Name, Role: string(m.Role), Revoked: IsRevoked(p, d.ID)}
+		if s, ok := lastSeen(p, d.ID); ok {
+			row.LastSync, row.App = s.At, s.App
+		}
+		out = append(out, row)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
