@@ -104,10 +104,10 @@ func TestGolden_DevicesAndRevoke(t *testing.T) {
 			o := officeFixture(t, p)
 			useOffice(t, o)
 			s := e.open(p)
-			e.ctrl(fyne.Key7) // the devices' shortcut
+			e.ctrl(fyne.Key8) // the devices' shortcut
 			ds := s.screens[scrDevices].(*devicesScreen)
 			if s.current != scrDevices {
-				t.Fatalf("Ctrl+7 shows screen %d", s.current)
+				t.Fatalf("Ctrl+8 shows screen %d", s.current)
 			}
 			e.l.waitFor(t, "the devices", func() bool { return ds.loaded })
 			test.AssertImageMatches(t, code+"/devices.png", e.shot())
@@ -481,7 +481,7 @@ func TestGolden_Statistics(t *testing.T) {
 			p := secretaryProfile(t)
 			pastYears(t, p)
 			s := e.open(p)
-			e.ctrl(fyne.Key8)
+			e.ctrl(fyne.Key9)
 			ss := s.screens[scrStats].(*statsScreen)
 			e.l.waitFor(t, "the figures", func() bool { return ss.loaded && !ss.loading })
 			if got := ss.stats.Year(2022); got.Sessions != 9 || got.Ballots != 61 || got.PaperAnswers != 61 {

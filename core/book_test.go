@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/ecabinet/ecabinet/assets"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/pdfrender"
 	"github.com/ecabinet/ecabinet/report"
 )
@@ -123,5 +125,42 @@ func TestSaveBook_ForTheProfilesMember(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Errorf("files in the folder: %v, want just the book", left)
+	}
+}
+
+// TestSaveBook_FromThePapersOnThisComputer: with no source given, the book
+// binds the papers the profile holds, read through the chunk store without
+// counting as the member reading them; a paper's text is in the book.
+func TestSaveBook_FromThePapersOnThisComputer(t *testing.T) {
+	p, _ := newSecretary(t, t.TempDir())
+	defer p.Close()
+	m, it := meetingWithItem(t, p)
+	pp, err := p.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "du-thao.pdf", Title: "Dự thảo Nghị định"}, bytes.NewReader(testPDF(t, 2, "sach")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "book.pdf")
+	if err := p.SaveBook(context.Background(), m.ID, core.BookOptions{Lang: report.Vietnamese}, path); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), paperSecret+" page 2 sach") || !strings.Contains(string(out), "Dự thảo Nghị định") {
+		t.Errorf("the book lacks the paper's text:\n%.600s", out)
+	}
+	v, err := p.PaperView(pp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Read != papers.ReadUnread {
+		t.Error("making the book counted as reading the paper")
+	}
+	if err := p.SaveBook(context.Background(), m.ID, core.BookOptions{Lang: report.Vietnamese, Papers: core.NoBookPapers{}}, path); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := exec.Command("pdftotext", path, "-").Output(); strings.Contains(string(out), paperSecret) {
+		t.Error("NoBookPapers still bound the paper")
 	}
 }
