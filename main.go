@@ -16,12 +16,17 @@ import (
 	"github.com/ecabinet/ecabinet/cli"
 	// Initialised before Fyne's lang: keeps it from logging about LANG=C.UTF-8.
 	"github.com/ecabinet/ecabinet/internal/fynelocale"
+	"github.com/ecabinet/ecabinet/replica"
 )
 
 func main() {
+	// The version each device reports to the hub (the secretariat's
+	// devices screen shows it).
+	replica.AppVersion = cli.ReleaseVersion()
 	args := os.Args[1:]
 	// `ecabinet read [--confidential NAME] [--lang vi|en] FILE`: the paper
-	// reader on a file, for developers, until the Papers screen opens papers.
+	// reader on a file, for developers (members open papers from the Papers
+	// screen).
 	if len(args) >= 2 && args[0] == "read" {
 		var viewer, lang string
 		rest := args[1:]

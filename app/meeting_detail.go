@@ -162,7 +162,9 @@ func (d *meetingDetail) load() {
 func (d *meetingDetail) setActions() {
 	d.actions.RemoveAll()
 	if !d.s.p.IsSecretaryOf(d.m.Body) {
-		d.actions.Hide()
+		// A member's own book of the session's papers.
+		d.actions.Add(d.bookButton())
+		d.actions.Show()
 		return
 	}
 	d.actions.Show()
@@ -198,6 +200,16 @@ func (d *meetingDetail) setActions() {
 		d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
 			func() { exportReport(d.s.u, d.s.p, report.KindMinutes, id) }))
 	}
+	d.actions.Add(d.bookButton())
+}
+
+// bookButton saves the member's meeting book (tập tài liệu họp): the
+// session's papers this member may see, bound with its agenda, made from
+// what is on this computer, so it works on the plane.
+func (d *meetingDetail) bookButton() fyne.CanvasObject {
+	id := d.id
+	return widget.NewButtonWithIcon(lang.X("report.export.book", "Meeting book (PDF)"), theme.FileIcon(),
+		func() { exportReport(d.s.u, d.s.p, report.KindBook, id) })
 }
 
 // setStatus moves the meeting on, off the UI goroutine, once a step that

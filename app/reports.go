@@ -2,18 +2,35 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/pdfrender"
 	"github.com/ecabinet/ecabinet/report"
 )
 
-// The PDF documents (giấy mời, biên bản, tổng hợp ý kiến) are saved the way
+// bookEngineOptions are the PDFium options of a book's repairs: the
+// reader's compilation cache, one instance.
+func bookEngineOptions() pdfrender.Options {
+	opt := engineOpts
+	opt.Instances = 1
+	if opt.CacheDir == "" {
+		if d, err := os.UserCacheDir(); err == nil {
+			opt.CacheDir = filepath.Join(d, "ecabinet", "pdfium")
+		}
+	}
+	return opt
+}
+
+// The PDF documents (giấy mời, biên bản, tổng hợp ý kiến, and each
+// member's tập tài liệu họp) are saved the way
 // the command line saves them, through core.SaveReport, in the language
 // of the screens, under a name that says what they are.
 
@@ -47,17 +64,26 @@ func exportReport(u *ui, p *core.Profile, kind report.Kind, id string) {
 // leave a document that is not one). Elsewhere (a portal's URI) the
 // document is made in memory first and then written.
 func saveReport(p *core.Profile, kind report.Kind, id string, l report.Lang, wc fyne.URIWriteCloser) error {
+	save := func(path string) error { return p.SaveReport(kind, id, l, path) }
+	write := func(buf *bytes.Buffer) error { return p.WriteReport(kind, id, l, buf) }
+	if kind == report.KindBook {
+		// The member's own book, from the papers on this computer; a paper
+		// the PDF library cannot read is re-saved through PDFium.
+		opt := core.BookOptions{Lang: l, Repair: pdfrender.Repair(bookEngineOptions())}
+		save = func(path string) error { return p.SaveBook(context.Background(), id, opt, path) }
+		write = func(buf *bytes.Buffer) error { return p.WriteBook(context.Background(), id, opt, buf) }
+	}
 	uri := wc.URI()
 	if uri.Scheme() == "file" {
 		wc.Close()
-		err := p.SaveReport(kind, id, l, uri.Path())
+		err := save(uri.Path())
 		if st, serr := os.Stat(uri.Path()); err != nil && serr == nil && st.Size() == 0 {
 			os.Remove(uri.Path())
 		}
 		return err
 	}
 	var buf bytes.Buffer
-	if err := p.WriteReport(kind, id, l, &buf); err != nil {
+	if err := write(&buf); err != nil {
 		wc.Close()
 		return err
 	}

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-pdf/fpdf"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -135,5 +139,55 @@ func TestConclusions_WrittenFromTheMeetingDetail(t *testing.T) {
 	e.l.settle(e.u)
 	if e.button("Đã kết luận") != nil || e.button("Kết luận") != nil || e.button("Chốt biên bản") != nil {
 		t.Error("finalised minutes still offer to edit conclusions")
+	}
+}
+
+// TestSaveBook_ThroughTheDialogsFile: the meeting book button is offered
+// to the secretariat, and the file the dialog receives is the book: the
+// session's agenda and the text of its paper attached from this computer.
+func TestSaveBook_ThroughTheDialogsFile(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	p := secretaryProfile(t)
+	s := e.open(p)
+	sixthSession(t, s)
+	e.l.settle(e.u)
+	if e.button("Tập tài liệu họp (PDF)") == nil {
+		t.Fatal("the session offers no meeting book")
+	}
+	var m meetings.Meeting
+	for _, x := range p.Meetings() {
+		if strings.Contains(x.Title, "thứ sáu") {
+			m = x
+		}
+	}
+	if len(m.Agenda) == 0 {
+		t.Fatal("the sixth session has no agenda")
+	}
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(false)
+	f.SetFont("Helvetica", "", 12)
+	f.AddPage()
+	f.Cell(40, 10, "BOOK-PAPER-TEXT-4C1D")
+	var pdf bytes.Buffer
+	if err := f.Output(&pdf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: m.Agenda[0].ID, FileName: "to-trinh.pdf", Title: "Tờ trình"}, &pdf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), p.ReportFileName(report.KindBook, m.ID, report.Vietnamese))
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := saveReport(p, report.KindBook, m.ID, report.Vietnamese, wc); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := string(out); !strings.Contains(text, "BOOK-PAPER-TEXT-4C1D") || !strings.Contains(text, m.Agenda[0].Title[:20]) {
+		t.Errorf("the saved book reads %.800q", text)
 	}
 }

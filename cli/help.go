@@ -16,6 +16,10 @@ import (
 // Empty means a development build; version then shows the commit, if known.
 var Version = ""
 
+// ReleaseVersion is this build's version as `ecabinet version` reports
+// it: what the desktop tells the hub it runs (replica.AppVersion).
+func ReleaseVersion() string { return version() }
+
 // version returns the release or a description of the development build.
 func version() string {
 	if Version != "" {
