@@ -104,6 +104,9 @@ func TestPapers_AddListShowExport(t *testing.T) {
 	var conf, open idJSON
 	S.ok(&conf, "paper", "add", "--meeting", m.ID, "--item", "1", "--file", src, "--title", "Tờ trình (mật)", "--to", a.ID, "--confidential")
 	S.ok(&open, "paper", "add", "--meeting", m.ID, "--item", item.ID, "--file", plain, "--to", a.ID)
+	// Published after its papers were attached: the members receive the
+	// meeting and, with it, its papers (the hub's reveal).
+	S.ok(nil, "meeting", "status", "--meeting", m.ID, "--to", "published")
 	S.sync()
 
 	A.sync()
