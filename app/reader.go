@@ -192,19 +192,26 @@ var (
 // readerEngine returns the shared engine, starting it on first use (off the
 // UI goroutine: it takes 70 ms with a warm compilation cache, seconds
 // without). Its compilation cache holds compiled code only, never a paper.
-func readerEngine() (*pdfrender.Engine, error) {
-	engineMu.Lock()
-	defer engineMu.Unlock()
-	if engine != nil {
-		return engine, nil
-	}
+// pdfiumOptions are the app's PDFium options, with the compilation cache
+// in the user's cache folder (compiling PDFium takes seconds; it is done
+// once per machine).
+func pdfiumOptions() pdfrender.Options {
 	opt := engineOpts
 	if opt.CacheDir == "" {
 		if d, err := os.UserCacheDir(); err == nil {
 			opt.CacheDir = filepath.Join(d, "ecabinet", "pdfium")
 		}
 	}
-	e, err := pdfrender.NewEngine(context.Background(), opt)
+	return opt
+}
+
+func readerEngine() (*pdfrender.Engine, error) {
+	engineMu.Lock()
+	defer engineMu.Unlock()
+	if engine != nil {
+		return engine, nil
+	}
+	e, err := pdfrender.NewEngine(context.Background(), pdfiumOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/url"
 	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -17,15 +16,10 @@ import (
 )
 
 // bookEngineOptions are the PDFium options of a book's repairs: the
-// reader's compilation cache, one instance.
+// reader's, with one instance (a repair re-saves one paper at a time).
 func bookEngineOptions() pdfrender.Options {
-	opt := engineOpts
+	opt := pdfiumOptions()
 	opt.Instances = 1
-	if opt.CacheDir == "" {
-		if d, err := os.UserCacheDir(); err == nil {
-			opt.CacheDir = filepath.Join(d, "ecabinet", "pdfium")
-		}
-	}
 	return opt
 }
 
