@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -15,30 +13,9 @@ import (
 // loses it at the next sync, a member of two bodies sees both and a member
 // of one sees one, and a ballot counts its own body's members.
 func TestBodiesAndAudiences(t *testing.T) {
-	root := t.TempDir()
-	h := &hub{data: filepath.Join(root, "hub"), addr: freeAddr(t)}
-	var init struct {
-		Invite string `json:"invite"`
-	}
-	ok(t, &init, "hub", "init", "--data", h.data, "--name", "Văn phòng Chính phủ")
-	h.start(t)
-	defer func() { h.stop(t, syscall.SIGTERM) }()
-	enroll := func(name, code string) device {
-		t.Helper()
-		d := device{t, filepath.Join(root, name)}
-		ok(t, nil, "--profile", d.dir, "enroll", "--hub", h.url(), "--invite", code)
-		return d
-	}
-	invite := func(member string) string {
-		t.Helper()
-		var inv struct {
-			Invite string `json:"invite"`
-		}
-		ok(t, &inv, "hub", "invite", "--data", h.data, "--member", member)
-		return inv.Invite
-	}
-
-	S := enroll("secretary", init.Invite)
+	o := newOrg(t)
+	enroll, invite := o.enroll, o.inviteFor
+	S := enroll("secretary", o.invite)
 	var reform, pm, dpm, minister, member idJSON
 	S.ok(&reform, "body", "create", "--name", "Ban Chỉ đạo cải cách hành chính của Chính phủ")
 	S.ok(&pm, "member", "add", "--name", "Phạm Minh Chính", "--title", "Thủ tướng Chính phủ", "--role", "chair", "--body", "main")

@@ -220,3 +220,46 @@ func (d device) waitSignedResult(ballotID string, wait time.Duration, logs func(
 		time.Sleep(300 * time.Millisecond)
 	}
 }
+
+// org is an organisation for a test: a hub started on its own data
+// directory (stopped when the test ends) and the way its members' devices
+// join it.
+type org struct {
+	t      *testing.T
+	root   string
+	h      *hub
+	invite string // the secretary's invitation from hub init
+}
+
+// newOrg initialises and starts a hub named "Văn phòng Chính phủ".
+func newOrg(t *testing.T) *org {
+	t.Helper()
+	o := &org{t: t, root: t.TempDir()}
+	o.h = &hub{data: filepath.Join(o.root, "hub"), addr: freeAddr(t)}
+	var init struct {
+		Invite string `json:"invite"`
+	}
+	ok(t, &init, "hub", "init", "--data", o.h.data, "--name", "Văn phòng Chính phủ")
+	o.invite = init.Invite
+	o.h.start(t)
+	t.Cleanup(func() { o.h.stop(t, syscall.SIGTERM) })
+	return o
+}
+
+// enroll makes a device profile named name that joins with code.
+func (o *org) enroll(name, code string) device {
+	o.t.Helper()
+	d := device{o.t, filepath.Join(o.root, name)}
+	ok(o.t, nil, "--profile", d.dir, "enroll", "--hub", o.h.url(), "--invite", code)
+	return d
+}
+
+// inviteFor asks the running hub for an invitation for member.
+func (o *org) inviteFor(member string) string {
+	o.t.Helper()
+	var inv struct {
+		Invite string `json:"invite"`
+	}
+	ok(o.t, &inv, "hub", "invite", "--data", o.h.data, "--member", member)
+	return inv.Invite
+}

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
@@ -48,29 +47,9 @@ type paperRow struct {
 // real binary; the member on the list fetches, lists, shows and exports
 // them (a confidential one watermarked); the member off the list sees none.
 func TestPapers_AddListShowExport(t *testing.T) {
-	root := t.TempDir()
-	h := &hub{data: filepath.Join(root, "hub"), addr: freeAddr(t)}
-	var init struct {
-		Invite string `json:"invite"`
-	}
-	ok(t, &init, "hub", "init", "--data", h.data, "--name", "Văn phòng Chính phủ")
-	h.start(t)
-	defer func() { h.stop(t, syscall.SIGTERM) }()
-	enroll := func(name, code string) device {
-		t.Helper()
-		d := device{t, filepath.Join(root, name)}
-		ok(t, nil, "--profile", d.dir, "enroll", "--hub", h.url(), "--invite", code)
-		return d
-	}
-	invite := func(member string) string {
-		t.Helper()
-		var inv struct {
-			Invite string `json:"invite"`
-		}
-		ok(t, &inv, "hub", "invite", "--data", h.data, "--member", member)
-		return inv.Invite
-	}
-	S := enroll("secretary", init.Invite)
+	o := newOrg(t)
+	enroll, invite, root := o.enroll, o.inviteFor, o.root
+	S := enroll("secretary", o.invite)
 	var a, b idJSON
 	S.ok(&a, "member", "add", "--name", "Trần Lưu Quang", "--role", "member")
 	S.ok(&b, "member", "add", "--name", "Phạm Thị Thanh Trà", "--role", "member")
@@ -175,7 +154,7 @@ func TestPapers_AddListShowExport(t *testing.T) {
 	}
 
 	// no plaintext of the confidential paper in any profile or the hub
-	for _, dir := range []string{h.data, S.dir, A.dir, B.dir} {
+	for _, dir := range []string{o.h.data, S.dir, A.dir, B.dir} {
 		filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {
 			if err != nil || !fi.Mode().IsRegular() {
 				return nil
