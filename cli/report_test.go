@@ -48,8 +48,9 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 		{[]string{"--lang", "vi", "report", "invitation", "--meeting", fifth}, []string{"GIẤY MỜI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phát biểu khai mạc phiên họp", "Trang 1/"}},
 		{[]string{"--lang", "vi", "report", "minutes", "--meeting", fifth}, []string{"BIÊN BẢN", "I. THÀNH PHẦN THAM DỰ", "Kết luận phiên họp", "Kết luận: " + conclusion, "DỰ THẢO"}},
 		{[]string{"--lang", "en", "report", "summary", "--ballot", closed}, []string{"REPORT", "Summary of members' opinions on", "Page 1/"}},
-		// No papers exist yet: the book is its cover, agenda and contents.
-		{[]string{"--lang", "vi", "report", "book", "--meeting", fifth}, []string{"TẬP TÀI LIỆU HỌP", "Tài liệu của đồng chí", "CHƯƠNG TRÌNH HỌP", "MỤC LỤC", "Kết luận phiên họp", "Tài liệu họp của", "Trang 1/3", "Trang 3/3"}},
+		// The book: cover, agenda and contents, then the session's paper
+		// on this computer (the sample's five-page report).
+		{[]string{"--lang", "vi", "report", "book", "--meeting", fifth}, []string{"TẬP TÀI LIỆU HỌP", "Tài liệu của đồng chí", "CHƯƠNG TRÌNH HỌP", "MỤC LỤC", "Kết luận phiên họp", "Tài liệu họp của", "Trang 1/8", "Trang 8/8"}},
 	}
 	for i, tt := range tests {
 		path := filepath.Join(out, tt.args[3]+".pdf")
