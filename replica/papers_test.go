@@ -133,6 +133,10 @@ func TestPapers_ReachOnlyTheList_ResumeReplaceRecall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Published: a draft reaches only the secretariat (audience.go).
+	if err := c.sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
 	file := paperBytes(12<<20, 1)
 	to := []string{c.members[0].ID, c.members[1].ID}
 	pp, err := c.sec.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "bao-cao.bin", Title: "Báo cáo", To: to, Confidential: true}, bytes.NewReader(file))
@@ -156,9 +160,17 @@ func TestPapers_ReachOnlyTheList_ResumeReplaceRecall(t *testing.T) {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { _, err := d0.RunOnce(ctx); errc <- err }()
-	for st := range progress {
-		if st.Done >= 3 {
-			break
+	// Wait for three chunks; a download that ends first (nothing to
+	// fetch, an error) fails the test instead of leaving it waiting.
+wait:
+	for {
+		select {
+		case st, ok := <-progress:
+			if !ok || st.Done >= 3 {
+				break wait
+			}
+		case err := <-errc:
+			t.Fatalf("the download ended before three chunks arrived: %v", err)
 		}
 	}
 	c.hub.Stop()
