@@ -284,6 +284,10 @@ func (w *world) share(m meetings.Member) share {
 		}
 	}
 	s := share{meetings: map[string]meetings.Meeting{}, ballots: map[string]ballots.Ballot{}, answers: map[string][]string{}, results: map[string]bool{}}
+	// The organisation's secretariat (own role secretary: the Government's
+	// secretary becomes it, core/members.go orgRole) sees every body's
+	// records, as the hub does.
+	org := !m.Removed && m.Role == meetings.RoleSecretary
 	for _, mt := range hub.Meetings() {
 		body := mt.Body
 		if body == "" {
@@ -292,6 +296,8 @@ func (w *world) share(m meetings.Member) share {
 		r, in := role[body]
 		see := false
 		switch {
+		case org:
+			see = true
 		case !in:
 		case mt.Status == meetings.StatusDraft:
 			see = r == meetings.RoleSecretary
@@ -311,7 +317,7 @@ func (w *world) share(m meetings.Member) share {
 			body = meetings.MainBody
 		}
 		r, in := role[body]
-		staff := in && (r == meetings.RoleChair || r == meetings.RoleSecretary)
+		staff := org || (in && (r == meetings.RoleChair || r == meetings.RoleSecretary))
 		if m.Removed || (!staff && !slices.Contains(b.Eligible, m.ID)) {
 			continue
 		}
