@@ -129,6 +129,22 @@ func openInput(p *core.Profile, path string) (*os.File, error) {
 
 // paperID finds the paper named by id (or the start of its ID) among those
 // this member may see.
+// openPaper checks --paper, opens the profile and resolves *id (a prefix)
+// to the paper's full ID: the start of every command on one paper.
+func (r *runner) openPaper(fs *flag.FlagSet, id *string) (*core.Profile, error) {
+	if err := required(fs, "paper"); err != nil {
+		return nil, err
+	}
+	p, err := r.open()
+	if err != nil {
+		return nil, err
+	}
+	if *id, err = r.paperID(p, *id); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 func (r *runner) paperID(p *core.Profile, id string) (string, error) {
 	list, err := p.Papers(core.PaperFilter{})
 	if err != nil {
@@ -258,14 +274,8 @@ func definePaperList(fs *flag.FlagSet) action {
 func definePaperShow(fs *flag.FlagSet) action {
 	id := fs.String("paper", "", "")
 	return func(r *runner) error {
-		if err := required(fs, "paper"); err != nil {
-			return err
-		}
-		p, err := r.open()
+		p, err := r.openPaper(fs, id)
 		if err != nil {
-			return err
-		}
-		if *id, err = r.paperID(p, *id); err != nil {
 			return err
 		}
 		v, err := p.PaperView(*id)
@@ -341,14 +351,8 @@ func definePaperReplace(fs *flag.FlagSet) action {
 func definePaperRecall(fs *flag.FlagSet) action {
 	id := fs.String("paper", "", "")
 	return func(r *runner) error {
-		if err := required(fs, "paper"); err != nil {
-			return err
-		}
-		p, err := r.open()
+		p, err := r.openPaper(fs, id)
 		if err != nil {
-			return err
-		}
-		if *id, err = r.paperID(p, *id); err != nil {
 			return err
 		}
 		if err := p.RecallPaper(*id); err != nil {
