@@ -2,18 +2,21 @@ package replica
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/papers"
+	"github.com/fxamacker/cbor/v2"
 )
 
 // messages lists a zero value of every protocol message a hub or device
@@ -44,7 +47,11 @@ func seedMessages(f *testing.F) {
 }
 
 // FuzzDecodeMessages: no protocol message decoder panics on any input, and
-// whatever decodes re-encodes to bytes that decode to the same value.
+// whatever decodes re-encodes to the same canonical bytes after a second
+// round trip. Bytes, not reflect.DeepEqual, because the canonical encoding is
+// what is signed and stored: a time decoded from an epoch number comes back
+// from its RFC 3339 text with another *time.Location, and an empty byte
+// string with another slice header, yet both encode identically.
 func FuzzDecodeMessages(f *testing.F) {
 	seedMessages(f)
 	f.Fuzz(func(t *testing.T, which byte, data []byte) {
@@ -54,6 +61,13 @@ func FuzzDecodeMessages(f *testing.F) {
 			return
 		}
 		again, err := codec.Marshal(v)
+		var unsupported *cbor.UnsupportedValueError
+		if errors.As(err, &unsupported) && strings.Contains(err.Error(), "year outside of range") {
+			// The decoder takes any epoch number as a time; the RFC 3339
+			// encoder only years 0-9999. Refused on re-encoding, never
+			// silently changed (codec's own fuzz test pins this).
+			return
+		}
 		if err != nil {
 			t.Fatalf("decoded %T does not re-encode: %v", v, err)
 		}
@@ -61,8 +75,12 @@ func FuzzDecodeMessages(f *testing.F) {
 		if err := codec.Unmarshal(again, w); err != nil {
 			t.Fatalf("re-encoded %T does not decode: %v", v, err)
 		}
-		if !reflect.DeepEqual(v, w) {
-			t.Fatalf("%T changed in a round trip: %+v vs %+v", v, v, w)
+		twice, err := codec.Marshal(w)
+		if err != nil {
+			t.Fatalf("%T does not encode a second time: %v", w, err)
+		}
+		if !bytes.Equal(again, twice) {
+			t.Fatalf("%T changed in a round trip:\nfirst  %x\nsecond %x", v, again, twice)
 		}
 	})
 }
