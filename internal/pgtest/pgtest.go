@@ -28,7 +28,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,43 +55,20 @@ type Server struct {
 	dir  string
 }
 
-var (
-	once     sync.Once
-	shared   *Server
-	startErr error
-)
+// shared is the server the package's tests use, started on first use.
+var shared = &testproc.Shared[*Server]{What: "PostgreSQL", Env: EnvDSN, Pkg: "pgtest", Start: Start}
 
 // Main runs the package's tests and stops the server if one was started:
 // call it from TestMain as os.Exit(pgtest.Main(m)). The server is started
 // by the first test that asks for it (Shared), so benchmarks, examples and
 // fuzzing workers that need none do not start one.
-func Main(m *testing.M) int {
-	code := m.Run()
-	if shared != nil {
-		shared.Close()
-	}
-	return code
-}
+func Main(m *testing.M) int { return shared.Main(m) }
 
 // Shared returns the server, starting it on first use, and fails t if
-// there is none (skips it only when ECABINET_TEST_PG=off).
+// there is none (skips it only when the variable says off).
 func Shared(t testing.TB) *Server {
 	t.Helper()
-	once.Do(func() {
-		shared, startErr = Start()
-		if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
-			fmt.Fprintf(os.Stderr, "pgtest: %v\n", startErr)
-		}
-	})
-	switch {
-	case errors.Is(startErr, testproc.ErrOff):
-		t.Skipf("PostgreSQL tests turned off (%s=off)", EnvDSN)
-	case startErr != nil:
-		t.Fatalf("no PostgreSQL server for this test: %v", startErr)
-	case shared == nil:
-		t.Fatal("pgtest.Shared: TestMain must call pgtest.Main")
-	}
-	return shared
+	return shared.Get(t)
 }
 
 // NewDatabase creates an empty database for t, dropped when t ends, and

@@ -25,7 +25,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -56,43 +55,20 @@ type Server struct {
 	dir            string
 }
 
-var (
-	once     sync.Once
-	shared   *Server
-	startErr error
-)
+// shared is the server the package's tests use, started on first use.
+var shared = &testproc.Shared[*Server]{What: "S3", Env: EnvEndpoint, Pkg: "s3test", Start: Start}
 
 // Main runs the package's tests and stops the server if one was started:
 // call it from TestMain as os.Exit(s3test.Main(m)). The server is started
 // by the first test that asks for it (Shared), so benchmarks, examples and
 // fuzzing workers that need none do not start one.
-func Main(m *testing.M) int {
-	code := m.Run()
-	if shared != nil {
-		shared.Close()
-	}
-	return code
-}
+func Main(m *testing.M) int { return shared.Main(m) }
 
 // Shared returns the server, starting it on first use, and fails t if
-// there is none (skips it only when ECABINET_TEST_S3=off).
+// there is none (skips it only when the variable says off).
 func Shared(t testing.TB) *Server {
 	t.Helper()
-	once.Do(func() {
-		shared, startErr = Start()
-		if startErr != nil && !errors.Is(startErr, testproc.ErrOff) {
-			fmt.Fprintf(os.Stderr, "s3test: %v\n", startErr)
-		}
-	})
-	switch {
-	case errors.Is(startErr, testproc.ErrOff):
-		t.Skipf("S3 tests turned off (%s=off)", EnvEndpoint)
-	case startErr != nil:
-		t.Fatalf("no S3 server for this test: %v", startErr)
-	case shared == nil:
-		t.Fatal("s3test.Shared: TestMain must call s3test.Main")
-	}
-	return shared
+	return shared.Get(t)
 }
 
 // Client returns an S3 client for the server with path-style addressing
