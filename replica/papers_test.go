@@ -156,6 +156,7 @@ func TestPapers_ReachOnlyTheList_ResumeReplaceRecall(t *testing.T) {
 	// the first member's download is cut when the hub goes away
 	d0 := downloader(t, c.devs[0])
 	d0.Streams = 1
+	d0.Unflushed = 1 // each chunk committed before the next is fetched: the cut lands mid-way
 	progress, stop := d0.Subscribe()
 	defer stop()
 	errc := make(chan error, 1)
