@@ -416,22 +416,21 @@ func (s *Store) NewBatch() *Batch {
 // them: the plaintext is dropped, only the ciphertext is kept.
 var plainPool = sync.Pool{New: func() any { return new([]byte) }}
 
-// PutChunk is Store.PutChunk within the batch: checked against the lineage
-// key before anything is written, but durable and counted only after the
-// next Flush. It may be called concurrently, also with Flush.
+// PutChunk is Store.PutChunk within the batch: authenticated under the
+// lineage key as chunk id before anything is written (lineage.authenticate:
+// the AEAD's tag; the name's keyed hash is checked at every read), durable
+// and counted only after the next Flush. It may be called concurrently,
+// also with Flush.
 func (b *Batch) PutChunk(key papers.LineageKey, id papers.ChunkID, ciphertext []byte) error {
 	l, err := b.lineage(key)
 	if err != nil {
 		return err
 	}
-	if err := checkForm(ciphertext); err != nil {
-		return chunkErr(id, ErrChunkCorrupt, err)
-	}
 	buf := plainPool.Get().(*[]byte)
 	if cap(*buf) < len(ciphertext) {
 		*buf = make([]byte, 0, len(ciphertext))
 	}
-	_, err = l.openTo((*buf)[:0], id, ciphertext)
+	err = l.authenticate(*buf, id, ciphertext)
 	plainPool.Put(buf)
 	if err != nil {
 		return chunkErr(id, ErrChunkCorrupt, err)
