@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/internal/pdftest"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/replica"
@@ -224,4 +225,125 @@ func rawTLSRead(b *testing.B, addr string) int64 {
 		b.Fatal(err)
 	}
 	return n
+}
+
+// appendFixture is a real PDF paper on the hub and on a member's device,
+// for the incremental-update figures.
+type appendFixture struct {
+	c     *paperCommittee
+	paper string
+	pdf   []byte
+	pages int
+}
+
+// appendPaperOnHub attaches a real PDF of pages pages (about size bytes:
+// text and a scanned-like image on each) to a published meeting, and has
+// the first member's device fetch it.
+func appendPaperOnHub(tb testing.TB, pages, size int) *appendFixture {
+	c := newPaperCommittee(tb)
+	m, err := c.sec.CreateMeeting(core.MeetingInput{Title: "Phiên họp", Start: time.Now().Add(time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	it, err := c.sec.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Dự thảo Nghị định", Minutes: 10})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := c.sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		tb.Fatal(err)
+	}
+	pdf := pdftest.Make(pages, size)
+	pp, err := c.sec.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "du-thao.pdf"}, bytes.NewReader(pdf))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	replicatest.Sync(tb, c.sec)
+	replicatest.Sync(tb, c.devs[0])
+	if _, err := downloader(tb, c.devs[0]).RunOnce(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return &appendFixture{c: c, paper: pp.ID, pdf: pdf, pages: pages}
+}
+
+// appendResult is what one appended revision cost the member's device.
+type appendResult struct {
+	appended int64 // bytes the revision added to the file
+	chunks   int64 // ciphertext of the chunks fetched
+	wire     int64 // every byte read from the hub: pull and chunks, TLS and HTTP included
+	fetched  int   // chunks fetched
+	// lastOld is the old version's last chunk: cut where the old file
+	// ended, it is the one chunk of old bytes that content-defined
+	// chunking cuts again with the appended bytes.
+	lastOld int64
+	bound   int64 // appended bytes plus two chunks (the chunker's average size)
+}
+
+// appendPages makes the next version by an incremental update (add pages
+// of about size bytes appended after the old bytes, checked with poppler),
+// replaces the paper with it and has the member's device sync and fetch.
+func (f *appendFixture) appendPages(tb testing.TB, add, size int) appendResult {
+	tb.Helper()
+	next, err := pdftest.AppendPages(f.pdf, f.pages, add, size)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pdftest.Check(tb, next, f.pages+add, fmt.Sprintf("Page %d", f.pages+add))
+	pp, err := f.c.sec.Paper(f.paper)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	old, _ := pp.CurrentVersion()
+	v, err := f.c.sec.ReplacePaper(f.paper, "du-thao.pdf", bytes.NewReader(next))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if v.Pages != f.pages+add {
+		tb.Fatalf("the new version has %d pages, want %d", v.Pages, f.pages+add)
+	}
+	replicatest.Sync(tb, f.c.sec)
+	ctx := context.Background()
+	cl, err := replica.NewClient(f.c.devs[0])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := cl.SyncOnce(ctx, nil); err != nil {
+		tb.Fatal(err)
+	}
+	rep, err := replica.NewDownloader(f.c.devs[0], cl).RunOnce(ctx)
+	if err != nil || rep.Offline != 1 {
+		tb.Fatalf("download of the new version: %+v, %v", rep, err)
+	}
+	r := appendResult{appended: int64(len(next) - len(f.pdf)), chunks: rep.Bytes, wire: cl.Received(), fetched: rep.Fetched,
+		lastOld: int64(old.Manifest.Chunks[len(old.Manifest.Chunks)-1].Len)}
+	r.bound = r.appended + 2*int64(v.Manifest.Params.Avg)
+	f.pdf, f.pages = next, f.pages+add
+	return r
+}
+
+// BenchmarkPaperReplace: a new version of a real 24 MB PDF made by
+// appending two pages (about 600 KB, an incremental update, as a PDF editor
+// saves an appended revision), checked with poppler, replaced by the
+// secretary and fetched by a member. bytes/bound is what the member's
+// device read from the hub for it (the pull and the chunks, TLS and HTTP
+// included) over the bound, the appended bytes plus two chunks (the
+// chunker's average size, 1 MiB); chunks/bound counts the chunks'
+// ciphertext alone. Bytes, not time: the figures are exact, and
+// TestPapers_GivenPagesAppended_ThenTransferWithinAppendedBytesPlusTwoChunks
+// asserts them.
+func BenchmarkPaperReplace(b *testing.B) {
+	f := appendPaperOnHub(b, 12, 24<<20)
+	var wire, chunks, appended, fetched float64
+	for b.Loop() {
+		r := f.appendPages(b, 2, 600<<10)
+		wire += float64(r.wire) / float64(r.bound)
+		chunks += float64(r.chunks) / float64(r.bound)
+		appended += float64(r.appended)
+		fetched += float64(r.fetched)
+	}
+	n := float64(b.N)
+	b.ReportMetric(wire/n, "bytes/bound")
+	b.ReportMetric(chunks/n, "chunks/bound")
+	b.ReportMetric(appended/n, "appended_bytes")
+	b.ReportMetric(fetched/n, "chunks_fetched")
 }

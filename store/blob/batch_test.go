@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/ecabinet/ecabinet/papers"
 )
 
 // TestBatch: chunks taken in through a batch are checked like PutChunk's
@@ -95,5 +97,36 @@ func TestBatch_GivenNoFlush_ThenNothingCountsAndTheTempFilesGo(t *testing.T) {
 	}
 	if tmp, _ := os.ReadDir(filepath.Join(root, "tmp")); len(tmp) != 0 {
 		t.Fatalf("%d temp files left after reopening", len(tmp))
+	}
+}
+
+// TestBatch_GivenAChunkSealedUnderTheWrongName_ThenAcceptedButEveryReadRefusesIt
+// pins down what the batch leaves to reads: a chunk sealed by a holder of
+// the lineage key as chunk X with content whose keyed hash is not X passes
+// the AEAD check and is committed, but reading it fails as corrupt and
+// moves it aside, so it counts as missing again. Nobody without the key
+// (the hub, another paper's members) can make such a chunk: that is
+// TestBatch's mangled chunk and FuzzBatchPutChunk.
+func TestBatch_GivenAChunkSealedUnderTheWrongName_ThenAcceptedButEveryReadRefusesIt(t *testing.T) {
+	s := newStore(t, Options{})
+	k := key(3)
+	l, _ := newLineage(k)
+	plain, other := noise(5, 4000), noise(6, 4000)
+	id := l.chunkID(plain)
+	forged := l.seal(nil, id, other) // a key holder's chunk X with other content
+	b := s.NewBatch()
+	if err := b.PutChunk(k, id, forged); err != nil {
+		t.Fatalf("the AEAD check refused a chunk sealed under the key: %v", err)
+	}
+	if n, _, err := b.Flush(); n != 1 || err != nil {
+		t.Fatalf("Flush: %d, %v", n, err)
+	}
+	m := papers.Manifest{Chunker: papers.ChunkerFastCDC, Params: papers.DefaultChunkerParams,
+		Chunks: []papers.ChunkRef{{ID: id, Len: len(plain)}}, Size: int64(len(plain)), SHA256: sha(plain)}
+	if _, err := readAll(t, s, k, m); code(err) != ErrChunkCorrupt.Code {
+		t.Fatalf("reading the forged chunk: %v, want corrupt", err)
+	}
+	if miss, _ := s.Missing(m); len(miss) != 1 {
+		t.Fatalf("after the failed read %d chunks are missing, want the forged one", len(miss))
 	}
 }
