@@ -14,14 +14,18 @@ import (
 // The downloader brings the papers this member may see onto the device,
 // apart from the operation sync (a big paper never delays an answer's
 // push): after a pull it fetches every missing chunk of every version of
-// those papers, the newest meeting's first, several at once, each checked
-// against its ID under the paper's key before it is written (atomically:
-// a chunk is on disk whole or not at all). Nothing else records progress:
-// what is on disk is the progress, so a restart or the hub's loss mid-way
-// resumes with the chunks still missing (blob.Store.Missing), refetching at
-// most the chunks that were in flight, one per stream. It also removes the
-// chunks of papers that were recalled or are no longer on the member's
-// list.
+// those papers, the newest meeting's first, over several connections at
+// once, each authenticated under the paper's key before it is written, and
+// written to a temp file that counts only once a group commit (blob.Batch)
+// has synced it and renamed it into place: a chunk that counts is whole,
+// verified and durable. Nothing else records progress: what is on disk is
+// the progress, so a restart or the hub's loss mid-way resumes with the
+// chunks still missing (blob.Store.Missing). On the hub's or the network's
+// failure what was fetched is committed before the round returns, so only
+// the chunks in flight, one per stream, are fetched again; a kill of the
+// device itself loses at most the uncommitted ones (Unflushed). It also
+// removes the chunks of papers that were recalled or are no longer on the
+// member's list.
 
 // DownloadStatus is the downloader's progress, for the status bar and the
 // papers list.

@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -116,7 +117,8 @@ func BenchmarkPaperTransfer(b *testing.B) {
 	b.Run("fresh_device", func(b *testing.B) {
 		floorAddr, stopFloor := rawTLSFloor(b, set.wire)
 		defer stopFloor()
-		var tPaper, tFloor time.Duration
+		diskDir := filepath.Join(dev.Dir(), "papers") // the disk the chunks land on
+		var tPaper, tFloor, tDisk time.Duration
 		for b.Loop() {
 			if _, _, err := bs.Sweep(nil); err != nil { // a fresh device: nothing here
 				b.Fatal(err)
@@ -134,11 +136,17 @@ func BenchmarkPaperTransfer(b *testing.B) {
 			if n != set.wire {
 				b.Fatalf("floor read %d bytes, want %d", n, set.wire)
 			}
+			tDisk += durableWrite(b, diskDir, set.wire)
 		}
 		mb := float64(set.wire) / (1 << 20) * float64(b.N)
 		b.ReportMetric(mb/tPaper.Seconds(), "MiB/s_paper")
 		b.ReportMetric(mb/tFloor.Seconds(), "MiB/s_floor")
 		b.ReportMetric(tFloor.Seconds()/tPaper.Seconds(), "x_floor")
+		// The second floor: the disk's durable bandwidth, one file of the
+		// same bytes written and synced where the chunks go. A download
+		// that keeps what it counts durable cannot beat it.
+		b.ReportMetric(mb/tDisk.Seconds(), "MiB/s_disk")
+		b.ReportMetric(tDisk.Seconds()/tPaper.Seconds(), "x_disk")
 	})
 	b.Run("one_changed", func(b *testing.B) {
 		ctx := context.Background()
@@ -169,6 +177,31 @@ func BenchmarkPaperTransfer(b *testing.B) {
 		}
 		b.ReportMetric(ratio/float64(b.N), "bytes/paper")
 	})
+}
+
+// durableWrite writes n bytes to a new file in dir, 1 MiB at a time, syncs
+// it, removes it, and returns how long the write and sync took.
+func durableWrite(b *testing.B, dir string, n int64) time.Duration {
+	buf := make([]byte, 1<<20)
+	rand.Read(buf)
+	f, err := os.CreateTemp(dir, "disk-floor-*")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	t0 := time.Now()
+	for left := n; left > 0; {
+		k := min(left, int64(len(buf)))
+		if _, err := f.Write(buf[:k]); err != nil {
+			b.Fatal(err)
+		}
+		left -= k
+	}
+	if err := f.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t0)
 }
 
 // rawTLSFloor serves n bytes to every TLS connection on loopback.
