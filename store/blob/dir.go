@@ -260,16 +260,6 @@ func (d *Dir) writeTemp(id papers.ChunkID, ct []byte) (t *tempChunk, err error) 
 	return &tempChunk{id: id, f: f, path: f.Name(), size: int64(len(ct))}, nil
 }
 
-// discard removes temp chunks that will not be committed.
-func (d *Dir) discard(ts []*tempChunk) {
-	for _, t := range ts {
-		if t.f != nil {
-			t.f.Close()
-		}
-		os.Remove(t.path)
-	}
-}
-
 // commitWorkers bounds the fsyncs a commit runs at once.
 const commitWorkers = 16
 
@@ -298,11 +288,23 @@ func (d *Dir) commit(ts []*tempChunk) (done []*tempChunk, err error) {
 		t.f = nil
 	})
 	shards := map[string]bool{}
+	newShard := false // a shard directory made now: its entry in chunks/ needs a sync too
 	for i, t := range ts {
 		if errs[i] == nil {
 			final := d.path(t.id)
 			shard := filepath.Dir(final)
-			if err := mkdirPrivate(shard); err != nil {
+			var err error
+			if !shards[shard] {
+				if err = os.Mkdir(shard, 0o700); err == nil {
+					newShard = true
+				} else if errors.Is(err, fs.ErrExist) {
+					err = nil
+				}
+				if err == nil {
+					err = os.Chmod(shard, 0o700)
+				}
+			}
+			if err != nil {
 				errs[i] = writeErr(t.id, err)
 			} else if err := os.Rename(t.path, final); err != nil {
 				errs[i] = writeErr(t.id, err)
@@ -320,9 +322,12 @@ func (d *Dir) commit(ts []*tempChunk) (done []*tempChunk, err error) {
 		}
 		os.Remove(t.path)
 	}
-	dirs := make([]string, 0, len(shards))
+	dirs := make([]string, 0, len(shards)+1)
 	for s := range shards {
 		dirs = append(dirs, s)
+	}
+	if newShard {
+		dirs = append(dirs, d.chunksDir())
 	}
 	derrs := make([]error, len(dirs))
 	parallel(len(dirs), func(i int) { derrs[i] = syncDir(dirs[i]) })
