@@ -238,13 +238,27 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 		h.notFound(w)
 		return
 	}
-	b, err := h.chunks.Get(r.Context(), id)
-	if err != nil {
-		h.notFound(w) // a paper whose upload never finished: as if it did not exist
-		return
+	var body io.ReadSeeker
+	if o, ok := h.chunks.(blob.ChunkOpener); ok {
+		// Streamed from the file as TLS takes it: no chunk-sized buffer
+		// per request, and the first bytes leave before the last are read.
+		f, _, err := o.OpenChunk(r.Context(), id)
+		if err != nil {
+			h.notFound(w) // a paper whose upload never finished: as if it did not exist
+			return
+		}
+		defer f.Close()
+		body = f
+	} else {
+		b, err := h.chunks.Get(r.Context(), id)
+		if err != nil {
+			h.notFound(w)
+			return
+		}
+		body = bytes.NewReader(b)
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	http.ServeContent(w, r, "", time.Time{}, body)
 }
 
 // names reports whether one of the paper's versions names chunk id.
@@ -324,6 +338,13 @@ func hubError(res *http.Response) error {
 // blob.MaxCiphertext bytes). A chunk the hub does not serve this device is
 // ErrChunkNotFound, whatever the reason.
 func (c *Client) FetchChunk(ctx context.Context, paperID string, id papers.ChunkID) ([]byte, error) {
+	return c.fetchChunk(ctx, paperID, id, nil)
+}
+
+// fetchChunk is FetchChunk reading into buf's storage when it is large
+// enough: the downloader's streams each reuse one buffer, read in one
+// pass of the announced length, never grown and copied.
+func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.ChunkID, buf []byte) ([]byte, error) {
 	r, err := http.NewRequestWithContext(ctx, http.MethodGet, c.link.URL+PathChunks+paperID+"/"+id.String(), nil)
 	if err != nil {
 		return nil, err
@@ -340,12 +361,27 @@ func (c *Client) FetchChunk(ctx context.Context, paperID string, id papers.Chunk
 	default:
 		return nil, hubError(res)
 	}
+	tooLarge := &Error{Code: CodeMalformed, Message: "hub sent a chunk larger than any chunk"}
+	if res.ContentLength > blob.MaxCiphertext {
+		return nil, tooLarge
+	}
+	if res.ContentLength >= 0 {
+		n := int(res.ContentLength)
+		if cap(buf) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := io.ReadFull(res.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(res.Body, blob.MaxCiphertext+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > blob.MaxCiphertext {
-		return nil, &Error{Code: CodeMalformed, Message: "hub sent a chunk larger than any chunk"}
+		return nil, tooLarge
 	}
 	return b, nil
 }

@@ -40,6 +40,8 @@ type Client struct {
 	PageSize int
 	// uploaded counts the chunks this client uploaded (tests, benchmarks).
 	uploaded atomic.Int64
+	// received counts the bytes read from the hub's connections.
+	received *atomic.Int64
 }
 
 // ErrNotEnrolled is returned for a profile that has no hub.
@@ -65,7 +67,37 @@ func NewClient(p *core.Profile) (*Client, error) {
 		RootCAs:      pool,
 		Certificates: []tls.Certificate{{Certificate: [][]byte{link.Cert}, PrivateKey: p.DeviceSigner()}},
 	}
-	return &Client{p: p, link: link, http: newHTTP(cfg), PageSize: PullPage}, nil
+	received := new(atomic.Int64)
+	hc := newHTTP(cfg)
+	hc.Transport.(*http.Transport).DialContext = countingDial(hc.Transport.(*http.Transport).DialContext, received)
+	return &Client{p: p, link: link, http: hc, PageSize: PullPage, received: received}, nil
+}
+
+// Received counts the bytes this client read from the hub's connections,
+// as sent on the wire (TLS records, HTTP headers and all): what a sync or
+// a download cost in transfer.
+func (c *Client) Received() int64 { return c.received.Load() }
+
+// countingDial wraps dial so that every connection adds what it reads to n.
+func countingDial(dial func(ctx context.Context, network, addr string) (net.Conn, error), n *atomic.Int64) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countingConn{Conn: conn, n: n}, nil
+	}
+}
+
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	k, err := c.Conn.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 func newHTTP(cfg *tls.Config) *http.Client {
@@ -75,7 +107,9 @@ func newHTTP(cfg *tls.Config) *http.Client {
 			TLSClientConfig:     cfg,
 			DialContext:         (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
 			TLSHandshakeTimeout: 10 * time.Second,
-			MaxIdleConnsPerHost: 2,
+			// As many as the downloader's streams (defaultStreams) and a
+			// sync beside them.
+			MaxIdleConnsPerHost: defaultStreams + 2,
 			IdleConnTimeout:     90 * time.Second,
 		},
 	}

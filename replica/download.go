@@ -14,14 +14,18 @@ import (
 // The downloader brings the papers this member may see onto the device,
 // apart from the operation sync (a big paper never delays an answer's
 // push): after a pull it fetches every missing chunk of every version of
-// those papers, the newest meeting's first, several at once, each checked
-// against its ID under the paper's key before it is written (atomically:
-// a chunk is on disk whole or not at all). Nothing else records progress:
-// what is on disk is the progress, so a restart or the hub's loss mid-way
-// resumes with the chunks still missing (blob.Store.Missing), refetching at
-// most the chunks that were in flight, one per stream. It also removes the
-// chunks of papers that were recalled or are no longer on the member's
-// list.
+// those papers, the newest meeting's first, over several connections at
+// once, each authenticated under the paper's key before it is written, and
+// written to a temp file that counts only once a group commit (blob.Batch)
+// has synced it and renamed it into place: a chunk that counts is whole,
+// verified and durable. Nothing else records progress: what is on disk is
+// the progress, so a restart or the hub's loss mid-way resumes with the
+// chunks still missing (blob.Store.Missing). On the hub's or the network's
+// failure what was fetched is committed before the round returns, so only
+// the chunks in flight, one per stream, are fetched again; a kill of the
+// device itself loses at most the uncommitted ones (Unflushed). It also
+// removes the chunks of papers that were recalled or are no longer on the
+// member's list.
 
 // DownloadStatus is the downloader's progress, for the status bar and the
 // papers list.
@@ -43,12 +47,29 @@ type DownloadStatus struct {
 	Err error
 }
 
+// defaultStreams is how many chunks a device fetches at once: with two
+// cores, enough that one stream's network wait overlaps another's checking
+// and writing, and no more than the client keeps idle connections to the
+// hub (newHTTP), so no chunk waits for a new TLS handshake.
+const defaultStreams = 4
+
+// defaultUnflushed is how many chunks (about 1 MiB each) may wait for one
+// commit: a commit's syncs take about as long whether they flush one chunk
+// or thirty, so a deep batch is what makes the disk keep up.
+const defaultUnflushed = 64
+
 // Downloader fetches papers' chunks for one device.
 type Downloader struct {
 	p *core.Profile
 	c *Client
-	// Streams is how many chunks are fetched at once.
+	// Streams is how many chunks are fetched at once, each over its own
+	// connection to the hub.
 	Streams int
+	// Unflushed bounds the chunks checked and written but not yet made
+	// durable (blob.Batch): past it the streams wait for the disk. A kill
+	// of the device loses at most these, to be fetched again; a failure
+	// of the hub or the network loses none. 0 means defaultUnflushed.
+	Unflushed int
 
 	kick chan struct{}
 	mu   sync.Mutex
@@ -60,9 +81,7 @@ type Downloader struct {
 
 // NewDownloader prepares the downloader of a device enrolled with a hub.
 func NewDownloader(p *core.Profile, c *Client) *Downloader {
-	// Two streams: as many as the client keeps idle connections to the
-	// hub (newHTTP), so no chunk waits for a new TLS handshake.
-	return &Downloader{p: p, c: c, Streams: 2, kick: make(chan struct{}, 1),
+	return &Downloader{p: p, c: c, Streams: defaultStreams, kick: make(chan struct{}, 1),
 		subs: fanout.New(statusBuffer, func(latest DownloadStatus) DownloadStatus { return latest })}
 }
 
@@ -182,6 +201,10 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		return rep, nil
 	}
 	streams := max(d.Streams, 1)
+	unflushed := d.Unflushed
+	if unflushed <= 0 {
+		unflushed = defaultUnflushed
+	}
 	ch := make(chan job)
 	var mu sync.Mutex
 	var firstErr error
@@ -194,14 +217,44 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batch := bs.NewBatch() // one directory sync per round, not per chunk
+	// Chunks are checked and written by the streams, and made durable
+	// together by commit (blob.Batch): a flusher commits whatever arrived
+	// while the previous commit was syncing (group commit), so the streams
+	// never wait on the disk unless unflushed chunks pile up. Progress and
+	// the report count only committed chunks: what they count is on disk.
+	batch := bs.NewBatch()
+	commit := func() {
+		n, nb, err := batch.Flush()
+		if err != nil {
+			fail(err)
+			cancel()
+		}
+		if n == 0 {
+			return
+		}
+		d.fetched.Add(int64(n))
+		mu.Lock()
+		rep.Fetched += n
+		rep.Bytes += nb
+		mu.Unlock()
+		d.update(func(s *DownloadStatus) { s.Done += n; s.Bytes += nb })
+	}
+	kick := make(chan struct{}, 1)
+	flusherDone := make(chan struct{})
+	go func() {
+		defer close(flusherDone)
+		for range kick {
+			commit()
+		}
+	}()
 	var wg sync.WaitGroup
 	for range streams {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			for j := range ch {
-				ct, err := d.c.FetchChunk(cctx, j.paper, j.ref.ID)
+				ct, err := d.c.fetchChunk(cctx, j.paper, j.ref.ID, buf)
 				if errors.Is(err, ErrChunkNotFound) {
 					mu.Lock()
 					rep.Refused++
@@ -209,6 +262,7 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 					continue
 				}
 				if err == nil {
+					buf = ct[:0]
 					err = batch.PutChunk(j.key, j.ref.ID, ct)
 				}
 				if err != nil {
@@ -216,12 +270,15 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 					cancel()
 					continue
 				}
-				d.fetched.Add(1)
-				mu.Lock()
-				rep.Fetched++
-				rep.Bytes += int64(len(ct))
-				mu.Unlock()
-				d.update(func(s *DownloadStatus) { s.Done++; s.Bytes += int64(len(ct)); s.Current = j.paper })
+				d.update(func(s *DownloadStatus) { s.Current = j.paper })
+				if batch.Pending() >= unflushed {
+					commit() // the disk is behind: wait for it
+				} else {
+					select {
+					case kick <- struct{}{}:
+					default:
+					}
+				}
 			}
 		}()
 	}
@@ -235,9 +292,9 @@ feed:
 	}
 	close(ch)
 	wg.Wait()
-	if err := batch.Flush(); err != nil && firstErr == nil {
-		firstErr = err
-	}
+	close(kick)
+	<-flusherDone
+	commit() // what was checked before a failure is kept: a resumed round does not fetch it again
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/replica/replicatest"
+	"github.com/ecabinet/ecabinet/store/blob"
 )
 
 // paperSecret is carried in clear by the test paper, many times over. It
@@ -156,6 +157,7 @@ func TestPapers_ReachOnlyTheList_ResumeReplaceRecall(t *testing.T) {
 	// the first member's download is cut when the hub goes away
 	d0 := downloader(t, c.devs[0])
 	d0.Streams = 1
+	d0.Unflushed = 1 // each chunk committed before the next is fetched: the cut lands mid-way
 	progress, stop := d0.Subscribe()
 	defer stop()
 	errc := make(chan error, 1)
@@ -343,5 +345,34 @@ func TestPapers_HubRefusesOpWithoutChunks(t *testing.T) {
 		t.Fatal("the outbox op adds no paper")
 	} else if _, err := c.hub.P.Paper(id); !errors.Is(err, core.ErrNotFound) {
 		t.Fatalf("the hub holds the paper: %v", err)
+	}
+}
+
+// TestPapers_GivenPagesAppended_ThenTransferWithinAppendedBytesPlusTwoChunks:
+// a new version of a real PDF made by an incremental update (two pages
+// appended, poppler reads all of them) costs the member's device the
+// appended bytes plus two chunks at most, counting every byte it read from
+// the hub for it (pull, chunks, TLS, HTTP). The two chunks: the old
+// version's last chunk, which ended where the old file did and is cut again
+// with the appended bytes (exactly those bytes are fetched again: every
+// chunk before it is reused), and one chunk's worth (the chunker's average)
+// for all the rest. Three revisions in a row, as a paper grows.
+func TestPapers_GivenPagesAppended_ThenTransferWithinAppendedBytesPlusTwoChunks(t *testing.T) {
+	f := appendPaperOnHub(t, 6, 8<<20)
+	avg := int64(papers.DefaultChunkerParams.Avg)
+	for i := range 3 {
+		r := f.appendPages(t, 2, 400<<10)
+		plain := r.chunks - int64(r.fetched)*blob.Overhead
+		t.Logf("revision %d: +%d bytes, fetched %d chunks, %d bytes of plaintext (old last chunk %d), %d on the wire; appended + 2 average chunks: %d",
+			i+1, r.appended, r.fetched, plain, r.lastOld, r.wire, r.bound)
+		if plain != r.appended+r.lastOld {
+			t.Fatalf("revision %d fetched %d bytes of chunks, want the %d appended and the %d of the old last chunk", i+1, plain, r.appended, r.lastOld)
+		}
+		if limit := r.appended + r.lastOld + avg; r.wire > limit {
+			t.Fatalf("revision %d: the device read %d bytes from the hub, over the appended %d plus two chunks (%d and %d)", i+1, r.wire, r.appended, r.lastOld, avg)
+		}
+	}
+	if !bytes.Equal(readPaper(t, f.c.devs[0], f.paper), f.pdf) {
+		t.Fatal("the member's device reads different bytes")
 	}
 }

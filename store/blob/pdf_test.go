@@ -1,91 +1,15 @@
 package blob
 
 import (
-	"bytes"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/ecabinet/ecabinet/internal/pdftest"
 )
 
-// pdfWriter writes a PDF one object at a time, remembering where each
-// object starts, for the cross-reference table.
-type pdfWriter struct {
-	buf  bytes.Buffer
-	offs map[int]int
-}
-
-func (w *pdfWriter) obj(n int, body string, stream []byte) {
-	w.offs[n] = w.buf.Len()
-	fmt.Fprintf(&w.buf, "%d 0 obj\n%s", n, body)
-	if stream != nil {
-		fmt.Fprintf(&w.buf, "\nstream\n")
-		w.buf.Write(stream)
-		w.buf.WriteString("\nendstream")
-	}
-	w.buf.WriteString("\nendobj\n")
-}
-
-// xref writes a cross-reference section for objects from..to, a trailer
-// (with /Prev for an update) and startxref.
-func (w *pdfWriter) xref(from, to, prev int) {
-	start := w.buf.Len()
-	if from == 1 {
-		fmt.Fprintf(&w.buf, "xref\n0 %d\n0000000000 65535 f \n", to+1)
-	} else {
-		fmt.Fprintf(&w.buf, "xref\n0 1\n0000000000 65535 f \n%d %d\n", from, to-from+1)
-	}
-	for n := from; n <= to; n++ {
-		fmt.Fprintf(&w.buf, "%010d 00000 n \n", w.offs[n])
-	}
-	fmt.Fprintf(&w.buf, "trailer\n<< /Size %d /Root 1 0 R", to+1)
-	if prev >= 0 {
-		fmt.Fprintf(&w.buf, " /Prev %d", prev)
-	}
-	fmt.Fprintf(&w.buf, " >>\nstartxref\n%d\n%%%%EOF\n", start)
-}
-
-// page writes page number p as objects n (page), n+1 (text), n+2 (an image
-// of imageBytes bytes of noise, like a scanned annex).
-func (w *pdfWriter) page(n, p, imageBytes int) {
-	side := 1
-	for side*side < imageBytes {
-		side++
-	}
-	w.obj(n, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "+
-		"/Resources << /Font << /F1 3 0 R >> /XObject << /Im%d %d 0 R >> >> >>", n+1, p, n+2), nil)
-	text := fmt.Sprintf("BT /F1 18 Tf 72 770 Td (Page %d of the draft decree) Tj ET\nq 450 0 0 450 72 200 cm /Im%d Do Q", p, p)
-	w.obj(n+1, fmt.Sprintf("<< /Length %d >>", len(text)), []byte(text))
-	img := noise(uint64(1000+p), side*side)
-	w.obj(n+2, fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>",
-		side, side, len(img)), img)
-}
-
-func kids(first, pages int) string {
-	var k []string
-	for i := range pages {
-		k = append(k, fmt.Sprintf("%d 0 R", first+3*i))
-	}
-	return strings.Join(k, " ")
-}
-
-// makePDF builds a PDF of the given pages, size bytes in all (about).
+// makePDF builds a real PDF of the given pages, size bytes in all (about).
 func makePDF(t *testing.T, pages, size int) []byte {
 	t.Helper()
-	w := &pdfWriter{offs: map[int]int{}}
-	w.buf.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>", nil)
-	w.obj(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids(4, pages), pages), nil)
-	w.obj(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", nil)
-	for i := range pages {
-		w.page(4+3*i, i+1, size/pages)
-	}
-	w.xref(1, 3+3*pages, -1)
-	return w.buf.Bytes()
+	return pdftest.Make(pages, size)
 }
 
 // appendPages makes a new version of a PDF of old pages by an incremental
@@ -93,53 +17,16 @@ func makePDF(t *testing.T, pages, size int) []byte {
 // stay as they were.
 func appendPages(t *testing.T, pdf []byte, old, add, size int) []byte {
 	t.Helper()
-	i := bytes.LastIndex(pdf, []byte("startxref\n"))
-	prev, err := strconv.Atoi(strings.Fields(string(pdf[i+len("startxref\n"):]))[0])
+	b, err := pdftest.AppendPages(pdf, old, add, size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &pdfWriter{offs: map[int]int{}}
-	w.buf.Write(pdf)
-	first := 4 + 3*old
-	for j := range add {
-		w.page(first+3*j, old+j+1, size/add)
-	}
-	last := first + 3*add
-	w.obj(last, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids(4, old+add), old+add), nil)
-	// A new revision of the catalog (object 1) points at the new page tree.
-	w.obj(1, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", last), nil)
-	w.xrefUpdate(first, last, prev)
-	return w.buf.Bytes()
-}
-
-// xrefUpdate writes the update's section: object 1 (the catalog, moved) and
-// from..to.
-func (w *pdfWriter) xrefUpdate(from, to, prev int) {
-	start := w.buf.Len()
-	fmt.Fprintf(&w.buf, "xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n%d %d\n", w.offs[1], from, to-from+1)
-	for n := from; n <= to; n++ {
-		fmt.Fprintf(&w.buf, "%010d 00000 n \n", w.offs[n])
-	}
-	fmt.Fprintf(&w.buf, "trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", to+1, prev, start)
+	return b
 }
 
 // checkPDF asks poppler what it makes of the file: the page count, and the
 // text of the last page.
 func checkPDF(t *testing.T, pdf []byte, pages int, lastText string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "paper.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdfinfo", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v\n%s", err, out)
-	}
-	if !regexp.MustCompile(fmt.Sprintf(`(?m)^Pages:\s+%d$`, pages)).Match(out) {
-		t.Fatalf("pdfinfo:\n%s\nwant %d pages", out, pages)
-	}
-	txt, err := exec.Command("pdftotext", "-f", strconv.Itoa(pages), "-l", strconv.Itoa(pages), path, "-").CombinedOutput()
-	if err != nil || !strings.Contains(string(txt), lastText) {
-		t.Fatalf("pdftotext last page: %v\n%s", err, txt)
-	}
+	pdftest.Check(t, pdf, pages, lastText)
 }

@@ -386,49 +386,100 @@ func (s *Store) Sweep(live []papers.Manifest) (removed int, freed int64, err err
 	return removed + n, freed + size, err
 }
 
-// Batch takes in many fetched chunks with one sync of each directory they
-// land in, at Flush, instead of one per chunk: each chunk file is still
-// synced before it is renamed into place, so a kill leaves every chunk
-// whole or absent; what a power loss before Flush can lose is a rename,
-// that is a chunk to fetch again. The downloader uses one per round.
+// Batch takes in many fetched chunks and makes them durable together: a
+// chunk given to PutChunk is checked under its lineage key, then written
+// to a temp file without waiting for the disk; Flush syncs every file
+// written since the last Flush at once (concurrently, so the file system
+// commits them in a few journal transactions instead of one each), renames
+// them into place and syncs their directories. A chunk counts as present
+// (Missing) only after the Flush that committed it, so what counts is
+// whole, verified and durable; a kill before Flush loses at most the
+// chunks written since the last one (temp files, removed at the next open),
+// to be fetched again. The downloader flushes whenever the previous Flush
+// is done (group commit) and before a round ends, whatever its outcome.
 type Batch struct {
-	s      *Store
-	mu     sync.Mutex
-	shards map[string]bool
+	s *Store
+
+	mu       sync.Mutex
+	lineages map[papers.LineageKey]*lineage
+	pending  []*tempChunk
+
+	flushMu sync.Mutex // one Flush at a time
 }
 
 // NewBatch starts a batch of PutChunk calls.
-func (s *Store) NewBatch() *Batch { return &Batch{s: s, shards: map[string]bool{}} }
+func (s *Store) NewBatch() *Batch {
+	return &Batch{s: s, lineages: map[papers.LineageKey]*lineage{}}
+}
 
-// PutChunk is Store.PutChunk within the batch: checked against the
-// lineage key before anything is written. It may be called concurrently.
+// plainPool holds the scratch buffers chunks are decrypted into to check
+// them: the plaintext is dropped, only the ciphertext is kept.
+var plainPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// PutChunk is Store.PutChunk within the batch: authenticated under the
+// lineage key as chunk id before anything is written (lineage.authenticate:
+// the AEAD's tag; the name's keyed hash is checked at every read), durable
+// and counted only after the next Flush. It may be called concurrently,
+// also with Flush.
 func (b *Batch) PutChunk(key papers.LineageKey, id papers.ChunkID, ciphertext []byte) error {
-	l, err := newLineage(key)
+	l, err := b.lineage(key)
 	if err != nil {
 		return err
 	}
-	if _, err := l.open(nil, id, ciphertext); err != nil {
+	buf := plainPool.Get().(*[]byte)
+	if cap(*buf) < len(ciphertext) {
+		*buf = make([]byte, 0, len(ciphertext))
+	}
+	err = l.authenticate(*buf, id, ciphertext)
+	plainPool.Put(buf)
+	if err != nil {
 		return chunkErr(id, ErrChunkCorrupt, err)
 	}
-	shard, err := b.s.dir.write(id, ciphertext, false)
+	t, err := b.s.dir.writeTemp(id, ciphertext)
 	if err != nil {
 		return err
 	}
 	b.mu.Lock()
-	b.shards[shard] = true
+	b.pending = append(b.pending, t)
 	b.mu.Unlock()
 	return nil
 }
 
-// Flush syncs the directories the batch's chunks were renamed into.
-func (b *Batch) Flush() error {
+// lineage derives a lineage's keys once per batch.
+func (b *Batch) lineage(key papers.LineageKey) (*lineage, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for shard := range b.shards {
-		if err := syncDir(shard); err != nil {
-			return ioErr("sync "+shard, err)
-		}
-		delete(b.shards, shard)
+	if l, ok := b.lineages[key]; ok {
+		return l, nil
 	}
-	return nil
+	l, err := newLineage(key)
+	if err != nil {
+		return nil, err
+	}
+	b.lineages[key] = l
+	return l, nil
+}
+
+// Pending counts the chunks written and not yet flushed.
+func (b *Batch) Pending() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.pending)
+}
+
+// Flush commits the chunks written since the last Flush and returns how
+// many it put in place and their ciphertext bytes. On error, the chunks it
+// did not commit are removed (they are fetched again).
+func (b *Batch) Flush() (n int, bytes int64, err error) {
+	b.flushMu.Lock()
+	defer b.flushMu.Unlock()
+	b.mu.Lock()
+	ts := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	done, err := b.s.dir.commit(ts)
+	for _, t := range done {
+		bytes += t.size
+	}
+	return len(done), bytes, err
 }

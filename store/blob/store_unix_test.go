@@ -85,29 +85,57 @@ func TestPut_GivenTheDiskFillsUpMidway_ThenDiskFullAndNothingCounts(t *testing.T
 	if f, _ := os.ReadDir(s.dir.tmpDir()); len(f) != 0 {
 		t.Fatalf("temp files left: %v", f)
 	}
+
+	// And so does the downloader's path, a batch: nothing is left to commit.
+	d.free = 100
+	s.dir.wrapWrite = func(w io.Writer) io.Writer { return fullAfter{w, d} }
+	b := s.NewBatch()
+	if err := b.PutChunk(k, m.Chunks[0].ID, ct); !errors.Is(err, ErrDiskFull) {
+		t.Fatalf("Batch.PutChunk = %v", err)
+	}
+	s.dir.wrapWrite = nil
+	if n, _, err := b.Flush(); n != 0 || err != nil {
+		t.Fatalf("Flush after a full disk: %d, %v", n, err)
+	}
+	if f, _ := os.ReadDir(s.dir.tmpDir()); len(f) != 0 {
+		t.Fatalf("temp files left by the batch: %v", f)
+	}
 }
 
 func TestPermissions_GivenAnyUmask_ThenFiles0600AndDirs0700(t *testing.T) {
 	for _, mask := range []int{0, 0o022, 0o277} {
 		old := syscall.Umask(mask)
 		s := newStore(t, Options{})
-		put(t, s, key(1), noise(1, 2<<20))
-		syscall.Umask(old)
-		err := filepath.Walk(s.dir.Root(), func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
+		m := put(t, s, key(1), noise(1, 2<<20))
+		dl := newStore(t, Options{}) // and through the downloader's batch
+		b := dl.NewBatch()
+		for _, c := range m.Chunks {
+			ct, _ := s.Chunks().Get(t.Context(), c.ID)
+			if err := b.PutChunk(key(1), c.ID, ct); err != nil {
+				t.Fatal(err)
 			}
-			want := os.FileMode(0o600)
-			if fi.IsDir() {
-				want = 0o700
-			}
-			if fi.Mode().Perm() != want {
-				t.Errorf("umask %o: %s is %o, want %o", mask, p, fi.Mode().Perm(), want)
-			}
-			return nil
-		})
-		if err != nil {
+		}
+		if _, _, err := b.Flush(); err != nil {
 			t.Fatal(err)
+		}
+		syscall.Umask(old)
+		for _, root := range []string{s.dir.Root(), dl.dir.Root()} {
+			err := filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+				if err != nil {
+					return err
+				}
+				want := os.FileMode(0o600)
+				if fi.IsDir() {
+					want = 0o700
+				}
+				if fi.Mode().Perm() != want {
+					t.Errorf("umask %o: %s is %o, want %o", mask, p, fi.Mode().Perm(), want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
