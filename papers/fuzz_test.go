@@ -80,3 +80,38 @@ func FuzzUnwrap(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeNote feeds arbitrary bytes to DecodeNote: it never panics,
+// every error is translatable, and what it accepts is valid and
+// re-encodes to the very bytes it was read from.
+func FuzzDecodeNote(f *testing.F) {
+	for _, n := range []papers.Note{
+		{ID: "n1", PaperID: "p1", Version: 1, Kind: papers.NoteText, Text: "ghi chú", Created: t0},
+		{ID: "n2", PaperID: "p1", Version: 2, Kind: papers.NoteHighlight, Created: t0, Edited: t0,
+			Anchor: papers.Anchor{Page: 3, X: 1, Y: 2, Quote: "đất đai", Before: "Luật ", Rects: []papers.Rect{{X0: 1, Y0: 2, X1: 3, Y1: 4}}}},
+	} {
+		b, err := n.Encode()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte{0xa0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := papers.DecodeNote(b)
+		if err != nil {
+			var e *meetings.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not translatable", err)
+			}
+			return
+		}
+		if err := n.Validate(); err != nil {
+			t.Fatalf("accepted an invalid note: %v", err)
+		}
+		again, err := n.Encode()
+		if err != nil || !bytes.Equal(again, b) {
+			t.Fatal("accepted a non-canonical form")
+		}
+	})
+}
