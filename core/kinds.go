@@ -108,6 +108,10 @@ var appliers = map[ops.Kind]applier{
 	ops.KindPaperVersion: (*Profile).applyPaperVersion,
 	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
 	ops.KindBallotResult: (*Profile).applyResult,
+	// notes.go: private notes, for their author's devices only.
+	ops.KindNoteKey:    (*Profile).applyNoteKey,
+	ops.KindNotePut:    (*Profile).applyNotePut,
+	ops.KindNoteDelete: (*Profile).applyNoteDelete,
 }
 
 // meetingEdit makes the handler of an edit of a meeting's own fields
