@@ -136,6 +136,10 @@ var recordPrefix = map[ops.RecordType]string{
 	ops.RecordBallot:  store.PrefixBallot,
 	ops.RecordBody:    store.PrefixBody,
 	ops.RecordPaper:   store.PrefixPaper,
+	// A note is kept under its author too (note/<member>/<id>, notes.go);
+	// no note op repairs or hangs from a record, so no entity key of one
+	// is ever looked up.
+	ops.RecordNote: store.PrefixNote,
 }
 
 // entityKey is the store key of a record ("meeting/<id>"), "" for none.
