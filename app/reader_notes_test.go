@@ -223,3 +223,38 @@ func TestReaderNotes_GivenANewVersion_ThenNotesAreCarriedOrListedAsNotPlaced(t *
 		t.Errorf("the export has no section for the unplaced:\n%s", md)
 	}
 }
+
+func TestReaderNotes_EnglishGolden(t *testing.T) {
+	e := newEnv(t, langEN, "")
+	e.w.Resize(fyne.NewSize(1100, 700))
+	p := secretaryProfile(t)
+	id := fixturePapers(t, p)[paperReport]
+	r := openNotesReader(t, e, p, id)
+	pt, err := r.doc.PageText(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := []rune(pt.String())
+	i := strings.Index(string(s), "cải cách")
+	from := len([]rune(string(s)[:i]))
+	a, ok := papers.AnchorText(0, pt.Notes(), from, from+len([]rune("cải cách")))
+	if !ok {
+		t.Fatal("no anchor")
+	}
+	if _, err := p.PutNote(papers.Note{PaperID: id, Version: 1, Kind: papers.NoteHighlight, Text: "Ask for the figures", Anchor: a}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PutNote(papers.Note{PaperID: id, Version: 1, Kind: papers.NoteText, Text: "Raise at the session", Anchor: papers.Anchor{Page: 0, X: 300, Y: 200}}); err != nil {
+		t.Fatal(err)
+	}
+	r.nt.load(false)
+	waitLong(t, e, "the notes", func() bool { return len(r.nt.notes) == 2 })
+	notesTab(t, e)
+	waitPages(t, e, r)
+	for _, s := range []string{"2 private notes", "p. 1 · Ask for the figures", "Export"} {
+		if !e.hasText(s) && e.button(s) == nil {
+			t.Errorf("the English panel does not say %q", s)
+		}
+	}
+	test.AssertImageMatches(t, "en/reader_notes.png", e.shot())
+}
