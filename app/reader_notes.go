@@ -22,8 +22,8 @@ import (
 // Private notes in the reader (issue 11): a member adds a note where they
 // right-click a page (or click with the note tool on, Ctrl+M): pinned to
 // that point, on the word under the pointer, or as a highlight of that
-// word (the page's text rectangles say which word; selecting a longer run
-// of text is left for later). The notes tab of the sidebar lists them by
+// word or of its line (the page's text rectangles say which; selecting any
+// run of text by dragging is left for later). The notes tab of the sidebar lists them by
 // page, with those that could not be placed in a new version after them;
 // a click goes to the note, and the note can be edited, deleted (after a
 // confirmation) and the whole list exported as Markdown by its author.
@@ -294,14 +294,18 @@ func (n *readerNotes) marks(p int) (rects []pdfrender.Rect, colors []color.Color
 func (n *readerNotes) at(p int, x, y float64) {
 	r := n.r
 	doc := r.doc
-	var word papers.Anchor
+	var word, line papers.Anchor
 	var hasWord bool
 	r.u.background(func() error {
 		pt, err := doc.PageText(r.ctx, p)
 		if err != nil {
 			return err
 		}
-		word, hasWord = wordAt(p, pt.Notes(), x, y)
+		t := pt.Notes()
+		word, hasWord = wordAt(p, t, x, y)
+		if hasWord {
+			line, _ = lineAt(p, t, x, y)
+		}
 		return nil
 	}, func(err error) {
 		if err != nil {
@@ -309,9 +313,9 @@ func (n *readerNotes) at(p int, x, y float64) {
 			return
 		}
 		if !hasWord {
-			word = papers.Anchor{}
+			word, line = papers.Anchor{}, papers.Anchor{}
 		}
-		n.addDialog(p, x, y, word, hasWord)
+		n.addDialog(p, x, y, word, line, hasWord)
 	})
 }
 
@@ -319,14 +323,7 @@ func (n *readerNotes) at(p int, x, y float64) {
 // around the one whose rectangle holds the point, up to a space or a
 // punctuation mark.
 func wordAt(page int, t papers.PageText, x, y float64) (papers.Anchor, bool) {
-	hit := -1
-	for i, c := range t {
-		rc := c.Rect
-		if x >= rc.X0-1 && x <= rc.X1+1 && y >= rc.Y0-1 && y <= rc.Y1+1 && isWordText(c.Text) {
-			hit = i
-			break
-		}
-	}
+	hit := hitChar(t, x, y)
 	if hit < 0 {
 		return papers.Anchor{}, false
 	}
@@ -338,6 +335,36 @@ func wordAt(page int, t papers.PageText, x, y float64) (papers.Anchor, bool) {
 		to++
 	}
 	return papers.AnchorText(page, t, from, to)
+}
+
+// lineAt is the anchor of the line of text under (x, y): the characters
+// around the one there, up to a line break.
+func lineAt(page int, t papers.PageText, x, y float64) (papers.Anchor, bool) {
+	hit := hitChar(t, x, y)
+	if hit < 0 {
+		return papers.Anchor{}, false
+	}
+	breaks := func(s string) bool { return strings.ContainsAny(s, "\r\n") }
+	from, to := hit, hit+1
+	for from > 0 && !breaks(t[from-1].Text) {
+		from--
+	}
+	for to < len(t) && !breaks(t[to].Text) {
+		to++
+	}
+	return papers.AnchorText(page, t, from, to)
+}
+
+// hitChar is the index of the character of a word drawn at (x, y), -1
+// for none.
+func hitChar(t papers.PageText, x, y float64) int {
+	for i, c := range t {
+		rc := c.Rect
+		if x >= rc.X0-1 && x <= rc.X1+1 && y >= rc.Y0-1 && y <= rc.Y1+1 && isWordText(c.Text) {
+			return i
+		}
+	}
+	return -1
 }
 
 func isWordText(s string) bool {
@@ -357,11 +384,12 @@ const (
 	notePoint = iota
 	noteOnWord
 	noteHighlightWord
+	noteHighlightLine
 )
 
 // addDialog asks for a new note's text and how it hangs (at the point, on
 // the word under the pointer, or highlighting it).
-func (n *readerNotes) addDialog(p int, x, y float64, word papers.Anchor, hasWord bool) {
+func (n *readerNotes) addDialog(p int, x, y float64, word, line papers.Anchor, hasWord bool) {
 	text := widget.NewMultiLineEntry()
 	text.SetPlaceHolder(lang.X("reader.notes.placeholder", "Your note (only you will see it)"))
 	text.SetMinRowsVisible(4)
@@ -370,6 +398,9 @@ func (n *readerNotes) addDialog(p int, x, y float64, word papers.Anchor, hasWord
 		choices = append(choices,
 			lang.X("reader.notes.on_word", "On the word “{{.W}}”", map[string]any{"W": word.Quote}),
 			lang.X("reader.notes.highlight_word", "Highlight “{{.W}}”", map[string]any{"W": word.Quote}))
+		if line.Quote != "" && line.Quote != word.Quote {
+			choices = append(choices, lang.X("reader.notes.highlight_line", "Highlight the line “{{.W}}”", map[string]any{"W": papers.Note{Anchor: line}.Excerpt(40)}))
+		}
 	}
 	how := widget.NewRadioGroup(choices, nil)
 	how.SetSelected(choices[0])
@@ -396,6 +427,8 @@ func (n *readerNotes) addDialog(p int, x, y float64, word papers.Anchor, hasWord
 			}
 		case noteHighlightWord:
 			nt.Kind, nt.Anchor = papers.NoteHighlight, word
+		case noteHighlightLine:
+			nt.Kind, nt.Anchor = papers.NoteHighlight, line
 		}
 		n.save(nt)
 	}, n.r.opt.Win)

@@ -107,7 +107,7 @@ func TestReaderNotes_AddOnAWordPinEditDeleteAndGolden(t *testing.T) {
 
 	// A right-click on "Đánh" highlights it.
 	r.pv.TappedSecondary(&fyne.PointEvent{Position: wordPos(t, r, 0, "Đánh")})
-	fillNoteDialog(t, e, "Xin số liệu của Bộ Nội vụ", "Đánh dấu")
+	fillNoteDialog(t, e, "Xin số liệu của Bộ Nội vụ", "Đánh dấu “")
 	waitLong(t, e, "the highlight", func() bool { return len(r.nt.notes) == 1 })
 	hl := r.nt.notes[0]
 	if hl.Kind != papers.NoteHighlight || hl.Anchor.Quote != "Đánh" || hl.Anchor.Page != 0 || len(hl.Anchor.Rects) != 1 {
@@ -134,6 +134,25 @@ func TestReaderNotes_AddOnAWordPinEditDeleteAndGolden(t *testing.T) {
 	if pinned.Anchor.Quote != "" || pinned.Text != "Hỏi lại lộ trình cải cách" || pinned.Anchor.Page != 0 {
 		t.Fatalf("the pinned note: %+v", pinned)
 	}
+	// A right-click on the body's first line offers to highlight the line.
+	r.pv.TappedSecondary(&fyne.PointEvent{Position: wordPos(t, r, 0, "tướng")})
+	fillNoteDialog(t, e, "", "Đánh dấu cả dòng")
+	waitLong(t, e, "the line's highlight", func() bool { return len(r.nt.notes) == 3 })
+	var line papers.Note
+	for _, n := range r.nt.notes {
+		if strings.HasPrefix(n.Anchor.Quote, "Thủ tướng Chính phủ") {
+			line = n
+		}
+	}
+	if line.Kind != papers.NoteHighlight || len(line.Anchor.Rects) != 1 || !strings.HasSuffix(line.Anchor.Quote, "Phạm Minh") {
+		t.Fatalf("the line's highlight: %+v", line)
+	}
+	if err := p.DeleteNote(line.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.nt.load(false)
+	waitLong(t, e, "the line's highlight to go", func() bool { return len(r.nt.notes) == 2 })
+
 	// Both are drawn on page 1.
 	if rects, _ := r.nt.marks(0); len(rects) != 2 {
 		t.Fatalf("page 1 draws %d note marks, want 2", len(rects))
