@@ -24,7 +24,10 @@
 // reader.go is the paper reader (PDFs through pdfrender, from an
 // io.ReaderAt, never a file): reader_pages.go its virtualised column of
 // pages, reader_side.go the thumbnails and contents, reader_other.go files
-// that are not PDFs, reader_window.go its own window and `ecabinet read`.
+// that are not PDFs, reader_window.go its own window and `ecabinet read`,
+// reader_notes.go the member's private notes (added by right-click or the
+// note tool, drawn on the pages, listed in the sidebar's Notes tab, edited,
+// deleted, exported as Markdown, carried to a new version).
 // papers.go is the Papers screen (Tài liệu: everything received, grouped by
 // meeting and ballot, with its badges and search), papers_attach.go the
 // Papers tab of a meeting and a ballot (attach from a dialog or a drop,

@@ -60,6 +60,7 @@ func openPaper(s *shell, id string, opened func(*reader)) {
 			MediaType: ver.MediaType, FileName: ver.FileName,
 			Confidential: pp.Marking == papers.MarkingConfidential,
 			Viewer:       p.Self().Name,
+			PaperID:      pp.ID, Version: ver.Number, Notes: p,
 		}
 		r := openReaderWindow(s.u, src, readerOptions{})
 		// The decrypting reader is closed with the window, after the

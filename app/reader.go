@@ -53,6 +53,12 @@ type ReaderSource struct {
 	// Confidential papers show Viewer's name and the date on every page.
 	Confidential bool
 	Viewer       string
+	// PaperID and Version name the paper's version shown, and Notes keeps
+	// the member's private notes on it (reader_notes.go); a nil Notes (a
+	// file opened on its own) shows none.
+	PaperID string
+	Version int
+	Notes   notesStore
 }
 
 // readerOptions are what differs between the app and tests.
@@ -121,6 +127,8 @@ type reader struct {
 	side      *fyne.Container
 	thumbList *widget.List
 	contents  *widget.Tree
+
+	nt *readerNotes // the private notes; nil without a notes store
 
 	findBar  *fyne.Container
 	findText *keyEntry
@@ -355,6 +363,7 @@ func (r *reader) open() {
 // build lays out the opened reader.
 func (r *reader) build() {
 	r.pv = newPagesView(r)
+	r.nt = newReaderNotes(r)
 
 	r.pageNo = newEntry()
 	r.pageNo.SetText("1")
@@ -389,8 +398,11 @@ func (r *reader) build() {
 	if r.src.Confidential {
 		left.Add(container.NewCenter(newChip(lang.X("reader.confidential", "Confidential"), chipDanger)))
 	}
-	bar := container.NewBorder(nil, nil, left,
-		container.NewHBox(pageBox, widget.NewSeparator(), zoomBox, widget.NewSeparator(), find), title)
+	tools := container.NewHBox(pageBox, widget.NewSeparator(), zoomBox, widget.NewSeparator(), find)
+	if r.nt != nil {
+		tools.Add(r.nt.toolBtn)
+	}
+	bar := container.NewBorder(nil, nil, left, tools, title)
 
 	r.findText = newEntry()
 	r.findText.SetPlaceHolder(lang.X("reader.find.placeholder", "Find in the paper (with or without diacritics)"))
@@ -410,6 +422,9 @@ func (r *reader) build() {
 	r.root.Refresh()
 	r.showZoom()
 	r.focusPages()
+	if r.nt != nil {
+		r.nt.load(true)
+	}
 }
 
 // relayout lays the reader out again after a bar was shown or hidden: a
@@ -497,6 +512,11 @@ func (r *reader) shortcut(k fyne.KeyName) bool {
 		r.zoomOut()
 	case fyne.Key0:
 		r.setMode(zoomFitWidth)
+	case fyne.KeyM:
+		if r.nt == nil {
+			return false
+		}
+		r.nt.setTool(!r.nt.tool)
 	default:
 		return false
 	}

@@ -355,6 +355,22 @@ func (v *pagesView) highlight(s *pageSlot, p int, sz fyne.Size) {
 			n++
 		}
 	}
+	// The member's notes on the page, over the matches.
+	rects, colors := v.r.nt.marks(p)
+	for i, rc := range rects {
+		if n == len(s.hl) {
+			h := canvas.NewRectangle(colors[i])
+			s.hl = append(s.hl, h)
+			s.box.Add(h)
+		}
+		h := s.hl[n]
+		h.FillColor = colors[i]
+		h.Move(fyne.NewPos(float32(rc.X0)*sc, float32(rc.Y0)*sc))
+		h.Resize(fyne.NewSize(float32(rc.X1-rc.X0)*sc, float32(rc.Y1-rc.Y0)*sc))
+		h.Show()
+		h.Refresh()
+		n++
+	}
 	for _, h := range s.hl[n:] {
 		h.Hide()
 	}
@@ -398,5 +414,41 @@ func (v *pagesView) TypedShortcut(s fyne.Shortcut) {
 }
 
 // Tapped implements fyne.Tappable: a click on the pages gives them the
-// keyboard.
-func (v *pagesView) Tapped(*fyne.PointEvent) { v.r.focusPages() }
+// keyboard; with the note tool on, it adds a note there.
+func (v *pagesView) Tapped(e *fyne.PointEvent) {
+	v.r.focusPages()
+	if v.r.nt != nil && v.r.nt.tool {
+		v.noteAt(e.Position)
+	}
+}
+
+// TappedSecondary implements fyne.SecondaryTappable: a right-click on a
+// page adds a note there.
+func (v *pagesView) TappedSecondary(e *fyne.PointEvent) {
+	if v.r.nt != nil {
+		v.noteAt(e.Position)
+	}
+}
+
+// noteAt starts a note at pos (in the view), when it is on a page.
+func (v *pagesView) noteAt(pos fyne.Position) {
+	p, x, y, ok := v.pointAt(pos)
+	if ok {
+		v.r.nt.at(p, x, y)
+	}
+}
+
+// pointAt maps a position in the view to a page and a point on it (in
+// points from its top-left corner).
+func (v *pagesView) pointAt(pos fyne.Position) (page int, x, y float64, ok bool) {
+	cx, cy := pos.X+v.scroll.Offset.X, pos.Y+v.scroll.Offset.Y
+	cw := max(v.contentW, v.viewSize.Width)
+	for i, top := range v.tops {
+		sz := v.sizes[i]
+		left := (cw - sz.Width) / 2
+		if cy >= top && cy < top+sz.Height && cx >= left && cx < left+sz.Width {
+			return i, float64((cx - left) / v.r.scale), float64((cy - top) / v.r.scale), true
+		}
+	}
+	return 0, 0, 0, false
+}

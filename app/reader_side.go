@@ -33,6 +33,9 @@ func (r *reader) sidebar() fyne.CanvasObject {
 		container.NewTabItem(lang.X("reader.tab.pages", "Pages"), r.thumbList),
 		container.NewTabItem(lang.X("reader.tab.contents", "Contents"), contents),
 	)
+	if r.nt != nil {
+		tabs.Append(container.NewTabItem(lang.X("reader.tab.notes", "Notes"), r.nt.panel()))
+	}
 	if len(r.marks) > 0 {
 		tabs.SelectIndex(1) // a paper with contents opens on them
 	}

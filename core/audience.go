@@ -22,6 +22,9 @@ import (
 //	"s/<body>" the secretariat of a body
 //	"c/<body>" the chair of a body
 //	"m/<id>"   one member
+//	"o/<id>"   one member's own devices and nobody else: not even the
+//	           organisation's secretariat, who reads the rest of the log
+//	           (private notes, ops.ToSelf)
 //
 // A member reads the groups viewerOf gives them; the organisation's
 // secretariat (and the hub's system member) read the whole log. Pulling
@@ -40,6 +43,7 @@ func groupVoters(body string) string      { return "v/" + meetings.BodyOf(body) 
 func groupSecretariat(body string) string { return "s/" + meetings.BodyOf(body) }
 func groupChair(body string) string       { return "c/" + meetings.BodyOf(body) }
 func groupMember(id string) string        { return "m/" + id }
+func groupOwn(id string) string           { return "o/" + id }
 
 // viewer is what one member may read of the hub's log.
 type viewer struct {
@@ -50,6 +54,8 @@ type viewer struct {
 	// record but the organisation-wide ones, a ballot they were eligible
 	// for included.
 	removed bool
+	// self is the member's ID: an "o/" group is only ever its member's.
+	self string
 }
 
 // viewerOf gives the groups a member belongs to now. A removed member keeps
@@ -57,9 +63,9 @@ type viewer struct {
 // their devices hear that they may no longer see the rest).
 func viewerOf(m meetings.Member) viewer {
 	if orgSecretariat(m) {
-		return viewer{all: true}
+		return viewer{all: true, self: m.ID}
 	}
-	g := []string{groupEveryone, groupMember(m.ID)}
+	g := []string{groupEveryone, groupMember(m.ID), groupOwn(m.ID)}
 	if !m.Removed {
 		for _, ms := range m.Memberships() {
 			g = append(g, groupBody(ms.Body))
@@ -75,13 +81,13 @@ func viewerOf(m meetings.Member) viewer {
 		}
 	}
 	slices.Sort(g)
-	return viewer{groups: slices.Compact(g), removed: m.Removed}
+	return viewer{groups: slices.Compact(g), removed: m.Removed, self: m.ID}
 }
 
 // sees reports whether the viewer may see what is addressed to groups.
 func (v viewer) sees(groups []string) bool {
 	if v.all {
-		return true
+		return !othersOwn(groups, v.self)
 	}
 	if v.removed {
 		return slices.Contains(groups, groupEveryone)
@@ -92,6 +98,20 @@ func (v viewer) sees(groups []string) bool {
 		}
 	}
 	return false
+}
+
+// othersOwn reports whether groups are only other members' own groups: an
+// entry nobody but those members reads, however much else one may read.
+func othersOwn(groups []string, self string) bool {
+	if len(groups) == 0 {
+		return false
+	}
+	for _, g := range groups {
+		if !strings.HasPrefix(g, "o/") || g == groupOwn(self) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v viewer) equal(w viewer) bool {
@@ -227,6 +247,8 @@ var audienceRules = map[ops.Audience]func(tx *txn, rec ops.Record) ([]string, er
 	ops.ToOwner: ownerAudience,
 	// papers_audience.go: the paper's list and its body's secretariat.
 	ops.ToPaperList: paperListGroups,
+	// notes.go: a member's private notes and their key.
+	ops.ToSelf: selfAudience,
 	ops.ToNamed: func(_ *txn, rec ops.Record) ([]string, error) {
 		var g []string
 		for _, id := range rec.To {

@@ -23,6 +23,13 @@
 // (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
 // audience) and opening a version as an io.ReaderAt.
 //
+// notes.go keeps a member's private notes on papers (papers/notes.go):
+// sealed under the member's note key, which is wrapped for each of their
+// devices (papers/notekey.go) and shared with a device enrolled later at
+// sync (ShareNoteKeys); they reach only the author's devices (ToSelf, the
+// "o/" group of audience.go), never the secretariat; CarryNotes carries
+// them to a new version.
+//
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 //

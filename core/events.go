@@ -24,6 +24,9 @@ const (
 	TopicSync Topic = "sync"
 	// TopicReminders: the secretariat reminded members about a ballot.
 	TopicReminders Topic = "reminders"
+	// TopicNotes: one of the member's private notes (ID), or their note
+	// key (ID ""), changed.
+	TopicNotes Topic = "notes"
 )
 
 // Event tells subscribers that something changed; they re-read what they

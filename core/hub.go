@@ -371,7 +371,7 @@ func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pul
 			return err
 		}
 		if v.all {
-			entries, next, err = pullLog(tx, since, limit)
+			entries, next, err = pullLog(tx, since, limit, v)
 			return err
 		}
 		seqs, upTo, err := shareSeqs(tx, v.groups, since, limit, head)
@@ -397,8 +397,9 @@ func (p *Profile) HubPull(device string, since uint64, limit int) (entries []Pul
 	return entries, next, head, err
 }
 
-// pullLog reads the log itself, for a reader of all of it.
-func pullLog(tx *store.Tx, since uint64, limit int) (entries []Pulled, next uint64, err error) {
+// pullLog reads the log itself, for a reader of all of it but what is
+// addressed to other members' own devices alone (v.sees: private notes).
+func pullLog(tx *store.Tx, since uint64, limit int, v viewer) (entries []Pulled, next uint64, err error) {
 	next = since
 	size := 0
 	start := store.SeqKey(store.PrefixHubLog, since+1)
@@ -412,6 +413,9 @@ func pullLog(tx *store.Tx, since uint64, limit int) (entries []Pulled, next uint
 			return false, nil // the next page starts here
 		}
 		next++
+		if !v.sees(e.Groups) {
+			return true, nil
+		}
 		entries = append(entries, Pulled{HubSeq: next, Op: e.Op, At: e.At})
 		size += len(e.Op)
 		return len(entries) < limit, nil

@@ -108,6 +108,10 @@ var appliers = map[ops.Kind]applier{
 	ops.KindPaperVersion: (*Profile).applyPaperVersion,
 	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
 	ops.KindBallotResult: (*Profile).applyResult,
+	// notes.go: private notes, for their author's devices only.
+	ops.KindNoteKey:    (*Profile).applyNoteKey,
+	ops.KindNotePut:    (*Profile).applyNotePut,
+	ops.KindNoteDelete: (*Profile).applyNoteDelete,
 }
 
 // meetingEdit makes the handler of an edit of a meeting's own fields
@@ -132,6 +136,10 @@ var recordPrefix = map[ops.RecordType]string{
 	ops.RecordBallot:  store.PrefixBallot,
 	ops.RecordBody:    store.PrefixBody,
 	ops.RecordPaper:   store.PrefixPaper,
+	// A note is kept under its author too (note/<member>/<id>, notes.go);
+	// no note op repairs or hangs from a record, so no entity key of one
+	// is ever looked up.
+	ops.RecordNote: store.PrefixNote,
 }
 
 // entityKey is the store key of a record ("meeting/<id>"), "" for none.

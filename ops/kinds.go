@@ -30,6 +30,9 @@ const (
 	// withdrawals change it (Record.ID names the record revealed, when one).
 	RecordShare RecordType = "share"
 	RecordPaper RecordType = "paper"
+	// RecordNote is a member's private note, or (Record.ID empty) their
+	// note key.
+	RecordNote RecordType = "note"
 )
 
 // Record is what one operation touches, as its body names it.
@@ -119,6 +122,10 @@ const (
 	// (Record.ID is the paper); the chunks themselves are served only to
 	// the list (replica/chunks.go).
 	ToPaperList
+	// ToSelf: the devices of the op's own member (Record.Owner) and no one
+	// else, not even the organisation's secretariat, who reads the rest of
+	// the hub's log: private notes and their keys.
+	ToSelf
 )
 
 // Spec is one kind's entry in the table.
@@ -337,6 +344,15 @@ var table = []Spec{
 	entry(KindRecordWithdraw, func(_ Op, b *RecordWithdraw) Record {
 		return Record{Type: RecordShare, To: b.To}
 	}, Spec{Maker: ByHub, Audience: ToNamed, Text: "cli.op.record_withdraw"}),
+
+	// Private notes: made by any member for themself, received by their
+	// own devices only.
+	entry(KindNoteKey, func(op Op, _ *NoteKey) Record { return Record{Type: RecordNote, Owner: op.Member} },
+		Spec{Maker: ByMember, Audience: ToSelf, Text: "cli.op.note_key"}),
+	entry(KindNotePut, func(op Op, b *NotePut) Record { return Record{Type: RecordNote, ID: b.NoteID, Owner: op.Member} },
+		Spec{Maker: ByMember, Audience: ToSelf, Text: "cli.op.note_put"}),
+	entry(KindNoteDelete, func(op Op, b *NoteDelete) Record { return Record{Type: RecordNote, ID: b.NoteID, Owner: op.Member} },
+		Spec{Maker: ByMember, Audience: ToSelf, Text: "cli.op.note_delete"}),
 }
 
 var byKind = func() map[Kind]Spec {

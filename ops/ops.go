@@ -65,6 +65,12 @@ const (
 	KindPaperEdit    Kind = "paper.edit"
 	KindPaperVersion Kind = "paper.version"
 	KindPaperRecall  Kind = "paper.recall"
+	// Private notes (papers/notes.go): a member's note key wrapped for
+	// their devices, a sealed note made or edited, a note deleted. They
+	// reach only the author's own devices (ToSelf).
+	KindNoteKey    Kind = "note.key"
+	KindNotePut    Kind = "note.put"
+	KindNoteDelete Kind = "note.delete"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -340,5 +346,28 @@ type (
 	BallotExtend struct {
 		BallotID string    `cbor:"1,keyasint"`
 		Deadline time.Time `cbor:"2,keyasint"`
+	}
+)
+
+// The bodies of private notes. The author is the op's member; nothing of a
+// note but its ID, its key's ID and its size is readable outside the
+// author's devices (papers/notekey.go).
+type (
+	// NoteKey publishes wraps of the author's note key (papers.NoteKey.ID
+	// KeyID) for some of their devices: the first note's device makes the
+	// key, and any device holding it adds wraps for devices enrolled later.
+	NoteKey struct {
+		KeyID string              `cbor:"1,keyasint"`
+		Keys  []papers.WrappedKey `cbor:"2,keyasint"`
+	}
+	// NotePut makes or replaces a note: papers.SealNote under the key KeyID.
+	NotePut struct {
+		NoteID string `cbor:"1,keyasint"`
+		KeyID  string `cbor:"2,keyasint"`
+		Sealed []byte `cbor:"3,keyasint"`
+	}
+	// NoteDelete deletes a note for good (a later put of it is refused).
+	NoteDelete struct {
+		NoteID string `cbor:"1,keyasint"`
 	}
 )

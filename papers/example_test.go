@@ -86,3 +86,48 @@ func ExampleWrapKey() {
 	// true <nil>
 	// true
 }
+
+// A minister highlights "Nguyên tắc sử dụng đất" on page 2 of version 1.
+// Version 2 adds a page before it: the highlight follows its text to
+// page 3. A note on an article that version 2 removed is kept, marked as
+// not placed, on its original page.
+func ExampleCarry() {
+	line := func(s string) papers.PageText {
+		var t papers.PageText
+		for i, r := range s {
+			t = append(t, papers.TextChar{Text: string(r), Rect: papers.Rect{X0: 72 + float64(i)*6, Y0: 72, X1: 78 + float64(i)*6, Y1: 84}})
+		}
+		return t
+	}
+	v1 := []papers.PageText{line("Tờ trình"), line("Điều 5. Nguyên tắc sử dụng đất"), line("Điều 9. Phân loại đất")}
+	hl, _ := papers.AnchorText(1, v1[1], 8, 30)
+	gone, _ := papers.AnchorText(2, v1[2], 8, 17)
+	notes := []papers.Note{
+		{ID: "a", PaperID: "p1", Version: 1, Kind: papers.NoteHighlight, Anchor: hl, Created: t0},
+		{ID: "b", PaperID: "p1", Version: 1, Kind: papers.NoteText, Text: "bỏ?", Anchor: gone, Created: t0},
+	}
+	v2 := []papers.PageText{line("Tờ trình"), line("Ý kiến các bộ"), line("Điều 5. Nguyên tắc sử dụng đất")}
+	for _, n := range papers.Carry(notes, 2, v2) {
+		fmt.Printf("%s %q: page %d, placed %v\n", n.ID, n.Anchor.Quote, n.Anchor.Page+1, !n.Unplaced)
+	}
+	// Output:
+	// a "Nguyên tắc sử dụng đất": page 3, placed true
+	// b "Phân loại": page 3, placed false
+}
+
+// A note is sealed under its author's note key; the key itself travels
+// wrapped for each of the author's devices, and opens only there.
+func ExampleSealNote() {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	key, _ := papers.NewNoteKey()
+	wrap, _ := papers.WrapNoteKey(key, "minister", "laptop", pub)
+
+	n := papers.Note{ID: "n1", PaperID: "p1", Version: 1, Kind: papers.NoteText, Text: "Đề nghị hoãn biểu quyết", Created: t0}
+	sealed, _ := papers.SealNote(key, "minister", n)
+
+	// On the laptop: unwrap the key, open the note.
+	k, _ := papers.UnwrapNoteKey(wrap, "minister", priv.Seed())
+	got, err := papers.OpenNote(k, "minister", "n1", sealed)
+	fmt.Println(got.Text, err)
+	// Output: Đề nghị hoãn biểu quyết <nil>
+}

@@ -80,3 +80,69 @@ func FuzzUnwrap(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeNote feeds arbitrary bytes to DecodeNote: it never panics,
+// every error is translatable, and what it accepts is valid and
+// re-encodes to the very bytes it was read from.
+func FuzzDecodeNote(f *testing.F) {
+	for _, n := range []papers.Note{
+		{ID: "n1", PaperID: "p1", Version: 1, Kind: papers.NoteText, Text: "ghi chú", Created: t0},
+		{ID: "n2", PaperID: "p1", Version: 2, Kind: papers.NoteHighlight, Created: t0, Edited: t0,
+			Anchor: papers.Anchor{Page: 3, X: 1, Y: 2, Quote: "đất đai", Before: "Luật ", Rects: []papers.Rect{{X0: 1, Y0: 2, X1: 3, Y1: 4}}}},
+	} {
+		b, err := n.Encode()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte{0xa0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := papers.DecodeNote(b)
+		if err != nil {
+			var e *meetings.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not translatable", err)
+			}
+			return
+		}
+		if err := n.Validate(); err != nil {
+			t.Fatalf("accepted an invalid note: %v", err)
+		}
+		again, err := n.Encode()
+		if err != nil || !bytes.Equal(again, b) {
+			t.Fatal("accepted a non-canonical form")
+		}
+	})
+}
+
+// FuzzOpenNote feeds arbitrary bytes to OpenNote as a sealed note: it never
+// panics, every refusal is translatable, and nothing opens but a sealing
+// of the corpus's note under the key (a forgery would need the key).
+func FuzzOpenNote(f *testing.F) {
+	var key papers.NoteKey
+	copy(key[:], "a fixed key for the fuzz corpus!")
+	note := papers.Note{ID: "n1", PaperID: "p1", Version: 1, Kind: papers.NoteText, Text: "ghi chú", Created: t0}
+	// Each fuzzing process seals with a nonce of its own: what opens is
+	// any sealing of this note, never bytes someone without the key made.
+	sealed, err := papers.SealNote(key, "minister", note)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sealed)
+	f.Add([]byte{1})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := papers.OpenNote(key, "minister", "n1", b)
+		if err != nil {
+			var e *meetings.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not translatable", err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(n, note) {
+			t.Fatalf("opened a note SealNote did not seal: %+v", n)
+		}
+	})
+}

@@ -56,6 +56,12 @@ const wrapInfo = "ecabinet/paper/v1/wrap"
 // WrapKey seals the lineage key k of paper paperID to the device with the
 // given ID and Ed25519 public key.
 func WrapKey(k LineageKey, paperID, device string, pub ed25519.PublicKey) (WrappedKey, error) {
+	return wrapSecret(wrapInfo, k, paperID, device, pub)
+}
+
+// wrapSecret seals a 32-byte secret to a device, bound to info (what kind
+// of secret it is) and paperID (whose: a paper, or a member for notes).
+func wrapSecret(info string, k [32]byte, paperID, device string, pub ed25519.PublicKey) (WrappedKey, error) {
 	xpub, err := x25519Public(pub)
 	if err != nil {
 		return WrappedKey{}, err
@@ -64,18 +70,23 @@ func WrapKey(k LineageKey, paperID, device string, pub ed25519.PublicKey) (Wrapp
 	if err != nil {
 		return WrappedKey{}, fmt.Errorf("papers: wrap key: %w", err)
 	}
-	aead, err := wrapAEAD(eph, xpub, eph.PublicKey().Bytes(), paperID, device)
+	aead, err := wrapAEAD(info, eph, xpub, eph.PublicKey().Bytes(), paperID, device)
 	if err != nil {
 		return WrappedKey{}, err
 	}
 	var nonce [chacha20poly1305.NonceSize]byte // a fresh key for every wrap: a fixed nonce is safe
-	sealed := aead.Seal(nil, nonce[:], k[:], wrapAD(paperID, device))
+	sealed := aead.Seal(nil, nonce[:], k[:], wrapAD(info, paperID, device))
 	return WrappedKey{Device: device, Ephemeral: eph.PublicKey().Bytes(), Sealed: sealed}, nil
 }
 
 // Unwrap opens w with the device's Ed25519 private seed (identity.Device.Seed).
 func (w WrappedKey) Unwrap(paperID string, seed []byte) (LineageKey, error) {
-	var k LineageKey
+	k, err := w.unwrap(wrapInfo, paperID, seed)
+	return LineageKey(k), err
+}
+
+func (w WrappedKey) unwrap(info, paperID string, seed []byte) ([32]byte, error) {
+	var k [32]byte
 	if len(seed) != ed25519.SeedSize || len(w.Ephemeral) != 32 {
 		return k, ErrUnwrap
 	}
@@ -88,12 +99,12 @@ func (w WrappedKey) Unwrap(paperID string, seed []byte) (LineageKey, error) {
 	if err != nil {
 		return k, ErrUnwrap
 	}
-	aead, err := wrapAEAD(priv, eph, w.Ephemeral, paperID, w.Device)
+	aead, err := wrapAEAD(info, priv, eph, w.Ephemeral, paperID, w.Device)
 	if err != nil {
 		return k, ErrUnwrap
 	}
 	var nonce [chacha20poly1305.NonceSize]byte
-	plain, err := aead.Open(nil, nonce[:], w.Sealed, wrapAD(paperID, w.Device))
+	plain, err := aead.Open(nil, nonce[:], w.Sealed, wrapAD(info, paperID, w.Device))
 	if err != nil || len(plain) != len(k) {
 		return k, ErrUnwrap
 	}
@@ -101,13 +112,13 @@ func (w WrappedKey) Unwrap(paperID string, seed []byte) (LineageKey, error) {
 	return k, nil
 }
 
-func wrapAD(paperID, device string) []byte {
-	return []byte(wrapInfo + "\x00" + paperID + "\x00" + device)
+func wrapAD(info, paperID, device string) []byte {
+	return []byte(info + "\x00" + paperID + "\x00" + device)
 }
 
 // wrapAEAD derives the key-encryption key of one wrap from the X25519
 // shared secret, salted with the ephemeral key so each wrap's key differs.
-func wrapAEAD(priv *ecdh.PrivateKey, pub *ecdh.PublicKey, ephemeral []byte, paperID, device string) (interface {
+func wrapAEAD(info string, priv *ecdh.PrivateKey, pub *ecdh.PublicKey, ephemeral []byte, paperID, device string) (interface {
 	Seal(dst, nonce, plaintext, ad []byte) []byte
 	Open(dst, nonce, ciphertext, ad []byte) ([]byte, error)
 }, error) {
@@ -115,7 +126,7 @@ func wrapAEAD(priv *ecdh.PrivateKey, pub *ecdh.PublicKey, ephemeral []byte, pape
 	if err != nil {
 		return nil, ErrUnwrap // a low-order point
 	}
-	kek, err := hkdf.Key(sha256.New, shared, ephemeral, string(wrapAD(paperID, device)), chacha20poly1305.KeySize)
+	kek, err := hkdf.Key(sha256.New, shared, ephemeral, string(wrapAD(info, paperID, device)), chacha20poly1305.KeySize)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/klippa-app/go-pdfium/requests"
 
+	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/textindex"
 )
 
@@ -223,4 +224,14 @@ func (d *Document) AddToIndex(ctx context.Context, ix *textindex.Index, key stri
 		ix.Add(key, p, text)
 	}
 	return nil
+}
+
+// Notes gives the page's text in the form private notes anchor to and are
+// carried by (papers.AnchorText, papers.Carry).
+func (t *PageText) Notes() papers.PageText {
+	out := make(papers.PageText, len(t.Chars))
+	for i, c := range t.Chars {
+		out[i] = papers.TextChar{Text: c.Text, Rect: papers.Rect{X0: c.Rect.X0, Y0: c.Rect.Y0, X1: c.Rect.X1, Y1: c.Rect.Y1}}
+	}
+	return out
 }

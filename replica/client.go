@@ -294,6 +294,21 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		}
 		rep.Repaired++
 	}
+	// A device of the member enrolled since brings no wrap of their note
+	// key: this one, which holds it, adds one and pushes it in a second
+	// round (which finds nothing more to share: the wrap is applied here).
+	if n, err := c.p.ShareNoteKeys(); err != nil {
+		return rep, err
+	} else if n > 0 {
+		more, err := c.SyncOnce(ctx, progress)
+		more.Pulled += rep.Pulled
+		more.Applied += rep.Applied
+		more.Repaired += rep.Repaired
+		more.Accepted += rep.Accepted
+		more.Pushed += rep.Pushed
+		more.Rejected = append(rep.Rejected, more.Rejected...)
+		return more, err
+	}
 	rep.Pending = c.p.Pending()
 	return rep, nil
 }

@@ -29,6 +29,14 @@ const (
 	PrefixPaperRead = "paperread" // paperread/<paper> → int (version number)
 )
 
+// Private notes (core/notes.go), on the author's devices and the hub:
+// each note sealed under its author's note key, and that key wrapped for
+// each of the author's devices. The hub holds them and can open neither.
+const (
+	PrefixNote    = "note"    // note/<member>/<note> → core.NoteRecord
+	PrefixNoteKey = "notekey" // notekey/<member>/<key ID> → core.NoteKeyRecord
+)
+
 // Keys of sync state.
 const (
 	PrefixOpState  = "opstate"  // opstate/<devseq> → what the hub said of a local op
