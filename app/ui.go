@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ecabinet/ecabinet/core"
 )
@@ -43,7 +42,7 @@ type ui struct {
 	// form and lastConfirm are the dialogs shown last (tests answer them).
 	form        *formDialog
 	merge       *mergeDialog // the merge of a refused edit shown last
-	lastConfirm *dialog.ConfirmDialog
+	lastConfirm *confirmDialog
 	join        *joinScreen // the join screen shown last
 }
 
