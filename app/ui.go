@@ -43,6 +43,8 @@ type ui struct {
 	form        *formDialog
 	merge       *mergeDialog // the merge of a refused edit shown last
 	lastConfirm *confirmDialog
+	// calendar is the date picker's calendar opened last (tests drive it).
+	calendar *calendar
 	join        *joinScreen // the join screen shown last
 }
 
