@@ -45,7 +45,7 @@ type ui struct {
 	lastConfirm *confirmDialog
 	// calendar is the date picker's calendar opened last (tests drive it).
 	calendar *calendar
-	join        *joinScreen // the join screen shown last
+	join     *joinScreen // the join screen shown last
 }
 
 func newUI(a fyne.App, w fyne.Window, cfg Config, dir string, do func(func())) *ui {
