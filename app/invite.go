@@ -46,14 +46,14 @@ type inviteDialog struct {
 	d      *dialog.CustomDialog
 	who    *widget.Select
 	ttl    *widget.Select
-	create *widget.Button
+	create *keyButton
 	errMsg *line
 	busy   *widget.Activity
 	body   *fyne.Container
 	// shown once the hub answered
 	inv  replica.Invitation
 	qr   *canvas.Image
-	copy *widget.Button
+	copy *keyButton
 }
 
 // showInvite opens the invitation dialog, for member m when given.
@@ -91,8 +91,8 @@ func (s *shell) showInvite(m *meetings.Member) {
 		widget.NewFormItem(lang.X("invite.who", "Member"), id.who),
 		widget.NewFormItem(lang.X("invite.ttl", "Valid for"), id.ttl),
 	)
-	cancel := widget.NewButtonWithIcon(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
-	id.create = primaryButton(lang.X("invite.create", "Create invitation"), theme.ConfirmIcon(), func() { s.createInvite(id, members) })
+	cancel := newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
+	id.create = primaryKeyButton(lang.X("invite.create", "Create invitation"), theme.ConfirmIcon(), func() { s.createInvite(id, members) })
 	id.body = container.NewStack(container.NewVBox(intro, form, id.errMsg, container.NewBorder(nil, nil, nil, container.NewHBox(id.busy, cancel, id.create))))
 	id.d = dialog.NewCustomWithoutButtons(lang.X("invite.title", "Invite a member"), fixedWidth(560, id.body), s.u.win)
 	id.d.Show()
@@ -177,11 +177,11 @@ func (s *shell) showInvitation(id *inviteDialog, inv replica.Invitation) {
 	}
 	how := paragraph(lang.X("invite.how", "On their computer, the member chooses “Join a committee” and pastes this text (or types the address and the code), then compares the fingerprint with this one."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
-	id.copy = primaryButton(lang.X("invite.copy", "Copy the text"), theme.ContentCopyIcon(), func() {
+	id.copy = primaryKeyButton(lang.X("invite.copy", "Copy the text"), theme.ContentCopyIcon(), func() {
 		s.u.app.Clipboard().SetContent(inv.Text())
 		s.status.note(lang.X("invite.copied", "The invitation is copied: paste it into a message for {{.Name}}.", map[string]any{"Name": inv.Member}))
 	})
-	done := widget.NewButtonWithIcon(lang.X("app.close", "Close"), theme.CancelIcon(), func() { id.d.Hide() })
+	done := newKeyButton(lang.X("app.close", "Close"), theme.CancelIcon(), func() { id.d.Hide() })
 	id.body.Objects = []fyne.CanvasObject{container.NewVBox(
 		head,
 		container.NewBorder(nil, nil, qr, nil, padded(0, 0, 12, 0, info)),

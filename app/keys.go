@@ -170,6 +170,13 @@ func newKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
 	return b
 }
 
+// primaryKeyButton is primaryButton as a keyButton, for dialogs.
+func primaryKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := newKeyButton(label, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
 // TypedKey passes Esc and F1 to the window and the rest to the button.
 func (b *keyButton) TypedKey(k *fyne.KeyEvent) {
 	if windowKey(b, k) {

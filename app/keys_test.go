@@ -157,6 +157,21 @@ func TestKeys_EscClosesDialogsAndF1OpensHelp(t *testing.T) {
 			if over() != 0 || confirmed {
 				t.Errorf("Esc on the focused confirm button: %d overlays, confirmed %v; want it closed, not confirmed", over(), confirmed)
 			}
+			// the invitation dialog's own buttons too
+			s.showInvite(nil)
+			for range 5 {
+				if _, ok := c.Focused().(*keyButton); ok {
+					break
+				}
+				c.FocusNext()
+			}
+			if _, ok := c.Focused().(*keyButton); !ok || over() != 1 {
+				t.Fatalf("Tab in the invitation reaches %T (%d overlays), want one of its buttons", c.Focused(), over())
+			}
+			e.key(fyne.KeyEscape)
+			if over() != 0 {
+				t.Error("Esc on the invitation's focused button left it open")
+			}
 			// and Space on it still confirms
 			e.u.confirm("Xóa mục này?", "Không thể hoàn tác.", "Xóa", true, func() { confirmed = true })
 			c.FocusNext()
