@@ -694,3 +694,25 @@ func TestStats_GivenTheSample_ThenStableJSONByYear(t *testing.T) {
 		t.Fatalf("stats table: %d %q %q", res.code, res.stdout, res.stderr)
 	}
 }
+
+// TestSample_IntoAnExistingProfile_BringsItsPapers: the sample loaded into
+// a secretary's profile that has no meeting yet (as a secretary's
+// enrolled profile) holds the sample's three papers, as a new sample
+// profile does.
+func TestSample_IntoAnExistingProfile_BringsItsPapers(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "thuky")
+	if res := run(t, "--profile", dir, "init", "--name", "Thư ký Ban Chỉ đạo", "--role", "secretary"); res.code != 0 {
+		t.Fatalf("init: %d %s", res.code, res.stderr)
+	}
+	var out struct{ Created, Loaded bool }
+	runJSON(t, &out, "--profile", dir, "--json", "sample")
+	if out.Created || !out.Loaded {
+		t.Fatalf("sample into the profile = %+v, want loaded, not created", out)
+	}
+	var papers []struct{ Title string }
+	runJSON(t, &papers, "--profile", dir, "--json", "paper", "list")
+	if len(papers) != 3 {
+		t.Errorf("the profile holds %d papers after the sample, want its 3: %+v", len(papers), papers)
+	}
+}
