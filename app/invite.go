@@ -61,12 +61,24 @@ func (s *shell) showInvite(m *meetings.Member) {
 	if !s.p.IsSecretary() {
 		return
 	}
+	// A member may be invited again (a second computer), but the list says
+	// who already has a device in use, as the hub last said.
+	inUse := map[string]int{}
+	for _, d := range s.devices.rows {
+		if !d.Revoked {
+			inUse[d.Member]++
+		}
+	}
 	var members []meetings.Member
 	var names []string
 	for _, x := range s.p.Members() {
 		if !x.Removed && x.Role != meetings.RoleSystem {
 			members = append(members, x)
-			names = append(names, x.Name+" — "+roleText(x.Role))
+			name := x.Name + " — " + roleText(x.Role)
+			if n := inUse[x.ID]; n > 0 {
+				name += " · " + lang.X("invite.has_devices", "{{.N}} device in use", map[string]any{"N": n})
+			}
+			names = append(names, name)
 		}
 	}
 	id := &inviteDialog{errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}), busy: widget.NewActivity()}
