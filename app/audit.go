@@ -232,7 +232,7 @@ func (a *auditScreen) showVerdict(n int, err error) {
 		if i := int(ap.N) - 1; i >= 0 && i < len(a.rows) {
 			a.list.ScrollTo(i)
 		}
-		dialog.NewCustom(head, lang.X("app.close", "Close"),
+		newCustomDialog(head, lang.X("app.close", "Close"),
 			fixedWidth(440, paragraph(body, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})), a.s.u.win).Show()
 	default:
 		showError(err, a.s.u.win)

@@ -57,7 +57,7 @@ func (s *shell) showMyChanges() {
 	size := canvas.NewRectangle(color.Transparent)
 	size.SetMinSize(fyne.NewSize(760, 460))
 	content := container.NewBorder(hint, nil, nil, nil, container.NewStack(size, cv.list, container.NewCenter(cv.empty)))
-	cv.d = dialog.NewCustom(lang.X("changes.title", "My changes"), lang.X("app.close", "Close"), content, s.u.win)
+	cv.d = newCustomDialog(lang.X("changes.title", "My changes"), lang.X("app.close", "Close"), content, s.u.win)
 	cv.d.SetOnClosed(func() { s.changesView = nil })
 	s.changesView = cv
 	cv.d.Show()

@@ -134,6 +134,7 @@ func (ds *devicesScreen) load() {
 			ds.devs, ds.loaded, ds.checked = devs, true, ds.s.u.now()
 		}
 		ds.build()
+		ds.s.setHubDevices(devs, err) // the home's devices not synced for a week
 	})
 }
 

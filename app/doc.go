@@ -34,7 +34,9 @@
 // edit, replace, recall), papers_read.go opening a paper in the reader
 // (reader.go and its files) and the in-memory index of the papers' text.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
-// opens the help) and "Sync now" that says when it cannot; safety.go asks
+// opens the help; keyButton, the dialogs' button that does not keep them)
+// and "Sync now" that says when it cannot; calendar.go is the date fields'
+// calendar in the app's language; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a
 // 768-px screen and remembers its size.
 // widgets.go holds the small building blocks (chips, banners, text lines,

@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,6 +43,6 @@ func showError(err error, w fyne.Window) {
 	fyne.LogError("ecabinet", err)
 	msg := widget.NewLabel(errorText(err))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(lang.X("app.err.title", "Could not do that"), lang.X("app.ok", "OK"), fixedWidth(420, msg), w)
+	d := newCustomDialog(lang.X("app.err.title", "Could not do that"), lang.X("app.ok", "OK"), fixedWidth(420, msg), w)
 	d.Show()
 }

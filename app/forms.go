@@ -21,8 +21,8 @@ type formDialog struct {
 	errText *line
 	content *fyne.Container
 	busy    *widget.Activity
-	save    *widget.Button
-	cancel  *widget.Button
+	save    *keyButton
+	cancel  *keyButton
 	// check validates the inputs and returns the save to run off the UI
 	// goroutine, or a problem to show.
 	check   func() (func() error, error)
@@ -39,8 +39,9 @@ func (u *ui) showForm(title, saveLabel string, items []*widget.FormItem,
 	f.errText.Hide()
 	f.busy = widget.NewActivity()
 	f.busy.Hide()
-	f.save = primaryButton(saveLabel, theme.ConfirmIcon(), f.submit)
-	f.cancel = widget.NewButtonWithIcon(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { f.d.Hide() })
+	f.save = newKeyButton(saveLabel, theme.ConfirmIcon(), f.submit)
+	f.save.Importance = widget.HighImportance
+	f.cancel = newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { f.d.Hide() })
 	buttons := container.NewHBox(f.busy, f.cancel, f.save)
 	f.content = container.NewVBox(f.form, f.errText, container.NewBorder(nil, nil, nil, buttons))
 	content := f.content
@@ -110,18 +111,14 @@ func (f *formDialog) setBusy(b bool) {
 
 // confirm asks before a change; destructive ones get a red button. The
 // dialog is returned so that tests can answer it.
-func (u *ui) confirm(title, message, yes string, destructive bool, onYes func()) *dialog.ConfirmDialog {
+func (u *ui) confirm(title, message, yes string, destructive bool, onYes func()) *confirmDialog {
 	msg := paragraph(message, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
 	return u.confirmWith(title, msg, yes, destructive, onYes)
 }
 
 // confirmWith is confirm with content of its own.
-func (u *ui) confirmWith(title string, content fyne.CanvasObject, yes string, destructive bool, onYes func()) *dialog.ConfirmDialog {
-	d := dialog.NewCustomConfirm(title, yes, lang.X("app.cancel", "Cancel"), fixedWidth(420, content), func(ok bool) {
-		if ok {
-			onYes()
-		}
-	}, u.win)
+func (u *ui) confirmWith(title string, content fyne.CanvasObject, yes string, destructive bool, onYes func()) *confirmDialog {
+	d := newConfirmDialog(title, yes, lang.X("app.cancel", "Cancel"), fixedWidth(420, content), onYes, u.win)
 	if destructive {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}

@@ -206,13 +206,21 @@ func (e *env) find(match func(fyne.CanvasObject) bool) fyne.CanvasObject {
 // button finds a visible button by its text.
 func (e *env) button(text string) *widget.Button {
 	o := e.find(func(o fyne.CanvasObject) bool {
-		b, ok := o.(*widget.Button)
-		return ok && b.Text == text
+		switch b := o.(type) {
+		case *widget.Button:
+			return b.Text == text
+		case *keyButton: // a dialog's button (keys.go)
+			return b.Text == text
+		}
+		return false
 	})
-	if o == nil {
-		return nil
+	switch b := o.(type) {
+	case *widget.Button:
+		return b
+	case *keyButton:
+		return &b.Button
 	}
-	return o.(*widget.Button)
+	return nil
 }
 
 // hasText reports whether some visible text on the window contains s.

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"image/color"
 	"slices"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/replica"
 )
 
 // The home (Trang chủ) is the first screen: what needs me. For a member,
@@ -50,6 +53,21 @@ type homeInput struct {
 	answered  func(ballotID string) bool
 	extras    ballotExtras
 	refused   int // the hub's refusals not yet dealt with
+	devices   hubDevices
+}
+
+// hubDevices is the hub's list of devices as the secretariat's computer
+// last read it (only the hub sees each pull, so it is asked: see
+// loadHubDevices); known is false until the first answer.
+type hubDevices struct {
+	rows  []replica.DeviceRow
+	known bool
+	err   error
+}
+
+// staleDevice is one line of the secretariat's "not synced for a week".
+type staleDevice struct {
+	dev replica.DeviceRow
 }
 
 // homeBallot is a ballot on the home, with its response for the
@@ -92,6 +110,8 @@ type homeModel struct {
 	trackingN  int
 	attention  []homeBallot // secretariat: overdue or closing soon, answers missing
 	attentionN int
+	stale      []staleDevice // secretariat: devices in use not synced for a week, oldest first
+	staleN     int
 }
 
 // buildHome computes the home from memory.
@@ -148,7 +168,25 @@ func buildHome(in homeInput) homeModel {
 	slices.SortFunc(next, func(a, b meetings.Meeting) int { return a.Start.Compare(b.Start) })
 	h.upcomingN = len(next)
 	h.upcoming = next[:min(len(next), homeRows)]
+	if in.secretary {
+		h.stale, h.staleN = staleDevices(in.devices.rows, in.now)
+	}
 	return h
+}
+
+// staleDevices are the devices in use (not revoked) that have not synced
+// for staleAfter, or never: those never synced first, then the oldest
+// sync first; at most homeRows of them, and how many in all.
+func staleDevices(devs []replica.DeviceRow, now time.Time) ([]staleDevice, int) {
+	var out []staleDevice
+	for _, d := range devs {
+		if d.Revoked || (!d.LastSync.IsZero() && now.Sub(d.LastSync) <= staleAfter) {
+			continue
+		}
+		out = append(out, staleDevice{dev: d})
+	}
+	slices.SortStableFunc(out, func(a, b staleDevice) int { return a.dev.LastSync.Compare(b.dev.LastSync) })
+	return out[:min(len(out), homeRows)], len(out)
 }
 
 // homeScreen shows the home.
@@ -198,6 +236,7 @@ func (h *homeScreen) input() homeInput {
 		answered:  func(id string) bool { _, ok := s.p.MyAnswer(id); return ok },
 		extras:    s.extras,
 		refused:   len(s.u.rejections),
+		devices:   s.devices,
 	}
 }
 
@@ -224,7 +263,7 @@ func (h *homeScreen) rebuild() {
 	}
 	left = append(left, h.noticesSection(m))
 	if in.secretary {
-		left = append(left, h.devicesSection())
+		left = append(left, h.devicesSection(m, in.now))
 	}
 	h.left.Objects = left
 	h.right.Objects = right
@@ -336,13 +375,71 @@ func (h *homeScreen) attentionSection(m homeModel, now time.Time) fyne.CanvasObj
 		lang.X("home.attention.none", "No open ballot is closing within a day with answers missing."), more)
 }
 
-// devicesSection says what this computer knows about the devices. When a
-// device last synced is known only to the hub (which sees each pull); no
-// secretariat device holds it yet, so the home says so rather than guess.
-func (h *homeScreen) devicesSection() fyne.CanvasObject {
-	msg := paragraph(lang.X("home.devices.unknown", "When each device last synchronised is known only to the hub; this computer does not receive it yet, so devices that have not synchronised for a week cannot be listed here."),
-		colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
-	return homeSection(iconOnline, lang.X("home.devices", "Devices"), -1, []fyne.CanvasObject{padded(0, 0, 8, 8, msg)}, "", nil)
+// devicesSection lists the devices in use that have not synced for a
+// week, as the hub last said (each line opens the devices screen); while
+// the hub has not answered, or cannot, it says so rather than guess.
+func (h *homeScreen) devicesSection(m homeModel, now time.Time) fyne.CanvasObject {
+	title := lang.X("home.devices.stale", "Devices not synchronised for a week")
+	note := func(text string) fyne.CanvasObject {
+		msg := paragraph(text, colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
+		return homeSection(iconOnline, title, -1, []fyne.CanvasObject{padded(0, 0, 8, 8, msg)}, "", nil)
+	}
+	d := h.s.devices
+	switch {
+	case errors.Is(d.err, replica.ErrNotEnrolled):
+		return note(lang.X("home.devices.not_enrolled", "This profile is not connected to a hub, so it has no devices to follow."))
+	case d.err != nil:
+		return note(lang.X("devices.err", "The hub could not be asked: {{.Why}}", map[string]any{"Why": syncErrorText(d.err)}))
+	case !d.known:
+		return note(lang.X("devices.loading", "Asking the hub…"))
+	}
+	rows := make([]fyne.CanvasObject, 0, len(m.stale))
+	for _, sd := range m.stale {
+		dev := sd.dev
+		last := lang.X("devices.never_synced", "not synced yet")
+		if !dev.LastSync.IsZero() {
+			last = lang.X("devices.last_sync", "last synced {{.When}}", map[string]any{"When": fmtSyncTime(dev.LastSync, now)})
+		}
+		chipText, kind := deviceState(dev, now)
+		rows = append(rows, newHomeRow(dev.Name+" · "+lang.X("devices.device", "Device {{.ID}}", map[string]any{"ID": shortDevice(dev.ID)}),
+			last, chipText, kind, func() { h.s.show(scrDevices) }))
+	}
+	var more func()
+	if m.staleN > len(m.stale) {
+		more = func() { h.s.show(scrDevices) }
+	}
+	return homeSection(iconOnline, title, m.staleN, rows,
+		lang.X("home.devices.none", "Every device in use has synchronised within the week."), more)
+}
+
+// loadHubDevices asks the hub for its devices (off the UI goroutine) and
+// redraws the home with them: when the secretariat's shell opens, and
+// each time the devices screen reads them.
+func (s *shell) loadHubDevices() {
+	if !s.p.IsSecretary() {
+		return
+	}
+	var devs []replica.DeviceRow
+	s.officeCall(func(ctx context.Context, o hubOffice) error {
+		var err error
+		devs, err = o.HubDevices(ctx)
+		return err
+	}, func(err error) { s.setHubDevices(devs, err) })
+}
+
+// setHubDevices keeps the hub's answer and redraws the home.
+func (s *shell) setHubDevices(devs []replica.DeviceRow, err error) {
+	if s.stopped {
+		return
+	}
+	if err == nil {
+		s.devices = hubDevices{rows: devs, known: true}
+	} else {
+		s.devices.err = err
+	}
+	if h, ok := s.screens[scrHome].(*homeScreen); ok {
+		h.rebuild()
+	}
 }
 
 // homeSection is a titled card of lines; n is the count beside the title

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/replica"
 )
 
 // homeRows lists the home's lines in the order they are drawn.
@@ -113,11 +114,12 @@ func TestHome_SecretaryTracksResponses(t *testing.T) {
 			e := newEnv(t, code, "")
 			e.w.Resize(defaultWindow)
 			p := secretaryProfile(t)
+			useOffice(t, officeFixture(t, p))
 			s := e.open(p)
 			b := fixtureOpenBallot(t, p)
 			h := s.screens[scrHome].(*homeScreen)
-			e.l.waitFor(t, "the responses", func() bool {
-				return len(h.model.tracking) == 1 && h.model.tracking[0].known
+			e.l.waitFor(t, "the responses and the devices", func() bool {
+				return len(h.model.tracking) == 1 && h.model.tracking[0].known && s.devices.known
 			})
 			tr := h.model.tracking[0]
 			if tr.answered != 5 || tr.eligible != len(b.Eligible) {
@@ -149,6 +151,70 @@ func TestHome_SecretaryTracksResponses(t *testing.T) {
 	}
 }
 
+func TestHome_SecretarySeesDevicesNotSyncedForAWeek(t *testing.T) {
+	for _, code := range []string{langVI, langEN} {
+		t.Run(code, func(t *testing.T) {
+			// given the hub's devices: the chair's in use and an old one
+			// revoked, a deputy prime minister's not synced for nine days,
+			// a minister's never synced
+			e := newEnv(t, code, "")
+			p := secretaryProfile(t)
+			useOffice(t, officeFixture(t, p))
+			s := e.open(p)
+			h := s.screens[scrHome].(*homeScreen)
+			e.l.waitFor(t, "the devices", func() bool { return s.devices.known })
+			// then the home names the two not synced for a week, the one
+			// never synced first, and neither the chair's nor the revoked
+			var got []string
+			for _, sd := range h.model.stale {
+				got = append(got, sd.dev.ID)
+			}
+			if strings.Join(got, ",") != "z5y4x3w2v1,p9r8s7t6u5" || h.model.staleN != 2 {
+				t.Fatalf("stale devices %v (%d), want the minister's then the deputy prime minister's", got, h.model.staleN)
+			}
+			row := e.homeRow(t, "Trần Lưu Quang")
+			wantTitle := map[string]string{langVI: "Trần Lưu Quang · Thiết bị P9R8-S7T6", langEN: "Trần Lưu Quang · Device P9R8-S7T6"}[code]
+			wantChip := map[string]string{langVI: "9 ngày chưa đồng bộ", langEN: "Not synced for 9 days"}[code]
+			if row.title.seg.Text != wantTitle || row.chip.text != wantChip {
+				t.Errorf("the line says %q [%q], want %q [%q]", row.title.seg.Text, row.chip.text, wantTitle, wantChip)
+			}
+			// and its line opens the devices screen
+			test.Tap(row)
+			if s.current != scrDevices {
+				t.Errorf("the line opened screen %d, want the devices", s.current)
+			}
+		})
+	}
+}
+
+func TestHome_StaleDevices(t *testing.T) {
+	day := 24 * time.Hour
+	cases := []struct {
+		name string
+		devs []replica.DeviceRow
+		want string
+	}{
+		{"none", nil, ""},
+		{"synced within the week", []replica.DeviceRow{{ID: "a", LastSync: fixedNow.Add(-6 * day)}}, ""},
+		{"eight days", []replica.DeviceRow{{ID: "a", LastSync: fixedNow.Add(-8 * day)}}, "a"},
+		{"revoked is not followed", []replica.DeviceRow{{ID: "a", Revoked: true}}, ""},
+		{"never first, then oldest", []replica.DeviceRow{
+			{ID: "b", LastSync: fixedNow.Add(-8 * day)}, {ID: "c", LastSync: fixedNow.Add(-30 * day)}, {ID: "d"}}, "d,c,b"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, n := staleDevices(tc.devs, fixedNow)
+			var got []string
+			for _, sd := range out {
+				got = append(got, sd.dev.ID)
+			}
+			if strings.Join(got, ",") != tc.want || n != len(got) {
+				t.Errorf("got %v (%d), want %q", got, n, tc.want)
+			}
+		})
+	}
+}
+
 func TestHome_EmptyStatesAndSeeAll(t *testing.T) {
 	// given a new committee with nothing in it
 	e := newEnv(t, langVI, "")
@@ -159,8 +225,10 @@ func TestHome_EmptyStatesAndSeeAll(t *testing.T) {
 	t.Cleanup(func() { p.Close() })
 	p.SetClock(func() time.Time { return fixedNow })
 	s := e.open(p)
-	// then each section says it is empty, in words
-	for _, want := range []string{"Chưa có phiên họp nào", "Không có nhắc nhở", "Không có phiếu nào đang lấy ý kiến", "chỉ máy chủ biết"} {
+	e.l.waitFor(t, "the hub's answer", func() bool { return s.devices.err != nil })
+	// then each section says it is empty, in words (and that there is no
+	// hub to ask about devices)
+	for _, want := range []string{"Chưa có phiên họp nào", "Không có nhắc nhở", "Không có phiếu nào đang lấy ý kiến", "chưa kết nối với máy chủ"} {
 		if !e.hasText(want) {
 			t.Errorf("the empty home does not say %q", want)
 		}

@@ -46,14 +46,14 @@ type inviteDialog struct {
 	d      *dialog.CustomDialog
 	who    *widget.Select
 	ttl    *widget.Select
-	create *widget.Button
+	create *keyButton
 	errMsg *line
 	busy   *widget.Activity
 	body   *fyne.Container
 	// shown once the hub answered
 	inv  replica.Invitation
 	qr   *canvas.Image
-	copy *widget.Button
+	copy *keyButton
 }
 
 // showInvite opens the invitation dialog, for member m when given.
@@ -61,12 +61,24 @@ func (s *shell) showInvite(m *meetings.Member) {
 	if !s.p.IsSecretary() {
 		return
 	}
+	// A member may be invited again (a second computer), but the list says
+	// who already has a device in use, as the hub last said.
+	inUse := map[string]int{}
+	for _, d := range s.devices.rows {
+		if !d.Revoked {
+			inUse[d.Member]++
+		}
+	}
 	var members []meetings.Member
 	var names []string
 	for _, x := range s.p.Members() {
 		if !x.Removed && x.Role != meetings.RoleSystem {
 			members = append(members, x)
-			names = append(names, x.Name+" — "+roleText(x.Role))
+			name := x.Name + " — " + roleText(x.Role)
+			if n := inUse[x.ID]; n > 0 {
+				name += " · " + lang.X("invite.has_devices", "{{.N}} device in use", map[string]any{"N": n})
+			}
+			names = append(names, name)
 		}
 	}
 	id := &inviteDialog{errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}), busy: widget.NewActivity()}
@@ -91,8 +103,8 @@ func (s *shell) showInvite(m *meetings.Member) {
 		widget.NewFormItem(lang.X("invite.who", "Member"), id.who),
 		widget.NewFormItem(lang.X("invite.ttl", "Valid for"), id.ttl),
 	)
-	cancel := widget.NewButtonWithIcon(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
-	id.create = primaryButton(lang.X("invite.create", "Create invitation"), theme.ConfirmIcon(), func() { s.createInvite(id, members) })
+	cancel := newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
+	id.create = primaryKeyButton(lang.X("invite.create", "Create invitation"), theme.ConfirmIcon(), func() { s.createInvite(id, members) })
 	id.body = container.NewStack(container.NewVBox(intro, form, id.errMsg, container.NewBorder(nil, nil, nil, container.NewHBox(id.busy, cancel, id.create))))
 	id.d = dialog.NewCustomWithoutButtons(lang.X("invite.title", "Invite a member"), fixedWidth(560, id.body), s.u.win)
 	id.d.Show()
@@ -177,11 +189,11 @@ func (s *shell) showInvitation(id *inviteDialog, inv replica.Invitation) {
 	}
 	how := paragraph(lang.X("invite.how", "On their computer, the member chooses “Join a committee” and pastes this text (or types the address and the code), then compares the fingerprint with this one."),
 		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
-	id.copy = primaryButton(lang.X("invite.copy", "Copy the text"), theme.ContentCopyIcon(), func() {
+	id.copy = primaryKeyButton(lang.X("invite.copy", "Copy the text"), theme.ContentCopyIcon(), func() {
 		s.u.app.Clipboard().SetContent(inv.Text())
 		s.status.note(lang.X("invite.copied", "The invitation is copied: paste it into a message for {{.Name}}.", map[string]any{"Name": inv.Member}))
 	})
-	done := widget.NewButtonWithIcon(lang.X("app.close", "Close"), theme.CancelIcon(), func() { id.d.Hide() })
+	done := newKeyButton(lang.X("app.close", "Close"), theme.CancelIcon(), func() { id.d.Hide() })
 	id.body.Objects = []fyne.CanvasObject{container.NewVBox(
 		head,
 		container.NewBorder(nil, nil, qr, nil, padded(0, 0, 12, 0, info)),

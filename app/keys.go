@@ -144,9 +144,82 @@ func (u *ui) showHelp() {
 		others.Append(k.key, what(k.what))
 	}
 	content := container.NewVBox(intro, widget.NewSeparator(), container.NewGridWithColumns(2, screens, others))
-	d := dialog.NewCustom(lang.X("help.title", "Help"), lang.X("app.close", "Close"), fixedWidth(820, content), u.win)
+	d := newCustomDialog(lang.X("help.title", "Help"), lang.X("app.close", "Close"), fixedWidth(820, content), u.win)
 	d.Show()
 }
 
 // keyName is "Ctrl+1" for the digit key.
 func keyName(k fyne.KeyName) string { return "Ctrl+" + string(k) }
+
+// keyButton is the app's button in dialogs: a widget.Button that leaves
+// Esc and F1 to the window. Fyne hands a key to the focused widget only
+// (the GLFW driver calls the canvas's OnTypedKey, and its OnKeyDown, only
+// when nothing has the focus, and has no shortcut without a modifier), so
+// once Tab has put the focus on a plain widget.Button, Esc goes to the
+// button, which ignores it, and the dialog stays open.
+type keyButton struct {
+	widget.Button
+}
+
+// newKeyButton is a keyButton with a label, an icon (may be nil) and its
+// action.
+func newKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// primaryKeyButton is primaryButton as a keyButton, for dialogs.
+func primaryKeyButton(label string, icon fyne.Resource, tapped func()) *keyButton {
+	b := newKeyButton(label, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// TypedKey passes Esc and F1 to the window and the rest to the button.
+func (b *keyButton) TypedKey(k *fyne.KeyEvent) {
+	if windowKey(b, k) {
+		return
+	}
+	b.Button.TypedKey(k)
+}
+
+// newCustomDialog is dialog.NewCustom with a keyButton to dismiss it.
+func newCustomDialog(title, dismiss string, content fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, w)
+	d.SetButtons([]fyne.CanvasObject{newKeyButton(dismiss, nil, d.Hide)})
+	return d
+}
+
+// confirmDialog asks yes or no with keyButtons (dialog.NewCustomConfirm's
+// buttons would keep Esc); tests answer it with Confirm.
+type confirmDialog struct {
+	*dialog.CustomDialog
+	yes   *keyButton
+	onYes func()
+}
+
+// newConfirmDialog is dialog.NewCustomConfirm with keyButtons: onYes runs
+// once the dialog is confirmed, nothing when it is dismissed.
+func newConfirmDialog(title, yes, no string, content fyne.CanvasObject, onYes func(), w fyne.Window) *confirmDialog {
+	d := &confirmDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, content, w), onYes: onYes}
+	d.yes = newKeyButton(yes, theme.ConfirmIcon(), d.Confirm)
+	d.yes.Importance = widget.HighImportance
+	d.SetButtons([]fyne.CanvasObject{newKeyButton(no, theme.CancelIcon(), d.Hide), d.yes})
+	return d
+}
+
+// Confirm closes the dialog and does what it asked.
+func (d *confirmDialog) Confirm() {
+	d.Hide()
+	if d.onYes != nil {
+		d.onYes()
+	}
+}
+
+// SetConfirmImportance colours the button that confirms.
+func (d *confirmDialog) SetConfirmImportance(i widget.Importance) {
+	d.yes.Importance = i
+	d.yes.Refresh()
+}

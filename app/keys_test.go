@@ -134,6 +134,52 @@ func TestKeys_EscClosesDialogsAndF1OpensHelp(t *testing.T) {
 			if n := len(e.p.Meetings()); n != 3 {
 				t.Errorf("%d meetings after Esc, want the 3 there were", n)
 			}
+			// a dialog whose button has the keyboard (Tab put it there)
+			// closes with Esc too: the button does not keep the key
+			c := e.w.Canvas()
+			e.key(fyne.KeyF1)
+			c.FocusNext()
+			if _, ok := c.Focused().(*keyButton); !ok {
+				t.Fatalf("Tab in the help gives the keyboard to %T, want its Close button", c.Focused())
+			}
+			e.key(fyne.KeyEscape)
+			if over() != 0 {
+				t.Error("Esc with the help's Close button focused left the help open")
+			}
+			confirmed := false
+			e.u.confirm("Xóa mục này?", "Không thể hoàn tác.", "Xóa", true, func() { confirmed = true })
+			c.FocusNext()
+			c.FocusNext() // from Cancel to the button that confirms
+			if b, ok := c.Focused().(*keyButton); !ok || b.Text != "Xóa" {
+				t.Fatalf("Tab twice in the confirmation gives the keyboard to %T, want its confirm button", c.Focused())
+			}
+			e.key(fyne.KeyEscape)
+			if over() != 0 || confirmed {
+				t.Errorf("Esc on the focused confirm button: %d overlays, confirmed %v; want it closed, not confirmed", over(), confirmed)
+			}
+			// the invitation dialog's own buttons too
+			s.showInvite(nil)
+			for range 5 {
+				if _, ok := c.Focused().(*keyButton); ok {
+					break
+				}
+				c.FocusNext()
+			}
+			if _, ok := c.Focused().(*keyButton); !ok || over() != 1 {
+				t.Fatalf("Tab in the invitation reaches %T (%d overlays), want one of its buttons", c.Focused(), over())
+			}
+			e.key(fyne.KeyEscape)
+			if over() != 0 {
+				t.Error("Esc on the invitation's focused button left it open")
+			}
+			// and Space on it still confirms
+			e.u.confirm("Xóa mục này?", "Không thể hoàn tác.", "Xóa", true, func() { confirmed = true })
+			c.FocusNext()
+			c.FocusNext()
+			e.key(fyne.KeySpace)
+			if !confirmed || over() != 0 {
+				t.Errorf("Space on the confirm button: confirmed %v, %d overlays", confirmed, over())
+			}
 		})
 	}
 }

@@ -256,7 +256,9 @@ func showMeetingForm(u *ui, title, saveLabel string, m meetings.Meeting,
 	}, onSaved)
 }
 
-// newDateEntry is an entry for a date (day/month/year) with a calendar.
+// newDateEntry is an entry for a date (day/month/year) with a calendar
+// in the app's language (calendar.go); the calendar takes the keyboard
+// when it opens and gives it back to the entry once a day is picked.
 func newDateEntry(u *ui, initial time.Time) *keyEntry {
 	e := newEntry()
 	e.PlaceHolder = lang.X("form.date_placeholder", "dd/mm/yyyy")
@@ -267,15 +269,19 @@ func newDateEntry(u *ui, initial time.Time) *keyEntry {
 		if !ok {
 			cur = u.now().In(vnTime)
 		}
-		cal := widget.NewCalendar(cur, func(t time.Time) {
+		c := u.win.Canvas()
+		cal := newCalendar(cur, u.now(), func(t time.Time) {
 			e.SetText(t.Format("02/01/2006"))
 			if pop != nil {
 				pop.Hide()
 			}
+			c.Focus(e)
 		})
-		pop = widget.NewPopUp(cal, u.win.Canvas())
+		pop = widget.NewPopUp(cal, c)
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e)
 		pop.ShowAtPosition(pos.Add(fyne.NewPos(0, e.Size().Height)))
+		c.Focus(cal)
+		u.calendar = cal
 	})
 	if !initial.IsZero() {
 		e.SetText(dateInput(initial))

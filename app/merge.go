@@ -28,9 +28,9 @@ type mergeDialog struct {
 	picks   map[string]*fieldPick
 	errText *line
 	busy    *widget.Activity
-	apply   *widget.Button
-	keep    *widget.Button
-	cancel  *widget.Button
+	apply   *keyButton
+	keep    *keyButton
+	cancel  *keyButton
 }
 
 // fieldPick is the choice for one field: the secretary's value or the
@@ -178,12 +178,12 @@ func (s *shell) showMerge(re core.RefusedEdit, note string) {
 	md.errText.Hide()
 	md.busy = widget.NewActivity()
 	md.busy.Hide()
-	md.apply = primaryButton(applyLabel, theme.ConfirmIcon(), md.save)
+	md.apply = primaryKeyButton(applyLabel, theme.ConfirmIcon(), md.save)
 	if len(re.Fields) > 0 && len(conflicts) == 0 {
 		md.apply.Hide()
 	}
-	md.keep = widget.NewButton(lang.X("merge.keep", "Keep the current version"), md.keepCurrent)
-	md.cancel = widget.NewButtonWithIcon(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { md.d.Hide() })
+	md.keep = newKeyButton(lang.X("merge.keep", "Keep the current version"), nil, md.keepCurrent)
+	md.cancel = newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { md.d.Hide() })
 	buttons := container.NewHBox(md.busy, md.cancel, md.keep, md.apply)
 	content := container.NewVBox(body, md.errText, fixedHeight(6), container.NewBorder(nil, nil, nil, buttons))
 	md.d = dialog.NewCustomWithoutButtons(lang.X("merge.title", "Merge your change"), fixedWidth(640, content), s.u.win)
@@ -249,7 +249,7 @@ func (md *mergeDialog) run(work func() error) {
 }
 
 func (md *mergeDialog) setBusy(b bool) {
-	for _, btn := range []*widget.Button{md.apply, md.keep, md.cancel} {
+	for _, btn := range []*keyButton{md.apply, md.keep, md.cancel} {
 		if b {
 			btn.Disable()
 		} else {

@@ -384,7 +384,7 @@ func (pp *paperPane) editForm(p papers.Paper) *formDialog {
 }
 
 // recall asks first, saying what recalling does.
-func (pp *paperPane) recall(p papers.Paper) *dialog.ConfirmDialog {
+func (pp *paperPane) recall(p papers.Paper) *confirmDialog {
 	id := p.ID
 	return pp.s.u.confirm(lang.X("papers.recall.title", "Recall this paper?"),
 		lang.X("papers.recall.body", "“{{.Title}}” will be removed from members' computers at their next sync, and nobody will be able to open it any more. This cannot be undone.",

@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -118,12 +117,8 @@ func (r *reader) askOpenExternal() {
 		msg += "\n\n" + lang.X("reader.other.warning_confidential", "This paper is confidential: the copy carries no watermark with your name.")
 	}
 	content := fixedWidth(420, paragraph(msg, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}))
-	d := dialog.NewCustomConfirm(lang.X("reader.other.warning_title", "Write a readable copy outside eCabinet?"),
-		lang.X("reader.other.confirm", "Write the copy and open it"), lang.X("app.cancel", "Cancel"), content, func(ok bool) {
-			if ok {
-				r.openExternal()
-			}
-		}, r.opt.Win)
+	d := newConfirmDialog(lang.X("reader.other.warning_title", "Write a readable copy outside eCabinet?"),
+		lang.X("reader.other.confirm", "Write the copy and open it"), lang.X("app.cancel", "Cancel"), content, r.openExternal, r.opt.Win)
 	d.SetConfirmImportance(widget.WarningImportance)
 	d.Show()
 	r.u.lastConfirm = d

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -375,7 +374,7 @@ func (r *resultsView) showAnswer(row whoRow) {
 		text = lang.X("answer.state.none", "Not answered yet")
 	}
 	msg := paragraph(text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
-	dialog.NewCustom(row.m.Name, lang.X("app.close", "Close"), fixedWidth(440, msg), r.d.s.u.win).Show()
+	newCustomDialog(row.m.Name, lang.X("app.close", "Close"), fixedWidth(440, msg), r.d.s.u.win).Show()
 }
 
 // bar is one option of the chart.

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
@@ -112,7 +111,7 @@ func showScanImage(u *ui, title string, img image.Image) {
 	w, h := float32(b.Dx()), float32(b.Dy())
 	scale := min(maxW/w, maxH/h, 1)
 	ci.SetMinSize(fyne.NewSize(max(w*scale, 120), max(h*scale, 120)))
-	d := dialog.NewCustom(title, lang.X("app.close", "Close"), ci, u.win)
+	d := newCustomDialog(title, lang.X("app.close", "Close"), ci, u.win)
 	d.Show()
 }
 

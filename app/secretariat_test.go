@@ -174,6 +174,17 @@ func TestGolden_InviteWithQRCode(t *testing.T) {
 			if !id.errMsg.Visible() {
 				t.Fatal("no member chosen, and nothing said")
 			}
+			// the list says who already has a device in use (the chair:
+			// one in use, one revoked; a minister: none)
+			hasDevice := map[string]string{langVI: " · đã có 1 thiết bị", langEN: " · 1 device in use"}[code]
+			for _, o := range id.who.Options {
+				switch {
+				case strings.HasPrefix(o, "Phạm Minh Chính") && !strings.HasSuffix(o, hasDevice):
+					t.Errorf("the chair's entry %q does not end with %q", o, hasDevice)
+				case strings.HasPrefix(o, "Trần Việt Trường") && strings.Contains(o, " · "):
+					t.Errorf("a member with no device is listed as %q", o)
+				}
+			}
 			for i, o := range id.who.Options {
 				if strings.HasPrefix(o, "Trần Lưu Quang") {
 					id.who.SetSelectedIndex(i)

@@ -149,6 +149,9 @@ type shell struct {
 	extras    ballotExtras
 	confirmed *confirmedCache
 	responses *responseCache
+	// devices is the hub's list of devices as last read, for the home's
+	// "not synchronised for a week" (home.go).
+	devices hubDevices
 	// invite is the invitation dialog shown last (invite.go).
 	invite *inviteDialog
 
@@ -179,6 +182,7 @@ func newShell(u *ui, p *core.Profile) *shell {
 	s.shortcuts()
 	s.u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.dropped(uris) }) // papers_attach.go
 	s.listen()
+	s.loadHubDevices()
 	return s
 }
 

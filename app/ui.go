@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"github.com/ecabinet/ecabinet/core"
 )
@@ -43,8 +42,10 @@ type ui struct {
 	// form and lastConfirm are the dialogs shown last (tests answer them).
 	form        *formDialog
 	merge       *mergeDialog // the merge of a refused edit shown last
-	lastConfirm *dialog.ConfirmDialog
-	join        *joinScreen // the join screen shown last
+	lastConfirm *confirmDialog
+	// calendar is the date picker's calendar opened last (tests drive it).
+	calendar *calendar
+	join     *joinScreen // the join screen shown last
 }
 
 func newUI(a fyne.App, w fyne.Window, cfg Config, dir string, do func(func())) *ui {

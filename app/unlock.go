@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -94,5 +93,5 @@ func showRecovered(w fyne.Window, r core.Recovery) {
 	msg := lang.X("recovered.body", "eCabinet was not closed properly last time. {{.N}} saved changes, {{.Answers}} of them ballot answers, were restored from the journal on this computer. Nothing was lost.",
 		map[string]any{"N": r.Restored, "Answers": r.Answers})
 	text := paragraph(msg, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
-	dialog.NewCustom(lang.X("recovered.title", "Changes restored"), lang.X("app.ok", "OK"), fixedWidth(440, text), w).Show()
+	newCustomDialog(lang.X("recovered.title", "Changes restored"), lang.X("app.ok", "OK"), fixedWidth(440, text), w).Show()
 }

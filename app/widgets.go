@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -699,7 +698,7 @@ func clampedTitle(u *ui, rows int, sizeName fyne.ThemeSizeName) (*line, fyne.Can
 	box := container.New(&clampLayout{max: h, row: lineH + 2*th.Size(theme.SizeNameInnerPadding), probe: probe}, l)
 	return l, newTappable(box, func() {
 		full := paragraph(l.seg.Text, theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
-		dialog.NewCustom(lang.X("app.full_title", "Full title"), lang.X("app.close", "Close"), fixedWidth(480, full), u.win).Show()
+		newCustomDialog(lang.X("app.full_title", "Full title"), lang.X("app.close", "Close"), fixedWidth(480, full), u.win).Show()
 	})
 }
 

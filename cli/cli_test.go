@@ -655,11 +655,28 @@ func TestStats_GivenTheSample_ThenStableJSONByYear(t *testing.T) {
 	var s struct {
 		Years []struct {
 			Year, Sessions, Ballots, Answers int
+			Papers                           int `json:"papers_distributed"`
+			Pages                            int `json:"paper_pages_replaced"`
 		}
-		Total               struct{ Sessions, Ballots, Answers int }
+		Total struct {
+			Sessions, Ballots, Answers int
+			Papers                     int `json:"papers_distributed"`
+			Pages                      int `json:"paper_pages_replaced"`
+		}
 		OfflineAfterSeconds int `json:"offline_after_seconds"`
 	}
 	runJSON(t, &s, "--profile", dir, "--json", "stats")
+	// The sample's papers (PDFs of three to five pages) went to its
+	// committee: copies and the pages they replaced are counted, pages at
+	// least one per copy, and the years add up to the total.
+	papers, pages := 0, 0
+	for _, y := range s.Years {
+		papers += y.Papers
+		pages += y.Pages
+	}
+	if s.Total.Papers == 0 || s.Total.Pages < 3*s.Total.Papers || papers != s.Total.Papers || pages != s.Total.Pages {
+		t.Errorf("papers distributed %d, pages %d (years: %d, %d)", s.Total.Papers, s.Total.Pages, papers, pages)
+	}
 	// The sample: the fifth session (19 July 2023) was held, one ballot is
 	// closed, the sixth session and the open ballot are to come.
 	if len(s.Years) == 0 || s.Total.Sessions < 1 || s.Total.Ballots < 1 || s.Total.Answers < 1 || s.OfflineAfterSeconds != 600 {
@@ -675,5 +692,27 @@ func TestStats_GivenTheSample_ThenStableJSONByYear(t *testing.T) {
 	res = run(t, "--profile", dir, "--lang", "vi", "stats")
 	if res.code != 0 || !strings.Contains(res.stdout, "Phiên họp") || !strings.Contains(res.stdout, "Tổng") || !strings.Contains(res.stdout, "10 phút") {
 		t.Fatalf("stats table: %d %q %q", res.code, res.stdout, res.stderr)
+	}
+}
+
+// TestSample_IntoAnExistingProfile_BringsItsPapers: the sample loaded into
+// a secretary's profile that has no meeting yet (as a secretary's
+// enrolled profile) holds the sample's three papers, as a new sample
+// profile does.
+func TestSample_IntoAnExistingProfile_BringsItsPapers(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "thuky")
+	if res := run(t, "--profile", dir, "init", "--name", "Thư ký Ban Chỉ đạo", "--role", "secretary"); res.code != 0 {
+		t.Fatalf("init: %d %s", res.code, res.stderr)
+	}
+	var out struct{ Created, Loaded bool }
+	runJSON(t, &out, "--profile", dir, "--json", "sample")
+	if out.Created || !out.Loaded {
+		t.Fatalf("sample into the profile = %+v, want loaded, not created", out)
+	}
+	var papers []struct{ Title string }
+	runJSON(t, &papers, "--profile", dir, "--json", "paper", "list")
+	if len(papers) != 3 {
+		t.Errorf("the profile holds %d papers after the sample, want its 3: %+v", len(papers), papers)
 	}
 }

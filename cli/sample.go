@@ -39,6 +39,11 @@ func defineSample(fs *flag.FlagSet) action {
 				if err := sample.Load(p); err != nil {
 					return err
 				}
+				// and its papers, as a new sample profile has them (an
+				// enrolled secretary's profile sends them at its next sync)
+				if err := sample.LoadPapers(p); err != nil {
+					return err
+				}
 				loaded = true
 			}
 		}

@@ -157,11 +157,54 @@ func (p *Profile) Stats() (Stats, error) {
 }
 
 // paperFigures are the papers distributed and the paper pages they
-// replaced, by year: for each paper sent to a session's participants, one
-// copy per recipient, and its page count times its recipients. Papers are
-// being built (issue 13 builds on them); until they are stored this
-// replica has none, so every year counts 0. The papers work fills this in
-// from its own records — a paper's year is the year it was first
-// distributed, a replaced version counts again (it was printed again in
-// the paper days).
-func (p *Profile) paperFigures() map[int]YearStats { return nil }
+// replaced, by year: each version of a paper sent out counts one copy per
+// member it was sent to (its distribution resolved against its owner: the
+// session's participants, the ballot's eligible members, or the members
+// named), and its PDF page count times those members. The year is the
+// owner's — the session's start, the ballot's deadline — as the copies
+// were printed for that session or ballot in the paper days; a replaced
+// version counts again (it was printed again), and a recalled paper still
+// counts (it had been handed out). Not counted: papers of a session or
+// ballot still in draft (they reach only the secretariat), and the
+// secretariat's own copy (the office kept the original). From memory; on
+// a member's device, only the papers that member may see.
+func (p *Profile) paperFigures() map[int]YearStats {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	self := p.m.members[p.m.selfID]
+	out := map[int]YearStats{}
+	for _, r := range p.m.papers {
+		pp := r.Paper
+		if !p.canSeePaper(self, pp) {
+			continue
+		}
+		var y int
+		if !pp.Owner.IsBallot() {
+			m, ok := p.m.meetings[pp.Owner.MeetingID]
+			if !ok || m.Status == meetings.StatusDraft {
+				continue
+			}
+			y = yearOf(m.Start)
+		} else {
+			b, ok := p.m.ballots[pp.Owner.BallotID]
+			if !ok || b.Status == ballots.StatusDraft {
+				continue
+			}
+			y = yearOf(b.Deadline)
+		}
+		copies := 0
+		for _, id := range pp.Distribution.Resolve(p.ownerAudience(pp.Owner)) {
+			if m, ok := p.m.members[id]; ok && !m.Removed {
+				copies++
+			}
+		}
+		ys := out[y]
+		ys.Year = y
+		for _, v := range pp.Versions {
+			ys.Papers += copies
+			ys.PaperPages += v.Pages * copies
+		}
+		out[y] = ys
+	}
+	return out
+}

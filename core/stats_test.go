@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -186,4 +187,62 @@ func BenchmarkStats(b *testing.B) {
 	}
 	b.ReportMetric(float64(tStats)/float64(tList), "stats/list")
 	b.ReportMetric(float64(tStats.Milliseconds())/float64(b.N), "ms/stats")
+}
+
+// TestStats_PapersDistributedAndPagesReplaced: each version of a paper
+// sent out counts one copy per member it went to and its pages times
+// them, in the year of its session or ballot; a draft session's paper is
+// not distributed yet, and the secretariat's own copy is not counted.
+func TestStats_PapersDistributedAndPagesReplaced(t *testing.T) {
+	p, ms := newSecretary(t, t.TempDir())
+	defer p.Close()
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	p.SetClock(func() time.Time { return at })
+	m, it := meetingWithItem(t, p)
+	if err := p.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	draft, draftItem := meetingWithItem(t, p)
+	add := func(in core.PaperInput, pages int) string {
+		t.Helper()
+		pp, err := p.AddPaper(in, bytes.NewReader(testPDF(t, pages, in.FileName)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pp.ID
+	}
+	// to every voter of the committee (three), three pages
+	all := add(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "to-trinh.pdf"}, 3)
+	// to one member, two pages
+	add(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "mat.pdf", To: []string{ms[1].ID}}, 2)
+	// a draft session's: not distributed
+	add(core.PaperInput{MeetingID: draft.ID, ItemID: draftItem.ID, FileName: "nhap.pdf"}, 5)
+	// the first paper replaced (counted again, in its session's year: the
+	// session is on 3 December 2026), four pages
+	at = time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC)
+	if _, err := p.ReplacePaper(all, "to-trinh-2.pdf", bytes.NewReader(testPDF(t, 4, "v2"))); err != nil {
+		t.Fatal(err)
+	}
+	// a ballot's paper, to its three eligible voters, one page, in the
+	// year of its deadline
+	b, err := p.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua?", Deadline: at.Add(48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(core.PaperInput{BallotID: b.ID, FileName: "phieu.pdf"}, 1)
+	s, err := p.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		year, papers, pages int
+	}{{2026, 3 + 1 + 3, 3*3 + 2 + 4*3}, {2027, 3, 3}} {
+		got := s.Year(tc.year)
+		if got.Papers != tc.papers || got.PaperPages != tc.pages {
+			t.Errorf("%d: %d papers, %d pages; want %d, %d", tc.year, got.Papers, got.PaperPages, tc.papers, tc.pages)
+		}
+	}
+	if s.Total.Papers != 10 || s.Total.PaperPages != 26 {
+		t.Errorf("total %d papers, %d pages; want 10, 26", s.Total.Papers, s.Total.PaperPages)
+	}
 }
