@@ -243,6 +243,9 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 		h.notFound(w) // a paper whose upload never finished: as if it did not exist
 		return
 	}
+	// Logged before the bytes go out, so a hub killed mid-transfer has
+	// logged every chunk it began to send.
+	h.log.Debug("chunk served", "device", dev, "paper", paperID, "chunk", id.String(), "bytes", len(b))
 	w.Header().Set("Content-Type", "application/octet-stream")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
 }
@@ -348,4 +351,22 @@ func (c *Client) FetchChunk(ctx context.Context, paperID string, id papers.Chunk
 		return nil, &Error{Code: CodeMalformed, Message: "hub sent a chunk larger than any chunk"}
 	}
 	return b, nil
+}
+
+// ChunkAnswer requests one chunk as FetchChunk does and returns the hub's
+// answer as it came, its status and its body (at most 64 KiB of it):
+// for the tests and diagnostics that check that a chunk refused to this
+// device is answered byte for byte as one that does not exist.
+func (c *Client) ChunkAnswer(ctx context.Context, paperID, chunk string) (int, []byte, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, c.link.URL+PathChunks+paperID+"/"+chunk, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := c.http.Do(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, b, err
 }
