@@ -4,22 +4,29 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
+	mrand "math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/replica"
+	"github.com/ecabinet/ecabinet/store/blob"
 )
 
 // noisePNG is a PNG of random pixels: incompressible, so the PDF it goes
@@ -402,4 +409,169 @@ func TestPapers_ThreeDevices(t *testing.T) {
 		dirs = append(dirs, d.dir)
 	}
 	noPlaintext(t, dirs, secret1, secret2, secret3)
+}
+
+// writeNoiseFile writes n incompressible bytes to path, secret at the
+// start of every MiB, and returns their SHA-256.
+func writeNoiseFile(t *testing.T, path string, n int, secret string) [32]byte {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var seed [32]byte
+	rand.Read(seed[:])
+	rng := mrand.NewChaCha8(seed)
+	h := sha256.New()
+	block := make([]byte, 1<<20)
+	for left := n; left > 0; left -= len(block) {
+		rng.Read(block)
+		copy(block, secret)
+		b := block[:min(len(block), left)]
+		h.Write(b)
+		if _, err := f.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
+// servedChunks reads the hub's debug log: how many times each chunk was
+// served, and its size.
+func servedChunks(t *testing.T, log string) (times map[string]int, size map[string]int64) {
+	t.Helper()
+	times, size = map[string]int{}, map[string]int64{}
+	for _, line := range strings.Split(log, "\n") {
+		var e struct {
+			Msg   string `json:"msg"`
+			Chunk string `json:"chunk"`
+			Bytes int64  `json:"bytes"`
+		}
+		if json.Unmarshal([]byte(line), &e) != nil || e.Msg != "chunk served" {
+			continue
+		}
+		times[e.Chunk]++
+		size[e.Chunk] = e.Bytes
+	}
+	return times, size
+}
+
+// TestPapers_HubKilledMidTransfer: the hub process is killed (SIGKILL)
+// while a member's device downloads a 200 MB paper, and started again. The
+// download resumes with the chunks still missing: the hub, which logs
+// every chunk it begins to send, sent again at most one chunk per parallel
+// stream (those in flight at the kill), and the paper the member exports
+// is the file attached, to the byte.
+func TestPapers_HubKilledMidTransfer(t *testing.T) {
+	o := newOrg(t, "--log-level", "debug")
+	S := o.enroll("secretary", o.invite)
+	var a idJSON
+	S.ok(&a, "member", "add", "--name", "Trần Lưu Quang", "--title", "Phó Thủ tướng Chính phủ", "--role", "member")
+	S.sync()
+	A := o.enroll("member-a", o.inviteFor(a.ID))
+	A.sync()
+	S.sync()
+	var m idJSON
+	S.ok(&m, "meeting", "create", "--title", "Phiên họp Chính phủ chuyên đề về quy hoạch", "--start", time.Now().Add(72*time.Hour).UTC().Format(time.RFC3339))
+	S.ok(nil, "agenda", "add", "--meeting", m.ID, "--title", "Quy hoạch tổng thể quốc gia", "--minutes", "60")
+	S.ok(nil, "meeting", "status", "--meeting", m.ID, "--to", "published")
+
+	const size = 200 << 20 // the default limit, 200 MB
+	secret := "BANDO-QUYHOACH-MAT-E2E-8841"
+	src := filepath.Join(o.root, "ban-do-quy-hoach.bin")
+	want := writeNoiseFile(t, src, size, secret)
+	var added struct {
+		ID     string `json:"id"`
+		Chunks int    `json:"chunks"`
+	}
+	S.ok(&added, "paper", "add", "--meeting", m.ID, "--item", "1", "--file", src, "--to", a.ID)
+	S.sync() // uploads the chunks, then the op
+	A.sync()
+	total := added.Chunks
+	if total < 50 {
+		t.Fatalf("the 200 MB paper is %d chunks; the test needs many", total)
+	}
+
+	// The member's download, killed under it: the hub goes at the 10th
+	// chunk on disk.
+	fetch := exec.Command(bin, "--profile", A.dir, "paper", "fetch", "--json")
+	fetch.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase, "LANG=en_US.UTF-8")
+	var fout bytes.Buffer
+	fetch.Stdout, fetch.Stderr = &fout, &fout
+	if err := fetch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- fetch.Wait() }()
+	var ferr error
+	killed := false
+	for !killed {
+		select {
+		case ferr = <-done:
+			t.Fatalf("the download ended before the hub was killed: %v\n%s", ferr, fout.String())
+		case <-time.After(10 * time.Millisecond):
+			if len(chunkFiles(t, A.dir)) >= 10 {
+				o.h.stop(t, syscall.SIGKILL)
+				killed = true
+			}
+		}
+	}
+	if ferr = <-done; ferr == nil {
+		t.Fatalf("the download succeeded although the hub was killed under it:\n%s", fout.String())
+	}
+	present := len(chunkFiles(t, A.dir))
+	if present >= total {
+		t.Fatalf("all %d chunks arrived before the kill", total)
+	}
+	firstLife := o.h.log.String()
+
+	o.h.start(t)
+	var f fetchJSON
+	A.ok(&f, "paper", "fetch")
+	if f.Offline != 1 || f.Fetched != total-present {
+		t.Fatalf("the resumed download: %+v; want the %d chunks missing of %d, and the paper offline", f, total-present, total)
+	}
+	times, sizes := servedChunks(t, firstLife+o.h.log.String())
+	if len(times) != total {
+		t.Fatalf("the hub served %d distinct chunks, want the paper's %d", len(times), total)
+	}
+	var again, sent int64
+	twice := 0
+	for id, n := range times {
+		sent += int64(n) * sizes[id]
+		if n > 1 {
+			twice++
+			again += int64(n-1) * sizes[id]
+		}
+	}
+	maxChunk := int64(papers.DefaultChunkerParams.Max + blob.Overhead) // the largest chunk, encrypted
+	t.Logf("kill after %d of %d chunks on disk; hub sent %d bytes for a %d-byte paper: %d chunk(s), %d bytes sent again; %d streams",
+		present, total, sent, size, twice, again, f.Streams)
+	if f.Streams < 1 || twice > f.Streams || again > int64(f.Streams)*maxChunk {
+		t.Fatalf("%d chunks (%d bytes) were sent again; at most one chunk per stream (%d) may be", twice, again, f.Streams)
+	}
+
+	out := filepath.Join(o.root, "export.bin")
+	A.ok(nil, "paper", "export", "--paper", added.ID, "--out", out)
+	ef, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, ef); err != nil {
+		t.Fatal(err)
+	}
+	ef.Close()
+	if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+		t.Fatalf("the exported paper's sha256 is %x, the file attached %x", got, want)
+	}
+	os.Remove(out)
+	os.Remove(src)
+	noPlaintext(t, []string{o.h.data, S.dir, A.dir}, secret)
 }
