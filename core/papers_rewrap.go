@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"sort"
 
 	"github.com/ecabinet/ecabinet/ops"
@@ -35,6 +36,10 @@ func (p *Profile) RewrapPapers() (int, error) {
 		pp   papers.Paper
 		have map[string]papers.WrappedKey
 	}
+	devs, err := p.Devices()
+	if err != nil {
+		return 0, err
+	}
 	p.modelMu.RLock()
 	self := p.m.members[p.m.selfID]
 	var list []cand
@@ -42,7 +47,19 @@ func (p *Profile) RewrapPapers() (int, error) {
 		if r.Paper.Recalled || !secretariatOf(self, p.paperBody(r.Paper.Owner)) {
 			continue
 		}
-		list = append(list, cand{r.Paper, r.Keys})
+		// Only a paper with a recipient's device lacking a wrap goes on
+		// (wrapFor reads the devices again): most syncs find none.
+		on := map[string]bool{}
+		for _, id := range p.recipientsLocked(r.Paper) {
+			on[id] = true
+		}
+		if slices.ContainsFunc(devs, func(d DeviceInfo) bool {
+			_, had := r.Keys[d.ID]
+			_, known := p.m.devices[d.ID]
+			return on[d.Member] && known && !had
+		}) {
+			list = append(list, cand{r.Paper, r.Keys})
+		}
 	}
 	p.modelMu.RUnlock()
 	sort.Slice(list, func(i, j int) bool { return list[i].pp.ID < list[j].pp.ID })
