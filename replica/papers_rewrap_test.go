@@ -86,4 +86,18 @@ func TestPapers_DeviceEnrolledLaterGetsTheKey(t *testing.T) {
 	if rep, err := downloader(t, lateOff).RunOnce(ctx); err != nil || rep.Fetched != 0 {
 		t.Fatalf("the off-list device's download: %+v, %v", rep, err)
 	}
+	// A recalled paper's key is handed on to nobody.
+	if err := c.sec.RecallPaper(pp.ID); err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.sec)
+	third := c.hub.EnrollMember(t, on.ID)
+	replicatest.Sync(t, third)
+	if rep := replicatest.Sync(t, c.sec); rep.Pushed != 0 {
+		t.Fatalf("after the recall the secretary's sync pushed %d ops, want none", rep.Pushed)
+	}
+	replicatest.Sync(t, third)
+	if _, err := third.PaperKey(pp.ID); !errors.Is(err, core.ErrPaperNoKey) {
+		t.Fatalf("a device enrolled after the recall holds the key: %v", err)
+	}
 }
