@@ -39,6 +39,9 @@ type answerJSON struct {
 	// Late: received after the deadline under the ballot's policy; kept
 	// and listed, never counted.
 	Late bool `json:"late,omitempty"`
+	// Papers: the version of each of the ballot's papers current when the
+	// answer was given (paper ID → version number).
+	Papers map[string]int `json:"papers,omitempty"`
 }
 
 // memberRefJSON names a member.
@@ -359,7 +362,7 @@ func (r *runner) tally(p *core.Profile, id string) (tallyJSON, []ballots.Answer,
 }
 
 func answerRow(p *core.Profile, a ballots.Answer) answerJSON {
-	return answerJSON{ID: a.ID, MemberID: a.MemberID, MemberName: memberName(p, a.MemberID), Choice: a.Choice, Comment: a.Comment, At: a.At}
+	return answerJSON{ID: a.ID, MemberID: a.MemberID, MemberName: memberName(p, a.MemberID), Choice: a.Choice, Comment: a.Comment, At: a.At, Papers: a.Papers}
 }
 
 func (r *runner) showTally(w io.Writer, t tallyJSON) {

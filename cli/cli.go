@@ -97,7 +97,7 @@ func init() {
 		{"enroll", "--hub https://HOST:PORT --invite CODE", defineEnroll},
 		{"sync", "", defineSync},
 		{"hub init", "--data DIR --name ORG [--secretary NAME] [--host NAME,...] [--ttl 10m]", defineHubInit},
-		{"hub serve", "--data DIR [--listen 127.0.0.1:8443] [--metrics 127.0.0.1:9464]", defineHubServe},
+		{"hub serve", "--data DIR [--listen 127.0.0.1:8443] [--metrics 127.0.0.1:9464] [--log-level info]", defineHubServe},
 		{"hub invite", "--data DIR --member ID [--role secretary|chair|member|guest] [--ttl 10m]", defineHubInvite},
 		{"hub revoke", "--data DIR --device ID", defineHubRevoke},
 		{"hub devices", "--data DIR", defineHubDevices},

@@ -238,6 +238,7 @@ func TestUsageErrors_ThenExit2WithAUsageLineAndNothingOpened(t *testing.T) {
 		{"bad choice", []string{"ballot", "answer", "--ballot", "b", "--choice", "maybe"}, `--choice "maybe" is not valid; choose one of: agree, disagree, other, blank.`, "Giá trị «maybe» của --choice"},
 		{"bad policy", []string{"ballot", "issue", "--title", "T", "--question", "Q", "--deadline", "2099-01-01T00:00:00Z", "--policy", "unanimity"}, `--policy "unanimity" is not valid`, "Giá trị «unanimity» của --policy"},
 		{"bad status", []string{"meeting", "status", "--meeting", "m", "--to", "open"}, `--to "open" is not valid`, "Giá trị «open» của --to"},
+		{"bad log level", []string{"hub", "serve", "--data", "/nonexistent", "--log-level", "loud"}, `--log-level "loud" is not valid; choose one of: debug, info, warn, error.`, "Giá trị «loud» của --log-level"},
 		{"item without meeting", []string{"ballot", "issue", "--title", "T", "--question", "Q", "--deadline", "2099-01-01T00:00:00Z", "--item", "i"}, "--item needs --meeting.", "Tham số --item phải đi kèm --meeting."},
 		{"position 0", []string{"agenda", "move", "--meeting", "m", "--item", "i", "--to", "0"}, `--to "0" must be a whole number of at least 1.`, "phải là số nguyên không nhỏ hơn 1"},
 		{"minutes not a number", []string{"agenda", "add", "--meeting", "m", "--title", "T", "--minutes", "ba mươi"}, `--minutes "ba mươi" must be a whole number`, "Giá trị «ba mươi» của --minutes"},

@@ -78,7 +78,11 @@ func defineHubInit(fs *flag.FlagSet) action {
 	}
 }
 
-// hub serve --data DIR [--listen 127.0.0.1:8443] [--metrics 127.0.0.1:9464]
+// hub serve --data DIR [--listen 127.0.0.1:8443] [--metrics 127.0.0.1:9464] [--log-level info]
+//
+// --log-level debug also logs each chunk served (its paper, its device and
+// its bytes): what an operator, or a test that kills the hub mid-transfer,
+// reads to know how many bytes were sent.
 //
 // Metrics (Prometheus, plain HTTP) have their own listener, on loopback
 // unless the operator names another address; --metrics "" turns them off.
@@ -89,15 +93,20 @@ func defineHubServe(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	listen := fs.String("listen", "127.0.0.1:8443", "")
 	metrics := fs.String("metrics", "127.0.0.1:9464", "")
+	level := fs.String("log-level", "info", "")
 	return func(r *runner) error {
 		if err := required(fs, "data"); err != nil {
 			return err
+		}
+		var lvl slog.Level
+		if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+			return usagef("cli.usage.bad_choice", "flag", "--log-level", "value", *level, "list", "debug, info, warn, error")
 		}
 		p, err := r.openHub(*data)
 		if err != nil {
 			return err
 		}
-		log := slog.New(slog.NewJSONHandler(r.stderr, nil))
+		log := slog.New(slog.NewJSONHandler(r.stderr, &slog.HandlerOptions{Level: lvl}))
 		h, err := replica.NewHub(p, log)
 		if err != nil {
 			return err

@@ -382,11 +382,18 @@ func definePaperFetch(fs *flag.FlagSet) action {
 		defer c.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		rep, err := replica.NewDownloader(p, c).RunOnce(ctx)
+		dl := replica.NewDownloader(p, c)
+		rep, err := dl.RunOnce(ctx)
 		if err != nil {
 			return err
 		}
-		return r.emit(rep, func(w io.Writer) {
+		// Streams: how many chunks were fetched at once, the bound on what
+		// an interrupted round fetches again (one chunk per stream).
+		out := struct {
+			replica.DownloadReport
+			Streams int `json:"streams"`
+		}{rep, dl.Streams}
+		return r.emit(out, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.papers_fetched", map[string]any{"fetched": rep.Fetched, "offline": rep.Offline, "papers": rep.Papers}))
 		})
 	}

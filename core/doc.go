@@ -21,7 +21,9 @@
 // the file in the profile's encrypted chunk store (store/blob, the
 // "papers" directory), the lineage key unwrapped per device
 // (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
-// audience) and opening a version as an io.ReaderAt.
+// audience) and opening a version as an io.ReaderAt. papers_rewrap.go
+// hands a paper's key on to a recipient's device enrolled since it was
+// last wrapped (the secretariat's devices, after each pull).
 //
 // notes.go keeps a member's private notes on papers (papers/notes.go):
 // sealed under the member's note key, which is wrapped for each of their

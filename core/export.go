@@ -33,6 +33,9 @@ type ExportAnswer struct {
 	Counted    bool           `json:"counted"`
 	// Paper marks an answer given on paper and recorded by the secretariat.
 	Paper bool `json:"paper,omitempty"`
+	// Papers is the version of each of the ballot's papers that was
+	// current when the answer was given (paper ID → version number).
+	Papers map[string]int `json:"papers,omitempty"`
 }
 
 // ExportPayload is what a signed JSON export signs: the ballot, the tally
@@ -79,7 +82,7 @@ func (p *Profile) BallotExport(id string) (ExportPayload, error) {
 		e, ok := eff[a.MemberID]
 		rows = append(rows, ExportAnswer{ID: a.ID, MemberID: a.MemberID, MemberName: name, Choice: a.Choice,
 			Comment: a.Comment, SignedAt: a.At, ReceivedAt: a.ReceivedAt, Late: b.IsLate(a),
-			Counted: ok && e.ID == a.ID, Paper: a.Paper})
+			Counted: ok && e.ID == a.ID, Paper: a.Paper, Papers: a.Papers})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].SignedAt.Before(rows[j].SignedAt) })
 	out := ExportPayload{Ballot: b, Result: res, Answers: rows, ExportedAt: p.now().UTC(), ExportedBy: p.Self().Name}

@@ -107,6 +107,7 @@ var appliers = map[ops.Kind]applier{
 	ops.KindPaperEdit:    (*Profile).applyPaperEdit,
 	ops.KindPaperVersion: (*Profile).applyPaperVersion,
 	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
+	ops.KindPaperRewrap:  (*Profile).applyPaperRewrap,
 	ops.KindBallotResult: (*Profile).applyResult,
 	// notes.go: private notes, for their author's devices only.
 	ops.KindNoteKey:    (*Profile).applyNoteKey,

@@ -87,8 +87,10 @@ func ok(t *testing.T, v any, args ...string) {
 // hub is a running `ecabinet hub serve` process.
 type hub struct {
 	data, addr string
-	cmd        *exec.Cmd
-	log        *bytes.Buffer
+	// args are more flags for hub serve (--log-level debug).
+	args []string
+	cmd  *exec.Cmd
+	log  *bytes.Buffer
 }
 
 func freeAddr(t *testing.T) string {
@@ -103,7 +105,7 @@ func freeAddr(t *testing.T) string {
 
 func (h *hub) start(t *testing.T) {
 	t.Helper()
-	h.cmd = exec.Command(bin, "hub", "serve", "--data", h.data, "--listen", h.addr)
+	h.cmd = exec.Command(bin, append([]string{"hub", "serve", "--data", h.data, "--listen", h.addr}, h.args...)...)
 	h.cmd.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase)
 	h.log = &bytes.Buffer{}
 	h.cmd.Stdout, h.cmd.Stderr = h.log, h.log
@@ -231,11 +233,12 @@ type org struct {
 	invite string // the secretary's invitation from hub init
 }
 
-// newOrg initialises and starts a hub named "Văn phòng Chính phủ".
-func newOrg(t *testing.T) *org {
+// newOrg initialises and starts a hub named "Văn phòng Chính phủ", with
+// hubArgs as more flags of hub serve.
+func newOrg(t *testing.T, hubArgs ...string) *org {
 	t.Helper()
 	o := &org{t: t, root: t.TempDir()}
-	o.h = &hub{data: filepath.Join(o.root, "hub"), addr: freeAddr(t)}
+	o.h = &hub{data: filepath.Join(o.root, "hub"), addr: freeAddr(t), args: hubArgs}
 	var init struct {
 		Invite string `json:"invite"`
 	}

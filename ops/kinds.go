@@ -311,6 +311,8 @@ var table = []Spec{
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_version"}),
 	entry(KindPaperRecall, func(_ Op, b *PaperRecall) Record { return paperRecord(b.PaperID) },
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_recall"}),
+	entry(KindPaperRewrap, func(_ Op, b *PaperRewrap) Record { return paperRecord(b.PaperID) },
+		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_rewrap"}),
 
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}

@@ -71,6 +71,9 @@ const (
 	KindNoteKey    Kind = "note.key"
 	KindNotePut    Kind = "note.put"
 	KindNoteDelete Kind = "note.delete"
+	// KindPaperRewrap gives the paper's key to devices on its list that
+	// were enrolled after the key was last wrapped (a member's new laptop).
+	KindPaperRewrap Kind = "paper.rewrap"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -341,6 +344,14 @@ type (
 	// sync and the hub serves them to nobody.
 	PaperRecall struct {
 		PaperID string `cbor:"1,keyasint"`
+	}
+	// PaperRewrap wraps a paper's lineage key for devices that have none:
+	// devices of members on its list enrolled since its last add, edit or
+	// version. It changes nothing else of the paper, so it never races an
+	// edit; a wrap for a device that already has one is passed over.
+	PaperRewrap struct {
+		PaperID string              `cbor:"1,keyasint"`
+		Keys    []papers.WrappedKey `cbor:"2,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

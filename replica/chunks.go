@@ -239,24 +239,28 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 		return
 	}
 	var body io.ReadSeeker
+	var size int64
 	if o, ok := h.chunks.(blob.ChunkOpener); ok {
 		// Streamed from the file as TLS takes it: no chunk-sized buffer
 		// per request, and the first bytes leave before the last are read.
-		f, _, err := o.OpenChunk(r.Context(), id)
+		f, n, err := o.OpenChunk(r.Context(), id)
 		if err != nil {
 			h.notFound(w) // a paper whose upload never finished: as if it did not exist
 			return
 		}
 		defer f.Close()
-		body = f
+		body, size = f, n
 	} else {
 		b, err := h.chunks.Get(r.Context(), id)
 		if err != nil {
 			h.notFound(w)
 			return
 		}
-		body = bytes.NewReader(b)
+		body, size = bytes.NewReader(b), int64(len(b))
 	}
+	// Logged before the bytes go out, so a hub killed mid-transfer has
+	// logged every chunk it began to send.
+	h.log.Debug("chunk served", "device", dev, "paper", paperID, "chunk", id.String(), "bytes", size)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	http.ServeContent(w, r, "", time.Time{}, body)
 }
@@ -384,4 +388,22 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 		return nil, tooLarge
 	}
 	return b, nil
+}
+
+// ChunkAnswer requests one chunk as FetchChunk does and returns the hub's
+// answer as it came, its status and its body (at most 64 KiB of it):
+// for the tests and diagnostics that check that a chunk refused to this
+// device is answered byte for byte as one that does not exist.
+func (c *Client) ChunkAnswer(ctx context.Context, paperID, chunk string) (int, []byte, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, c.link.URL+PathChunks+paperID+"/"+chunk, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := c.http.Do(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, b, err
 }

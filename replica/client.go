@@ -192,59 +192,8 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	}
 	total := c.p.Pending()
 	done := 0
-	for {
-		items, err := c.p.Outbox(PushPage)
-		if err != nil {
-			return rep, err
-		}
-		if len(items) == 0 {
-			break
-		}
-		items = fitPush(items)
-		// A paper's chunks go first: the hub refuses an op naming chunks
-		// it lacks.
-		if err := c.uploadPapers(ctx, items); err != nil {
-			return rep, err
-		}
-		req := PushRequest{Version: Version}
-		for _, it := range items {
-			req.Ops = append(req.Ops, it.Op)
-		}
-		var resp PushResponse
-		var wrote atomic.Bool
-		tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteRequest: func(i httptrace.WroteRequestInfo) { wrote.Store(i.Err == nil) },
-		})
-		if err := call(tctx, c.http, c.link.URL, PathPush, req, &resp); err != nil {
-			// Sent: the changes reached the hub and only its answer is
-			// missing. Not when no connection was made, nor when the hub
-			// refused the request as a whole: then they are still only
-			// saved here.
-			var herr *Error
-			if wrote.Load() && !errors.As(err, &herr) {
-				if merr := c.p.MarkSent(items); merr != nil {
-					return rep, errors.Join(err, merr)
-				}
-			}
-			return rep, err
-		}
-		if len(resp.Verdicts) != len(items) {
-			return rep, &Error{Code: CodeMalformed, Message: "hub answered a different number of verdicts"}
-		}
-		for i := range resp.Verdicts {
-			resp.Verdicts[i].DevSeq = items[i].DevSeq // the hub's word is about what we sent
-			if resp.Verdicts[i].Accepted() {
-				rep.Accepted++
-			} else {
-				rep.Rejected = append(rep.Rejected, resp.Verdicts[i])
-			}
-		}
-		if err := c.p.RecordVerdicts(resp.Verdicts); err != nil {
-			return rep, err
-		}
-		rep.Pushed += len(items)
-		done += len(items)
-		progress(done, max(total, done))
+	if err := c.push(ctx, &rep, &done, total, progress); err != nil {
+		return rep, err
 	}
 	// Pull, in three stages running at once: the page after next is
 	// fetched and the next one's signatures are checked while this one is
@@ -294,23 +243,85 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 		}
 		rep.Repaired++
 	}
-	// A device of the member enrolled since brings no wrap of their note
-	// key: this one, which holds it, adds one and pushes it in a second
-	// round (which finds nothing more to share: the wrap is applied here).
-	if n, err := c.p.ShareNoteKeys(); err != nil {
+	// Keys that devices enrolled since lack: a paper's key from a
+	// secretary's device (core/papers_rewrap.go), the member's note key from
+	// another of the member's devices (core/notes.go). Both are pushed in
+	// this round; applied here already, they leave nothing to share next.
+	rewrapped, err := c.p.RewrapPapers()
+	if err != nil {
 		return rep, err
-	} else if n > 0 {
-		more, err := c.SyncOnce(ctx, progress)
-		more.Pulled += rep.Pulled
-		more.Applied += rep.Applied
-		more.Repaired += rep.Repaired
-		more.Accepted += rep.Accepted
-		more.Pushed += rep.Pushed
-		more.Rejected = append(rep.Rejected, more.Rejected...)
-		return more, err
+	}
+	shared, err := c.p.ShareNoteKeys()
+	if err != nil {
+		return rep, err
+	}
+	if rewrapped+shared > 0 {
+		if err := c.push(ctx, &rep, &done, total, progress); err != nil {
+			return rep, err
+		}
 	}
 	rep.Pending = c.p.Pending()
 	return rep, nil
+}
+
+// push sends the outbox until it is empty, a paper's chunks before the op
+// that names them.
+func (c *Client) push(ctx context.Context, rep *Report, done *int, total int, progress Progress) error {
+	for {
+		items, err := c.p.Outbox(PushPage)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			break
+		}
+		items = fitPush(items)
+		// A paper's chunks go first: the hub refuses an op naming chunks
+		// it lacks.
+		if err := c.uploadPapers(ctx, items); err != nil {
+			return err
+		}
+		req := PushRequest{Version: Version}
+		for _, it := range items {
+			req.Ops = append(req.Ops, it.Op)
+		}
+		var resp PushResponse
+		var wrote atomic.Bool
+		tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(i httptrace.WroteRequestInfo) { wrote.Store(i.Err == nil) },
+		})
+		if err := call(tctx, c.http, c.link.URL, PathPush, req, &resp); err != nil {
+			// Sent: the changes reached the hub and only its answer is
+			// missing. Not when no connection was made, nor when the hub
+			// refused the request as a whole: then they are still only
+			// saved here.
+			var herr *Error
+			if wrote.Load() && !errors.As(err, &herr) {
+				if merr := c.p.MarkSent(items); merr != nil {
+					return errors.Join(err, merr)
+				}
+			}
+			return err
+		}
+		if len(resp.Verdicts) != len(items) {
+			return &Error{Code: CodeMalformed, Message: "hub answered a different number of verdicts"}
+		}
+		for i := range resp.Verdicts {
+			resp.Verdicts[i].DevSeq = items[i].DevSeq // the hub's word is about what we sent
+			if resp.Verdicts[i].Accepted() {
+				rep.Accepted++
+			} else {
+				rep.Rejected = append(rep.Rejected, resp.Verdicts[i])
+			}
+		}
+		if err := c.p.RecordVerdicts(resp.Verdicts); err != nil {
+			return err
+		}
+		rep.Pushed += len(items)
+		*done += len(items)
+		progress(*done, max(total, *done))
+	}
+	return nil
 }
 
 // fitPush keeps the first items that fit one push request within the
