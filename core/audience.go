@@ -227,6 +227,8 @@ var audienceRules = map[ops.Audience]func(tx *txn, rec ops.Record) ([]string, er
 	ops.ToOwner: ownerAudience,
 	// papers_audience.go: the paper's list and its body's secretariat.
 	ops.ToPaperList: paperListGroups,
+	// receipts.go: the reader and the paper's body's secretariat.
+	ops.ToReader: paperReaderGroups,
 	ops.ToNamed: func(_ *txn, rec ops.Record) ([]string, error) {
 		var g []string
 		for _, id := range rec.To {

@@ -107,6 +107,7 @@ var appliers = map[ops.Kind]applier{
 	ops.KindPaperEdit:    (*Profile).applyPaperEdit,
 	ops.KindPaperVersion: (*Profile).applyPaperVersion,
 	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
+	ops.KindPaperRead:    (*Profile).applyPaperRead, // receipts.go
 	ops.KindBallotResult: (*Profile).applyResult,
 }
 

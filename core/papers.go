@@ -375,6 +375,12 @@ func (p *Profile) openPaper(id string, n int, mark bool) (*blob.Reader, papers.V
 		r.Close()
 		return nil, papers.Version{}, err
 	}
+	// The read receipt (receipts.go): made here, offline too, and pushed
+	// at the next sync.
+	if err := p.recordReading(id, ver.Number); err != nil {
+		r.Close()
+		return nil, papers.Version{}, err
+	}
 	return r, ver, nil
 }
 

@@ -65,6 +65,9 @@ const (
 	KindPaperEdit    Kind = "paper.edit"
 	KindPaperVersion Kind = "paper.version"
 	KindPaperRecall  Kind = "paper.recall"
+	// KindPaperRead is a read receipt: a member opened a version of a
+	// paper for the first time (on any of their devices).
+	KindPaperRead Kind = "paper.read"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -335,6 +338,12 @@ type (
 	// sync and the hub serves them to nobody.
 	PaperRecall struct {
 		PaperID string `cbor:"1,keyasint"`
+	}
+	// PaperRead records that the op's member opened version Version of a
+	// paper for the first time, at the op's signed time.
+	PaperRead struct {
+		PaperID string `cbor:"1,keyasint"`
+		Version int    `cbor:"2,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

@@ -29,6 +29,11 @@ const (
 	PrefixPaperRead = "paperread" // paperread/<paper> → int (version number)
 )
 
+// PrefixPaperReceipt holds the read receipts a replica receives (the
+// member's own, and every reader's on the secretariat's devices):
+// paperreceipt/<paper>/<member> → core.PaperReceipt.
+const PrefixPaperReceipt = "paperreceipt"
+
 // Keys of sync state.
 const (
 	PrefixOpState  = "opstate"  // opstate/<devseq> → what the hub said of a local op
