@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/papers"
@@ -35,15 +38,18 @@ import (
 func openPaper(s *shell, id string, opened func(*reader)) {
 	p := s.p
 	var (
-		rd  *blob.Reader
-		ver papers.Version
-		pp  papers.Paper
+		rd     *blob.Reader
+		ver    papers.Version
+		pp     papers.Paper
+		notice bool
 	)
 	s.u.background(func() error {
 		var err error
 		if pp, err = p.Paper(id); err != nil {
 			return err
 		}
+		// Asked before the opening, which is the first one recorded.
+		notice = p.RecordsReading(id) && !p.ReadNoticeSeen()
 		rd, ver, err = p.OpenPaper(id, 0)
 		return err
 	}, func(err error) {
@@ -68,10 +74,34 @@ func openPaper(s *shell, id string, opened func(*reader)) {
 			r.close()
 			s.u.background(func() error { return rd.Close() }, func(error) {})
 		})
+		if notice {
+			showReadNotice(s.u, r.opt.Win)
+		}
 		if opened != nil {
 			opened(r)
 		}
 	})
+}
+
+// showReadNotice tells a member, once, what opening a paper records about
+// them (core/receipts.go): which version and when, for the secretariat.
+func showReadNotice(u *ui, w fyne.Window) {
+	p := u.p
+	msg := widget.NewLabel(readNoticeText())
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.X("papers.read_notice.title", "What is recorded when you open a paper"),
+		lang.X("papers.read_notice.ok", "I understand"), fixedWidth(460, msg), w)
+	d.Show()
+	u.background(p.SetReadNoticeSeen, func(err error) {
+		if err != nil {
+			fyne.LogError("papers: read notice", err)
+		}
+	})
+}
+
+// readNoticeText is the notice's text, in the interface's language.
+func readNoticeText() string {
+	return lang.X("papers.read_notice.body", "The first time you open each version of a paper, eCabinet records which version you opened and when, and sends that to your body's secretariat, who see who has read each paper and who has not opened it yet. Nothing else is recorded: not how long you read, nor which pages, nor your notes, and no other member sees it. Without a connection, it is sent at your next sync.")
 }
 
 // watchDownloads reloads the papers lists while the downloader brings
