@@ -34,6 +34,10 @@ const (
 // paperreceipt/<paper>/<member> → core.PaperReceipt.
 const PrefixPaperReceipt = "paperreceipt"
 
+// PrefixPaperText is this device's search index of papers (core/papertext.go):
+// papertext/<paper>/<version> → core.PaperText, the folded words of each page.
+const PrefixPaperText = "papertext"
+
 // Keys of sync state.
 const (
 	PrefixOpState  = "opstate"  // opstate/<devseq> → what the hub said of a local op
