@@ -204,3 +204,31 @@ func BenchmarkSearch5000Pages(b *testing.B) {
 		})
 	}
 }
+
+// Over many pages of real text, a phrase search finds exactly the pages a
+// linear scan of the folded text finds, for phrases of common words (found
+// on most pages, several times), of rare ones, and with repeated words.
+func TestSearch_AgreesWithAScanOverManyPages(t *testing.T) {
+	pages := corpus(t, 400)
+	ix := New()
+	folded := make([]string, len(pages))
+	for i, p := range pages {
+		ix.Add("paper", i, p)
+		folded[i] = " " + Fold(p) + " "
+	}
+	for _, q := range []string{"thu tuong", "chuyen doi so", "cai cach hanh chinh", "dat dai va boi thuong", "va", "cua chinh phu va", "hanh chinh hanh chinh", "so so"} {
+		var want []int
+		for i, f := range folded {
+			if strings.Contains(f, " "+Fold(q)+" ") {
+				want = append(want, i)
+			}
+		}
+		var got []int
+		for _, pg := range ix.Search(q+" ", 0) {
+			got = append(got, pg.Page)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: the index finds %d pages, the scan %d", q, len(got), len(want))
+		}
+	}
+}
