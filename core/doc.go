@@ -21,7 +21,10 @@
 // the file in the profile's encrypted chunk store (store/blob, the
 // "papers" directory), the lineage key unwrapped per device
 // (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
-// audience) and opening a version as an io.ReaderAt.
+// audience) and opening a version as an io.ReaderAt. receipts.go makes
+// and keeps read receipts (paper.read, to the reader's devices and the
+// body's secretariat: PaperReads), papertext.go this device's search text
+// of the papers, in the encrypted store.
 //
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
