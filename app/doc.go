@@ -32,7 +32,9 @@
 // meeting and ballot, with its badges and search), papers_attach.go the
 // Papers tab of a meeting and a ballot (attach from a dialog or a drop,
 // edit, replace, recall), papers_read.go opening a paper in the reader
-// (reader.go and its files) and the in-memory index of the papers' text.
+// (reader.go and its files), its one-time notice of what is recorded, and
+// the index of the papers' text (searched in memory, kept in the encrypted
+// store); receipts.go the secretariat's "Read" panel of a paper.
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help; keyButton, the dialogs' button that does not keep them)
 // and "Sync now" that says when it cannot; calendar.go is the date fields'

@@ -349,6 +349,7 @@ func (pp *paperPane) menu(it *paperItem) {
 	}
 	m := fyne.NewMenu("",
 		fyne.NewMenuItem(lang.X("papers.open", "Open"), func() { openPaper(pp.s, id, nil) }),
+		fyne.NewMenuItem(lang.X("papers.reads", "Who has read it…"), func() { showPaperReads(pp.s, e.v.Paper) }), // receipts.go
 		fyne.NewMenuItem(lang.X("papers.edit", "Edit details…"), func() { pp.editForm(e.v.Paper) }),
 		fyne.NewMenuItem(lang.X("papers.replace", "Replace with a new version…"), func() { pp.replaceDialog(id) }),
 		fyne.NewMenuItemSeparator(),

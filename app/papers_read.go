@@ -3,9 +3,13 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/papers"
@@ -18,13 +22,13 @@ import (
 // decrypting reader to the reader window, and paperIndex keeps the text of
 // the papers on this computer searchable.
 //
-// The text index is kept in memory only, never on disk: a page's words are
-// as secret as the paper, and the profile's encrypted store would need a
-// format of its own. It is built off the UI goroutine, a paper at a time,
-// from the same decrypting reader, after the Papers screen is first shown
-// (so PDFium starts only for someone who looks at papers), and again for
-// each new version that arrives. Rebuilding it costs one pass over the
-// papers' text at each start.
+// The text index is searched in memory (textindex) and kept on disk in the
+// profile's encrypted store (core/papertext.go): each version's text is
+// extracted once, off the UI goroutine, from the same decrypting reader,
+// after the Papers screen is first shown (so PDFium starts only for
+// someone who looks at papers), and its folded words are stored; at the
+// next start the index is rebuilt from the store, without PDFium. A new
+// version replaces the stored text of the old one, and a recall drops it.
 
 // openPaper opens a paper's current version in a reader window, off the UI
 // goroutine: core.Profile.OpenPaper checks that this member may read it
@@ -35,15 +39,18 @@ import (
 func openPaper(s *shell, id string, opened func(*reader)) {
 	p := s.p
 	var (
-		rd  *blob.Reader
-		ver papers.Version
-		pp  papers.Paper
+		rd     *blob.Reader
+		ver    papers.Version
+		pp     papers.Paper
+		notice bool
 	)
 	s.u.background(func() error {
 		var err error
 		if pp, err = p.Paper(id); err != nil {
 			return err
 		}
+		// Asked before the opening, which is the first one recorded.
+		notice = p.RecordsReading(id) && !p.ReadNoticeSeen()
 		rd, ver, err = p.OpenPaper(id, 0)
 		return err
 	}, func(err error) {
@@ -69,10 +76,34 @@ func openPaper(s *shell, id string, opened func(*reader)) {
 			r.close()
 			s.u.background(func() error { return rd.Close() }, func(error) {})
 		})
+		if notice {
+			showReadNotice(s.u, r.opt.Win)
+		}
 		if opened != nil {
 			opened(r)
 		}
 	})
+}
+
+// showReadNotice tells a member, once, what opening a paper records about
+// them (core/receipts.go): which version and when, for the secretariat.
+func showReadNotice(u *ui, w fyne.Window) {
+	p := u.p
+	msg := widget.NewLabel(readNoticeText())
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.X("papers.read_notice.title", "What is recorded when you open a paper"),
+		lang.X("papers.read_notice.ok", "I understand"), fixedWidth(460, msg), w)
+	d.Show()
+	u.background(p.SetReadNoticeSeen, func(err error) {
+		if err != nil {
+			fyne.LogError("papers: read notice", err)
+		}
+	})
+}
+
+// readNoticeText is the notice's text, in the interface's language.
+func readNoticeText() string {
+	return lang.X("papers.read_notice.body", "The first time you open each version of a paper, eCabinet records which version you opened and when, and sends that to your body's secretariat, who see who has read each paper and who has not opened it yet. Nothing else is recorded: not how long you read, nor which pages, nor your notes, and no other member sees it. Without a connection, it is sent at your next sync.")
 }
 
 // watchDownloads reloads the papers lists while the downloader brings
@@ -118,20 +149,27 @@ func (s *shell) reloadPapers() {
 	}
 }
 
-// paperIndex is the in-memory text index of the papers on this computer.
-// Its fields other than ix (safe for concurrent use) belong to the UI
-// goroutine.
+// paperIndex is the text index of the papers on this computer, in memory
+// and in the encrypted store. Its fields other than ix (safe for
+// concurrent use) belong to the UI goroutine.
 type paperIndex struct {
 	s  *shell
 	ix *textindex.Index
 	// done holds the versions indexed or being indexed, by docKey.
 	done map[string]bool
 	// want is set once the Papers screen was shown: indexing starts then.
-	want    bool
-	running bool
-	queue   []core.PaperView
-	onDone  func()
-	ctx     context.Context
+	want bool
+	// loaded: the stored text was read into ix (loading: being read);
+	// pending are the entries update was given meanwhile.
+	loaded, loading bool
+	pending         []*paperEntry
+	running         bool
+	queue           []core.PaperView
+	onDone          func()
+	ctx             context.Context
+	// extracted counts the versions whose text was extracted with PDFium
+	// (not read from the store), for tests.
+	extracted int
 }
 
 func newPaperIndex(s *shell) *paperIndex {
@@ -144,7 +182,9 @@ func newPaperIndex(s *shell) *paperIndex {
 }
 
 // busy reports whether papers are still being indexed.
-func (pi *paperIndex) busy() bool { return pi.running || len(pi.queue) > 0 }
+func (pi *paperIndex) busy() bool {
+	return pi.loading || (pi.want && !pi.loaded) || pi.running || len(pi.queue) > 0
+}
 
 // docKey names a paper version in the index.
 func docKey(id string, n int) string { return id + "#" + strconv.Itoa(n) }
@@ -153,6 +193,11 @@ func docKey(id string, n int) string { return id + "#" + strconv.Itoa(n) }
 // not indexed yet.
 func (pi *paperIndex) update(entries []*paperEntry) {
 	if !pi.want {
+		return
+	}
+	if !pi.loaded {
+		pi.pending = entries
+		pi.load()
 		return
 	}
 	for _, e := range entries {
@@ -170,6 +215,43 @@ func (pi *paperIndex) update(entries []*paperEntry) {
 	pi.next()
 }
 
+// load reads the stored text into the index, off the UI goroutine, then
+// queues what update was given meanwhile.
+func (pi *paperIndex) load() {
+	if pi.loading {
+		return
+	}
+	pi.loading = true
+	p, ix := pi.s.p, pi.ix
+	var keys []string
+	pi.s.u.background(func() error {
+		return p.EachPaperText(func(id string, n int, t core.PaperText) error {
+			k := docKey(id, n)
+			for i, page := range t.Pages {
+				ix.Add(k, i, page)
+			}
+			keys = append(keys, k)
+			return nil
+		})
+	}, func(err error) {
+		pi.loading = false
+		if err != nil {
+			// What could not be read is extracted again.
+			fyne.LogError("papers: read the stored index", err)
+		}
+		for _, k := range keys {
+			pi.done[k] = true
+		}
+		pi.loaded = true
+		if pi.onDone != nil && !pi.s.stopped {
+			pi.onDone()
+		}
+		entries := pi.pending
+		pi.pending = nil
+		pi.update(entries)
+	})
+}
+
 // next indexes the first paper queued, off the UI goroutine, then the
 // others one by one.
 func (pi *paperIndex) next() {
@@ -182,6 +264,7 @@ func (pi *paperIndex) next() {
 	p, ix, ctx := pi.s.p, pi.ix, pi.ctx
 	pi.s.u.background(func() error { return indexPaper(ctx, p, ix, v) }, func(err error) {
 		pi.running = false
+		pi.extracted++
 		if err != nil && ctx.Err() == nil {
 			// A paper that cannot be read is found by its title only.
 			fyne.LogError("papers: index "+v.ID, err)
@@ -195,9 +278,11 @@ func (pi *paperIndex) next() {
 	})
 }
 
-// indexPaper adds the text of a paper's current version to ix, read
-// through the decrypting reader (not OpenPaper: indexing is not reading,
-// and must not clear the "new" badge).
+// indexPaper adds the text of a paper's current version to ix and stores
+// its folded words (core.Profile.PutPaperText, which drops an older
+// version's), read through the decrypting reader (not OpenPaper: indexing
+// is not reading, and must not clear the "new" badge nor make a read
+// receipt).
 func indexPaper(ctx context.Context, p *core.Profile, ix *textindex.Index, v core.PaperView) error {
 	cur, _ := v.CurrentVersion()
 	key, err := p.PaperKey(v.ID)
@@ -222,7 +307,19 @@ func indexPaper(ctx context.Context, p *core.Profile, ix *textindex.Index, v cor
 		return err
 	}
 	defer doc.Close()
-	return doc.AddToIndex(ctx, ix, docKey(v.ID, cur.Number))
+	k := docKey(v.ID, cur.Number)
+	t := core.PaperText{Pages: make([]string, doc.PageCount())}
+	for i := range t.Pages {
+		text, err := doc.PlainText(ctx, i)
+		if err != nil {
+			return err
+		}
+		// Folded words are what the index searches; stored that way, the
+		// next start adds them as they are.
+		t.Pages[i] = strings.Join(textindex.Words(text), " ")
+		ix.Add(k, i, t.Pages[i])
+	}
+	return p.PutPaperText(v.ID, cur.Number, t)
 }
 
 // search finds the query in the text of the entries' current versions:

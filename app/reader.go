@@ -189,11 +189,14 @@ func isPDF(src ReaderSource) bool {
 }
 
 // The engine is shared by every reader of the process: compiling PDFium
-// takes seconds, and its pool bounds how many papers are open at once.
+// takes seconds, and its pool bounds how many papers are open at once. It
+// keeps a fresh instance started ahead (Spare), so that opening a paper
+// does not wait for PDFium to start: that was most of what showing page 1
+// cost beyond the render itself (BENCHMARKS.md).
 var (
 	engineMu   sync.Mutex
 	engine     *pdfrender.Engine
-	engineOpts = pdfrender.Options{Instances: 4}
+	engineOpts = pdfrender.Options{Instances: 4, Spare: true}
 	watermark  *pdfrender.Watermark
 )
 

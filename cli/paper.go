@@ -81,6 +81,16 @@ type paperJSON struct {
 	Versions      []versionJSON       `json:"versions"`
 	OfflineHere   bool                `json:"offline_here"`
 	Readable      bool                `json:"readable"`
+	// Reads: for the secretariat, who on the list has opened which
+	// version (read receipts); absent for anyone else.
+	Reads []readJSON `json:"reads,omitempty"`
+}
+
+// readJSON is one member's read receipts of a paper.
+type readJSON struct {
+	Member   string             `json:"member"`
+	Name     string             `json:"name"`
+	Versions []core.VersionRead `json:"versions"`
 }
 
 // openPapers opens the profile with a PDF inspector (pdfrender), so that a
@@ -295,6 +305,17 @@ func definePaperShow(fs *flag.FlagSet) action {
 		if out.Distribution.Members == nil {
 			out.Distribution.Members = []string{}
 		}
+		if reads, err := p.PaperReads(v.ID); err == nil {
+			for _, rd := range reads {
+				vs := rd.Versions
+				if vs == nil {
+					vs = []core.VersionRead{}
+				}
+				out.Reads = append(out.Reads, readJSON{rd.Member.ID, rd.Member.Name, vs})
+			}
+		} else if !core.IsForbidden(err) {
+			return err
+		}
 		for _, ver := range v.Versions {
 			u, err := bs.Usage(ver.Manifest)
 			if err != nil {
@@ -312,6 +333,18 @@ func definePaperShow(fs *flag.FlagSet) action {
 					off = r.T("cli.out.yes")
 				}
 				fmt.Fprintln(w, r.T("cli.out.paper_version", map[string]any{"n": ver.Number, "file": ver.FileName, "size": ver.Size, "offline": off}))
+			}
+			if out.Reads != nil {
+				fmt.Fprintln(w, r.T("cli.out.paper_reads"))
+				for _, rd := range out.Reads {
+					if len(rd.Versions) == 0 {
+						fmt.Fprintln(w, "  "+r.T("cli.out.paper_not_opened", map[string]any{"name": rd.Name}))
+						continue
+					}
+					for _, vr := range rd.Versions {
+						fmt.Fprintln(w, "  "+r.T("cli.out.paper_read_by", map[string]any{"name": rd.Name, "n": vr.Version, "at": vr.At.Local().Format("2006-01-02 15:04")}))
+					}
+				}
 			}
 		})
 	}

@@ -249,6 +249,8 @@ var audienceRules = map[ops.Audience]func(tx *txn, rec ops.Record) ([]string, er
 	ops.ToPaperList: paperListGroups,
 	// notes.go: a member's private notes and their key.
 	ops.ToSelf: selfAudience,
+	// receipts.go: the reader and the paper's body's secretariat.
+	ops.ToReader: paperReaderGroups,
 	ops.ToNamed: func(_ *txn, rec ops.Record) ([]string, error) {
 		var g []string
 		for _, id := range rec.To {

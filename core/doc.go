@@ -32,6 +32,10 @@
 // "o/" group of audience.go), never the secretariat; CarryNotes carries
 // them to a new version.
 //
+// receipts.go makes and keeps read receipts (paper.read, to the reader's
+// devices and the body's secretariat: PaperReads), papertext.go this
+// device's search text of the papers, in the encrypted store.
+//
 // backup.go backs a profile up while it is open and restores one, and
 // checks a hub's whole log (VerifyLog) beside the audit chain (audit.go).
 //

@@ -108,6 +108,7 @@ var appliers = map[ops.Kind]applier{
 	ops.KindPaperVersion: (*Profile).applyPaperVersion,
 	ops.KindPaperRecall:  (*Profile).applyPaperRecall,
 	ops.KindPaperRewrap:  (*Profile).applyPaperRewrap,
+	ops.KindPaperRead:    (*Profile).applyPaperRead, // receipts.go
 	ops.KindBallotResult: (*Profile).applyResult,
 	// notes.go: private notes, for their author's devices only.
 	ops.KindNoteKey:    (*Profile).applyNoteKey,

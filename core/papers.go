@@ -375,6 +375,12 @@ func (p *Profile) openPaper(id string, n int, mark bool) (*blob.Reader, papers.V
 		r.Close()
 		return nil, papers.Version{}, err
 	}
+	// The read receipt (receipts.go): made here, offline too, and pushed
+	// at the next sync.
+	if err := p.recordReading(id, ver.Number); err != nil {
+		r.Close()
+		return nil, papers.Version{}, err
+	}
 	return r, ver, nil
 }
 
@@ -849,9 +855,15 @@ func (p *Profile) applyPaperVersion(tx *txn, c change) (applied, error) {
 
 func (p *Profile) applyPaperRecall(tx *txn, c change) (applied, error) {
 	b := c.body.(*ops.PaperRecall)
-	return p.editPaper(tx, c, b.PaperID, nil, func(pp *papers.Paper) (*papers.Manifest, error) {
+	res, err := p.editPaper(tx, c, b.PaperID, nil, func(pp *papers.Paper) (*papers.Manifest, error) {
 		return nil, pp.Recall(c.op.At)
 	})
+	if err != nil {
+		return res, err
+	}
+	// The search index's text of the paper goes with it (papertext.go),
+	// once the recall is past its checks.
+	return res, dropPaperText(tx.Tx, b.PaperID)
 }
 
 // validPaper validates a paper record, whose lineage key is never in it:

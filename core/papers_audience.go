@@ -43,7 +43,7 @@ func ownerEntity(o papers.Owner) string {
 // op that is not a paper's or whose owner is unknown.
 func paperOpOwner(tx *txn, op ops.Op) (string, error) {
 	spec, ok := ops.Lookup(op.Kind)
-	if !ok || spec.Audience != ops.ToPaperList {
+	if !ok || !isPaperKind(op.Kind) {
 		return "", nil
 	}
 	body, err := spec.DecodeLoose(op)

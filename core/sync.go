@@ -541,7 +541,7 @@ func recordMissing(tx *txn, op ops.Op) (bool, error) {
 		has, err := tx.Has([]byte(owner))
 		return !has, err
 	}
-	if spec, ok := ops.Lookup(op.Kind); ok && spec.Audience == ops.ToPaperList {
+	if isPaperKind(op.Kind) {
 		return true, nil // a paper this replica does not hold
 	}
 	spec, rec, ok := ops.RecordOf(op)

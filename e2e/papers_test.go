@@ -141,6 +141,31 @@ func TestPapers_AddListShowExport(t *testing.T) {
 		t.Fatal("the confidential export is the original file, without a watermark")
 	}
 
+	// Exporting opened both papers: the secretariat sees, per member on
+	// the list, who has opened which version (read receipts).
+	A.sync()
+	S.sync()
+	var reads struct {
+		Reads []struct {
+			Member   string `json:"member"`
+			Versions []struct {
+				Version int `json:"version"`
+			} `json:"versions"`
+		} `json:"reads"`
+	}
+	S.ok(&reads, "paper", "show", "--paper", conf.ID)
+	if len(reads.Reads) != 1 || reads.Reads[0].Member != a.ID || len(reads.Reads[0].Versions) != 1 || reads.Reads[0].Versions[0].Version != 1 {
+		t.Fatalf("the secretary's paper show lists reads %+v, want member A on version 1", reads.Reads)
+	}
+	if r := S.run("paper", "show", "--paper", conf.ID, "--lang", "vi"); r.code != 0 || !strings.Contains(r.stdout, "Trần Lưu Quang: phiên bản 1") {
+		t.Fatalf("the secretary's paper show in Vietnamese: exit %d\n%s", r.code, r.stdout)
+	}
+	reads.Reads = nil
+	A.ok(&reads, "paper", "show", "--paper", conf.ID)
+	if len(reads.Reads) != 0 {
+		t.Fatalf("member A's paper show lists reads %+v", reads.Reads)
+	}
+
 	// member B is on neither list: nothing listed, nothing fetched, show refused
 	B.sync()
 	var blist []paperRow

@@ -126,6 +126,11 @@ const (
 	// else, not even the organisation's secretariat, who reads the rest of
 	// the hub's log: private notes and their keys.
 	ToSelf
+	// ToReader: the devices of Record.Owner (the member the op is about)
+	// and of the secretariat of the body the paper Record.ID belongs to;
+	// nobody else, not the chair nor the paper's other readers (a read
+	// receipt).
+	ToReader
 )
 
 // Spec is one kind's entry in the table.
@@ -313,6 +318,13 @@ var table = []Spec{
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_recall"}),
 	entry(KindPaperRewrap, func(_ Op, b *PaperRewrap) Record { return paperRecord(b.PaperID) },
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_rewrap"}),
+	// A read receipt: made by the reader's own device, for themself; it
+	// reaches that member's devices and the body's secretariat only.
+	entry(KindPaperRead, func(op Op, b *PaperRead) Record {
+		r := paperRecord(b.PaperID)
+		r.Owner = op.Member
+		return r
+	}, Spec{Maker: ByMember, Audience: ToReader, Text: "cli.op.paper_read"}),
 
 	entry(KindBallotIssue, func(_ Op, b *BallotIssue) Record {
 		return Record{Type: RecordBallot, ID: b.Ballot.ID, Name: b.Ballot.Title}

@@ -74,6 +74,9 @@ const (
 	// KindPaperRewrap gives the paper's key to devices on its list that
 	// were enrolled after the key was last wrapped (a member's new laptop).
 	KindPaperRewrap Kind = "paper.rewrap"
+	// KindPaperRead is a read receipt: a member opened a version of a
+	// paper for the first time (on any of their devices).
+	KindPaperRead Kind = "paper.read"
 )
 
 // Op is one change, made by one member on one device. DevSeq numbers a
@@ -352,6 +355,12 @@ type (
 	PaperRewrap struct {
 		PaperID string              `cbor:"1,keyasint"`
 		Keys    []papers.WrappedKey `cbor:"2,keyasint"`
+	}
+	// PaperRead records that the op's member opened version Version of a
+	// paper for the first time, at the op's signed time.
+	PaperRead struct {
+		PaperID string `cbor:"1,keyasint"`
+		Version int    `cbor:"2,keyasint"`
 	}
 	// BallotExtend moves a ballot's deadline later.
 	BallotExtend struct {

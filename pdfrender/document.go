@@ -28,6 +28,7 @@ type Size struct {
 // Renderer. Close it to give its instance's memory back.
 type Document struct {
 	mu     sync.Mutex
+	eng    *Engine
 	inst   pdfium.Pdfium
 	doc    references.FPDF_DOCUMENT
 	pages  int
@@ -55,7 +56,7 @@ func (e *Engine) Open(ctx context.Context, r io.ReaderAt, size int64) (*Document
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, ErrNotPDF
 	}
-	inst, err := e.pool.GetInstanceWithContext(ctx)
+	inst, err := e.instance(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -68,9 +69,10 @@ func (e *Engine) Open(ctx context.Context, r io.ReaderAt, size int64) (*Document
 	})
 	if err != nil {
 		inst.Close()
+		e.refill()
 		return nil, openError(err)
 	}
-	d := &Document{inst: inst, doc: opened.Document}
+	d := &Document{eng: e, inst: inst, doc: opened.Document}
 	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: d.doc})
 	if err != nil || count.PageCount <= 0 {
 		d.Close()
@@ -244,5 +246,9 @@ func (d *Document) Close() error {
 	}
 	d.closed = true
 	_, err := d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.doc})
-	return errors.Join(err, d.inst.Close())
+	err = errors.Join(err, d.inst.Close())
+	// The next Document's instance starts now, while this one's reader
+	// is gone (Options.Spare).
+	d.eng.refill()
+	return err
 }

@@ -37,6 +37,15 @@ const (
 	PrefixNoteKey = "notekey" // notekey/<member>/<key ID> → core.NoteKeyRecord
 )
 
+// PrefixPaperReceipt holds the read receipts a replica receives (the
+// member's own, and every reader's on the secretariat's devices):
+// paperreceipt/<paper>/<member> → core.PaperReceipt.
+const PrefixPaperReceipt = "paperreceipt"
+
+// PrefixPaperText is this device's search index of papers (core/papertext.go):
+// papertext/<paper>/<version> → core.PaperText, the folded words of each page.
+const PrefixPaperText = "papertext"
+
 // Keys of sync state.
 const (
 	PrefixOpState  = "opstate"  // opstate/<devseq> → what the hub said of a local op

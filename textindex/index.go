@@ -141,6 +141,18 @@ func (ix *Index) Search(query string, limit int) []Page {
 		}
 	}
 	post := ix.postings[want[k][0]]
+	// The other exact words are checked against their own occurrences,
+	// with a cursor each that only moves on (positions grow), rather than
+	// by reading the word sequence at each candidate: the occurrence lists
+	// are read in order, while the sequence would be read at scattered
+	// places across megabytes, a cache miss each, which is what a phrase
+	// of common words found on every page used to cost.
+	curs := make([]cursor, 0, len(want))
+	for j, ids := range want {
+		if j != k && len(ids) == 1 {
+			curs = append(curs, cursor{j: j, post: ix.postings[ids[0]]})
+		}
+	}
 	pn := 0 // the page of post[i]: positions only grow, so it only moves on
 	for i := 0; i < len(post); i++ {
 		p := post[i]
@@ -152,7 +164,7 @@ func (ix *Index) Search(query string, limit int) []Page {
 		if pn+1 < len(ix.starts) {
 			end = int(ix.starts[pn+1])
 		}
-		if start < int(ix.starts[pn]) || start+len(want) > end || !ix.matchAt(start, want) {
+		if start < int(ix.starts[pn]) || start+len(want) > end || !ix.matchWith(start, want, curs) {
 			continue
 		}
 		if add(pn) {
@@ -170,16 +182,44 @@ func (ix *Index) pageOf(p uint32) int {
 	return sort.Search(len(ix.starts), func(i int) bool { return ix.starts[i] > p }) - 1
 }
 
-// matchAt reports whether the words of seq from start on are, one by one,
-// among want[0], want[1], ….
-func (ix *Index) matchAt(start int, want [][]uint32) bool {
+// cursor walks the occurrences of the j-th word of a phrase.
+type cursor struct {
+	j    int
+	post []uint32
+	c    int // post[:c] are before every position still to be asked
+}
+
+// has reports whether the word occurs at position t; t only grows from
+// one call to the next. It gallops: the next occurrence is usually near.
+func (cu *cursor) has(t uint32) bool {
+	post, c := cu.post, cu.c
+	if c < len(post) && post[c] < t {
+		j := 1
+		for c+j < len(post) && post[c+j] < t {
+			j *= 2
+		}
+		lo, hi := c+j/2, min(c+j+1, len(post))
+		n, _ := slices.BinarySearch(post[lo:hi], t)
+		c = lo + n
+	}
+	cu.c = c
+	return c < len(post) && post[c] == t
+}
+
+// matchWith reports whether the words of seq from start on are, one by
+// one, among want[0], want[1], …: the exact words checked through their
+// cursors, only the others (a prefix's several words) read from seq.
+func (ix *Index) matchWith(start int, want [][]uint32, curs []cursor) bool {
+	for i := range curs {
+		if !curs[i].has(uint32(start + curs[i].j)) {
+			return false
+		}
+	}
 	for j, ids := range want {
-		id := ix.seq[start+j]
 		if len(ids) == 1 {
-			if ids[0] != id {
-				return false
-			}
-		} else if _, ok := slices.BinarySearch(ids, id); !ok {
+			continue // the walked word, or one a cursor checked
+		}
+		if _, ok := slices.BinarySearch(ids, ix.seq[start+j]); !ok {
 			return false
 		}
 	}
