@@ -277,6 +277,17 @@ func (s *Store) UpdateUnsynced(fn func(*Tx) error) error {
 	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
 }
 
+// Settle flushes what is in memory and compacts the database into as few
+// levels as it will go: the state a long-running store reaches by itself,
+// reached at once after a bulk load, so that reads are not served from
+// (and do not compete with) a backlog of unmerged tables.
+func (s *Store) Settle() error {
+	if err := s.db.Flatten(2); err != nil {
+		return err
+	}
+	return s.db.Sync()
+}
+
 // Sync flushes every commit so far to disk.
 func (s *Store) Sync() error { return s.db.Sync() }
 
