@@ -293,6 +293,12 @@ func (p *Profile) hubAcceptPage(page [][]byte, peerOf func(ops.Op) string, commi
 		return nil, err
 	}
 	p.commitModel(afters, events)
+	// What a membership change owes beyond its own transaction (reveal.go).
+	// Failing here, the verdicts are on disk and a repeated push gets them
+	// again; the reveals are still written down and made at the next try.
+	if err := p.hubRevealPending(); err != nil {
+		return nil, err
+	}
 	return verdicts, nil
 }
 
