@@ -31,32 +31,45 @@ import (
 // in a subdirectory named by benchHubVersion. Delete it (or bump the
 // version when the generator or the hub's log changes) to rebuild. The
 // hubs are settled (compacted) when built, as a long-running hub's store
-// would be; only the pulls are timed, interleaved.
+// would be; only the pulls are timed, interleaved (alternating which goes
+// first). Run with -benchtime 4x or more, -count 3 (the hubs are copied
+// once per count).
 func BenchmarkShareOfTenBodies(b *testing.B) {
 	one := cachedHub(b, "one", 1)
 	ten := cachedHub(b, "ten", 10)
 	member := "body0-m005"
 	var tOne, tTen time.Duration
 	var pulledOne, pulledTen int
+	var readsOne, readsTen uint64
+	i := 0
 	for b.Loop() {
-		for _, h := range []*liveHub{one, ten} {
+		// Alternate which hub goes first, so that neither always pays
+		// for what the other left behind (garbage, a cold connection).
+		order := []*liveHub{one, ten}
+		if i%2 == 1 {
+			order = []*liveHub{ten, one}
+		}
+		i++
+		for _, h := range order {
 			dev := h.enroll(b, member)
 			c, err := NewClient(dev)
 			if err != nil {
 				b.Fatal(err)
 			}
+			r0 := h.p.StoreReads()
 			t0 := time.Now()
 			rep, err := c.SyncOnce(context.Background(), nil)
 			el := time.Since(t0)
+			reads := h.p.StoreReads() - r0
 			if err != nil || !rep.Done() || len(dev.Ballots()) != yeardata.Year.Ballots || len(dev.Meetings()) != yeardata.Year.Meetings {
 				b.Fatalf("sync: %+v, %v, %d ballots, %d meetings", rep, err, len(dev.Ballots()), len(dev.Meetings()))
 			}
 			if h == one {
 				tOne += el
-				pulledOne = rep.Pulled
+				pulledOne, readsOne = rep.Pulled, reads
 			} else {
 				tTen += el
-				pulledTen = rep.Pulled
+				pulledTen, readsTen = rep.Pulled, reads
 			}
 			c.Close()
 			dev.Close()
@@ -68,6 +81,9 @@ func BenchmarkShareOfTenBodies(b *testing.B) {
 	b.ReportMetric(float64(tTen)/float64(tOne), "ten/one")
 	b.ReportMetric(float64(pulledOne), "pulled/one")
 	b.ReportMetric(float64(pulledTen), "pulled/ten")
+	// What makes it hold: the keys the hub read to serve each pull.
+	b.ReportMetric(float64(readsOne), "hubreads/one")
+	b.ReportMetric(float64(readsTen), "hubreads/ten")
 }
 
 // benchHubVersion names the cached hubs: bump it when yeardata's output,
