@@ -147,3 +147,59 @@ func TestBodies_GivenTwoBodies_ThenScriptsNameThemAndRulesCountEach(t *testing.T
 		t.Errorf("vi error: %s", res.stderr)
 	}
 }
+
+// TestMemberLeave_GivenAMemberOfTwoBodies_ThenTheyLeaveOneAndKeepTheOther:
+// `member leave` takes a member out of one body; their last body, a body
+// they are not in and a missing flag are refused with a clear message.
+func TestMemberLeave_GivenAMemberOfTwoBodies_ThenTheyLeaveOneAndKeepTheOther(t *testing.T) {
+	testEnv(t)
+	dir := filepath.Join(t.TempDir(), "p")
+	cmd := func(args ...string) []string { return append([]string{"--profile", dir}, args...) }
+	js := func(args ...string) []string { return cmd(append([]string{"--json"}, args...)...) }
+	idOf(t, js("init", "--name", "Văn phòng Chính phủ", "--role", "secretary")...)
+	reform := idOf(t, js("body", "create", "--name", "Ban Chỉ đạo cải cách hành chính của Chính phủ")...)
+	tra := idOf(t, js("member", "add", "--name", "Phạm Thị Thanh Trà", "--role", "member", "--body", "main")...)
+	idOf(t, js("member", "add", "--member", tra, "--body", reform, "--role", "chair")...)
+
+	var left struct {
+		ID, Left string
+		Bodies   []struct{ Body, Role string }
+	}
+	runJSON(t, &left, js("member", "leave", "--member", tra[:6], "--body", reform[:6])...)
+	if left.ID != tra || left.Left != reform || len(left.Bodies) != 1 || left.Bodies[0].Body != "main" || left.Bodies[0].Role != "member" {
+		t.Fatalf("member leave = %+v, want %s in main only", left, tra)
+	}
+	var members []struct{ ID string }
+	runJSON(t, &members, js("member", "list", "--body", reform)...)
+	for _, m := range members {
+		if m.ID == tra {
+			t.Errorf("member list --body %s still lists the member who left", reform)
+		}
+	}
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"a body they are no longer in", []string{"member", "leave", "--member", tra, "--body", reform}, 1, "not a member of the body"},
+		{"their last body", []string{"member", "leave", "--member", tra, "--body", "main"}, 1, "last body"},
+		{"no --body", []string{"member", "leave", "--member", tra}, 2, "--body"},
+		{"no --member", []string{"member", "leave", "--body", reform}, 2, "--member"},
+		{"an unknown member", []string{"member", "leave", "--member", "nobody", "--body", reform}, 1, "nobody"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, append(cmd("--lang", "en"), tt.args...)...)
+			if res.code != tt.code || !strings.Contains(res.stderr, tt.says) {
+				t.Errorf("exit %d, stderr %q; want exit %d saying %q", res.code, res.stderr, tt.code, tt.says)
+			}
+		})
+	}
+	// The text output names the member and the body, in Vietnamese first.
+	idOf(t, js("member", "add", "--member", tra, "--body", reform, "--role", "member")...)
+	res := run(t, cmd("--lang", "vi", "member", "leave", "--member", tra, "--body", reform)...)
+	if res.code != 0 || !strings.Contains(res.stdout, "Phạm Thị Thanh Trà đã rời «Ban Chỉ đạo cải cách hành chính của Chính phủ»") {
+		t.Errorf("text output: exit %d, %q %q", res.code, res.stdout, res.stderr)
+	}
+}

@@ -55,6 +55,7 @@ func init() {
 		{"body list", "", defineBodyList},
 		{"member add", "--name NAME [--title TITLE] --role chair|member|secretary|guest [--body ID] | --member ID --role ROLE [--body ID]", defineMemberAdd},
 		{"member list", "[--body ID]", defineMemberList},
+		{"member leave", "--member ID --body ID", defineMemberLeave},
 		{"meeting create", "--title TITLE --start RFC3339 [--place PLACE] [--body ID] [--participants ID,...] [--restricted]", defineMeetingCreate},
 		{"meeting list", "", defineMeetingList},
 		{"meeting show", "--meeting ID", defineMeetingShow},

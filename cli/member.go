@@ -91,6 +91,42 @@ func defineMemberAdd(fs *flag.FlagSet) action {
 	}
 }
 
+// member leave --member ID --body ID: the member leaves the body (not the
+// organisation: their other bodies stay; their last body cannot go, remove
+// the member instead). Their devices lose that body's records at their
+// next sync.
+func defineMemberLeave(fs *flag.FlagSet) action {
+	member := fs.String("member", "", "")
+	body := fs.String("body", "", "")
+	return func(r *runner) error {
+		if err := required(fs, "member", "body"); err != nil {
+			return err
+		}
+		p, err := r.open()
+		if err != nil {
+			return err
+		}
+		bid, err := r.bodyID(p, *body)
+		if err != nil {
+			return err
+		}
+		id, err := r.memberID(p, *member)
+		if err != nil {
+			return err
+		}
+		if err := p.RemoveMembership(id, bid); err != nil {
+			return err
+		}
+		m, err := p.Member(id)
+		if err != nil {
+			return err
+		}
+		return r.emit(map[string]any{"id": m.ID, "left": bid, "bodies": membershipsJSON(m)}, func(w io.Writer) {
+			fmt.Fprintln(w, r.T("cli.out.membership_removed", map[string]any{"name": m.Name, "body": bodyName(p, bid)}))
+		})
+	}
+}
+
 // member list [--body ID]: with --body, that body's members, each with
 // their role there.
 func defineMemberList(fs *flag.FlagSet) action {

@@ -152,6 +152,11 @@ func Open(dir string, pass []byte) (*Profile, error) {
 		st.Close()
 		return nil, fmt.Errorf("repair from journal: %w", err)
 	}
+	// Reveals a membership change still owed when the hub stopped.
+	if err := p.hubRevealPending(); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("reveal to members who joined: %w", err)
+	}
 	return p, nil
 }
 

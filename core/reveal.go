@@ -115,7 +115,7 @@ func (p *Profile) tellAudience(tx *txn, op ops.Op, b audienceBefore) error {
 			}
 		}
 		if len(joiners) > 0 {
-			if err := p.reveal(tx, entity, joiners); err != nil {
+			if _, err := p.reveal(tx, entity, joiners); err != nil {
 				return err
 			}
 		}
@@ -189,8 +189,14 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 	if err != nil {
 		return err
 	}
-	for _, e := range reveal {
-		if err := p.reveal(tx, e, []joiner{{now.ID, after}}); err != nil {
+	// A member who joins a body after a year of its work is owed a reveal
+	// per record: far more than one transaction may hold (and a pushed
+	// page may hold several such changes). They are written down here, in
+	// the change's transaction, and made in transactions of bounded size
+	// right after it commits (hubRevealPending), or when the hub next
+	// opens if it stopped in between.
+	if len(reveal) > 0 {
+		if err := queueReveal(tx, now.ID, reveal); err != nil {
 			return err
 		}
 	}
@@ -204,13 +210,119 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 	return nil
 }
 
+// revealTxnBytes bounds the reveals made in one transaction, in bytes of
+// the ops made: each is kept twice (in the log and as the hub's own op),
+// with its index keys, well inside Badger's limit on a transaction (a
+// seventh of the memtable, store.badgerOptions).
+const revealTxnBytes = 256 << 10
+
+// pendingReveal is what a membership change still owes a member.
+type pendingReveal struct {
+	Member   string   `cbor:"1,keyasint"`
+	Entities []string `cbor:"2,keyasint"`
+}
+
+// queueReveal writes down the records still to reveal to member, under the
+// position of the op being logged (so that they are made in log order).
+func queueReveal(tx *txn, member string, entities []string) error {
+	var head uint64
+	if err := tx.GetMeta(metaHubHead, &head); err != nil {
+		return err
+	}
+	return tx.Put(store.SeqKey(store.PrefixHubReveal, head), pendingReveal{Member: member, Entities: entities})
+}
+
+// hubRevealPending makes the reveals membership changes still owe, in
+// transactions of at most revealTxnBytes of ops each, synced; p.mu is held.
+// Each record is revealed as it is when its turn comes, and only if the
+// member may still see it: one who left again meanwhile was sent the
+// withdrawal of all of it, revealed or not.
+func (p *Profile) hubRevealPending() error {
+	if !p.hub {
+		return nil
+	}
+	prefix := []byte(store.PrefixHubReveal + "/")
+	for {
+		// Read first, so that the usual case (nothing owed) costs no
+		// write and no flush.
+		more := false
+		err := p.st.View(func(tx *store.Tx) error {
+			return tx.EachFrom(prefix, prefix, func(_, _ []byte) (bool, error) {
+				more = true
+				return false, nil
+			})
+		})
+		if err != nil || !more {
+			return err
+		}
+		err = p.st.Update(func(stx *store.Tx) error {
+			tx := plainTxn(stx)
+			var key []byte
+			var pr pendingReveal
+			err := tx.EachFrom(prefix, prefix, func(k, v []byte) (bool, error) {
+				key = append([]byte(nil), k...)
+				return false, codec.Unmarshal(v, &pr)
+			})
+			if err != nil || key == nil {
+				return err
+			}
+			var m meetings.Member
+			if err := tx.Get(store.Key(store.PrefixMember, pr.Member), &m); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			} else if err != nil || orgSecretariat(m) {
+				return tx.Delete(key) // gone, or reads everything anyway
+			}
+			v := viewerOf(m)
+			made, done := 0, 0
+			for _, e := range pr.Entities {
+				if made >= revealTxnBytes {
+					break
+				}
+				done++
+				kind, id, _ := strings.Cut(e, "/")
+				a, err := audienceOf(tx, typeOfPrefix(kind), id)
+				if err != nil {
+					return err
+				}
+				if !a.exists || !v.sees(a.groups) {
+					continue
+				}
+				n, err := p.reveal(tx, e, []joiner{{m.ID, v}})
+				if err != nil {
+					return err
+				}
+				made += n
+			}
+			if done == len(pr.Entities) {
+				return tx.Delete(key)
+			}
+			pr.Entities = pr.Entities[done:]
+			return tx.Put(key, pr)
+		})
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// typeOfPrefix is the record type whose store keys start with prefix.
+func typeOfPrefix(prefix string) ops.RecordType {
+	for t, p := range recordPrefix {
+		if p == prefix {
+			return t
+		}
+	}
+	return ""
+}
+
 // reveal logs the current state of a record for members who have just
 // joined its audience, with the logged ops hanging from it that each may
-// see; members who may see the same ops share one reveal.
-func (p *Profile) reveal(tx *txn, entity string, to []joiner) error {
+// see; members who may see the same ops share one reveal. It returns the
+// bytes of the ops it made.
+func (p *Profile) reveal(tx *txn, entity string, to []joiner) (int, error) {
 	value, err := tx.GetRaw([]byte(entity))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	type hung struct {
 		pa     ops.PulledAnswer
@@ -224,12 +336,12 @@ func (p *Profile) reveal(tx *txn, entity string, to []joiner) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, seq := range seqs {
 		var e LogEntry
 		if err := tx.Get(store.SeqKey(store.PrefixHubLog, seq), &e); err != nil {
-			return err
+			return 0, err
 		}
 		hanging = append(hanging, hung{ops.PulledAnswer{HubSeq: seq, Op: e.Op, At: e.At}, entryGroups(e)})
 	}
@@ -257,12 +369,15 @@ func (p *Profile) reveal(tx *txn, entity string, to []joiner) error {
 		}
 		s.to = append(s.to, j.id)
 	}
+	made := 0
 	for _, s := range shares {
-		if err := p.hubMake(tx, ops.KindRecordReveal, ops.RecordReveal{To: s.to, Entity: entity, Value: value, Hanging: s.ops}); err != nil {
-			return err
+		n, err := p.hubMakeSized(tx, ops.KindRecordReveal, ops.RecordReveal{To: s.to, Entity: entity, Value: value, Hanging: s.ops})
+		if err != nil {
+			return 0, err
 		}
+		made += n
 	}
-	return nil
+	return made, nil
 }
 
 func seqOf(k []byte, at int) uint64 {
@@ -291,26 +406,32 @@ func allMembers(tx *txn) ([]meetings.Member, error) {
 // Its sequence number is kept in the store, since it has no journal
 // record, and it never takes the number of an op being submitted around it.
 func (p *Profile) hubMake(tx *txn, kind ops.Kind, body any) error {
+	_, err := p.hubMakeSized(tx, kind, body)
+	return err
+}
+
+// hubMakeSized is hubMake, returning the size of the signed op.
+func (p *Profile) hubMakeSized(tx *txn, kind ops.Kind, body any) (int, error) {
 	raw, err := codec.Marshal(body)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	seq := max(p.nextSeq+1, p.hubMadeSeq+1)
 	p.hubMadeSeq, p.nextSeq = seq, max(p.nextSeq, seq+1)
 	op := ops.Op{Kind: kind, Device: p.dev.ID, DevSeq: seq, Member: p.m.selfID, At: p.now().UTC(), Body: raw}
 	signed, err := ops.Sign(p.dev, op)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	rec, err := signed.Encode()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := tx.PutMeta(metaHubMade, seq); err != nil {
-		return err
+		return 0, err
 	}
 	_, err = p.apply(tx, op, rec, source{})
-	return err
+	return len(rec), err
 }
 
 // addressed reports whether a hub-made op names this replica's member: the

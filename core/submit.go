@@ -76,6 +76,14 @@ func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	for _, e := range res.events {
 		p.events.publish(e)
 	}
+	if p.hub {
+		// The hub's own membership change: the reveals it owes beyond its
+		// transaction (reveal.go). The change itself is saved; what fails
+		// here stays written down and is made at the next change or open.
+		if err := p.hubRevealPending(); err != nil {
+			return op, fmt.Errorf("reveal to members who joined: %w", err)
+		}
+	}
 	return op, nil
 }
 

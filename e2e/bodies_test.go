@@ -11,7 +11,8 @@ import (
 // what: a draft meeting only reaches the secretariat until it is published,
 // a restricted meeting only its participants, a participant taken off it
 // loses it at the next sync, a member of two bodies sees both and a member
-// of one sees one, and a ballot counts its own body's members.
+// of one sees one, a ballot counts its own body's members, and a member
+// who leaves a body loses its meetings at the next sync.
 func TestBodiesAndAudiences(t *testing.T) {
 	o := newOrg(t)
 	enroll, invite := o.enroll, o.inviteFor
@@ -150,5 +151,26 @@ func TestBodiesAndAudiences(t *testing.T) {
 		if b.ID == bl.ID {
 			t.Error("a Government member who is not on the committee received its ballot")
 		}
+	}
+
+	// The Deputy Prime Minister leaves the committee (`member leave`):
+	// at the next sync their device loses its meeting and keeps the
+	// Government's. The ballot they were eligible for (and answered)
+	// stays theirs: a ballot reaches its eligible members by name.
+	S.ok(nil, "member", "leave", "--member", dpm.ID, "--body", reform.ID)
+	syncAll()
+	if got := [2]bool{lists(DPM, govTitle), lists(DPM, reformTitle)}; got != [2]bool{true, false} {
+		t.Errorf("after leaving the committee the Deputy Prime Minister lists [Government, committee] meetings %v, want [true false]", got)
+	}
+	DPM.ok(&ballots, "ballot", "list")
+	kept := false
+	for _, b := range ballots {
+		kept = kept || b.ID == bl.ID
+	}
+	if !kept {
+		t.Error("the member who left the committee lost the ballot they were eligible for")
+	}
+	if !lists(MEM, reformTitle) {
+		t.Error("the committee's remaining member lost its meeting")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/replica/replicatest"
+	"github.com/ecabinet/ecabinet/yeardata"
 )
 
 // The property of issue 9: whatever happens, in whatever order devices
@@ -458,5 +459,84 @@ func TestAudience_GivenABallotSharingItsCount_ThenMembersSeeTheCountNotTheAnswer
 	}
 	if as, _ := chair.Answers(counted.ID); len(as) != 1 {
 		t.Fatalf("the chair holds %d answers, want 1", len(as))
+	}
+}
+
+// A member who joins a body after months of its work receives all of it at
+// once: hundreds of reveals, more than one store transaction holds (Badger
+// refuses a transaction past about a seventh of its memtable). The hub
+// makes them in transactions of bounded size after the one that records
+// the membership, and the newcomer's device ends with exactly its share.
+func TestAudience_GivenAMemberJoiningABodyWithManyRecords_ThenTheirDeviceGetsAllOfItsShare(t *testing.T) {
+	hub, init := startHub(t)
+	w := &world{t: t, hub: hub, devices: map[string][]*core.Profile{}}
+	w.sec = hub.Enroll(t, init.Invite)
+	// The body's months: 30 meetings × 8 items, 600 ballots × 6 answers,
+	// closed, imported as its devices had pushed them.
+	data, err := yeardata.Generate(init.SecretaryID, yeardata.Size{Meetings: 30, ItemsPerMeet: 8, Ballots: 600, Members: 6, Body: "bcd"}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.P.EnrollDevice(init.SecretaryID, data.Secretary.Pub); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(data.Ops); i += 200 {
+		vs, err := hub.P.HubImport(data.Ops[i:min(i+200, len(data.Ops))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if !v.Accepted() {
+				t.Fatalf("hub refused a generated op: %+v", v)
+			}
+		}
+	}
+	replicatest.Sync(t, w.sec)
+	// Two newcomers from the Government: one joins as the body's
+	// secretary (every ballot with every answer), one as a member (the
+	// published meetings); and one of the body's own members.
+	for _, name := range []string{"Trần Hồng Hà", "Lê Thành Long"} {
+		m, err := w.sec.AddMember(meetings.Member{Name: name, Role: meetings.RoleMember, Bodies: []meetings.Membership{{Body: meetings.MainBody, Role: meetings.RoleMember}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.members = append(w.members, m.ID)
+	}
+	w.members = append(w.members, "bcd-m001")
+	replicatest.Sync(t, w.sec)
+	for _, id := range w.members {
+		d := hub.EnrollMember(t, id)
+		replicatest.Sync(t, d)
+		w.devices[id] = []*core.Profile{d}
+	}
+	if n := len(w.devices[w.members[0]][0].Ballots()); n != 0 {
+		t.Fatalf("before joining, the newcomer holds %d of the body's ballots", n)
+	}
+	head, err := hub.P.HubHead()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.sec.SetMembership(w.members[0], "bcd", meetings.RoleSecretary); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.sec.SetMembership(w.members[1], "bcd", meetings.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, w.sec)
+	// A reveal per record, each its own entry in the hub's log.
+	after, err := hub.P.HubHead()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after-head < 600+30 {
+		t.Fatalf("the hub logged %d entries for the two memberships, want a reveal per record (at least %d)", after-head, 630)
+	}
+	w.settle()
+	w.check()
+	if got := len(w.devices[w.members[0]][0].Ballots()); got != 600 {
+		t.Errorf("the body's new secretary holds %d ballots, want 600", got)
+	}
+	if got := len(w.devices[w.members[1]][0].Meetings()); got != 30 {
+		t.Errorf("the body's new member holds %d meetings, want 30", got)
 	}
 }

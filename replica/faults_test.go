@@ -58,6 +58,14 @@ func serveHubWith(tb testing.TB, pass []byte, configure func(*Hub)) *liveHub {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	lh := serveProfile(tb, p, pass, configure)
+	lh.secID, lh.code = res.SecretaryID, res.Invite
+	return lh
+}
+
+// serveProfile serves an opened hub profile until tb ends, closing it then.
+func serveProfile(tb testing.TB, p *core.Profile, pass []byte, configure func(*Hub)) *liveHub {
+	tb.Helper()
 	h, err := NewHub(p, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
@@ -71,7 +79,7 @@ func serveHubWith(tb testing.TB, pass []byte, configure func(*Hub)) *liveHub {
 	done := make(chan error, 1)
 	go func() { done <- h.Serve(ctx, ln) }()
 	tb.Cleanup(func() { cancel(); <-done; p.Close() })
-	return &liveHub{p: p, h: h, url: "https://" + ln.Addr().String(), secID: res.SecretaryID, code: res.Invite, pass: pass}
+	return &liveHub{p: p, h: h, url: "https://" + ln.Addr().String(), pass: pass}
 }
 
 // enroll makes a new device of member.

@@ -71,3 +71,9 @@ const (
 	PrefixEditBase = "editbase" // editbase/<devseq> → the fields a local edit started from (core)
 	PrefixResolved = "resolved" // resolved/<devseq> → core.Resolution of a refused local change
 )
+
+// PrefixHubReveal holds the reveals a membership change still owes a
+// member, made in transactions of bounded size after the one that recorded
+// the change: hubreveal/<hubseq of the change> → core.pendingReveal (hub
+// only).
+const PrefixHubReveal = "hubreveal"

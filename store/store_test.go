@@ -583,3 +583,20 @@ func TestKeys_GivenParts_ThenJoinedAndNumericOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexCacheSize: the index cache holds every table's index (~6% of
+// the tables) with room to grow, within bounds.
+func TestIndexCacheSize(t *testing.T) {
+	for _, tt := range []struct {
+		tables, want int64
+	}{
+		{0, 4 << 20},
+		{40 << 20, 5 << 20},    // a desktop's year
+		{300 << 20, 300 << 17}, // a hub of ten bodies: 37.5 MB for ~18 MB of indexes
+		{10 << 30, 256 << 20},  // bounded
+	} {
+		if got := indexCacheSize(tt.tables); got != tt.want {
+			t.Errorf("indexCacheSize(%d) = %d, want %d", tt.tables, got, tt.want)
+		}
+	}
+}
