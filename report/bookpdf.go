@@ -224,6 +224,9 @@ type sheet struct {
 	widths [sheetPages]float64 // pt: advance of each glyph form
 	refs   [sheetPages]types.IndirectRef
 	q      types.IndirectRef // the shared "q" stream
+	// xobjects names every form: the XObject dictionary of a page that
+	// has none of its own.
+	xobjects types.IndirectRef
 }
 
 // addSheet writes the forms as the last pages of the front's fpdf
@@ -337,7 +340,50 @@ func (s *sheet) adopt(dest *model.Context) error {
 		return err
 	}
 	s.q = *ref
+	xo := types.NewDict()
+	for f := range sheetPages {
+		xo[formName(f)] = s.refs[f]
+	}
+	if ref, err = dest.IndRefForNewObject(xo); err != nil {
+		return err
+	}
+	s.xobjects = *ref
 	return nil
+}
+
+// addForms names the sheet's forms in the resources of page dictionary d
+// (inherited: those it inherits).
+func (s *sheet) addForms(dest *model.Context, d, inherited types.Dict) {
+	var res types.Dict
+	if r, ok := d["Resources"]; ok {
+		if rd, err := dest.DereferenceDict(r); err == nil {
+			res = rd // the page's own, direct or shared: changed in place
+		}
+	}
+	if res == nil {
+		// Inherited (or unreadable): the page gets a copy of its own.
+		res = types.NewDict()
+		for k, v := range inherited {
+			res[k] = v
+		}
+		d["Resources"] = res
+	}
+	old, ok := res["XObject"]
+	if !ok {
+		res["XObject"] = s.xobjects // the shared dictionary of the forms alone
+		return
+	}
+	xo, err := dest.DereferenceDict(old)
+	if err != nil || xo == nil {
+		res["XObject"] = s.xobjects
+		return
+	}
+	if ref, ok := xo[formName(0)].(types.IndirectRef); ok && ref == s.refs[0] {
+		return // a dictionary shared with a page already stamped
+	}
+	for f := range sheetPages {
+		xo[formName(f)] = s.refs[f]
+	}
 }
 
 // formName is the resource name of sheet form i on every page.
@@ -422,31 +468,14 @@ func (s *sheet) stamp(ctx context.Context, dest *model.Context, total int, progr
 			return err
 		}
 
-		// The page's own resources (or those it inherits), copied, with
-		// the forms added.
-		res := attrs.Resources
-		if r, ok := d["Resources"]; ok {
-			if rd, err := dest.DereferenceDict(r); err == nil && rd != nil {
-				res = rd
-			}
-		}
-		nres := types.NewDict()
-		for k, v := range res {
-			nres[k] = v
-		}
-		xo := types.NewDict()
-		if old, ok := nres["XObject"]; ok {
-			if od, err := dest.DereferenceDict(old); err == nil {
-				for k, v := range od {
-					xo[k] = v
-				}
-			}
-		}
-		for f := range sheetPages {
-			xo[formName(f)] = s.refs[f]
-		}
-		nres["XObject"] = xo
-		d["Resources"] = nres
+		// The forms go into the page's resources. A page's own resources
+		// (direct, or a dictionary the paper's pages share) take the names
+		// in place: once per shared dictionary, since the names are ours
+		// ("EcBk…") and adding them changes nothing the paper draws.
+		// Copying them into every page instead made the writer emit a
+		// paper's resources once per page. Inherited resources are copied
+		// into the page, leaving the parent's alone.
+		s.addForms(dest, d, attrs.Resources)
 
 		contents := types.Array{s.q}
 		if obj, ok := d["Contents"]; ok {
