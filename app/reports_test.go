@@ -151,8 +151,8 @@ func TestSaveBook_ThroughTheDialogsFile(t *testing.T) {
 	s := e.open(p)
 	sixthSession(t, s)
 	e.l.settle(e.u)
-	if e.button("Tập tài liệu họp (PDF)") == nil {
-		t.Fatal("the session offers no meeting book")
+	if !s.screens[scrMeetings].(*meetingsScreen).detail.book.root.Visible() {
+		t.Fatal("the session shows no meeting book")
 	}
 	var m meetings.Meeting
 	for _, x := range p.Meetings() {
