@@ -30,8 +30,11 @@ import (
 // repaired through PDFium, and each change of state handed to the UI
 // goroutine.
 func newBookKeeper(s *shell) *core.BookKeeper {
+	// The language is read here, on the UI goroutine: switching it builds
+	// a new shell, and with it a new keeper.
+	l := report.Lang(currentLang)
 	return s.p.NewBookKeeper(core.BookKeeperOptions{
-		Lang:   func() report.Lang { return report.Lang(currentLang) },
+		Lang:   func() report.Lang { return l },
 		Repair: pdfrender.Repair(bookEngineOptions()),
 		OnChange: func(id string) {
 			s.u.post(func() {
