@@ -101,6 +101,11 @@ func (bp *bookPanel) show(id string) {
 	if bp.id != id {
 		bp.id = id
 		bp.apply(core.BookState{Status: core.BookNone})
+		if bp.s.books != nil {
+			// Until the state is read, say nothing that may be wrong.
+			bp.state.setText(lang.X("book.state.loading", "Meeting book: …"))
+			bp.build.Hide()
+		}
 	}
 	bp.reload()
 }
