@@ -56,12 +56,15 @@ type bookPanel struct {
 	s  *shell
 	id string
 
-	state   *line
-	bar     *widget.ProgressBar
-	open    *widget.Button
-	save    *widget.Button
-	build   *widget.Button
-	stop    *widget.Button
+	state *line
+	bar   *widget.ProgressBar
+	open  *widget.Button
+	save  *widget.Button
+	build *widget.Button
+	stop  *widget.Button
+	// compact is the book as one button with a menu of the same actions,
+	// for the secretariat's full header.
+	compact *widget.Button
 	root    *fyne.Container
 	shown   core.BookState
 	loading bool
@@ -86,6 +89,7 @@ func newBookPanel(s *shell) *bookPanel {
 			k.Cancel(bp.id)
 		}
 	})
+	bp.compact = widget.NewButtonWithIcon(lang.X("book.short", "Meeting book"), theme.FileIcon(), bp.showMenu)
 	icon := container.NewCenter(widget.NewIcon(theme.NewColoredResource(theme.FileIcon(), colorNameSubtle)))
 	buttons := container.NewHBox(bp.open, bp.save, bp.build, bp.stop)
 	bp.root = container.NewBorder(nil, nil, icon, buttons, container.NewVBox(bp.state, bp.bar))
@@ -165,10 +169,44 @@ func bookStateText(st core.BookState) string {
 	return lang.X("book.state.none", "Meeting book: no papers yet")
 }
 
+// bookShortText is the compact button's label for a state.
+func bookShortText(st core.BookState) string {
+	switch st.Status {
+	case core.BookReady:
+		if st.Stored != nil {
+			return lang.X("book.short.ready", "Meeting book · {{.Pages}} pages", map[string]any{"Pages": st.Stored.Pages})
+		}
+	case core.BookBuilding:
+		return lang.X("book.short.building", "Meeting book · {{.Pct}}%", map[string]any{"Pct": int(st.Fraction*100 + 0.5)})
+	case core.BookMissing:
+		return lang.X("book.short.missing", "Meeting book · {{.N}} missing", map[string]any{"N": st.Missing})
+	}
+	return lang.X("book.short", "Meeting book")
+}
+
+// showMenu offers, from the compact button, the line's state and the
+// actions its buttons offer.
+func (bp *bookPanel) showMenu() {
+	items := []*fyne.MenuItem{fyne.NewMenuItem(bookStateText(bp.shown), nil)}
+	items[0].Disabled = true
+	for _, b := range []*widget.Button{bp.open, bp.save, bp.build, bp.stop} {
+		if b.Visible() {
+			items = append(items, fyne.NewMenuItem(b.Text, b.OnTapped))
+		}
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(bp.compact)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(bp.compact)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.Add(fyne.NewPos(0, bp.compact.Size().Height)))
+}
+
 // apply shows a state.
 func (bp *bookPanel) apply(st core.BookState) {
 	bp.shown = st
 	bp.state.setText(bookStateText(st))
+	bp.compact.SetText(bookShortText(st))
 	show := func(o fyne.CanvasObject, on bool) {
 		if on {
 			o.Show()

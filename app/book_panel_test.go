@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -25,6 +27,10 @@ func TestBookPanel_States(t *testing.T) {
 	e := newEnv(t, langVI, "")
 	s := e.open(secretaryProfile(t))
 	bp := sixthSession(t, s).detail.book
+	// The line as a member's header shows it, in a window of its own.
+	w := test.NewTempWindow(t, bp.root)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(640, 80))
 	made := time.Date(2026, 12, 3, 3, 42, 0, 0, time.UTC) // 10:42 in Hà Nội
 	for _, c := range []struct {
 		name string
@@ -45,7 +51,7 @@ func TestBookPanel_States(t *testing.T) {
 			if bp.bar.Visible() != building || bp.stop.Visible() != building || bp.save.Visible() != (c.st.Status == core.BookReady) {
 				t.Errorf("bar %v, stop %v, save %v", bp.bar.Visible(), bp.stop.Visible(), bp.save.Visible())
 			}
-			test.AssertImageMatches(t, "vi/book_"+c.name+".png", e.objectShot(bp.root))
+			test.AssertImageMatches(t, "vi/book_"+c.name+".png", w.Canvas().Capture())
 		})
 	}
 }
@@ -107,6 +113,10 @@ func TestBookPanel_MadeInTheBackground(t *testing.T) {
 	bp := sixthSession(t, s).detail.book
 	waitReady(t, e, bp, func(core.BookState) bool { return true })
 	pages := bp.shown.Stored.Pages
+	// The secretariat's header has the compact button, which says it too.
+	if e.button("Tập tài liệu · "+strconv.Itoa(pages)+" trang") == nil {
+		t.Error("the header's book button does not give the pages")
+	}
 	if !strings.Contains(bp.state.seg.Text, "sẵn sàng") || !bp.save.Visible() || !bp.open.Visible() {
 		t.Errorf("a ready book shows %q", bp.state.seg.Text)
 	}

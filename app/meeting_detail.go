@@ -47,6 +47,11 @@ type meetingDetail struct {
 	papersTab *container.TabItem
 
 	book *bookPanel // book_panel.go
+	// The book's line sits under the header for a member (who has no
+	// lifecycle buttons there); the secretariat, whose header is full (the
+	// smallest window must hold it), gets its compact button among the
+	// actions instead.
+	bookHead *fyne.Container
 }
 
 func newMeetingDetail(s *shell) *meetingDetail {
@@ -79,6 +84,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 
 	d.agendaTab = container.NewTabItemWithIcon(lang.X("meeting.tab.agenda", "Agenda"), theme.ListIcon(), agendaPane)
 	d.papers = newPaperPane(s, func(n int) { d.papersTab.Text = papersTabText(n); d.tabs.Refresh() })
+	d.bookHead = container.NewVBox()
 	d.papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
 	d.book = newBookPanel(s)
 	d.tabs = container.NewAppTabs(
@@ -97,7 +103,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 			container.NewBorder(nil, nil, icon(iconPlace), nil, d.place),
 		),
 		container.NewHBox(d.actions),
-		d.book.view(),
+		d.bookHead,
 	)
 	d.root = container.NewBorder(padded(14, 6, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
 	return d
@@ -171,10 +177,14 @@ func (d *meetingDetail) setActions() {
 	d.actions.RemoveAll()
 	if !d.s.p.IsSecretaryOf(d.m.Body) {
 		// A member has no lifecycle steps; their book has its own line
-		// (bookPanel).
+		// (bookPanel) in their place.
 		d.actions.Hide()
+		d.bookHead.Objects = []fyne.CanvasObject{d.book.view()}
+		d.bookHead.Refresh()
 		return
 	}
+	d.bookHead.Objects = nil
+	d.bookHead.Refresh()
 	d.actions.Show()
 	step := func(label string, icon fyne.Resource, to meetings.Status, high bool) {
 		b := widget.NewButtonWithIcon(label, icon, func() { d.setStatus(to) })
@@ -208,6 +218,7 @@ func (d *meetingDetail) setActions() {
 		d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
 			func() { exportReport(d.s.u, d.s.p, report.KindMinutes, id) }))
 	}
+	d.actions.Add(d.book.compact)
 }
 
 // setStatus moves the meeting on, off the UI goroutine, once a step that
