@@ -17,7 +17,9 @@
 // code) and stats.go (the figures by year); join.go enrolls with a committee's hub, sync.go runs the
 // replicator and the status bar, notices.go holds answer states, reminders
 // and the hub's refusals; export.go saves a ballot's results and reports.go
-// the PDF documents (invitation, minutes, summary of opinions); bodies.go
+// the PDF documents (invitation, minutes, summary of opinions), book_panel.go
+// the member's meeting book on the meeting (made in the background, its
+// progress, open in the reader, save); bodies.go
 // the bodies: the body filter and the names on rows of the merged lists, the
 // body picker, a meeting's participants and restricted mark, the member
 // form's role per body.

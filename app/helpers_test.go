@@ -128,6 +128,7 @@ func newEnv(t testing.TB, code, dir string) *env {
 	// The replicator stays off unless a test turns it on (liveSync): its
 	// clock and timing would move golden images.
 	u.syncOff = true
+	u.booksOff = true // the meeting books likewise (book_panel_test.go turns them on)
 	e := &env{t: t, u: u, l: l, w: w, test: a}
 	t.Cleanup(func() {
 		if u.shell != nil {

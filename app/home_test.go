@@ -278,6 +278,7 @@ func BenchmarkHome_AgainstListingBallots(b *testing.B) {
 	l := &loop{}
 	u := newUI(a, w, Config{}, "", l.do)
 	u.syncOff = true
+	u.booksOff = true // the meeting books likewise (book_panel_test.go turns them on)
 	u.p = p
 	u.showShell(p)
 	l.settle(u)

@@ -45,6 +45,13 @@ type meetingDetail struct {
 
 	papers    *paperPane // papers_attach.go
 	papersTab *container.TabItem
+
+	book *bookPanel // book_panel.go
+	// The book's line sits under the header for a member (who has no
+	// lifecycle buttons there); the secretariat, whose header is full (the
+	// smallest window must hold it), gets its compact button among the
+	// actions instead.
+	bookHead *fyne.Container
 }
 
 func newMeetingDetail(s *shell) *meetingDetail {
@@ -77,7 +84,9 @@ func newMeetingDetail(s *shell) *meetingDetail {
 
 	d.agendaTab = container.NewTabItemWithIcon(lang.X("meeting.tab.agenda", "Agenda"), theme.ListIcon(), agendaPane)
 	d.papers = newPaperPane(s, func(n int) { d.papersTab.Text = papersTabText(n); d.tabs.Refresh() })
+	d.bookHead = container.NewVBox()
 	d.papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
+	d.book = newBookPanel(s)
 	d.tabs = container.NewAppTabs(
 		d.agendaTab,
 		d.papersTab,
@@ -94,6 +103,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 			container.NewBorder(nil, nil, icon(iconPlace), nil, d.place),
 		),
 		container.NewHBox(d.actions),
+		d.bookHead,
 	)
 	d.root = container.NewBorder(padded(14, 6, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
 	return d
@@ -115,6 +125,9 @@ func (d *meetingDetail) refresh(c changes) {
 		d.load()
 	} else {
 		d.papers.refresh(c)
+		if c.has(core.TopicPapers) {
+			d.book.reload() // a paper changed or arrived: how many are missing
+		}
 	}
 }
 
@@ -155,6 +168,7 @@ func (d *meetingDetail) load() {
 	d.loadAttendance()
 	d.loadConsent()
 	d.papers.setMeeting(m)
+	d.book.show(m.ID)
 	d.root.Refresh() // parts were shown or hidden: lay the pane out again
 }
 
@@ -162,11 +176,15 @@ func (d *meetingDetail) load() {
 func (d *meetingDetail) setActions() {
 	d.actions.RemoveAll()
 	if !d.s.p.IsSecretaryOf(d.m.Body) {
-		// A member's own book of the session's papers.
-		d.actions.Add(d.bookButton())
-		d.actions.Show()
+		// A member has no lifecycle steps; their book has its own line
+		// (bookPanel) in their place.
+		d.actions.Hide()
+		d.bookHead.Objects = []fyne.CanvasObject{d.book.view()}
+		d.bookHead.Refresh()
 		return
 	}
+	d.bookHead.Objects = nil
+	d.bookHead.Refresh()
 	d.actions.Show()
 	step := func(label string, icon fyne.Resource, to meetings.Status, high bool) {
 		b := widget.NewButtonWithIcon(label, icon, func() { d.setStatus(to) })
@@ -200,16 +218,7 @@ func (d *meetingDetail) setActions() {
 		d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
 			func() { exportReport(d.s.u, d.s.p, report.KindMinutes, id) }))
 	}
-	d.actions.Add(d.bookButton())
-}
-
-// bookButton saves the member's meeting book (tập tài liệu họp): the
-// session's papers this member may see, bound with its agenda, made from
-// what is on this computer, so it works on the plane.
-func (d *meetingDetail) bookButton() fyne.CanvasObject {
-	id := d.id
-	return widget.NewButtonWithIcon(lang.X("report.export.book", "Meeting book (PDF)"), theme.FileIcon(),
-		func() { exportReport(d.s.u, d.s.p, report.KindBook, id) })
+	d.actions.Add(d.book.compact)
 }
 
 // setStatus moves the meeting on, off the UI goroutine, once a step that

@@ -151,7 +151,7 @@ func TestSaveBook_ThroughTheDialogsFile(t *testing.T) {
 	s := e.open(p)
 	sixthSession(t, s)
 	e.l.settle(e.u)
-	if e.button("Tập tài liệu họp (PDF)") == nil {
+	if e.button("Tập tài liệu") == nil {
 		t.Fatal("the session offers no meeting book")
 	}
 	var m meetings.Meeting

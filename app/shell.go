@@ -156,8 +156,12 @@ type shell struct {
 	invite *inviteDialog
 
 	unsubscribe func()
-	quit        chan struct{}
-	stopped     bool
+	// books makes the member's meeting books in the background (nil when
+	// off: ui.booksOff); bookPanels are the screens that show them.
+	books      *core.BookKeeper
+	bookPanels []*bookPanel
+	quit       chan struct{}
+	stopped    bool
 }
 
 func newShell(u *ui, p *core.Profile) *shell {
@@ -183,6 +187,7 @@ func newShell(u *ui, p *core.Profile) *shell {
 	s.u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { s.dropped(uris) }) // papers_attach.go
 	s.listen()
 	s.loadHubDevices()
+	s.startBooks() // book_panel.go
 	return s
 }
 
@@ -448,6 +453,7 @@ func (s *shell) stop() {
 	}
 	s.stopped = true
 	close(s.quit)
+	s.stopBooks()
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}

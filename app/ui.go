@@ -33,7 +33,10 @@ type ui struct {
 	shell *shell
 	// syncOff keeps the replicator from starting (tests that need a still
 	// status bar); syncState is the replicator's latest state.
-	syncOff   bool
+	syncOff bool
+	// booksOff keeps the meeting books from being made in the background
+	// (tests whose screens must stay still).
+	booksOff  bool
 	syncState syncState
 	// seenRej are the hub's refusals already known (shown or listed);
 	// rejections is the list Settings shows.

@@ -126,9 +126,15 @@ func (p *Profile) BookPapers(meetingID, memberID string) (map[string][]report.Bo
 // SaveBook writes the book to path as SaveReport writes a document: made
 // whole in memory, then to a temporary file renamed over path, so a
 // failure (a paper that cannot be read, a cancelled build, a full disk)
-// leaves no file. The book is the only thing written: the papers are read
+// leaves no file. A paper whose export is off keeps the book from being
+// saved (BookExportable). The book is the only thing written: the papers are read
 // through their readers and never reach the disk in the clear.
 func (p *Profile) SaveBook(ctx context.Context, meetingID string, opt BookOptions, path string) error {
+	if opt.Papers == nil { // the papers on this computer: their export rule holds
+		if err := p.BookExportable(meetingID); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := p.WriteBook(ctx, meetingID, opt, &buf); err != nil {
 		return err

@@ -53,4 +53,10 @@
 //
 // stats.go counts the organisation's figures by year (sessions held,
 // ballots processed, answers given and how many offline, papers).
+//
+// book.go gathers the member's meeting book (report.BuildBook) from the
+// papers on this computer; bookcache.go's BookKeeper makes it in the
+// background once they are all here and again when one changes, and keeps
+// it encrypted in the chunk store (never a PDF on the disk), saved only
+// as a paper's export rule allows (BookExportable).
 package core

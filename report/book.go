@@ -230,6 +230,11 @@ func layoutBook(b Book, items []*bookItem, total int) ([]byte, [sheetPages]float
 	// The book's own footer (name, date, page x/y) is stamped on every
 	// page afterwards, the papers' pages too.
 	pdf.SetFooterFunc(func() {})
+	// The front's page streams are left uncompressed: a few kilobytes of
+	// text, where fpdf allocates a fresh zlib writer (about a megabyte,
+	// cleared) for each of its two dozen pages, the sheet's included —
+	// measured as a fifth of the book's own time (BenchmarkBook20).
+	pdf.SetCompression(false)
 	pdf.SetAuthor(clean(b.Body), true)
 	pdf.SetSubject(clean(b.Member.Name), true)
 
