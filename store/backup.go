@@ -121,6 +121,10 @@ func backupHeader(kf, salt []byte) []byte {
 // Backup writes a consistent, encrypted copy of the profile to w while it
 // stays in use: writes that commit during the backup are simply not in it.
 func (s *Store) Backup(w io.Writer) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	kf, err := os.ReadFile(filepath.Join(s.dir, "keyfile"))
 	if err != nil {
 		return fmt.Errorf("read key file: %w", err)

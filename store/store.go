@@ -33,8 +33,18 @@ type Store struct {
 	report  JournalReport
 	stopGC  context.CancelFunc
 	gcDone  chan struct{}
-	closeMu sync.Mutex
-	closed  bool
+	// life guards the database against Close while an operation is in
+	// flight: a background job (indexing a paper, making a book) may still
+	// be writing when the window closes, and Badger panics, rather than
+	// failing, on a Sync after its Close. Each operation enters (and is
+	// refused with ErrClosed once Close has begun); Close waits for those
+	// inside to leave. A counter, not an RWMutex, so that an operation that
+	// calls another from within its transaction cannot deadlock a Close
+	// waiting between the two.
+	life     sync.Mutex
+	idle     *sync.Cond // signalled when inflight drops to 0
+	inflight int
+	closed   bool
 	// reads counts the keys read (Reads).
 	reads atomic.Uint64
 }
@@ -239,6 +249,7 @@ func openWithKey(dir string, lock *os.File, dataKey []byte) (*Store, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Store{dir: dir, lock: lock, db: db, journal: j, report: rep, stopGC: cancel, gcDone: make(chan struct{})}
+	s.idle = sync.NewCond(&s.life)
 	go s.gcLoop(ctx)
 	return s, nil
 }
@@ -266,14 +277,51 @@ func (s *Store) gcLoop(ctx context.Context) {
 	}
 }
 
-// Close flushes and releases the profile. It is safe to call twice.
-func (s *Store) Close() error {
-	s.closeMu.Lock()
-	defer s.closeMu.Unlock()
+// ErrClosed is returned by an operation on a store that Close has begun
+// to close: the work of a background job that outlived its window.
+var ErrClosed = errors.New("store: the profile is closed")
+
+// enter admits one operation unless Close has begun; leave must follow.
+func (s *Store) enter() error {
+	s.life.Lock()
+	defer s.life.Unlock()
 	if s.closed {
+		return ErrClosed
+	}
+	s.inflight++
+	return nil
+}
+
+func (s *Store) leave() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.inflight--; s.inflight == 0 {
+		s.idle.Broadcast()
+	}
+}
+
+// guard runs fn as one admitted operation.
+func (s *Store) guard(fn func() error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
+	return fn()
+}
+
+// Close flushes and releases the profile, after waiting for the
+// operations in flight; later ones get ErrClosed. It is safe to call twice.
+func (s *Store) Close() error {
+	s.life.Lock()
+	if s.closed {
+		s.life.Unlock()
 		return nil
 	}
 	s.closed = true
+	for s.inflight > 0 {
+		s.idle.Wait()
+	}
+	s.life.Unlock()
 	s.stopGC()
 	<-s.gcDone
 	err := s.db.Close()
@@ -292,17 +340,21 @@ type Tx struct {
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
+	return s.guard(func() error {
+		return s.db.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
+	})
 }
 
 // Update runs fn in a read-write transaction and commits it durably.
 //
 // It returns once the commit is on disk.
 func (s *Store) Update(fn func(*Tx) error) error {
-	if err := s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) }); err != nil {
-		return err
-	}
-	return s.db.Sync()
+	return s.guard(func() error {
+		if err := s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) }); err != nil {
+			return err
+		}
+		return s.db.Sync()
+	})
 }
 
 // UpdateUnsynced commits like Update but returns before the commit is
@@ -312,7 +364,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 // complete transaction), never part of one. Sync, or any later Update,
 // makes them durable.
 func (s *Store) UpdateUnsynced(fn func(*Tx) error) error {
-	return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
+	return s.guard(func() error {
+		return s.db.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, reads: &s.reads}) })
+	})
 }
 
 // Settle flushes what is in memory and compacts the database into as few
@@ -320,14 +374,16 @@ func (s *Store) UpdateUnsynced(fn func(*Tx) error) error {
 // reached at once after a bulk load, so that reads are not served from
 // (and do not compete with) a backlog of unmerged tables.
 func (s *Store) Settle() error {
-	if err := s.db.Flatten(2); err != nil {
-		return err
-	}
-	return s.db.Sync()
+	return s.guard(func() error {
+		if err := s.db.Flatten(2); err != nil {
+			return err
+		}
+		return s.db.Sync()
+	})
 }
 
 // Sync flushes every commit so far to disk.
-func (s *Store) Sync() error { return s.db.Sync() }
+func (s *Store) Sync() error { return s.guard(s.db.Sync) }
 
 // CommitJournaled saves one local operation durably: fn applies it in a
 // transaction (an error from fn aborts with nothing written anywhere); then
@@ -335,6 +391,10 @@ func (s *Store) Sync() error { return s.db.Sync() }
 // high-water mark to seq, are flushed in parallel. It returns once both are
 // on disk.
 func (s *Store) CommitJournaled(seq uint64, record []byte, fn func(*Tx) error) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	// The journal would refuse this record only after Badger had committed
 	// (and moved the high-water mark back): refuse before writing anything.
 	if err := s.journal.ready(seq); err != nil {
@@ -474,6 +534,10 @@ func (tx *Tx) EachFrom(prefix, start []byte, fn func(key, val []byte) (bool, err
 // (synced when it finishes): the cheapest way to put many records in, the
 // floor that bulk paths are measured against.
 func (s *Store) WriteBatch(keys, vals [][]byte) error {
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.leave()
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	for i := range keys {
