@@ -65,10 +65,13 @@ type bookPanel struct {
 	// compact is the book as one button with a menu of the same actions,
 	// for the secretariat's full header.
 	compact *widget.Button
-	root    *fyne.Container
-	shown   core.BookState
-	loading bool
-	again   bool
+	// menuAnchor is where the compact button's menu opens when the
+	// button itself went into its row's overflow menu.
+	menuAnchor fyne.CanvasObject
+	root       *fyne.Container
+	shown      core.BookState
+	loading    bool
+	again      bool
 }
 
 func newBookPanel(s *shell) *bookPanel {
@@ -194,12 +197,16 @@ func (bp *bookPanel) showMenu() {
 			items = append(items, fyne.NewMenuItem(b.Text, b.OnTapped))
 		}
 	}
-	c := fyne.CurrentApp().Driver().CanvasForObject(bp.compact)
+	var anchor fyne.CanvasObject = bp.compact
+	if !bp.compact.Visible() && bp.menuAnchor != nil {
+		anchor = bp.menuAnchor
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(anchor)
 	if c == nil {
 		return
 	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(bp.compact)
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.Add(fyne.NewPos(0, bp.compact.Size().Height)))
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.Add(fyne.NewPos(0, anchor.Size().Height)))
 }
 
 // apply shows a state.

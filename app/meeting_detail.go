@@ -28,7 +28,7 @@ type meetingDetail struct {
 	when    *line
 	place   *line
 	status  *chip
-	actions *fyne.Container
+	actions *overflowRow // the secretariat's steps and documents (overflow.go)
 
 	agenda     *widget.List
 	total      *line
@@ -60,7 +60,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 		when:    newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		place:   newLine("", theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{}),
 		status:  newChip("", chipNeutral),
-		actions: container.NewHBox(),
+		actions: newOverflowRow(),
 		total:   newLine("", colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{}),
 		quorum:  newBanner(),
 	}
@@ -102,7 +102,7 @@ func newMeetingDetail(s *shell) *meetingDetail {
 			container.NewBorder(nil, nil, icon(iconClock), nil, d.when),
 			container.NewBorder(nil, nil, icon(iconPlace), nil, d.place),
 		),
-		container.NewHBox(d.actions),
+		d.actions.view(),
 		d.bookHead,
 	)
 	d.root = container.NewBorder(padded(14, 6, 16, 16, head), nil, nil, nil, padded(0, 0, 8, 8, d.tabs))
@@ -174,51 +174,54 @@ func (d *meetingDetail) load() {
 
 // setActions offers the lifecycle steps the secretariat can take now.
 func (d *meetingDetail) setActions() {
-	d.actions.RemoveAll()
+	var acts []*widget.Button
 	if !d.s.p.IsSecretaryOf(d.m.Body) {
 		// A member has no lifecycle steps; their book has its own line
 		// (bookPanel) in their place.
-		d.actions.Hide()
+		d.actions.set()
+		d.actions.view().Hide()
 		d.bookHead.Objects = []fyne.CanvasObject{d.book.view()}
 		d.bookHead.Refresh()
 		return
 	}
 	d.bookHead.Objects = nil
 	d.bookHead.Refresh()
-	d.actions.Show()
+	d.actions.view().Show()
 	step := func(label string, icon fyne.Resource, to meetings.Status, high bool) {
 		b := widget.NewButtonWithIcon(label, icon, func() { d.setStatus(to) })
 		if high {
 			b.Importance = widget.HighImportance
 		}
-		d.actions.Add(b)
+		acts = append(acts, b)
 	}
 	switch d.m.Status {
 	case meetings.StatusDraft:
-		d.actions.Add(widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
+		acts = append(acts, widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
 		step(lang.X("meeting.publish", "Publish"), theme.MailSendIcon(), meetings.StatusPublished, true)
 	case meetings.StatusPublished:
-		d.actions.Add(widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
+		acts = append(acts, widget.NewButtonWithIcon(lang.X("meeting.edit", "Edit"), theme.DocumentCreateIcon(), d.edit))
 		step(lang.X("meeting.unpublish", "Back to draft"), theme.ContentUndoIcon(), meetings.StatusDraft, false)
 		step(lang.X("meeting.start", "Start session"), theme.MediaPlayIcon(), meetings.StatusInSession, true)
 	case meetings.StatusInSession:
 		b := widget.NewButtonWithIcon(lang.X("meeting.close", "Close session"), theme.MediaStopIcon(), d.closeSession)
 		b.Importance = widget.DangerImportance
-		d.actions.Add(b)
+		acts = append(acts, b)
 	}
 	if d.m.Status == meetings.StatusClosed && d.m.Finalised.IsZero() {
-		d.actions.Add(widget.NewButtonWithIcon(lang.X("minutes.finalise", "Finalise the minutes"), theme.ConfirmIcon(), d.finalise))
+		acts = append(acts, widget.NewButtonWithIcon(lang.X("minutes.finalise", "Finalise the minutes"), theme.ConfirmIcon(), d.finalise))
 	}
 	// The documents the secretariat sends out: the invitation at any time,
 	// the minutes once the session has begun.
 	id := d.id
-	d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.invitation", "Invitation (PDF)"), theme.DocumentPrintIcon(),
+	acts = append(acts, widget.NewButtonWithIcon(lang.X("report.export.invitation", "Invitation (PDF)"), theme.DocumentPrintIcon(),
 		func() { exportReport(d.s.u, d.s.p, report.KindInvitation, id) }))
 	if d.m.Status == meetings.StatusInSession || d.m.Status == meetings.StatusClosed {
-		d.actions.Add(widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
+		acts = append(acts, widget.NewButtonWithIcon(lang.X("report.export.minutes", "Minutes (PDF)"), theme.DocumentPrintIcon(),
 			func() { exportReport(d.s.u, d.s.p, report.KindMinutes, id) }))
 	}
-	d.actions.Add(d.book.compact)
+	acts = append(acts, d.book.compact)
+	d.actions.set(acts...)
+	d.book.menuAnchor = d.actions.more
 }
 
 // setStatus moves the meeting on, off the UI goroutine, once a step that

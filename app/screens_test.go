@@ -225,8 +225,8 @@ func TestMember_SeesNoSecretaryButtons(t *testing.T) {
 	d := ms.detail
 	// A member has no lifecycle actions; their own meeting book has its
 	// line (bookPanel).
-	if d.addBtn.Visible() || d.actions.Visible() || !d.book.root.Visible() {
-		t.Errorf("a member sees the agenda button or actions (%d), or no book line", len(d.actions.Objects))
+	if d.addBtn.Visible() || d.actions.view().Visible() || !d.book.root.Visible() {
+		t.Errorf("a member sees the agenda button or actions (%d), or no book line", len(d.actions.items))
 	}
 	for _, text := range []string{"Công bố", "Bắt đầu phiên họp", "Kết thúc phiên họp", "Thêm nội dung", "Giấy mời (PDF)"} {
 		if e.button(text) != nil {
