@@ -43,6 +43,7 @@
 // calendar in the app's language; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a
 // 768-px screen and remembers its size.
+//
 // overflow.go is the row of header actions that offers what does not fit
 // from a More (⋯) menu, so a pane never grows past its share of the window.
 //
