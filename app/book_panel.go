@@ -201,12 +201,7 @@ func (bp *bookPanel) showMenu() {
 	if !bp.compact.Visible() && bp.menuAnchor != nil {
 		anchor = bp.menuAnchor
 	}
-	c := fyne.CurrentApp().Driver().CanvasForObject(anchor)
-	if c == nil {
-		return
-	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor)
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.Add(fyne.NewPos(0, anchor.Size().Height)))
+	showMenuUnder(anchor, fyne.NewMenu("", items...)) // overflow.go
 }
 
 // apply shows a state.

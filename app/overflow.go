@@ -55,13 +55,7 @@ func (r *overflowRow) showMore() {
 	if len(items) == 0 {
 		return
 	}
-	c := fyne.CurrentApp().Driver().CanvasForObject(r.more)
-	if c == nil {
-		return
-	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.more)
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu(lang.X("actions.more", "More"), items...), c,
-		pos.Add(fyne.NewPos(0, r.more.Size().Height)))
+	showMenuUnder(r.more, fyne.NewMenu(lang.X("actions.more", "More"), items...))
 }
 
 // overflowLayout places the row: buttons left to right while they fit,
@@ -130,4 +124,25 @@ func (l *overflowLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	if !r.more.Visible() {
 		r.more.Show()
 	}
+}
+
+// showMenuUnder opens menu just below anchor, moved left and up as far as
+// it takes to stay inside the window: Fyne opens a pop-up menu where it is
+// told to, so one under a button near the right edge was cut off there.
+func showMenuUnder(anchor fyne.CanvasObject, menu *fyne.Menu) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(anchor)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor).Add(fyne.NewPos(0, anchor.Size().Height))
+	pm := widget.NewPopUpMenu(menu, c)
+	pm.ShowAtPosition(menuInside(pos, pm.MinSize(), c.Size()))
+}
+
+// menuInside is where a menu of size m opened at pos stays within a canvas
+// of size c (its top-left corner at most c − m, and never negative).
+func menuInside(pos fyne.Position, m, c fyne.Size) fyne.Position {
+	pos.X = max(0, min(pos.X, c.Width-m.Width))
+	pos.Y = max(0, min(pos.Y, c.Height-m.Height))
+	return pos
 }

@@ -355,9 +355,7 @@ func (pp *paperPane) menu(it *paperItem) {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.X("papers.recall", "Recall…"), func() { pp.recall(e.v.Paper) }),
 	)
-	c := pp.s.u.win.Canvas()
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(it.menu)
-	widget.ShowPopUpMenuAtPosition(m, c, pos.Add(fyne.NewPos(0, it.menu.Size().Height)))
+	showMenuUnder(it.menu, m) // overflow.go
 }
 
 func (pp *paperPane) replaceDialog(id string) {
