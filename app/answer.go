@@ -84,9 +84,10 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		f.scanRow,
 		container.NewHBox(f.submit, f.busy),
 	)
-	// What answering means comes after the form: it is read once, the
-	// form is used every time.
-	f.root = container.NewVBox(f.form, f.intro)
+	// The form is pinned under the tab's scrolling text (ballot_detail.go),
+	// with a line between; what answering means is read once and scrolls
+	// with the question.
+	f.root = container.NewVBox(widget.NewSeparator(), padded(6, 8, 8, 8, f.form))
 	return f
 }
 
@@ -158,6 +159,7 @@ func (f *answerForm) load() {
 		f.intro.setText(lang.X("answer.not_eligible", "Your opinion is not asked on this ballot."))
 		f.member.Hide()
 		f.form.Hide()
+		f.root.Hide()
 		return
 	default:
 		f.member.Hide()
@@ -179,6 +181,7 @@ func (f *answerForm) load() {
 		}
 	}
 	f.form.Show()
+	f.root.Show()
 	if open {
 		f.options.Enable()
 		f.comment.Enable()

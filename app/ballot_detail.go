@@ -65,20 +65,21 @@ func newBallotDetail(s *shell) *ballotDetail {
 	}
 	d.linkRow = container.NewBorder(nil, nil, subtle(iconMeeting), nil, d.link)
 	// The first tab holds what a member reads before answering: whether
-	// an answer is saved already, the question, the rule, the meeting it
-	// belongs to, then the form.
-	// The form comes right under the question, so that on a 768-px screen
-	// it is visible without scrolling; the rule and the meeting follow.
-	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
+	// an answer is saved already, the question, what answering means, the
+	// rule and the meeting it belongs to; they scroll. The form itself is
+	// pinned below them, so that the choices, the comment and "Send" are on
+	// screen without scrolling on a 1366×768 laptop and at 1280×720 however
+	// long the question is (ballot_fold_test.go).
+	reading := container.NewBorder(nil, d.answer.view(), nil, nil, container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
 		d.remind,
 		d.answer.superseded,
 		d.answer.saved,
 		card(d.question),
-		d.answer.view(),
+		d.answer.intro,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
 		d.linkRow,
-	)))
+	))))
 	var papersTab *container.TabItem
 	d.papers = newPaperPane(s, func(n int) { papersTab.Text = papersTabText(n); d.tabs.Refresh() })
 	papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
