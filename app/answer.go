@@ -182,6 +182,7 @@ func (f *answerForm) load() {
 	}
 	f.form.Show()
 	f.root.Show()
+	f.place(open && !f.secretaryMode())
 	if open {
 		f.options.Enable()
 		f.comment.Enable()
@@ -197,6 +198,22 @@ func (f *answerForm) load() {
 		f.submit.Disable()
 	}
 	f.d.root.Refresh()
+}
+
+// place pins the form under the tab's scrolling text, where it is always
+// on screen, or puts it back under the question.
+func (f *answerForm) place(pin bool) {
+	from, to := f.d.inline, f.d.pinned
+	if !pin {
+		from, to = to, from
+	}
+	if len(to.Objects) == 1 && to.Objects[0] == f.root {
+		return
+	}
+	from.RemoveAll()
+	to.Objects = []fyne.CanvasObject{f.root}
+	from.Refresh()
+	to.Refresh()
 }
 
 // optionLabel is the text of a ballot's option for a choice.

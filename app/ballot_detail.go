@@ -35,6 +35,8 @@ type ballotDetail struct {
 	remind   *banner
 
 	answer  *answerForm
+	pinned  *fyne.Container // holds the answer form under the tab's scroll...
+	inline  *fyne.Container // ...or inside it, under the question
 	results *resultsView
 	papers  *paperPane // papers_attach.go
 	tabs    *container.AppTabs
@@ -70,11 +72,18 @@ func newBallotDetail(s *shell) *ballotDetail {
 	// pinned below them, so that the choices, the comment and "Send" are on
 	// screen without scrolling on a 1366×768 laptop and at 1280×720 however
 	// long the question is (ballot_fold_test.go).
-	reading := container.NewBorder(nil, d.answer.view(), nil, nil, container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
+	// Only a member's form on an open ballot is pinned: the secretariat's
+	// paper form is taller (the member, the scan) and a closed ballot's
+	// form only shows the answer, so they scroll with the rest and the
+	// pane keeps fitting a 640-px window (answer.go, place).
+	d.pinned = container.NewStack()
+	d.inline = container.NewStack(d.answer.view())
+	reading := container.NewBorder(nil, d.pinned, nil, nil, container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
 		d.remind,
 		d.answer.superseded,
 		d.answer.saved,
 		card(d.question),
+		d.inline,
 		d.answer.intro,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
