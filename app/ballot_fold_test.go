@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/replica/replicatest"
 )
@@ -52,6 +53,33 @@ func TestBallotDetail_AnswerFormAboveTheFold(t *testing.T) {
 				if pos, ok := inWindow(e, o.o); !ok {
 					t.Errorf("%s at %v (size %v) is not inside the %v window", o.what, pos, o.o.Size(), e.w.Canvas().Size())
 				}
+			}
+		})
+	}
+}
+
+func TestResults_LateMembersAreCountedApart(t *testing.T) {
+	deadline := time.Date(2023, 7, 25, 17, 0, 0, 0, time.UTC)
+	b := ballots.Ballot{ID: "b", Options: ballots.VietnameseOptions(), Deadline: deadline, Eligible: []string{"m1", "m2", "m3"},
+		Policy: ballots.VNGovernment(), Status: ballots.StatusClosed}
+	onTime := ballots.Answer{ID: "1", BallotID: "b", MemberID: "m1", Choice: ballots.ChoiceAgree, At: deadline.Add(-time.Hour), ReceivedAt: deadline.Add(-time.Hour), Seq: 1}
+	// m1 also changed their mind too late: the on-time answer counts, m1 is not late
+	changed := ballots.Answer{ID: "2", BallotID: "b", MemberID: "m1", Choice: ballots.ChoiceDisagree, At: deadline.Add(time.Hour), ReceivedAt: deadline.Add(time.Hour), Seq: 2}
+	// given in 2023, received by a hub in 2026 (the sample in an enrolled profile)
+	years := ballots.Answer{ID: "3", BallotID: "b", MemberID: "m2", Choice: ballots.ChoiceAgree, At: deadline.Add(-time.Hour), ReceivedAt: deadline.AddDate(3, 0, 0), Seq: 3}
+	for _, tc := range []struct {
+		name    string
+		answers []ballots.Answer
+		want    int
+	}{
+		{"none", nil, 0},
+		{"on time", []ballots.Answer{onTime}, 0},
+		{"changed too late", []ballots.Answer{onTime, changed}, 0},
+		{"received years later", []ballots.Answer{onTime, changed, years}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := lateMembers(b, tc.answers); got != tc.want {
+				t.Errorf("lateMembers = %d, want %d", got, tc.want)
 			}
 		})
 	}
