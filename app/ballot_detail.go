@@ -280,13 +280,23 @@ func (d *ballotDetail) remindForm(missing []meetings.Member) {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.SetMinRowsVisible(3)
 	msg.PlaceHolder = lang.X("ballot.remind.message_hint", "e.g. Please send your opinion before the deadline.")
+	// The hint is a wrapped paragraph under the entry, not the form's hint
+	// text: that one is drawn on a single line and ran to the dialog's edge.
+	help := paragraph(lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification."),
+		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	items := []*widget.FormItem{
-		{Text: lang.X("ballot.remind.message", "Message"), Widget: msg, HintText: lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification.")},
+		{Text: lang.X("ballot.remind.message", "Message"), Widget: container.NewVBox(msg, padded(0, 0, 4, 8, help))},
 		{Text: lang.X("ballot.remind.to", "To"), Widget: who},
 	}
 	u.showForm(lang.X("ballot.remind.title", "Remind the members who have not answered"), lang.X("ballot.remind.send", "Send reminder"), items,
 		func() (func() error, error) {
 			text := strings.TrimSpace(msg.Text)
 			return func() error { return d.s.p.RemindBallot(id, text) }, nil
-		}, nil)
+		}, func() {
+			// Saying it was sent, and to whom: the form closing alone
+			// leaves the secretary wondering whether anything happened.
+			done := paragraph(lang.X("ballot.remind.sent_to", "{{.N}} members were reminded: {{.Names}}. They see it at their next sync.",
+				map[string]any{"N": len(missing), "Names": memberNames(missing)}), theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+			newCustomDialog(lang.X("ballot.remind.sent", "Reminder sent"), lang.X("app.ok", "OK"), fixedWidth(420, done), u.win).Show()
+		})
 }

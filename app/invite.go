@@ -44,7 +44,7 @@ func ttlText(d time.Duration) string {
 // inviteDialog is the dialog while it is open (tests read it).
 type inviteDialog struct {
 	d      *dialog.CustomDialog
-	who    *widget.Select
+	who    *memberChooser
 	ttl    *widget.Select
 	create *keyButton
 	errMsg *line
@@ -84,8 +84,7 @@ func (s *shell) showInvite(m *meetings.Member) {
 	id := &inviteDialog{errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}), busy: widget.NewActivity()}
 	id.errMsg.Hide()
 	id.busy.Hide()
-	id.who = widget.NewSelect(names, nil)
-	id.who.PlaceHolder = lang.X("invite.who_hint", "Choose a member")
+	id.who = newMemberChooser(names)
 	for i, x := range members {
 		if m != nil && x.ID == m.ID {
 			id.who.SetSelectedIndex(i)
@@ -100,7 +99,7 @@ func (s *shell) showInvite(m *meetings.Member) {
 	intro := paragraph(lang.X("invite.intro", "The hub makes a one-time invitation for this member's computer. Hand it over in person or by an official channel: whoever has it can join as this member until it is used or expires."),
 		colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
 	form := widget.NewForm(
-		widget.NewFormItem(lang.X("invite.who", "Member"), id.who),
+		widget.NewFormItem(lang.X("invite.who", "Member"), id.who.view()),
 		widget.NewFormItem(lang.X("invite.ttl", "Valid for"), id.ttl),
 	)
 	cancel := newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
@@ -233,4 +232,43 @@ func (j *joinScreen) takeInvitation(text string) {
 		j.code.SetText(inv.Code)
 	}
 	j.invited = inv
+}
+
+// memberChooser is the invitation's list of members: the choices in a
+// scroll of a fixed height inside the dialog. (A drop-down's pop-up of a
+// whole committee ran past the bottom of a 768-px window.)
+type memberChooser struct {
+	*widget.RadioGroup
+	scroll *container.Scroll
+}
+
+// memberListHeight is the chooser's height: about six names, the rest
+// scroll.
+const memberListHeight = 200
+
+func newMemberChooser(names []string) *memberChooser {
+	c := &memberChooser{RadioGroup: widget.NewRadioGroup(names, nil)}
+	c.Required = true
+	c.scroll = container.NewVScroll(c.RadioGroup)
+	c.scroll.SetMinSize(fyne.NewSize(0, memberListHeight))
+	return c
+}
+
+func (c *memberChooser) view() fyne.CanvasObject { return c.scroll }
+
+// SetSelectedIndex chooses the i-th member.
+func (c *memberChooser) SetSelectedIndex(i int) {
+	if i >= 0 && i < len(c.Options) {
+		c.SetSelected(c.Options[i])
+	}
+}
+
+// SelectedIndex is the chosen member's index, -1 when none is.
+func (c *memberChooser) SelectedIndex() int {
+	for i, o := range c.Options {
+		if o == c.Selected {
+			return i
+		}
+	}
+	return -1
 }
