@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
 	"strings"
 	"time"
 
@@ -234,41 +235,46 @@ func (j *joinScreen) takeInvitation(text string) {
 	j.invited = inv
 }
 
-// memberChooser is the invitation's list of members: the choices in a
-// scroll of a fixed height inside the dialog. (A drop-down's pop-up of a
-// whole committee ran past the bottom of a 768-px window.)
+// memberChooser is the invitation's list of members: a list of a fixed
+// height inside the dialog, which scrolls (a drop-down's pop-up of a whole
+// committee ran past the bottom of a 768-px window). A list is one stop
+// for Tab, with the arrow keys and Space inside it, as the drop-down was.
 type memberChooser struct {
-	*widget.RadioGroup
-	scroll *container.Scroll
+	Options  []string
+	selected int
+	list     *widget.List
 }
 
-// memberListHeight is the chooser's height: about six names, the rest
+// memberListHeight is the chooser's height: about five names, the rest
 // scroll.
-const memberListHeight = 200
+const memberListHeight = 190
 
 func newMemberChooser(names []string) *memberChooser {
-	c := &memberChooser{RadioGroup: widget.NewRadioGroup(names, nil)}
-	c.Required = true
-	c.scroll = container.NewVScroll(c.RadioGroup)
-	c.scroll.SetMinSize(fyne.NewSize(0, memberListHeight))
+	c := &memberChooser{Options: names, selected: -1}
+	c.list = widget.NewList(func() int { return len(c.Options) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(c.Options[i]) })
+	c.list.OnSelected = func(i widget.ListItemID) { c.selected = i }
+	c.list.OnUnselected = func(widget.ListItemID) { c.selected = -1 }
 	return c
 }
 
-func (c *memberChooser) view() fyne.CanvasObject { return c.scroll }
+// view is the list with its height fixed, in a frame.
+func (c *memberChooser) view() fyne.CanvasObject {
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	frame.StrokeWidth = 1
+	frame.CornerRadius = theme.InputRadiusSize()
+	frame.SetMinSize(fyne.NewSize(0, memberListHeight))
+	return container.NewStack(frame, c.list)
+}
 
 // SetSelectedIndex chooses the i-th member.
 func (c *memberChooser) SetSelectedIndex(i int) {
 	if i >= 0 && i < len(c.Options) {
-		c.SetSelected(c.Options[i])
+		c.list.Select(i)
 	}
 }
 
 // SelectedIndex is the chosen member's index, -1 when none is.
-func (c *memberChooser) SelectedIndex() int {
-	for i, o := range c.Options {
-		if o == c.Selected {
-			return i
-		}
-	}
-	return -1
-}
+func (c *memberChooser) SelectedIndex() int { return c.selected }
