@@ -84,9 +84,10 @@ func newAnswerForm(d *ballotDetail) *answerForm {
 		f.scanRow,
 		container.NewHBox(f.submit, f.busy),
 	)
-	// What answering means comes after the form: it is read once, the
-	// form is used every time.
-	f.root = container.NewVBox(f.form, f.intro)
+	// The form is pinned under the tab's scrolling text (ballot_detail.go),
+	// with a line between; what answering means is read once and scrolls
+	// with the question.
+	f.root = container.NewVBox(widget.NewSeparator(), padded(6, 8, 8, 8, f.form))
 	return f
 }
 
@@ -158,6 +159,7 @@ func (f *answerForm) load() {
 		f.intro.setText(lang.X("answer.not_eligible", "Your opinion is not asked on this ballot."))
 		f.member.Hide()
 		f.form.Hide()
+		f.root.Hide()
 		return
 	default:
 		f.member.Hide()
@@ -179,6 +181,8 @@ func (f *answerForm) load() {
 		}
 	}
 	f.form.Show()
+	f.root.Show()
+	f.place(open && !f.secretaryMode())
 	if open {
 		f.options.Enable()
 		f.comment.Enable()
@@ -194,6 +198,22 @@ func (f *answerForm) load() {
 		f.submit.Disable()
 	}
 	f.d.root.Refresh()
+}
+
+// place pins the form under the tab's scrolling text, where it is always
+// on screen, or puts it back under the question.
+func (f *answerForm) place(pin bool) {
+	from, to := f.d.inline, f.d.pinned
+	if !pin {
+		from, to = to, from
+	}
+	if len(to.Objects) == 1 && to.Objects[0] == f.root {
+		return
+	}
+	from.RemoveAll()
+	to.Objects = []fyne.CanvasObject{f.root}
+	from.Refresh()
+	to.Refresh()
 }
 
 // optionLabel is the text of a ballot's option for a choice.

@@ -35,6 +35,8 @@ type ballotDetail struct {
 	remind   *banner
 
 	answer  *answerForm
+	pinned  *fyne.Container // holds the answer form under the tab's scroll...
+	inline  *fyne.Container // ...or inside it, under the question
 	results *resultsView
 	papers  *paperPane // papers_attach.go
 	tabs    *container.AppTabs
@@ -65,20 +67,28 @@ func newBallotDetail(s *shell) *ballotDetail {
 	}
 	d.linkRow = container.NewBorder(nil, nil, subtle(iconMeeting), nil, d.link)
 	// The first tab holds what a member reads before answering: whether
-	// an answer is saved already, the question, the rule, the meeting it
-	// belongs to, then the form.
-	// The form comes right under the question, so that on a 768-px screen
-	// it is visible without scrolling; the rule and the meeting follow.
-	reading := container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
+	// an answer is saved already, the question, what answering means, the
+	// rule and the meeting it belongs to; they scroll. The form itself is
+	// pinned below them, so that the choices, the comment and "Send" are on
+	// screen without scrolling on a 1366×768 laptop and at 1280×720 however
+	// long the question is (ballot_fold_test.go).
+	// Only a member's form on an open ballot is pinned: the secretariat's
+	// paper form is taller (the member, the scan) and a closed ballot's
+	// form only shows the answer, so they scroll with the rest and the
+	// pane keeps fitting a 640-px window (answer.go, place).
+	d.pinned = container.NewStack()
+	d.inline = container.NewStack(d.answer.view())
+	reading := container.NewBorder(nil, d.pinned, nil, nil, container.NewVScroll(padded(10, 12, 8, 8, container.NewVBox(
 		d.remind,
 		d.answer.superseded,
 		d.answer.saved,
 		card(d.question),
-		d.answer.view(),
+		d.inline,
+		d.answer.intro,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, subtle(iconRule), nil, d.rule),
 		d.linkRow,
-	)))
+	))))
 	var papersTab *container.TabItem
 	d.papers = newPaperPane(s, func(n int) { papersTab.Text = papersTabText(n); d.tabs.Refresh() })
 	papersTab = container.NewTabItemWithIcon(papersTabText(0), theme.DocumentIcon(), d.papers.view())
@@ -270,13 +280,23 @@ func (d *ballotDetail) remindForm(missing []meetings.Member) {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.SetMinRowsVisible(3)
 	msg.PlaceHolder = lang.X("ballot.remind.message_hint", "e.g. Please send your opinion before the deadline.")
+	// The hint is a wrapped paragraph under the entry, not the form's hint
+	// text: that one is drawn on a single line and ran to the dialog's edge.
+	help := paragraph(lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification."),
+		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
 	items := []*widget.FormItem{
-		{Text: lang.X("ballot.remind.message", "Message"), Widget: msg, HintText: lang.X("ballot.remind.message_help", "Optional. Members who have not answered see it in the app and as a desktop notification.")},
+		{Text: lang.X("ballot.remind.message", "Message"), Widget: container.NewVBox(msg, padded(0, 0, 4, 8, help))},
 		{Text: lang.X("ballot.remind.to", "To"), Widget: who},
 	}
 	u.showForm(lang.X("ballot.remind.title", "Remind the members who have not answered"), lang.X("ballot.remind.send", "Send reminder"), items,
 		func() (func() error, error) {
 			text := strings.TrimSpace(msg.Text)
 			return func() error { return d.s.p.RemindBallot(id, text) }, nil
-		}, nil)
+		}, func() {
+			// Saying it was sent, and to whom: the form closing alone
+			// leaves the secretary wondering whether anything happened.
+			done := paragraph(lang.X("ballot.remind.sent_to", "{{.N}} members were reminded: {{.Names}}. They see it at their next sync.",
+				map[string]any{"N": len(missing), "Names": memberNames(missing)}), theme.ColorNameForeground, theme.SizeNameText, fyne.TextStyle{})
+			newCustomDialog(lang.X("ballot.remind.sent", "Reminder sent"), lang.X("app.ok", "OK"), fixedWidth(420, done), u.win).Show()
+		})
 }

@@ -7,7 +7,8 @@
 // (welcome.go is their shared frame, profiles.go the choice between this
 // computer's profiles and the switch from Settings), then shell.go (the table of screens
 // that builds the navigation rail and the Ctrl+1… shortcuts, the status
-// bar), home.go (the first screen: what needs me), meetings.go and
+// bar), home.go (the first screen: what needs me; home_papers.go counts each next
+// session's papers), meetings.go and
 // meeting_detail.go (consent.go is its consent agenda tab, conclusions.go
 // the minutes' conclusions), ballots.go, ballot_detail.go, answer.go
 // (scan.go reads a paper answer's scan) and results.go (ballots_track.go

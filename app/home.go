@@ -33,8 +33,9 @@ import (
 // them, so the benchmark in home_test.go measures exactly what a refresh
 // costs. Papers come with a later version: when they exist, a session's
 // line says which of its papers are new, updated or not yet on this
-// computer (homeMeeting is where that goes), and the secretariat's column
-// gains the papers not yet read before the next session.
+// computer (home_papers.go, read with the extras off the UI goroutine);
+// the secretariat's column is to gain the papers not yet read before the
+// next session.
 
 // homeRows is how many lines a section shows before "see all".
 const homeRows = 5
@@ -300,8 +301,10 @@ func (h *homeScreen) upcomingSection(m homeModel) fyne.CanvasObject {
 			sub += " · " + mt.Place
 		}
 		id := mt.ID
-		rows = append(rows, newHomeRow(mt.Title, sub, meetingStatusText(mt.Status), meetingStatusKind(mt.Status),
-			func() { h.s.openMeeting(id) }))
+		row := newHomeRow(mt.Title, sub, meetingStatusText(mt.Status), meetingStatusKind(mt.Status),
+			func() { h.s.openMeeting(id) })
+		row.addLine(h.s.extras.papers[mt.ID].text())
+		rows = append(rows, row)
 	}
 	var more func()
 	if m.upcomingN > len(m.upcoming) {
@@ -478,6 +481,7 @@ type homeRow struct {
 	widget.BaseWidget
 	title, sub *line
 	chip       *chip
+	lines      *fyne.Container // the title, the subtitle and any addLine
 	onTap      func()
 	hovered    bool
 	focused    bool
@@ -496,10 +500,20 @@ func newHomeRow(title, sub, chipText string, kind chipKind, onTap func()) *homeR
 	r := &homeRow{title: titleLine(title), sub: subtleLine(sub), chip: newChip(chipText, kind), onTap: onTap,
 		bg: canvas.NewRectangle(color.Transparent)}
 	r.bg.CornerRadius = 6
+	r.lines = lines(r.title, r.sub)
 	r.root = container.NewStack(r.bg, padded(2, 2, 6, 6,
-		container.NewBorder(nil, nil, nil, container.NewCenter(r.chip), lines(r.title, r.sub))))
+		container.NewBorder(nil, nil, nil, container.NewCenter(r.chip), r.lines)))
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// addLine adds a third line under the row's subtitle (nothing if text is
+// empty): a session's papers.
+func (r *homeRow) addLine(text string) {
+	if text == "" {
+		return
+	}
+	r.lines.Add(subtleLine(text))
 }
 
 // CreateRenderer draws the row.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ func ttlText(d time.Duration) string {
 // inviteDialog is the dialog while it is open (tests read it).
 type inviteDialog struct {
 	d      *dialog.CustomDialog
-	who    *widget.Select
+	who    *memberChooser
 	ttl    *widget.Select
 	create *keyButton
 	errMsg *line
@@ -84,8 +85,7 @@ func (s *shell) showInvite(m *meetings.Member) {
 	id := &inviteDialog{errMsg: paragraph("", theme.ColorNameError, theme.SizeNameText, fyne.TextStyle{}), busy: widget.NewActivity()}
 	id.errMsg.Hide()
 	id.busy.Hide()
-	id.who = widget.NewSelect(names, nil)
-	id.who.PlaceHolder = lang.X("invite.who_hint", "Choose a member")
+	id.who = newMemberChooser(names)
 	for i, x := range members {
 		if m != nil && x.ID == m.ID {
 			id.who.SetSelectedIndex(i)
@@ -100,7 +100,7 @@ func (s *shell) showInvite(m *meetings.Member) {
 	intro := paragraph(lang.X("invite.intro", "The hub makes a one-time invitation for this member's computer. Hand it over in person or by an official channel: whoever has it can join as this member until it is used or expires."),
 		colorNameSubtle, theme.SizeNameText, fyne.TextStyle{})
 	form := widget.NewForm(
-		widget.NewFormItem(lang.X("invite.who", "Member"), id.who),
+		widget.NewFormItem(lang.X("invite.who", "Member"), id.who.view()),
 		widget.NewFormItem(lang.X("invite.ttl", "Valid for"), id.ttl),
 	)
 	cancel := newKeyButton(lang.X("app.cancel", "Cancel"), theme.CancelIcon(), func() { id.d.Hide() })
@@ -234,3 +234,47 @@ func (j *joinScreen) takeInvitation(text string) {
 	}
 	j.invited = inv
 }
+
+// memberChooser is the invitation's list of members: a list of a fixed
+// height inside the dialog, which scrolls (a drop-down's pop-up of a whole
+// committee ran past the bottom of a 768-px window). A list is one stop
+// for Tab, with the arrow keys and Space inside it, as the drop-down was.
+type memberChooser struct {
+	Options  []string
+	selected int
+	list     *widget.List
+}
+
+// memberListHeight is the chooser's height: about five names, the rest
+// scroll.
+const memberListHeight = 190
+
+func newMemberChooser(names []string) *memberChooser {
+	c := &memberChooser{Options: names, selected: -1}
+	c.list = widget.NewList(func() int { return len(c.Options) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(c.Options[i]) })
+	c.list.OnSelected = func(i widget.ListItemID) { c.selected = i }
+	c.list.OnUnselected = func(widget.ListItemID) { c.selected = -1 }
+	return c
+}
+
+// view is the list with its height fixed, in a frame.
+func (c *memberChooser) view() fyne.CanvasObject {
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	frame.StrokeWidth = 1
+	frame.CornerRadius = theme.InputRadiusSize()
+	frame.SetMinSize(fyne.NewSize(0, memberListHeight))
+	return container.NewStack(frame, c.list)
+}
+
+// SetSelectedIndex chooses the i-th member.
+func (c *memberChooser) SetSelectedIndex(i int) {
+	if i >= 0 && i < len(c.Options) {
+		c.list.Select(i)
+	}
+}
+
+// SelectedIndex is the chosen member's index, -1 when none is.
+func (c *memberChooser) SelectedIndex() int { return c.selected }

@@ -255,8 +255,11 @@ func (j *joinScreen) showDone() {
 				chipDanger.fgName(), theme.SizeNameText, fyne.TextStyle{Bold: true})
 		}
 	}
-	where := paragraph(lang.X("join.done.folder", "Profile folder: {{.Dir}}", map[string]any{"Dir": j.dir}),
-		colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})
+	// The folder is for whoever supports the computer, not for the member
+	// joining: it stays folded under "Details".
+	where := widget.NewAccordion(widget.NewAccordionItem(lang.X("join.done.details", "Details"),
+		paragraph(lang.X("join.done.folder", "Profile folder: {{.Dir}}", map[string]any{"Dir": j.dir}),
+			colorNameSubtle, theme.SizeNameCaptionText, fyne.TextStyle{})))
 	open := primaryButton(lang.X("join.done.open", "They match — open and synchronise"), theme.ConfirmIcon(), j.open)
 	j.body.Objects = []fyne.CanvasObject{container.NewVBox(title, who, padded(12, 4, 0, 0, compare), finger, mismatch, where, padded(8, 0, 0, 0, container.NewHBox(open)))}
 	j.body.Refresh()

@@ -40,12 +40,15 @@ type ballotExtras struct {
 	// responses holds, for the secretariat, how many answers count on each
 	// open ballot (see responseCache).
 	responses map[string]int
+	// papers holds, by meeting, the state of the papers of each session
+	// not yet over, for the home's "Next sessions" (home_papers.go).
+	papers map[string]sessionPapers
 }
 
 func newBallotExtras() ballotExtras {
 	return ballotExtras{reminders: map[string]core.Reminder{}, results: map[string]core.ResultCheck{},
 		confirmed: map[string]ballots.Answer{}, givenHere: map[string]bool{}, superseded: map[string]core.Supersession{},
-		responses: map[string]int{}}
+		responses: map[string]int{}, papers: map[string]sessionPapers{}}
 }
 
 // confirmedCache remembers my answers the hub has confirmed, by answer ID:
@@ -89,6 +92,7 @@ func (c *confirmedCache) confirmedAnswer(p *core.Profile, a ballots.Answer) (bal
 // that gave each. Not on the UI goroutine.
 func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 	ex := newBallotExtras()
+	ex.papers = loadSessionPapers(p)
 	for _, sup := range p.Supersessions() {
 		ex.superseded[sup.BallotID] = sup
 	}

@@ -222,8 +222,18 @@ func (r *resultsView) show(res ballots.Result, answers []ballots.Answer) {
 		}
 	}
 	r.chart.set(bars, res.Members, threshold)
-	r.counts.setText(lang.X("result.answered", "Answered: {{.N}}/{{.Of}} · not yet: {{.Rest}}",
-		map[string]any{"N": res.Answered, "Of": res.Members, "Rest": res.Unanswered}))
+	counts := lang.X("result.answered", "Answered: {{.N}}/{{.Of}} · not yet: {{.Rest}}",
+		map[string]any{"N": res.Answered, "Of": res.Members, "Rest": res.Unanswered})
+	// Answers the hub received after the deadline are kept but do not
+	// count (the reception-time rule). A bare "0/11" next to eleven names
+	// with an answer reads as a fault, so the count says why: this is what
+	// a profile enrolled with a hub shows for the sample's 2023 ballot,
+	// whose answers reach the hub years after its deadline
+	// (sample/hub_test.go).
+	if n := lateMembers(b, answers); n > 0 {
+		counts += " · " + lang.X("result.late_count", "{{.N}} received by the hub after the deadline, not counted", map[string]any{"N": n})
+	}
+	r.counts.setText(counts)
 
 	eff := ballots.Effective(answers)
 	r.who = r.who[:0]
@@ -530,3 +540,19 @@ func (r *barRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *barRenderer) Destroy() {}
+
+// lateMembers is how many eligible members have answers, none of which
+// counts because every one reached the hub after the deadline.
+func lateMembers(b ballots.Ballot, answers []ballots.Answer) int {
+	counted := map[string]bool{}
+	for _, a := range ballots.Counted(b, answers) {
+		counted[a.MemberID] = true
+	}
+	late := map[string]bool{}
+	for _, a := range answers {
+		if b.IsEligible(a.MemberID) && !counted[a.MemberID] && b.IsLate(a) {
+			late[a.MemberID] = true
+		}
+	}
+	return len(late)
+}

@@ -169,6 +169,14 @@ func TestGolden_InviteWithQRCode(t *testing.T) {
 			if id == nil {
 				t.Fatal("Ctrl+N opened no invitation")
 			}
+			// the whole committee is listed inside the dialog: its buttons
+			// stay in the window on a 1366×768 laptop's (the list scrolls)
+			e.w.Resize(defaultWindow)
+			e.shotDialog(id.d)
+			if pos, ok := inWindow(e, id.create); !ok || len(id.who.Options) < 8 {
+				t.Errorf("with %d members listed, the dialog's button is at %v, outside the %v window", len(id.who.Options), pos, e.w.Canvas().Size())
+			}
+			e.w.Resize(fyne.NewSize(testWindowWidth, testWindowHeight))
 			// creating it with no member chosen says what is missing
 			test.Tap(id.create)
 			if !id.errMsg.Visible() {
@@ -371,7 +379,13 @@ func TestBallots_ResponseTrackingFiltersRemindAndClose(t *testing.T) {
 				t.Fatal("the reminder does not say who will be reminded")
 			}
 			test.AssertImageMatches(t, code+"/remind.png", e.shotDialog(e.u.form.d))
-			e.u.form.d.Hide()
+			// sending it says who was reminded
+			e.u.form.submit()
+			sent := map[string]string{langVI: "Đã nhắc 2 thành viên", langEN: "2 members were reminded"}[code]
+			e.l.waitFor(t, "the reminder's confirmation", func() bool { return e.hasText(sent) })
+			for _, o := range e.w.Canvas().Overlays().List() {
+				e.w.Canvas().Overlays().Remove(o)
+			}
 			// "close" warns how many have not answered
 			bs.detail.closeBallot()
 			e.l.waitFor(t, "the close confirmation", func() bool { return e.u.lastConfirm != nil })

@@ -354,7 +354,7 @@ func (s *shell) listen() {
 			}
 			pending := s.p.Pending()
 			var ex *ballotExtras
-			if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicReminders) || c.has(core.TopicSync) {
+			if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicReminders) || c.has(core.TopicSync) || c.has(core.TopicPapers) || c.has(core.TopicMeetings) {
 				x := loadExtras(s.p, s.confirmed)
 				x.responses = s.responses.load(s.p, c.ids)
 				ex = &x

@@ -119,6 +119,10 @@ func TestJoin_EnrollsWithARealHubAndShowsTheFingerprint(t *testing.T) {
 	if !e.hasText("So sánh dấu vân tay này với dấu vân tay trên màn hình của Văn phòng") || !e.hasText("Thư ký Ban Chỉ đạo") {
 		t.Error("the words to compare the fingerprint, or the member enrolled as, are missing")
 	}
+	// nothing technical shows unasked: the profile's folder is under "Chi tiết"
+	if e.hasText("Thư mục hồ sơ") || !e.hasText("Chi tiết") {
+		t.Error("the join result shows the profile's folder, or no Details to find it under")
+	}
 	// then the profile opens and syncs
 	test.Tap(e.button("Khớp — mở hồ sơ và đồng bộ"))
 	e.l.waitFor(t, "the shell, synced", func() bool {
