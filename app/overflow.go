@@ -126,23 +126,13 @@ func (l *overflowLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// showMenuUnder opens menu just below anchor, moved left and up as far as
-// it takes to stay inside the window: Fyne opens a pop-up menu where it is
-// told to, so one under a button near the right edge was cut off there.
+// showMenuUnder opens menu just below anchor (Fyne moves a pop-up menu
+// left as far as it takes to stay inside the window).
 func showMenuUnder(anchor fyne.CanvasObject, menu *fyne.Menu) {
 	c := fyne.CurrentApp().Driver().CanvasForObject(anchor)
 	if c == nil {
 		return
 	}
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor).Add(fyne.NewPos(0, anchor.Size().Height))
-	pm := widget.NewPopUpMenu(menu, c)
-	pm.ShowAtPosition(menuInside(pos, pm.MinSize(), c.Size()))
-}
-
-// menuInside is where a menu of size m opened at pos stays within a canvas
-// of size c (its top-left corner at most c − m, and never negative).
-func menuInside(pos fyne.Position, m, c fyne.Size) fyne.Position {
-	pos.X = max(0, min(pos.X, c.Width-m.Width))
-	pos.Y = max(0, min(pos.Y, c.Height-m.Height))
-	return pos
+	widget.ShowPopUpMenuAtPosition(menu, c, pos)
 }

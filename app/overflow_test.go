@@ -82,28 +82,3 @@ func (r *overflowRow) offers(text string) *widget.Button {
 	}
 	return nil
 }
-
-func TestMenuInside(t *testing.T) {
-	c := fyne.NewSize(1240, 660)
-	m := fyne.NewSize(340, 130)
-	for _, tc := range []struct {
-		name string
-		at   fyne.Position
-		want fyne.Position
-	}{
-		{"given room then where it was asked", fyne.NewPos(100, 200), fyne.NewPos(100, 200)},
-		{"given a button at the right edge then moved left to end at the edge", fyne.NewPos(1100, 200), fyne.NewPos(900, 200)},
-		{"given a button at the bottom then moved up", fyne.NewPos(100, 600), fyne.NewPos(100, 530)},
-		{"given a menu wider than the window then at its left edge", fyne.NewPos(50, 0), fyne.NewPos(0, 0)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			mm := m
-			if tc.want.X == 0 {
-				mm.Width = 1300
-			}
-			if got := menuInside(tc.at, mm, c); got != tc.want {
-				t.Fatalf("menuInside(%v) = %v, want %v", tc.at, got, tc.want)
-			}
-		})
-	}
-}
