@@ -77,7 +77,7 @@ func init() {
 		{"report invitation", "--meeting ID [--out FILE|DIR]", defineReportInvitation},
 		{"report minutes", "--meeting ID [--out FILE|DIR]", defineReportMinutes},
 		{"report summary", "--ballot ID [--out FILE|DIR]", defineReportSummary},
-		{"report book", "--meeting ID [--out FILE|DIR]", defineReportBook},
+		{"report book", "--meeting ID [--member ID] [--out FILE|DIR]", defineReportBook},
 		{"minutes conclude", "--meeting ID --item ID --text TEXT", defineMinutesConclude},
 		{"minutes finalise", "--meeting ID", defineMinutesFinalise},
 		{"consent mark", "--meeting ID --item ID --mark no_objection|speak|object", defineConsentMark},

@@ -78,14 +78,15 @@ func defineReport(fs *flag.FlagSet, kind report.Kind, subject string) action {
 	}
 }
 
-// report book --meeting ID [--out FILE]: the profile's member's meeting
-// book (core.SaveBook), with the papers the profile holds for them (none
-// yet: the paper store is not wired in, so today the book is its cover,
-// agenda and contents). A paper pdfcpu cannot read is re-saved through
+// report book --meeting ID [--member ID] [--out FILE]: the meeting book
+// (core.SaveBook) of the profile's member, or, for the secretariat, of
+// another member (their papers, their name in the watermark), with the
+// papers on this computer. A paper pdfcpu cannot read is re-saved through
 // PDFium, started only then. Without --out the book is saved in the
 // current folder under its usual name.
 func defineReportBook(fs *flag.FlagSet) action {
 	id := fs.String("meeting", "", "")
+	member := fs.String("member", "", "")
 	out := fs.String("out", "", "")
 	return func(r *runner) error {
 		if err := required(fs, "meeting"); err != nil {
@@ -103,8 +104,14 @@ func defineReportBook(fs *flag.FlagSet) action {
 		if !lang.Valid() {
 			lang = report.Vietnamese
 		}
+		who := ""
+		if *member != "" {
+			if who, err = r.memberID(p, *member); err != nil {
+				return err
+			}
+		}
 		path := reportPath(p, report.KindBook, full, lang, *out)
-		opt := core.BookOptions{Lang: lang, Repair: pdfrender.Repair(pdfrender.Options{Instances: 1})}
+		opt := core.BookOptions{Lang: lang, Member: who, Repair: pdfrender.Repair(pdfrender.Options{Instances: 1})}
 		if err := p.SaveBook(context.Background(), full, opt, path); err != nil {
 			return err
 		}

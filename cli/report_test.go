@@ -74,6 +74,27 @@ func TestReport_GivenTheSample_ThenEachDocumentIsSaved(t *testing.T) {
 		}
 	}
 
+	// The secretariat prints a member's book: their name on the cover and
+	// in the watermark, not the secretary's.
+	var members []struct{ ID, Name string }
+	runJSON(t, &members, "--profile", dir, "member", "list", "--json")
+	var tra string
+	for _, m := range members {
+		if m.Name == "Phạm Thị Thanh Trà" {
+			tra = m.ID
+		}
+	}
+	trasBook := filepath.Join(t.TempDir(), "tra.pdf")
+	runJSON(t, new(struct{}), "--profile", dir, "--json", "--lang", "vi", "report", "book", "--meeting", fifth, "--member", tra, "--out", trasBook)
+	if text, err := exec.Command("pdftotext", "-enc", "UTF-8", trasBook, "-").Output(); err != nil {
+		t.Fatal(err)
+	} else if flat := strings.Join(strings.Fields(string(text)), " "); !strings.Contains(flat, "Phạm Thị Thanh Trà") || !strings.Contains(flat, "Trang 8/8") {
+		t.Errorf("a member's book made by the secretariat lacks their name or the paper: %q", flat[:min(len(flat), 400)])
+	}
+	if res := run(t, "--profile", dir, "--lang", "vi", "report", "book", "--meeting", fifth, "--member", "nosuchmember", "--out", trasBook); res.code == 0 {
+		t.Errorf("a book for an unknown member: exit 0")
+	}
+
 	if res := run(t, "--profile", dir, "--lang", "vi", "minutes", "finalise", "--meeting", fifth); res.code != 0 {
 		t.Fatalf("minutes finalise: exit %d, %q", res.code, res.stderr)
 	}

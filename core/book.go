@@ -43,6 +43,11 @@ type BookOptions struct {
 	Repair report.Repairer
 	// Progress is called as the book is made, on the calling goroutine.
 	Progress func(report.BookProgress)
+	// Member is whose book it is: empty for the profile's own member. The
+	// secretariat of the meeting's body may make another member's (to
+	// print it for a minister who carries paper): that member's papers,
+	// their name in the watermark; anyone else is refused.
+	Member string
 }
 
 // BookReport gathers the profile's member's book of a meeting: the
@@ -57,14 +62,22 @@ func (p *Profile) BookReport(meetingID string, opt BookOptions) (report.Book, er
 	if src == nil {
 		src = p // the papers on this computer
 	}
-	self := p.Self()
-	papers, err := src.BookPapers(m.ID, self.ID)
+	who := p.Self()
+	if opt.Member != "" && opt.Member != who.ID {
+		if !p.IsSecretaryOf(m.Body) {
+			return report.Book{}, ErrForbidden
+		}
+		if who, err = p.Member(opt.Member); err != nil {
+			return report.Book{}, err
+		}
+	}
+	papers, err := src.BookPapers(m.ID, who.ID)
 	if err != nil {
 		return report.Book{}, err
 	}
 	now := p.now()
 	return report.Book{Lang: opt.Lang, Location: vietnam, Body: p.reportHeading().Body, Meeting: m,
-		Member: report.Person{Name: self.Name, Title: self.Title}, Date: now, Made: now,
+		Member: report.Person{Name: who.Name, Title: who.Title}, Date: now, Made: now,
 		Papers: papers, Repair: opt.Repair, Progress: opt.Progress}, nil
 }
 
@@ -96,8 +109,18 @@ func closePapers(byItem map[string][]report.BookPaper) {
 // book with ErrPaperNotOffline naming it: a book missing a paper without
 // saying so would mislead the member who carries it into the room.
 func (p *Profile) BookPapers(meetingID, memberID string) (map[string][]report.BookPaper, error) {
-	if memberID != p.Self().ID {
-		return nil, ErrForbidden // a device holds only its own member's keys
+	other := memberID != p.Self().ID
+	if other {
+		// Another member's book: only the secretariat, whose devices hold
+		// the keys of the papers it distributes, and only what that
+		// member is on the list of.
+		m, err := p.Meeting(meetingID)
+		if err != nil {
+			return nil, err
+		}
+		if !p.IsSecretaryOf(m.Body) {
+			return nil, ErrForbidden
+		}
 	}
 	views, err := p.Papers(PaperFilter{MeetingID: meetingID})
 	if err != nil {
@@ -105,7 +128,7 @@ func (p *Profile) BookPapers(meetingID, memberID string) (map[string][]report.Bo
 	}
 	out := map[string][]report.BookPaper{}
 	for _, v := range views {
-		if v.Recalled {
+		if v.Recalled || (other && !p.MemberMaySee(memberID, v.ID)) {
 			continue
 		}
 		r, ver, err := p.PeekPaper(v.ID, 0)
