@@ -12,9 +12,15 @@ import (
 
 // sessionPapers is where a session's papers stand for this profile's
 // member: how many there are, how many were never opened (new), replaced
-// since last read (updated), and not yet wholly on this computer.
+// since last read (updated), and not yet wholly on this computer. For the
+// secretariat of the session's body (tracked) it says instead how many
+// members on the papers' lists have not yet opened the current version of
+// one of them (from the read receipts): the secretariat's own reading of
+// papers it attached means nothing, its members' before the session does.
 type sessionPapers struct {
 	total, unread, updated, notHere int
+	tracked                         bool
+	notRead                         int // members; tracked only
 }
 
 // countSessionPapers folds a session's papers as core lists them.
@@ -45,10 +51,15 @@ func (sp sessionPapers) text() string {
 		return ""
 	}
 	parts := []string{lang.X("home.papers.total", "{{.N}} papers", map[string]any{"N": sp.total})}
-	if sp.unread > 0 {
+	switch {
+	case sp.tracked && sp.notRead > 0:
+		parts = append(parts, lang.X("home.papers.not_read", "{{.N}} members have not read them all", map[string]any{"N": sp.notRead}))
+	case sp.tracked:
+		parts = append(parts, lang.X("home.papers.all_read", "read by every member"))
+	case sp.unread > 0:
 		parts = append(parts, lang.X("home.papers.new", "{{.N}} new", map[string]any{"N": sp.unread}))
 	}
-	if sp.updated > 0 {
+	if sp.updated > 0 && !sp.tracked {
 		parts = append(parts, lang.X("home.papers.updated", "{{.N}} updated", map[string]any{"N": sp.updated}))
 	}
 	if sp.notHere > 0 {
@@ -69,7 +80,33 @@ func loadSessionPapers(p *core.Profile) map[string]sessionPapers {
 		if err != nil || len(list) == 0 {
 			continue
 		}
-		out[m.ID] = countSessionPapers(list)
+		sp := countSessionPapers(list)
+		if p.IsSecretaryOf(m.Body) {
+			sp.tracked, sp.notRead = true, membersNotRead(p, list)
+		}
+		out[m.ID] = sp
 	}
 	return out
+}
+
+// membersNotRead counts the members on the lists of a session's papers
+// who have not opened the current version of at least one of them.
+func membersNotRead(p *core.Profile, list []core.PaperView) int {
+	behind := map[string]bool{}
+	for _, v := range list {
+		if v.Recalled {
+			continue
+		}
+		cur, _ := v.CurrentVersion()
+		reads, err := p.PaperReads(v.ID)
+		if err != nil {
+			continue // not this body's secretariat after all: nothing to say
+		}
+		for _, r := range reads {
+			if r.Latest() < cur.Number {
+				behind[r.Member.ID] = true
+			}
+		}
+	}
+	return len(behind)
 }

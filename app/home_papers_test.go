@@ -37,6 +37,24 @@ func TestSessionPapers_Text(t *testing.T) {
 			}
 		})
 	}
+	// The secretariat of the session's body is told about its members'
+	// reading, not its own.
+	for _, tc := range []struct {
+		name string
+		sp   sessionPapers
+		want string
+	}{
+		{"members behind", sessionPapers{total: 3, unread: 3, updated: 1, tracked: true, notRead: 4}, "3 tài liệu · 4 thành viên chưa đọc hết"},
+		{"everyone has read", sessionPapers{total: 2, unread: 2, tracked: true}, "2 tài liệu · mọi thành viên đã đọc"},
+		{"and what is not here", sessionPapers{total: 1, notHere: 1, tracked: true, notRead: 1}, "1 tài liệu · 1 thành viên chưa đọc hết · 1 chưa tải về"},
+	} {
+		t.Run("secretariat: "+tc.name, func(t *testing.T) {
+			setLanguage(langVI)
+			if got := tc.sp.text(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
 }
 
 func TestHome_NextSessionSaysWhereItsPapersStand(t *testing.T) {
@@ -59,17 +77,23 @@ func TestHome_NextSessionSaysWhereItsPapersStand(t *testing.T) {
 	if want.unread == 0 {
 		t.Fatal("the fixture should leave a paper of the sixth session unread")
 	}
+	// The secretariat sees its members' reading: nobody has opened them.
+	want.tracked, want.notRead = true, membersNotRead(p, list)
+	if want.notRead == 0 {
+		t.Fatal("no member on the sixth session's papers' lists")
+	}
 	// when the home opens
 	e.open(p)
 	row := e.homeRow(t, "thứ sáu")
-	// then the session's line counts its papers and the new ones
+	// then the session's line counts its papers and the members who have
+	// not read them
 	var got []string
 	for _, o := range row.lines.Objects {
 		if l, ok := o.(*line); ok {
 			got = append(got, l.seg.Text)
 		}
 	}
-	if len(got) != 3 || got[2] != want.text() || !strings.Contains(got[2], "mới") {
+	if len(got) != 3 || got[2] != want.text() || !strings.Contains(got[2], "chưa đọc hết") {
 		t.Errorf("the session's line reads %q, want a third line %q", got, want.text())
 	}
 }
