@@ -83,6 +83,12 @@ func newMultiLineEntry() *keyEntry {
 	return e
 }
 
+// AcceptsTab is false even for several lines: in a form Tab moves to the
+// next field (Fyne's multi-line entry keeps Tab and types it, so a secretary
+// tabbing from an agenda item's title to its presenter wrote the presenter
+// into the title). Nobody types a tab character into a title or a comment.
+func (e *keyEntry) AcceptsTab() bool { return false }
+
 // TypedKey passes Esc and F1 to the window and the rest to the entry.
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 	if windowKey(e, k) {

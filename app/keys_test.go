@@ -272,3 +272,16 @@ func TestEmptyStates_ListsAndSearches(t *testing.T) {
 		t.Error("the members list says nothing when the search finds nothing")
 	}
 }
+
+// TestKeys_TabLeavesEveryTextField: the desktop driver hands Tab to a
+// focused widget that accepts it (fyne.Tabbable) and moves the focus
+// otherwise; the app's fields, of one line or several, never keep it.
+func TestKeys_TabLeavesEveryTextField(t *testing.T) {
+	test.NewTempApp(t)
+	for _, e := range []*keyEntry{newEntry(), newMultiLineEntry()} {
+		var tab fyne.Tabbable = e
+		if tab.AcceptsTab() {
+			t.Errorf("a field (multi-line %v) keeps Tab: Tab would type into it instead of moving on", e.MultiLine)
+		}
+	}
+}
