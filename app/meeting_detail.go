@@ -417,7 +417,7 @@ func (d *meetingDetail) itemForm(title, saveLabel string, it meetings.AgendaItem
 	if it.Minutes > 0 {
 		minutes.SetText(strconv.Itoa(it.Minutes))
 	}
-	minutes.PlaceHolder = "30"
+	minutes.PlaceHolder = lang.X("agenda.form.minutes_example", "e.g. 30") // an example, like the others: empty is "not planned", not 30
 	items := []*widget.FormItem{
 		{Text: lang.X("agenda.form.title", "Title"), Widget: name},
 		{Text: lang.X("agenda.form.presenter", "Presenter"), Widget: presenter},
