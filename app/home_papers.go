@@ -1,8 +1,10 @@
 package app
 
 import (
+	"strconv"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ecabinet/ecabinet/core"
@@ -109,4 +111,75 @@ func membersNotRead(p *core.Profile, list []core.PaperView) int {
 		}
 	}
 	return len(behind)
+}
+
+// paperNews is a paper new or updated for this profile's member: a version
+// someone else added that they have not opened.
+type paperNews struct {
+	id, title string
+	version   int
+	updated   bool
+}
+
+// key names the announcement of one version, so that each is made once.
+func (n paperNews) key() string { return "paper:" + n.id + ":" + strconv.Itoa(n.version) }
+
+// loadPaperNews lists the papers to announce. Not on the UI goroutine.
+func loadPaperNews(p *core.Profile) []paperNews {
+	list, err := p.Papers(core.PaperFilter{})
+	if err != nil {
+		return nil
+	}
+	self := p.Self().ID
+	var out []paperNews
+	for _, v := range list {
+		cur, ok := v.CurrentVersion()
+		if v.Recalled || !ok || cur.AddedBy == self || (v.Read != papers.ReadUnread && v.Read != papers.ReadUpdated) {
+			continue // what I attached myself is no news to me
+		}
+		out = append(out, paperNews{id: v.ID, title: v.Title, version: cur.Number, updated: v.Read == papers.ReadUpdated})
+	}
+	return out
+}
+
+// prefNotifiedPapers keeps the paper versions already announced.
+const prefNotifiedPapers = "notifiedPapers"
+
+// notifyPapers sends a desktop notification for each paper version new or
+// updated for me, once; never the only place: the Papers screen and the
+// home's next sessions show the same badges.
+func (s *shell) notifyPapers() {
+	prefs := s.u.app.Preferences()
+	done := prefs.StringList(prefNotifiedPapers)
+	seen := make(map[string]bool, len(done))
+	for _, k := range done {
+		seen[k] = true
+	}
+	var news []*fyne.Notification
+	for _, n := range s.extras.paperNews {
+		if seen[n.key()] {
+			continue
+		}
+		seen[n.key()] = true
+		done = append(done, n.key())
+		title := lang.X("papers.notify.new", "New paper: {{.Title}}", map[string]any{"Title": n.title})
+		if n.updated {
+			title = lang.X("papers.notify.updated", "Paper updated: {{.Title}}", map[string]any{"Title": n.title})
+		}
+		news = append(news, fyne.NewNotification(title, lang.X("papers.notify.body", "On the Papers screen (Ctrl+4).")))
+	}
+	if len(news) == 0 {
+		return
+	}
+	if len(news) > notifyAtMost {
+		news = []*fyne.Notification{fyne.NewNotification("eCabinet",
+			lang.X("papers.notify.many", "{{.N}} papers are new or updated: see the Papers screen.", map[string]any{"N": len(news)}))}
+	}
+	for _, n := range news {
+		s.u.app.SendNotification(n)
+	}
+	if len(done) > 2000 {
+		done = done[len(done)-2000:]
+	}
+	prefs.SetStringList(prefNotifiedPapers, done)
 }

@@ -1,8 +1,12 @@
 package app
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/ecabinet/ecabinet/core"
 	"github.com/ecabinet/ecabinet/papers"
@@ -96,4 +100,27 @@ func TestHome_NextSessionSaysWhereItsPapersStand(t *testing.T) {
 	if len(got) != 3 || got[2] != want.text() || !strings.Contains(got[2], "chưa đọc hết") {
 		t.Errorf("the session's line reads %q, want a third line %q", got, want.text())
 	}
+}
+
+// TestNotifyPapers_EachVersionOnce: a paper new or updated for me is
+// announced on the desktop once per version, many at once in one line; the
+// papers I attached myself are no news to me.
+func TestNotifyPapers_EachVersionOnce(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	p := secretaryProfile(t)
+	fixturePapers(t, p)
+	s := e.open(p)
+	e.l.settle(e.u)
+	if news := loadPaperNews(p); len(news) != 0 {
+		t.Fatalf("the secretariat's own papers announced to it: %+v", news)
+	}
+	s.extras.paperNews = []paperNews{{id: "p1", title: "Tờ trình dự thảo Luật Đất đai", version: 1}}
+	test.AssertNotificationSent(t, fyne.NewNotification("Tài liệu mới: Tờ trình dự thảo Luật Đất đai", "Xem ở màn hình Tài liệu (Ctrl+4)."), s.notifyPapers)
+	test.AssertNotificationSent(t, nil, s.notifyPapers) // once
+	s.extras.paperNews = []paperNews{{id: "p1", title: "Tờ trình dự thảo Luật Đất đai", version: 2, updated: true}}
+	test.AssertNotificationSent(t, fyne.NewNotification("Tài liệu đã cập nhật: Tờ trình dự thảo Luật Đất đai", "Xem ở màn hình Tài liệu (Ctrl+4)."), s.notifyPapers)
+	for i := range 5 {
+		s.extras.paperNews = append(s.extras.paperNews, paperNews{id: "q" + strconv.Itoa(i), title: "T", version: 1})
+	}
+	test.AssertNotificationSent(t, fyne.NewNotification("eCabinet", "5 tài liệu mới hoặc đã cập nhật: xem màn hình Tài liệu."), s.notifyPapers)
 }

@@ -43,6 +43,9 @@ type ballotExtras struct {
 	// papers holds, by meeting, the state of the papers of each session
 	// not yet over, for the home's "Next sessions" (home_papers.go).
 	papers map[string]sessionPapers
+	// paperNews are the papers new or updated for me, to announce once
+	// (notifyPapers, home_papers.go).
+	paperNews []paperNews
 }
 
 func newBallotExtras() ballotExtras {
@@ -93,6 +96,7 @@ func (c *confirmedCache) confirmedAnswer(p *core.Profile, a ballots.Answer) (bal
 func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 	ex := newBallotExtras()
 	ex.papers = loadSessionPapers(p)
+	ex.paperNews = loadPaperNews(p)
 	for _, sup := range p.Supersessions() {
 		ex.superseded[sup.BallotID] = sup
 	}

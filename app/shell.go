@@ -335,6 +335,7 @@ func (s *shell) listen() {
 		s.changed(c)
 		s.notifyReminders()
 		s.notifyBallots()
+		s.notifyPapers() // home_papers.go
 	})
 	go func() {
 		for e := range events {
@@ -378,6 +379,7 @@ func (s *shell) listen() {
 				if ex != nil {
 					s.notifyReminders()
 					s.notifyBallots()
+					s.notifyPapers()
 				}
 			})
 		}
