@@ -640,15 +640,9 @@ const notifyAtMost = 3
 // fire and forget and never the only place: the home, the inbox and the
 // rail's badge show the same.
 func (s *shell) notifyBallots() {
-	prefs := s.u.app.Preferences()
-	done := prefs.StringList(prefNotifiedBallots)
-	seen := make(map[string]bool, len(done))
-	for _, k := range done {
-		seen[k] = true
-	}
 	now := s.u.now()
 	self := s.p.Self().ID
-	var news []*fyne.Notification
+	var news []announcement
 	for _, b := range s.p.Ballots() {
 		if b.Status != ballots.StatusOpen {
 			break // open ballots come first
@@ -657,25 +651,49 @@ func (s *shell) notifyBallots() {
 			continue
 		}
 		when := lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(b.Deadline)})
-		if k := "new:" + b.ID; !seen[k] {
-			seen[k] = true
-			done = append(done, k)
-			news = append(news, fyne.NewNotification(
-				lang.X("home.notify.new", "New opinion ballot: {{.Title}}", map[string]any{"Title": b.Title}), when))
+		news = append(news, announcement{"new:" + b.ID, fyne.NewNotification(
+			lang.X("home.notify.new", "New opinion ballot: {{.Title}}", map[string]any{"Title": b.Title}), when)})
+		if b.Deadline.Sub(now) < soonWindow && b.Deadline.After(now) {
+			news = append(news, announcement{"due:" + b.ID, fyne.NewNotification(
+				lang.X("home.notify.due", "Closes within a day: {{.Title}}", map[string]any{"Title": b.Title}), when)})
 		}
-		if k := "due:" + b.ID; !seen[k] && b.Deadline.Sub(now) < soonWindow && b.Deadline.After(now) {
-			seen[k] = true
-			done = append(done, k)
-			news = append(news, fyne.NewNotification(
-				lang.X("home.notify.due", "Closes within a day: {{.Title}}", map[string]any{"Title": b.Title}), when))
+	}
+	s.announce(prefNotifiedBallots, news, func(n int) string {
+		return lang.X("home.notify.many", "{{.N}} opinion ballots are new or closing within a day: see the home.", map[string]any{"N": n})
+	})
+}
+
+// announcement is one desktop notification, made once under its key.
+type announcement struct {
+	key string
+	n   *fyne.Notification
+}
+
+// announce sends the notifications whose keys the preference prefKey does
+// not yet hold, and remembers them there (the latest 2,000). More than
+// notifyAtMost at once become one notification saying many(n): a first
+// start with a year of data must not flood the desktop.
+func (s *shell) announce(prefKey string, items []announcement, many func(n int) string) {
+	prefs := s.u.app.Preferences()
+	done := prefs.StringList(prefKey)
+	seen := make(map[string]bool, len(done))
+	for _, k := range done {
+		seen[k] = true
+	}
+	var news []*fyne.Notification
+	for _, it := range items {
+		if seen[it.key] {
+			continue
 		}
+		seen[it.key] = true
+		done = append(done, it.key)
+		news = append(news, it.n)
 	}
 	if len(news) == 0 {
 		return
 	}
 	if len(news) > notifyAtMost {
-		news = []*fyne.Notification{fyne.NewNotification("eCabinet",
-			lang.X("home.notify.many", "{{.N}} opinion ballots are new or closing within a day: see the home.", map[string]any{"N": len(news)}))}
+		news = []*fyne.Notification{fyne.NewNotification("eCabinet", many(len(news)))}
 	}
 	for _, n := range news {
 		s.u.app.SendNotification(n)
@@ -683,5 +701,5 @@ func (s *shell) notifyBallots() {
 	if len(done) > 2000 {
 		done = done[len(done)-2000:]
 	}
-	prefs.SetStringList(prefNotifiedBallots, done)
+	prefs.SetStringList(prefKey, done)
 }

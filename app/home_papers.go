@@ -149,37 +149,16 @@ const prefNotifiedPapers = "notifiedPapers"
 // updated for me, once; never the only place: the Papers screen and the
 // home's next sessions show the same badges.
 func (s *shell) notifyPapers() {
-	prefs := s.u.app.Preferences()
-	done := prefs.StringList(prefNotifiedPapers)
-	seen := make(map[string]bool, len(done))
-	for _, k := range done {
-		seen[k] = true
-	}
-	var news []*fyne.Notification
+	body := lang.X("papers.notify.body", "On the Papers screen (Ctrl+4).")
+	news := make([]announcement, 0, len(s.extras.paperNews))
 	for _, n := range s.extras.paperNews {
-		if seen[n.key()] {
-			continue
-		}
-		seen[n.key()] = true
-		done = append(done, n.key())
 		title := lang.X("papers.notify.new", "New paper: {{.Title}}", map[string]any{"Title": n.title})
 		if n.updated {
 			title = lang.X("papers.notify.updated", "Paper updated: {{.Title}}", map[string]any{"Title": n.title})
 		}
-		news = append(news, fyne.NewNotification(title, lang.X("papers.notify.body", "On the Papers screen (Ctrl+4).")))
+		news = append(news, announcement{n.key(), fyne.NewNotification(title, body)})
 	}
-	if len(news) == 0 {
-		return
-	}
-	if len(news) > notifyAtMost {
-		news = []*fyne.Notification{fyne.NewNotification("eCabinet",
-			lang.X("papers.notify.many", "{{.N}} papers are new or updated: see the Papers screen.", map[string]any{"N": len(news)}))}
-	}
-	for _, n := range news {
-		s.u.app.SendNotification(n)
-	}
-	if len(done) > 2000 {
-		done = done[len(done)-2000:]
-	}
-	prefs.SetStringList(prefNotifiedPapers, done)
+	s.announce(prefNotifiedPapers, news, func(n int) string { // home.go
+		return lang.X("papers.notify.many", "{{.N}} papers are new or updated: see the Papers screen.", map[string]any{"N": n})
+	})
 }
