@@ -1,12 +1,10 @@
 package app
 
 import (
-	"net/url"
 	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -274,21 +272,7 @@ func (bp *bookPanel) saveBook() {
 	l := report.Lang(currentLang)
 	saveTo(s.u, s.p.ReportFileName(report.KindBook, id, l), ".pdf", func(wc fyne.URIWriteCloser) error {
 		return saveStoredBook(s.p, id, wc)
-	}, func(uri fyne.URI) {
-		d := dialog.NewConfirm(lang.X("report.export.done.title", "Document saved"),
-			lang.X("report.export.done", "The document was saved to “{{.Name}}”.", map[string]any{"Name": uri.Name()}),
-			func(open bool) {
-				if !open {
-					return
-				}
-				if err := openURL(fyne.CurrentApp(), &url.URL{Scheme: "file", Path: uri.Path()}); err != nil {
-					showError(err, s.u.win)
-				}
-			}, s.u.win)
-		d.SetConfirmText(lang.X("report.export.open", "Open"))
-		d.SetDismissText(lang.X("app.close", "Close"))
-		d.Show()
-	})
+	}, func(uri fyne.URI) { savedDocument(s.u, uri) }) // reports.go
 }
 
 // saveStoredBook writes the kept book to the file the dialog chose, as

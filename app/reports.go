@@ -35,21 +35,25 @@ func exportReport(u *ui, p *core.Profile, kind report.Kind, id string) {
 	l := report.Lang(currentLang)
 	saveTo(u, p.ReportFileName(kind, id, l), ".pdf", func(wc fyne.URIWriteCloser) error {
 		return saveReport(p, kind, id, l, wc)
-	}, func(uri fyne.URI) {
-		d := dialog.NewConfirm(lang.X("report.export.done.title", "Document saved"),
-			lang.X("report.export.done", "The document was saved to “{{.Name}}”.", map[string]any{"Name": uri.Name()}),
-			func(open bool) {
-				if !open {
-					return
-				}
-				if err := openURL(fyne.CurrentApp(), &url.URL{Scheme: "file", Path: uri.Path()}); err != nil {
-					showError(err, u.win)
-				}
-			}, u.win)
-		d.SetConfirmText(lang.X("report.export.open", "Open"))
-		d.SetDismissText(lang.X("app.close", "Close"))
-		d.Show()
-	})
+	}, func(uri fyne.URI) { savedDocument(u, uri) })
+}
+
+// savedDocument says where a document was saved and offers to open it
+// with the system's viewer.
+func savedDocument(u *ui, uri fyne.URI) {
+	d := dialog.NewConfirm(lang.X("report.export.done.title", "Document saved"),
+		lang.X("report.export.done", "The document was saved to “{{.Name}}”.", map[string]any{"Name": uri.Name()}),
+		func(open bool) {
+			if !open {
+				return
+			}
+			if err := openURL(fyne.CurrentApp(), &url.URL{Scheme: "file", Path: uri.Path()}); err != nil {
+				showError(err, u.win)
+			}
+		}, u.win)
+	d.SetConfirmText(lang.X("report.export.open", "Open"))
+	d.SetDismissText(lang.X("app.close", "Close"))
+	d.Show()
 }
 
 // saveReport writes the document to the file the dialog chose. A local
