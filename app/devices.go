@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -31,15 +32,30 @@ type hubOffice interface {
 
 // openOffice reaches the hub of profile p (off the UI goroutine); a
 // profile that is not enrolled gets replica.ErrNotEnrolled. Tests replace
-// it.
-var openOffice = func(p *core.Profile) (hubOffice, error) { return replica.NewClient(p) }
+// it (setOpenOffice), under officeMu because a request started by one test
+// may still be opening when the test ends and puts the real one back.
+var (
+	officeMu   sync.Mutex
+	openOffice = func(p *core.Profile) (hubOffice, error) { return replica.NewClient(p) }
+)
+
+// setOpenOffice replaces openOffice and returns the one it replaced.
+func setOpenOffice(f func(*core.Profile) (hubOffice, error)) (prev func(*core.Profile) (hubOffice, error)) {
+	officeMu.Lock()
+	defer officeMu.Unlock()
+	prev, openOffice = openOffice, f
+	return prev
+}
 
 // officeCall runs one request to the hub off the UI goroutine, bounded in
 // time, and done with its error on the UI goroutine.
 func (s *shell) officeCall(work func(ctx context.Context, o hubOffice) error, done func(error)) {
 	p := s.p
 	s.u.background(func() error {
-		o, err := openOffice(p)
+		officeMu.Lock()
+		open := openOffice
+		officeMu.Unlock()
+		o, err := open(p)
 		if err != nil {
 			return err
 		}

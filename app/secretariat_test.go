@@ -59,9 +59,8 @@ func (f *fakeOffice) Close() {}
 // useOffice makes the screens reach o instead of a hub.
 func useOffice(t *testing.T, o hubOffice) {
 	t.Helper()
-	prev := openOffice
-	openOffice = func(*core.Profile) (hubOffice, error) { return o, nil }
-	t.Cleanup(func() { openOffice = prev })
+	prev := setOpenOffice(func(*core.Profile) (hubOffice, error) { return o, nil })
+	t.Cleanup(func() { setOpenOffice(prev) })
 }
 
 // memberID is the fixture member whose name starts with name.

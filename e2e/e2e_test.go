@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -90,7 +91,7 @@ type hub struct {
 	// args are more flags for hub serve (--log-level debug).
 	args []string
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	log  *logBuffer
 }
 
 func freeAddr(t *testing.T) string {
@@ -103,11 +104,30 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// logBuffer holds a process's output: written by exec's copying goroutine
+// while the process runs, read by the test (the hub's chunk log) meanwhile.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 func (h *hub) start(t *testing.T) {
 	t.Helper()
 	h.cmd = exec.Command(bin, append([]string{"hub", "serve", "--data", h.data, "--listen", h.addr}, h.args...)...)
 	h.cmd.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase)
-	h.log = &bytes.Buffer{}
+	h.log = &logBuffer{}
 	h.cmd.Stdout, h.cmd.Stderr = h.log, h.log
 	if err := h.cmd.Start(); err != nil {
 		t.Fatal(err)
