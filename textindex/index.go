@@ -20,7 +20,10 @@ type Page struct {
 // word, the positions in that sequence where it occurs. A phrase search
 // walks the occurrences of its rarest word and compares the words around
 // each one, so its cost follows how often that word occurs, not how much
-// text there is. Safe for concurrent use.
+// text there is; only on the pages where each two of its words follow one
+// another (a page list per pair of adjacent words, at most four bytes a
+// word more), which for two words is the whole answer. Safe for concurrent
+// use.
 type Index struct {
 	mu       sync.RWMutex
 	ids      map[string]uint32 // folded word -> word number
@@ -30,11 +33,18 @@ type Index struct {
 	starts   []uint32          // page number -> its first position in seq
 	keys     []Page            // page number -> page
 	sorted   []uint32          // word numbers in word order, for prefixes; nil when stale
+	// pairs holds, for each two words that follow one another somewhere,
+	// the pages where they do, ascending and once each (key: pairKey). A
+	// phrase of common words found on every page is answered from these
+	// page lists, not by walking each occurrence of its rarer word.
+	pairs map[uint64][]uint32
 }
+
+func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 
 // New returns an empty index.
 func New() *Index {
-	return &Index{ids: map[string]uint32{}}
+	return &Index{ids: map[string]uint32{}, pairs: map[uint64][]uint32{}}
 }
 
 // Add indexes the text of one page. Adding the same page twice indexes it
@@ -43,8 +53,10 @@ func (ix *Index) Add(doc string, page int, text string) {
 	words := Words(text)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	pn := uint32(len(ix.keys))
 	ix.starts = append(ix.starts, uint32(len(ix.seq)))
 	ix.keys = append(ix.keys, Page{Doc: doc, Page: page})
+	prev, first := uint32(0), true
 	for _, w := range words {
 		id, ok := ix.ids[w]
 		if !ok {
@@ -56,6 +68,13 @@ func (ix *Index) Add(doc string, page int, text string) {
 		}
 		ix.postings[id] = append(ix.postings[id], uint32(len(ix.seq)))
 		ix.seq = append(ix.seq, id)
+		if !first {
+			k := pairKey(prev, id)
+			if ps := ix.pairs[k]; len(ps) == 0 || ps[len(ps)-1] != pn {
+				ix.pairs[k] = append(ps, pn)
+			}
+		}
+		prev, first = id, false
 	}
 }
 
@@ -100,6 +119,38 @@ func (ix *Index) Search(query string, limit int) []Page {
 		}
 		if len(want[i]) == 0 {
 			return nil
+		}
+	}
+
+	// The pages where each two exact words of the phrase follow one
+	// another: only those can hold it. Two exact words are the whole
+	// phrase, so those pages are the answer.
+	exact := len(words)
+	if prefix {
+		exact--
+	}
+	var cand []uint32
+	if exact >= 2 {
+		for i := 0; i+1 < exact; i++ {
+			ps := ix.pairs[pairKey(want[i][0], want[i+1][0])]
+			if i == 0 {
+				cand = ps
+			} else {
+				cand = intersect(cand, ps)
+			}
+			if len(cand) == 0 {
+				return nil
+			}
+		}
+		if len(words) == 2 && !prefix {
+			if limit > 0 && len(cand) > limit {
+				cand = cand[:limit]
+			}
+			out := make([]Page, len(cand))
+			for i, pn := range cand {
+				out[i] = ix.keys[pn]
+			}
+			return out
 		}
 	}
 
@@ -154,10 +205,25 @@ func (ix *Index) Search(query string, limit int) []Page {
 		}
 	}
 	pn := 0 // the page of post[i]: positions only grow, so it only moves on
+	c := 0  // cand[c] is the next page that may hold the phrase
 	for i := 0; i < len(post); i++ {
 		p := post[i]
 		for pn+1 < len(ix.starts) && ix.starts[pn+1] <= p {
 			pn++
+		}
+		if cand != nil {
+			for c < len(cand) && int(cand[c]) < pn {
+				c++
+			}
+			if c == len(cand) {
+				break
+			}
+			if int(cand[c]) > pn {
+				// Not a page of the phrase: on to the next one that may be.
+				next, _ := slices.BinarySearch(post[i:], ix.starts[cand[c]])
+				i += next - 1
+				continue
+			}
 		}
 		start := int(p) - k
 		end := len(ix.seq)
@@ -173,6 +239,23 @@ func (ix *Index) Search(query string, limit int) []Page {
 		// The page is found: skip its other occurrences.
 		next, _ := slices.BinarySearch(post[i:], uint32(end))
 		i += next - 1
+	}
+	return out
+}
+
+// intersect returns the page numbers in both ascending lists.
+func intersect(a, b []uint32) []uint32 {
+	var out []uint32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
 	}
 	return out
 }

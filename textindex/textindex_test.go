@@ -232,3 +232,28 @@ func TestSearch_AgreesWithAScanOverManyPages(t *testing.T) {
 		}
 	}
 }
+
+// A two-word phrase is answered from the pages where its words follow one
+// another: not where both occur apart, in the order added, and at most
+// limit of them.
+func TestSearch_TwoWordsFromTheirPairs(t *testing.T) {
+	ix := New()
+	ix.Add("a", 0, "Thủ tướng Chính phủ")
+	ix.Add("a", 1, "tướng quân và ông thủ kho") // both words, never in a row
+	ix.Add("b", 0, "Phó Thủ tướng")
+	ix.Add("b", 1, "thu tuong")
+	for _, tc := range []struct {
+		limit int
+		want  []Page
+	}{
+		{0, []Page{{"a", 0}, {"b", 0}, {"b", 1}}},
+		{2, []Page{{"a", 0}, {"b", 0}}},
+	} {
+		if got := ix.Search("thu tuong ", tc.limit); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("limit %d: %v, want %v", tc.limit, got, tc.want)
+		}
+	}
+	if got := ix.Search("tuong thu ", 0); len(got) != 0 {
+		t.Errorf("the words the other way round: %v", got)
+	}
+}
