@@ -70,16 +70,20 @@ func (sp sessionPapers) text() string {
 	return strings.Join(parts, " · ")
 }
 
-// loadSessionPapers reads the papers of every session not yet over (their
-// read and download state is in the database). Not on the UI goroutine.
-func loadSessionPapers(p *core.Profile) map[string]sessionPapers {
+// loadSessionPapers folds the papers of every session not yet over, from
+// all the papers on this computer (read once for the home, by loadExtras).
+// Not on the UI goroutine: the secretariat's counts read receipts.
+func loadSessionPapers(p *core.Profile, all []core.PaperView) map[string]sessionPapers {
+	byMeeting := map[string][]core.PaperView{}
+	for _, v := range all {
+		if v.Owner.MeetingID != "" {
+			byMeeting[v.Owner.MeetingID] = append(byMeeting[v.Owner.MeetingID], v)
+		}
+	}
 	out := map[string]sessionPapers{}
 	for _, m := range p.Meetings() {
-		if m.Status == meetings.StatusClosed {
-			continue
-		}
-		list, err := p.Papers(core.PaperFilter{MeetingID: m.ID})
-		if err != nil || len(list) == 0 {
+		list := byMeeting[m.ID]
+		if m.Status == meetings.StatusClosed || len(list) == 0 {
 			continue
 		}
 		sp := countSessionPapers(list)
@@ -124,15 +128,12 @@ type paperNews struct {
 // key names the announcement of one version, so that each is made once.
 func (n paperNews) key() string { return "paper:" + n.id + ":" + strconv.Itoa(n.version) }
 
-// loadPaperNews lists the papers to announce. Not on the UI goroutine.
-func loadPaperNews(p *core.Profile) []paperNews {
-	list, err := p.Papers(core.PaperFilter{})
-	if err != nil {
-		return nil
-	}
+// loadPaperNews lists, of all the papers on this computer, those to
+// announce.
+func loadPaperNews(p *core.Profile, all []core.PaperView) []paperNews {
 	self := p.Self().ID
 	var out []paperNews
-	for _, v := range list {
+	for _, v := range all {
 		cur, ok := v.CurrentVersion()
 		if v.Recalled || !ok || cur.AddedBy == self || (v.Read != papers.ReadUnread && v.Read != papers.ReadUpdated) {
 			continue // what I attached myself is no news to me

@@ -95,8 +95,11 @@ func (c *confirmedCache) confirmedAnswer(p *core.Profile, a ballots.Answer) (bal
 // that gave each. Not on the UI goroutine.
 func loadExtras(p *core.Profile, cache *confirmedCache) ballotExtras {
 	ex := newBallotExtras()
-	ex.papers = loadSessionPapers(p)
-	ex.paperNews = loadPaperNews(p)
+	// One read of the papers serves the next sessions' lines and the
+	// notifications (home_papers.go).
+	all, _ := p.Papers(core.PaperFilter{})
+	ex.papers = loadSessionPapers(p, all)
+	ex.paperNews = loadPaperNews(p, all)
 	for _, sup := range p.Supersessions() {
 		ex.superseded[sup.BallotID] = sup
 	}
