@@ -132,12 +132,9 @@ func (u *ui) watchDownloads(ctx context.Context, dl *replica.Downloader) {
 				u.post(func() {
 					if s := u.shell; s != nil && !s.stopped {
 						s.reloadPapers()
-						// Papers arriving are no event of the profile's:
-						// the book keeper looks again, and the meeting's
-						// book line counts what is still missing.
-						if s.books != nil {
-							s.books.Changed()
-						}
+						// The meeting's book line counts what is still
+						// missing as chunks arrive; the book keeper hears
+						// of them at the round's end (core.PapersStored).
 						for _, bp := range s.bookPanels {
 							bp.reload()
 						}

@@ -353,10 +353,6 @@ func (k *BookKeeper) poke() {
 	}
 }
 
-// Changed tells the keeper to look again: papers arrived that the
-// profile's events do not announce (the downloader's chunks).
-func (k *BookKeeper) Changed() { k.poke() }
-
 // Build asks for the book of a meeting now, even one that failed, was
 // cancelled or has no papers.
 func (k *BookKeeper) Build(meetingID string) {

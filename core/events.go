@@ -16,7 +16,8 @@ const (
 	TopicMeetings Topic = "meetings"
 	TopicBallots  Topic = "ballots"
 	// TopicPapers: a paper was added, edited, replaced, recalled or opened
-	// (ID is the paper).
+	// (ID is the paper), or papers' files came to or left this computer
+	// (ID "": PapersStored).
 	TopicPapers  Topic = "papers"
 	TopicAnswers Topic = "answers"
 	// TopicSync: the hub answered (a verdict, a page of the log) or the

@@ -398,6 +398,12 @@ func (p *Profile) markOpened(id string, n int) error {
 	return nil
 }
 
+// PapersStored tells the profile's subscribers that papers' files came to
+// or left this computer (the downloader's chunks, which no operation
+// announces): their offline state changed, and what is made of them (the
+// meeting book) may be due.
+func (p *Profile) PapersStored() { p.events.publish(Event{TopicPapers, ""}) }
+
 // PaperManifests returns, for the downloader, every version's manifest of
 // the papers this device may read, the newest meeting's first, and the
 // manifests of papers it may no longer hold (recalled, for a member, or no

@@ -23,3 +23,18 @@ func TestSubscribe_GivenManyChangesUnread_ThenTheMarkerArrives(t *testing.T) {
 		t.Errorf("first event = %+v, want the TopicAll marker", first)
 	}
 }
+
+// Papers' files arriving or leaving (the downloader's chunks, which no
+// operation announces) reach subscribers as a papers event with no ID, so
+// that what is made of them (the meeting book, the Papers screen) looks
+// again.
+func TestPapersStored_ReachesSubscribers(t *testing.T) {
+	p, _ := newSecretary(t, t.TempDir())
+	defer p.Close()
+	events, stop := p.Subscribe()
+	defer stop()
+	p.PapersStored()
+	if e := <-events; e.Topic != core.TopicPapers || e.ID != "" {
+		t.Errorf("event = %+v, want papers with no ID", e)
+	}
+}

@@ -198,6 +198,9 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		*s = DownloadStatus{Running: len(jobs) > 0, Papers: rep.Papers, Offline: rep.Offline, Chunks: len(jobs), Removed: rep.Removed}
 	})
 	if len(jobs) == 0 {
+		if rep.Removed > 0 {
+			d.p.PapersStored()
+		}
 		return rep, nil
 	}
 	streams := max(d.Streams, 1)
@@ -312,5 +315,8 @@ feed:
 		}
 	}
 	d.update(func(s *DownloadStatus) { s.Running, s.Err, s.Offline = false, firstErr, rep.Offline })
+	if rep.Fetched > 0 || rep.Removed > 0 {
+		d.p.PapersStored()
+	}
 	return rep, firstErr
 }
