@@ -23,27 +23,34 @@ var ErrNoHub = errors.New("hubstate: the database holds no hub")
 // ErrHubExists: the database holds a hub already.
 var ErrHubExists = errors.New("hubstate: the database holds a hub already")
 
-// InitSecret makes the hub's master key, seals it under pass with the
-// keyfile's KDF (store.SealKey) and records it; the database must hold no
-// hub yet (ErrHubExists). It returns the master key.
-func InitSecret(ctx context.Context, l *pglog.Log, pass []byte) ([]byte, error) {
+// NewMasterKey makes a hub's master key.
+func NewMasterKey() []byte {
 	master := make([]byte, 32)
 	if _, err := rand.Read(master); err != nil {
-		return nil, err
+		panic(err)
 	}
+	return master
+}
+
+// RecordSecret seals master under pass with the keyfile's KDF
+// (store.SealKey) and records it: from then on the database holds a hub
+// that pass unlocks. A database that holds one already is refused
+// (ErrHubExists). `hub export` and `hub init --store` record it last, once
+// everything sealed under it is in place.
+func RecordSecret(ctx context.Context, l *pglog.Log, pass, master []byte) error {
 	sealed, err := store.SealKey(pass, master)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tag, err := l.Pool().Exec(ctx, `INSERT INTO hub_secret (log_id, sealed, created_ns) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		l.ID(), sealed, time.Now().UnixNano())
 	if err != nil {
-		return nil, fmt.Errorf("hubstate: record the hub's secret: %w", err)
+		return fmt.Errorf("hubstate: record the hub's secret: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return nil, ErrHubExists
+		return ErrHubExists
 	}
-	return master, nil
+	return nil
 }
 
 // UnlockSecret opens the master key with the hub's passphrase:
