@@ -52,11 +52,12 @@ func NewSharedHub(ctx context.Context, p *core.Profile, sh Shared, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	// The chunk store first: replaying a paper's op checks its chunks.
+	h.UseChunkStore(sh.Chunks)
 	l := &timedLog{Log: sh.Log, m: h.m}
 	if err := p.ShareLog(ctx, l); err != nil {
 		return nil, fmt.Errorf("attach the shared log: %w", err)
 	}
-	h.UseChunkStore(sh.Chunks)
 	h.shared = l
 	h.catchUp = func(ctx context.Context) error {
 		_, err := p.HubCatchUp(ctx)
