@@ -78,8 +78,6 @@ func InitHub(dir string, pass []byte, org, secretaryName string, hosts []string,
 	return p, InitResult{Org: org, Fingerprint: fp, SecretaryID: sec.ID, Invite: code, Expires: exp}, nil
 }
 
-func loadKeys(p *core.Profile) (hubKeys, error) { return loadKeysIn(hubstate.OnProfile(p)) }
-
 func loadKeysIn(st hubstate.Store) (hubKeys, error) {
 	var k hubKeys
 	ok, err := st.Get(context.Background(), settingKeys, &k)
