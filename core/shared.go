@@ -512,3 +512,19 @@ func (p *Profile) submitShared(kind ops.Kind, build func(tx *txn) (any, error), 
 	}
 	return op, nil
 }
+
+// sharedFresh catches a shared cache up before a change that reads the
+// model to build its op (a member's record to edit, whether they exist):
+// on a stale cache it would be refused, or built from what another process
+// has changed since. The op's rules are checked again under the lock. It
+// is one look at the log's head when nothing is new.
+func (p *Profile) sharedFresh() error {
+	p.mu.Lock()
+	shared := p.shared != nil
+	p.mu.Unlock()
+	if !shared {
+		return nil
+	}
+	_, err := p.HubCatchUp(context.Background())
+	return err
+}
