@@ -282,7 +282,10 @@ func (p *Profile) hubCommit(fn func(*store.Tx) error) error {
 
 // hubWrite is the shared mode's one write path (the top of this file):
 // lock the log's end, catch up, prepare fn's transaction, append what it
-// logged, commit the log, then the cache. p.mu is held.
+// logged, commit the log, then the cache. What fn logged is read back from
+// its own transaction, past the head it started from: appendLog is the one
+// place entries are written, so nothing it logged can be left out of the
+// shared log. p.mu is held.
 func (p *Profile) hubWrite(fn func(*store.Tx) error) error {
 	ctx := context.Background()
 	var prep *store.Prepared

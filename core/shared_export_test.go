@@ -10,6 +10,14 @@ func SetHubFault(f func(stage string) error) (restore func()) {
 	return func() { hubFault = prev }
 }
 
+// SetRevealTxnBytes bounds the reveals made in one transaction
+// (reveal.go) until restore is called.
+func SetRevealTxnBytes(n int) (restore func()) {
+	prev := revealTxnBytes
+	revealTxnBytes = n
+	return func() { revealTxnBytes = prev }
+}
+
 // HubRevealsOwed counts the reveal queue's items (reveal.go).
 func (p *Profile) HubRevealsOwed() (int, error) {
 	n := 0

@@ -32,7 +32,7 @@ import (
 var sharedPass = []byte("shared log test passphrase")
 
 // badgerLog is a shared log in a store of its own.
-func badgerLog(t *testing.T) hublog.Log {
+func badgerLog(t testing.TB) hublog.Log {
 	t.Helper()
 	st, err := store.Create(filepath.Join(t.TempDir(), "log"), sharedPass)
 	if err != nil {
@@ -47,7 +47,7 @@ func badgerLog(t *testing.T) hublog.Log {
 }
 
 // postgresLog is a shared log in a fresh database of the test PostgreSQL.
-func postgresLog(t *testing.T) hublog.Log {
+func postgresLog(t testing.TB) hublog.Log {
 	t.Helper()
 	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
@@ -72,7 +72,7 @@ type sharedHub struct {
 	sec  meetings.Member
 }
 
-func newSharedHub(t *testing.T, l hublog.Log) *sharedHub {
+func newSharedHub(t testing.TB, l hublog.Log) *sharedHub {
 	t.Helper()
 	ctx := context.Background()
 	a, err := core.CreateHub(filepath.Join(t.TempDir(), "a"), sharedPass, "Văn phòng Chính phủ")
@@ -99,7 +99,7 @@ func newSharedHub(t *testing.T, l hublog.Log) *sharedHub {
 }
 
 // replica makes a new cache in dir for the hub and attaches it.
-func (h *sharedHub) replica(t *testing.T, dir string) *core.Profile {
+func (h *sharedHub) replica(t testing.TB, dir string) *core.Profile {
 	t.Helper()
 	id, err := h.a.HubIdentity()
 	if err != nil {
@@ -127,13 +127,20 @@ func (h *sharedHub) replica(t *testing.T, dir string) *core.Profile {
 
 // year generates a body's year for the secretary and enrolls its device
 // through the process via.
-func (h *sharedHub) year(t *testing.T, via *core.Profile, body string, seed uint64) *yeardata.Data {
+func (h *sharedHub) year(t testing.TB, via *core.Profile, body string, seed uint64) *yeardata.Data {
 	t.Helper()
-	data, err := yeardata.Generate(h.sec.ID, yeardata.Size{Meetings: 3, ItemsPerMeet: 2, Ballots: 8, Members: 4, Body: body}, seed)
+	return yearFor(t, via, h.sec.ID, body, seed)
+}
+
+// yearFor generates a body's year for the secretary secID of the hub p
+// and enrolls its device there.
+func yearFor(t testing.TB, p *core.Profile, secID, body string, seed uint64) *yeardata.Data {
+	t.Helper()
+	data, err := yeardata.Generate(secID, yeardata.Size{Meetings: 3, ItemsPerMeet: 2, Ballots: 8, Members: 4, Body: body}, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := via.EnrollDevice(h.sec.ID, data.Secretary.Pub); err != nil {
+	if err := p.EnrollDevice(secID, data.Secretary.Pub); err != nil {
 		t.Fatal(err)
 	}
 	return data
@@ -141,7 +148,7 @@ func (h *sharedHub) year(t *testing.T, via *core.Profile, body string, seed uint
 
 // pushAlternating pushes ops in pages of n, through a and b in turn, and
 // returns every verdict.
-func pushAlternating(t *testing.T, procs []*core.Profile, page [][]byte, n int) []core.Verdict {
+func pushAlternating(t testing.TB, procs []*core.Profile, page [][]byte, n int) []core.Verdict {
 	t.Helper()
 	var all []core.Verdict
 	for i := 0; len(page) > 0; i++ {
@@ -162,7 +169,7 @@ func pushAlternating(t *testing.T, procs []*core.Profile, page [][]byte, n int) 
 }
 
 // viewer enrolls a new device for member through p and returns its ID.
-func viewer(t *testing.T, p *core.Profile, member string) string {
+func viewer(t testing.TB, p *core.Profile, member string) string {
 	t.Helper()
 	d, err := identity.New()
 	if err != nil {
@@ -301,7 +308,7 @@ func kindsIn(t *testing.T, entries []hublog.Entry, kind ops.Kind) map[string]int
 func TestSharedLog_PushesThroughTwoProcesses(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		log  func(*testing.T) hublog.Log
+		log  func(testing.TB) hublog.Log
 	}{
 		{"badgerlog", badgerLog},
 		{"postgres", postgresLog},
@@ -343,67 +350,78 @@ func mustCBOR(t *testing.T, v any) []byte {
 // Closing ballots at their deadline and signing their results run on both
 // processes at once: each happens once.
 func TestSharedLog_CloseAndPublishOnBothAtOnce(t *testing.T) {
-	h := newSharedHub(t, badgerLog(t))
-	data := h.year(t, h.a, "body0", 3)
-	pushAlternating(t, []*core.Profile{h.a, h.b}, data.Ops, 20)
-	catchUp(t, h.a, h.b)
-	open := 0
-	for _, b := range h.a.Ballots() {
-		if b.Status == "open" {
-			open++
-		}
-	}
-	if open == 0 {
-		t.Fatal("no open ballot to close")
-	}
-	later := time.Now().Add(400 * 24 * time.Hour)
-	var wg sync.WaitGroup
-	closed := make([]int, 2)
-	errs := make([]error, 4)
-	for i, p := range []*core.Profile{h.a, h.b} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			closed[i], errs[i] = p.HubCloseDue(later)
-			if errs[i] == nil {
-				_, errs[2+i] = p.HubPublishResults()
+	for name, log := range map[string]func(testing.TB) hublog.Log{"badgerlog": badgerLog, "postgres": postgresLog} {
+		t.Run(name, func(t *testing.T) {
+			h := newSharedHub(t, log(t))
+			data := h.year(t, h.a, "body0", 3)
+			pushAlternating(t, []*core.Profile{h.a, h.b}, data.Ops, 20)
+			catchUp(t, h.a, h.b)
+			open := 0
+			for _, b := range h.a.Ballots() {
+				if b.Status == "open" {
+					open++
+				}
 			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if closed[0]+closed[1] != open {
-		t.Errorf("closed %d+%d ballots, %d were open", closed[0], closed[1], open)
-	}
-	entries := sameCaches(t, h.l, []string{viewer(t, h.a, "body0-m001")}, h.a, h.b)
-	closes, results := kindsIn(t, entries, ops.KindBallotClose), kindsIn(t, entries, ops.KindBallotResult)
-	for _, b := range h.b.Ballots() {
-		if b.Status != "closed" {
-			t.Errorf("ballot %s is %s", b.ID, b.Status)
-		}
-		if closes[b.ID] > 1 || results[b.ID] != 1 {
-			t.Errorf("ballot %s: closed %d times, %d results", b.ID, closes[b.ID], results[b.ID])
-		}
-	}
-	if _, err := h.a.AuditVerify(); err != nil {
-		t.Fatal(err)
+			if open == 0 {
+				t.Fatal("no open ballot to close")
+			}
+			later := time.Now().Add(400 * 24 * time.Hour)
+			var wg sync.WaitGroup
+			closed := make([]int, 2)
+			errs := make([]error, 4)
+			for i, p := range []*core.Profile{h.a, h.b} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					closed[i], errs[i] = p.HubCloseDue(later)
+					if errs[i] == nil {
+						_, errs[2+i] = p.HubPublishResults()
+					}
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if closed[0]+closed[1] != open {
+				t.Errorf("closed %d+%d ballots, %d were open", closed[0], closed[1], open)
+			}
+			entries := sameCaches(t, h.l, []string{viewer(t, h.a, "body0-m001")}, h.a, h.b)
+			closes, results := kindsIn(t, entries, ops.KindBallotClose), kindsIn(t, entries, ops.KindBallotResult)
+			for _, b := range h.b.Ballots() {
+				if b.Status != "closed" {
+					t.Errorf("ballot %s is %s", b.ID, b.Status)
+				}
+				if closes[b.ID] > 1 || results[b.ID] != 1 {
+					t.Errorf("ballot %s: closed %d times, %d results", b.ID, closes[b.ID], results[b.ID])
+				}
+			}
+			if _, err := h.a.AuditVerify(); err != nil {
+				t.Fatal(err)
+			}
+
+		})
 	}
 }
 
 // A member of one body joins another with a year of records through A,
-// and A fails before it has made the reveals: B's next write makes them,
-// each once, and the member's pull is the same from both.
+// one reveal per transaction; A may stop after making some of them: B's
+// next write makes the rest, each once, and the member's pull is the same
+// from both. A member removed before their reveals were made gets none,
+// and the queue item is settled in the log for both caches.
 func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
+	defer core.SetRevealTxnBytes(1)()
 	for _, c := range []struct {
-		name string
-		fail bool // A stops after the membership change, before its reveals
+		name      string
+		failAfter int  // A's writes that pass (the change, then reveals); 0: all
+		remove    bool // the member is removed through B before B writes
 	}{
-		{name: "made by A", fail: false},
-		{name: "A fails, made by B", fail: true},
+		{name: "made by A"},
+		{name: "A stops after the change, B makes them", failAfter: 1},
+		{name: "A stops after three reveals, B makes the rest", failAfter: 4},
+		{name: "A stops, the member is removed, B settles", failAfter: 1, remove: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newSharedHub(t, badgerLog(t))
@@ -415,12 +433,12 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 			joiner := "body1-m002"
 			dev := viewer(t, h.a, joiner)
 			writes := 0
-			if c.fail {
+			if c.failAfter > 0 {
 				restore := core.SetHubFault(func(stage string) error {
 					if stage != "before" {
 						return nil
 					}
-					if writes++; writes > 1 { // the change passes, its reveals fail
+					if writes++; writes > c.failAfter {
 						return errors.New("process stopped")
 					}
 					return nil
@@ -433,21 +451,22 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 				if n, err := h.a.HubRevealsOwed(); err != nil || n != 1 {
 					t.Fatalf("owed %d (%v), want the change's item", n, err)
 				}
-				// B writes next: the reveals are made there.
-				viewer(t, h.b, "body0-m001")
-			} else {
-				if err := h.a.SetMembership(joiner, "body0", meetings.RoleMember); err != nil {
+			} else if err := h.a.SetMembership(joiner, "body0", meetings.RoleMember); err != nil {
+				t.Fatal(err)
+			}
+			if c.remove {
+				if err := h.b.RemoveMember(joiner); err != nil {
 					t.Fatal(err)
 				}
-				viewer(t, h.b, "body0-m001")
 			}
+			viewer(t, h.b, "body0-m001") // B writes next
 			entries := sameCaches(t, h.l, []string{dev}, h.a, h.b)
 			for _, p := range []*core.Profile{h.a, h.b} {
 				if n, err := p.HubRevealsOwed(); err != nil || n != 0 {
 					t.Fatalf("a cache still owes %d (%v)", n, err)
 				}
 			}
-			revealed := map[string]int{}
+			revealed, settled := map[string]int{}, 0
 			for _, e := range entries {
 				_, op, _ := ops.Decode(e.Op)
 				if op.Kind != ops.KindRecordReveal {
@@ -457,11 +476,20 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 				if err := op.DecodeBody(&r); err != nil {
 					t.Fatal(err)
 				}
+				if len(r.To) == 0 {
+					settled++
+				}
 				for _, to := range r.To {
 					if to == joiner {
 						revealed[r.Entity]++
 					}
 				}
+			}
+			if c.remove {
+				if len(revealed) != 0 || settled != 1 {
+					t.Fatalf("revealed %v to a removed member, %d settlements", revealed, settled)
+				}
+				return
 			}
 			meetingsRevealed := 0
 			for e := range revealed {
@@ -469,8 +497,8 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 					meetingsRevealed++
 				}
 			}
-			if meetingsRevealed != 3 || len(revealed) <= 3 {
-				t.Fatalf("revealed %v to the joiner, want body0's 3 meetings and its ballots", revealed)
+			if meetingsRevealed != 3 || len(revealed) <= 3 || settled != 0 {
+				t.Fatalf("revealed %v to the joiner (%d settlements), want body0's 3 meetings and its ballots", revealed, settled)
 			}
 			for e, n := range revealed {
 				if n != 1 {
