@@ -420,7 +420,7 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 	}{
 		{name: "made by A"},
 		{name: "A stops after the change, B makes them", failAfter: 1},
-		{name: "A stops after three reveals, B makes the rest", failAfter: 4},
+		{name: "A stops after one reveal, B makes the rest", failAfter: 2},
 		{name: "A stops, the member is removed, B settles", failAfter: 1, remove: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -480,7 +480,9 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 					settled++
 				}
 				for _, to := range r.To {
-					if to == joiner {
+					// body1's meetings were revealed to its members as
+					// they were published, with the year.
+					if to == joiner && strings.Contains(r.Entity, "/body0-") {
 						revealed[r.Entity]++
 					}
 				}
@@ -491,14 +493,10 @@ func TestSharedLog_RevealsOwedAreMadeOnceByWhoeverWritesNext(t *testing.T) {
 				}
 				return
 			}
-			meetingsRevealed := 0
-			for e := range revealed {
-				if strings.HasPrefix(e, "meeting/body0-") {
-					meetingsRevealed++
-				}
-			}
-			if meetingsRevealed != 3 || len(revealed) <= 3 || settled != 0 {
-				t.Fatalf("revealed %v to the joiner (%d settlements), want body0's 3 meetings and its ballots", revealed, settled)
+			// body0's meetings (its ballots' audience is their eligible
+			// members, fixed when they opened).
+			if len(revealed) != 3 || settled != 0 {
+				t.Fatalf("revealed %v to the joiner (%d settlements), want body0's 3 meetings", revealed, settled)
 			}
 			for e, n := range revealed {
 				if n != 1 {
