@@ -8,6 +8,7 @@ import (
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hublog"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
@@ -15,12 +16,19 @@ import (
 
 // BenchmarkSharedLogPush measures what the shared log's critical section
 // costs a push (shared.go): one answer pushed to a hub process on a shared
-// log (badgerlog: the lock, the catch-up check, the prepared transaction,
-// the log's own synced commit, then the cache's) against the same answer
-// pushed to a single-machine hub holding the same data. The two are
-// interleaved in one loop so that the machine's noise hits both;
-// shared/plain is the ratio.
+// log on badgerlog (the lock, the catch-up check, the prepared
+// transaction, the log's own synced commit, then the cache's) against the
+// same answer
+// pushed to a single-machine hub holding the same data; and the same on
+// PostgreSQL (pglog, the test server: fsync off, so its own commit costs
+// less than a production server's). The two are interleaved in one loop
+// so that the machine's noise hits both; shared/plain is the ratio.
 func BenchmarkSharedLogPush(b *testing.B) {
+	b.Run("badgerlog", func(b *testing.B) { benchSharedPush(b, badgerLog(b)) })
+	b.Run("postgres", func(b *testing.B) { benchSharedPush(b, postgresLog(b)) })
+}
+
+func benchSharedPush(b *testing.B, l hublog.Log) {
 	// The plain hub, with the same year as the shared one.
 	plain, err := core.CreateHub(filepath.Join(b.TempDir(), "plain"), sharedPass, "Văn phòng Chính phủ")
 	if err != nil {
@@ -31,7 +39,7 @@ func BenchmarkSharedLogPush(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := newSharedHub(b, badgerLog(b))
+	h := newSharedHub(b, l)
 	hubs := []*core.Profile{plain, h.a}
 	// The same year on both (its member IDs are fixed by its seed).
 	d := yearFor(b, plain, sec.ID, "body0", 11)
