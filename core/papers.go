@@ -176,15 +176,30 @@ func (p *Profile) recipientsLocked(pp papers.Paper) []string {
 
 // MemberMaySee reports whether member may hold paper id's chunks
 // (papers.CanSee against the stored record): what the hub asks before it
-// serves one.
+// serves one. On the hub the member must also see the paper's meeting or
+// ballot now: its ops reach them only with it (a draft meeting's papers
+// wait for its publication), and a chunk served before then would tell
+// that the paper exists.
 func (p *Profile) MemberMaySee(memberID, id string) bool {
 	p.modelMu.RLock()
-	defer p.modelMu.RUnlock()
 	r, ok := p.m.papers[id]
-	if !ok {
-		return false
+	m := p.m.members[memberID]
+	ok = ok && p.canSeePaper(m, r.Paper)
+	p.modelMu.RUnlock()
+	if !ok || !p.hub {
+		return ok
 	}
-	return p.canSeePaper(p.m.members[memberID], r.Paper)
+	typ, rid := ops.RecordMeeting, r.Paper.Owner.MeetingID
+	if r.Paper.Owner.IsBallot() {
+		typ, rid = ops.RecordBallot, r.Paper.Owner.BallotID
+	}
+	sees := false
+	err := p.st.View(func(tx *store.Tx) error {
+		a, err := audienceOf(plainTxn(tx), typ, rid)
+		sees = err == nil && a.exists && viewerOf(m).sees(a.groups)
+		return err
+	})
+	return err == nil && sees
 }
 
 // PaperView is a paper as a list shows it to this profile's member.

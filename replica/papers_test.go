@@ -376,3 +376,42 @@ func TestPapers_GivenPagesAppended_ThenTransferWithinAppendedBytesPlusTwoChunks(
 		t.Fatal("the member's device reads different bytes")
 	}
 }
+
+// A paper of a draft meeting reaches its listed members only when the
+// meeting is published: until then the hub answers a direct request for its
+// chunks as for chunks that do not exist, since serving them would tell
+// that the paper exists.
+func TestPapers_GivenADraftMeeting_ThenItsChunksAreRefusedUntilPublished(t *testing.T) {
+	c := newPaperCommittee(t)
+	ctx := context.Background()
+	m, err := c.sec.CreateMeeting(core.MeetingInput{Title: "Phiên họp chuyên đề (dự thảo)", Start: time.Now().Add(72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := c.sec.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Tờ trình", Minutes: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, err := c.sec.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: it.ID, FileName: "to-trinh.bin", Title: "Tờ trình", To: []string{c.members[0].ID}}, bytes.NewReader(paperBytes(1<<20, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := pp.CurrentVersion()
+	replicatest.Sync(t, c.sec)
+	replicatest.Sync(t, c.devs[0])
+	cl, err := replica.NewClient(c.devs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := cl.FetchChunk(ctx, pp.ID, cur.Manifest.Chunks[0].ID); !errors.Is(err, replica.ErrChunkNotFound) {
+		t.Fatalf("a listed member's request for a draft meeting's chunk: %v, want not found", err)
+	}
+	if err := c.sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	replicatest.Sync(t, c.sec)
+	if _, err := cl.FetchChunk(ctx, pp.ID, cur.Manifest.Chunks[0].ID); err != nil {
+		t.Fatalf("after publication the listed member's request: %v", err)
+	}
+}
