@@ -372,7 +372,10 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 	if res.ContentLength >= 0 {
 		n := int(res.ContentLength)
 		if cap(buf) < n {
-			buf = make([]byte, n)
+			// Aligned, so that the batch writes it straight to the disk
+			// (blob.ChunkBuffer), and room for the longest chunk of the
+			// default chunker: one buffer serves all of a stream's chunks.
+			buf = blob.ChunkBuffer(max(n, papers.DefaultChunkerParams.Max+blob.Overhead))
 		}
 		buf = buf[:n]
 		if _, err := io.ReadFull(res.Body, buf); err != nil {

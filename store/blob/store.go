@@ -412,27 +412,19 @@ func (s *Store) NewBatch() *Batch {
 	return &Batch{s: s, lineages: map[papers.LineageKey]*lineage{}}
 }
 
-// plainPool holds the scratch buffers chunks are decrypted into to check
-// them: the plaintext is dropped, only the ciphertext is kept.
-var plainPool = sync.Pool{New: func() any { return new([]byte) }}
-
 // PutChunk is Store.PutChunk within the batch: authenticated under the
 // lineage key as chunk id before anything is written (lineage.authenticate:
-// the AEAD's tag; the name's keyed hash is checked at every read), durable
-// and counted only after the next Flush. It may be called concurrently,
-// also with Flush.
+// the AEAD's tag, checked without decrypting; the plaintext and the name's
+// keyed hash are checked at every read), written straight to the disk
+// where it can be (ciphertext aligned as ChunkBuffer aligns it, direct
+// I/O), durable and counted only after the next Flush. It may be called
+// concurrently, also with Flush.
 func (b *Batch) PutChunk(key papers.LineageKey, id papers.ChunkID, ciphertext []byte) error {
 	l, err := b.lineage(key)
 	if err != nil {
 		return err
 	}
-	buf := plainPool.Get().(*[]byte)
-	if cap(*buf) < len(ciphertext) {
-		*buf = make([]byte, 0, len(ciphertext))
-	}
-	err = l.authenticate(*buf, id, ciphertext)
-	plainPool.Put(buf)
-	if err != nil {
+	if err := l.authenticate(id, ciphertext); err != nil {
 		return chunkErr(id, ErrChunkCorrupt, err)
 	}
 	t, err := b.s.dir.writeTemp(id, ciphertext)
