@@ -119,20 +119,26 @@ func BenchmarkPaperTransfer(b *testing.B) {
 		defer stopFloor()
 		diskDir := filepath.Join(dev.Dir(), "papers") // the disk the chunks land on
 		var tPaper, tFloor, tDisk, tCached time.Duration
+		var cPaper, cFloor time.Duration // CPU time of the whole process (hub, device, floor server)
 		for b.Loop() {
 			if _, _, err := bs.Sweep(nil); err != nil { // a fresh device: nothing here
 				b.Fatal(err)
 			}
 			d := downloader(b, dev)
-			t0 := time.Now()
+			if n := os.Getenv("ECABINET_BENCH_STREAMS"); n != "" { // to compare stream counts
+				d.Streams, _ = strconv.Atoi(n)
+			}
+			t0, c0 := time.Now(), processCPU()
 			rep, err := d.RunOnce(context.Background())
 			tPaper += time.Since(t0)
+			cPaper += processCPU() - c0
 			if err != nil || rep.Offline != benchFiles || rep.Bytes != set.wire {
 				b.Fatalf("download: %+v, %v; want %d papers, %d bytes", rep, err, benchFiles, set.wire)
 			}
-			t1 := time.Now()
+			t1, c1 := time.Now(), processCPU()
 			n := rawTLSRead(b, floorAddr)
 			tFloor += time.Since(t1)
+			cFloor += processCPU() - c1
 			if n != set.wire {
 				b.Fatalf("floor read %d bytes, want %d", n, set.wire)
 			}
@@ -143,6 +149,13 @@ func BenchmarkPaperTransfer(b *testing.B) {
 		b.ReportMetric(mb/tPaper.Seconds(), "MiB/s_paper")
 		b.ReportMetric(mb/tFloor.Seconds(), "MiB/s_floor")
 		b.ReportMetric(tFloor.Seconds()/tPaper.Seconds(), "x_floor")
+		// CPU per byte, both ends in this process: on a machine whose
+		// cores are all busy (other work beside the benchmark), the
+		// throughputs follow the CPU each byte costs, and x_floor tends to
+		// cpu_x_floor, the floor's CPU over the download's.
+		b.ReportMetric(cPaper.Seconds()*1000/mb, "cpu_ms/MiB_paper")
+		b.ReportMetric(cFloor.Seconds()*1000/mb, "cpu_ms/MiB_floor")
+		b.ReportMetric(cFloor.Seconds()/cPaper.Seconds(), "cpu_x_floor")
 		// The second floor: the disk's durable bandwidth, one file of the
 		// same bytes written and synced where the chunks go, straight to
 		// the disk as the downloader writes where it can (direct I/O). A
