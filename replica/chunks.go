@@ -298,18 +298,65 @@ func (c *Client) uploadPapers(ctx context.Context, items []core.OutboxItem) erro
 		if err := call(ctx, c.http, c.link.URL, PathChunkOffer, ChunkOfferRequest{Version: Version, Op: it.Op}, &resp); err != nil {
 			return err
 		}
-		for _, id := range resp.Missing {
-			ct, err := bs.Chunks().Get(ctx, id)
-			if err != nil {
-				return fmt.Errorf("read chunk %s to upload: %w", id, err)
-			}
-			if err := c.putChunk(ctx, id, ct); err != nil {
-				return err
-			}
-			c.uploaded.Add(1)
+		if err := c.uploadChunks(ctx, bs.Chunks(), resp.Missing); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// uploadChunks uploads chunks over defaultStreams connections at once:
+// the hub makes each one durable before it answers (a sync of the file
+// and one of its directory), and syncs that run side by side share the
+// file system's journal commits, where one upload at a time waited for
+// two commits per chunk. Every chunk is on the hub when it returns nil;
+// otherwise it returns the failure that stopped it, after the uploads in
+// flight end.
+func (c *Client) uploadChunks(ctx context.Context, cs blob.ChunkStore, ids []papers.ChunkID) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan papers.ChunkID)
+	errs := make(chan error, defaultStreams)
+	for range min(defaultStreams, len(ids)) {
+		go func() {
+			var err error
+			for id := range next {
+				if err != nil {
+					continue // drain
+				}
+				var ct []byte
+				if ct, err = cs.Get(ctx, id); err != nil {
+					err = fmt.Errorf("read chunk %s to upload: %w", id, err)
+				} else if err = c.putChunk(ctx, id, ct); err == nil {
+					c.uploaded.Add(1)
+				}
+				if err != nil {
+					cancel()
+				}
+			}
+			errs <- err
+		}()
+	}
+feed:
+	for _, id := range ids {
+		select {
+		case next <- id:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	var first error
+	for range min(defaultStreams, len(ids)) {
+		// The failure that stopped the others, not their cancellation.
+		if err := <-errs; err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	if first == nil {
+		first = ctx.Err() // the caller's, when it was cancelled
+	}
+	return first
 }
 
 func (c *Client) putChunk(ctx context.Context, id papers.ChunkID, ct []byte) error {
@@ -373,7 +420,10 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 	if res.ContentLength >= 0 {
 		n := int(res.ContentLength)
 		if cap(buf) < n {
-			buf = make([]byte, n)
+			// Aligned, so that the batch writes it straight to the disk
+			// (blob.ChunkBuffer), and room for the longest chunk of the
+			// default chunker: one buffer serves all of a stream's chunks.
+			buf = blob.ChunkBuffer(max(n, papers.DefaultChunkerParams.Max+blob.Overhead))
 		}
 		buf = buf[:n]
 		if _, err := io.ReadFull(res.Body, buf); err != nil {

@@ -2,6 +2,8 @@ package blob
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
 
 	"github.com/ecabinet/ecabinet/papers"
 )
@@ -53,6 +58,12 @@ type Dir struct {
 	// wrapWrite, when set, wraps the writer of each chunk file: tests use it
 	// to make the disk fill up at a chosen byte.
 	wrapWrite func(io.Writer) io.Writer
+	// noDirect: the file system refused direct I/O once; writeTemp uses
+	// the page cache from then on.
+	noDirect atomic.Bool
+	// directBytes counts the chunk bytes writeTemp wrote straight to the
+	// disk, for the tests that check the downloader's path takes it.
+	directBytes atomic.Int64
 }
 
 var _ ChunkStore = (*Dir)(nil)
@@ -235,8 +246,15 @@ type tempChunk struct {
 // writeTemp writes ct to a new temp file for chunk id and starts its
 // writeback, leaving the file open for commit. On any error nothing is
 // left behind.
+//
+// Where the file system allows it (Linux, O_DIRECT), the chunk goes from
+// ct straight to the disk, not through the page cache (directWriter): on
+// this kind of machine, a VM whose free memory the host takes back,
+// filling fresh page-cache pages cost the downloader 2.5 ms of CPU per
+// MiB, more than TLS and the AEAD together, while a direct write costs
+// next to none. Durability is the same either way: commit's fsync.
 func (d *Dir) writeTemp(id papers.ChunkID, ct []byte) (t *tempChunk, err error) {
-	f, err := os.CreateTemp(d.tmpDir(), "chunk-*")
+	f, direct, err := d.createTemp()
 	if err != nil {
 		return nil, writeErr(id, err)
 	}
@@ -249,15 +267,108 @@ func (d *Dir) writeTemp(id papers.ChunkID, ct []byte) (t *tempChunk, err error) 
 	if err := f.Chmod(0o600); err != nil {
 		return nil, writeErr(id, err)
 	}
-	var w io.Writer = f
+	dw := &directWriter{f: f, direct: direct}
+	var w io.Writer = dw
 	if d.wrapWrite != nil {
-		w = d.wrapWrite(f)
+		w = d.wrapWrite(dw)
 	}
 	if _, err := w.Write(ct); err != nil {
 		return nil, writeErr(id, err)
 	}
-	startWriteback(f)
+	d.directBytes.Add(dw.directBytes)
+	startWriteback(f) // what went through the page cache: the tail, or all of it
 	return &tempChunk{id: id, f: f, path: f.Name(), size: int64(len(ct))}, nil
+}
+
+// createTemp creates a new file in tmp/, opened for direct I/O unless the
+// file system refused it before (then direct is false).
+func (d *Dir) createTemp() (f *os.File, direct bool, err error) {
+	direct = oDirect != 0 && !d.noDirect.Load()
+	for range 10000 {
+		var r [8]byte
+		rand.Read(r[:])
+		name := filepath.Join(d.tmpDir(), "chunk-"+hex.EncodeToString(r[:]))
+		flag := os.O_RDWR | os.O_CREATE | os.O_EXCL
+		if direct {
+			flag |= oDirect
+		}
+		f, err = os.OpenFile(name, flag, 0o600)
+		switch {
+		case err == nil:
+			return f, direct, nil
+		case errors.Is(err, fs.ErrExist):
+			continue
+		case direct && errors.Is(err, syscall.EINVAL):
+			// This file system has no direct I/O (tmpfs on older
+			// kernels, some FUSE ones): the page cache from now on.
+			d.noDirect.Store(true)
+			direct = false
+			continue
+		}
+		return nil, false, err
+	}
+	return nil, false, &fs.PathError{Op: "createtemp", Path: d.tmpDir(), Err: fs.ErrExist}
+}
+
+// dioAlign is the alignment direct I/O needs of the memory, the file
+// offset and the length it writes: 4096 covers every disk's logical block.
+const dioAlign = 4096
+
+// directWriter writes a file opened for direct I/O: the longest aligned
+// run of each write straight to the disk, and what cannot be aligned (the
+// chunk's tail, shorter than a block, or a buffer that is not aligned)
+// through the page cache, after turning direct I/O off on the file. It
+// keeps the page cache for good after a direct write the file system
+// refuses (EINVAL). Not direct, it is the plain file.
+type directWriter struct {
+	f      *os.File
+	direct bool
+	off    int64
+	// directBytes counts what went straight to the disk.
+	directBytes int64
+}
+
+func (w *directWriter) Write(p []byte) (int, error) {
+	n := 0
+	if w.direct {
+		k := len(p) &^ (dioAlign - 1)
+		if k > 0 && w.off%dioAlign == 0 && aligned(p) {
+			m, err := w.f.Write(p[:k])
+			n += m
+			w.off += int64(m)
+			w.directBytes += int64(m)
+			if err != nil && (m > 0 || !errors.Is(err, syscall.EINVAL)) {
+				return n, err
+			}
+		}
+		if n == len(p) {
+			return n, nil
+		}
+		if err := setDirect(w.f, false); err != nil {
+			return n, err
+		}
+		w.direct = false
+	}
+	m, err := w.f.Write(p[n:])
+	w.off += int64(m)
+	return n + m, err
+}
+
+// aligned reports whether p starts on a dioAlign boundary in memory.
+func aligned(p []byte) bool {
+	return uintptr(unsafe.Pointer(unsafe.SliceData(p)))%dioAlign == 0
+}
+
+// ChunkBuffer returns a buffer of length n, aligned in memory so that a
+// chunk fetched into it goes from it straight to the disk (Batch.PutChunk,
+// direct I/O). Any buffer works; this one spares the page cache.
+func ChunkBuffer(n int) []byte {
+	b := make([]byte, n+dioAlign)
+	off := 0
+	if r := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % dioAlign); r != 0 {
+		off = dioAlign - r
+	}
+	return b[off : off+n]
 }
 
 // commitWorkers bounds the fsyncs a commit runs at once.

@@ -25,12 +25,12 @@
 //
 // Files:
 //
-//	crypto.go    key derivation, chunk IDs, sealing and opening one chunk (format 1)
-//	dir.go       ChunkStore, the hub's interface (and ChunkOpener, to stream a chunk); Dir, chunk files written atomically, quarantine
+//	crypto.go    key derivation, chunk IDs, sealing and opening one chunk (format 1), its tag checked without decrypting
+//	dir.go       ChunkStore, the hub's interface (and ChunkOpener, to stream a chunk); Dir, chunk files written atomically (direct I/O where it can), quarantine; ChunkBuffer
 //	store.go     Store: Put (file → manifest), PutChunk and Batch (verified download, committed in groups), Missing, Usage, Remove, Sweep
 //	reader.go    Reader: io.ReaderAt + io.ReadSeeker decrypting on demand, whole-file hash
 //	errors.go    ErrChunkCorrupt, ErrChunkMissing, ErrDiskFull, ErrContentMismatch, ChunkError
-//	fs_*.go      what differs by system: full-disk errors, syncing a directory, starting writeback early (Linux)
+//	fs_*.go      what differs by system: full-disk errors, syncing a directory, starting writeback early and direct I/O (Linux)
 //
 // Beside it: store/blob/s3chunks, the ChunkStore in an S3-compatible bucket
 // for hubs that scale out, and store/blob/chunkstoretest, the contract that

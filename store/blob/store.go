@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	chunkers "github.com/PlakarKorp/go-cdc-chunkers"
@@ -83,7 +84,8 @@ const putWorkers = 2
 //
 // Chunks are named by a keyed hash, so a chunk shared with an earlier
 // version of the same paper is stored once. Each new chunk is synced and
-// renamed into place, and their directories synced, before Put returns.
+// renamed into place, and their directories synced, before Put returns
+// (in groups of putUnflushed, as Batch does).
 // On any error (the reader's, a full disk: ErrDiskFull, a file over the
 // limit: papers.ErrTooLarge) the chunks this Put wrote are removed again and
 // no manifest is returned: nothing of a failed import counts. A kill in the
@@ -103,7 +105,7 @@ func (s *Store) Put(key papers.LineageKey, r io.Reader) (papers.Manifest, error)
 	if err != nil {
 		return papers.Manifest{}, fmt.Errorf("blob: chunker: %w", err)
 	}
-	w := &putWork{s: s, l: l, jobs: make(chan putJob, putWorkers), free: make(chan []byte, 2*putWorkers+1), shards: map[string]bool{}}
+	w := &putWork{s: s, l: l, jobs: make(chan putJob, putWorkers), free: make(chan []byte, 2*putWorkers+1)}
 	w.wg.Add(putWorkers)
 	for range putWorkers {
 		go w.run()
@@ -121,12 +123,7 @@ func (s *Store) Put(key papers.LineageKey, r io.Reader) (papers.Manifest, error)
 		}
 	}
 	if err == nil {
-		for shard := range w.shards {
-			if serr := syncDir(shard); serr != nil {
-				err = ioErr("sync "+shard, serr)
-				break
-			}
-		}
+		err = w.commit(0) // the last group
 	}
 	if err == nil {
 		if verr := m.Validate(); verr != nil { // a chunker bug, not bad input
@@ -134,6 +131,10 @@ func (s *Store) Put(key papers.LineageKey, r io.Reader) (papers.Manifest, error)
 		}
 	}
 	if err != nil {
+		for _, t := range w.pending {
+			t.f.Close()
+			os.Remove(t.path)
+		}
 		for _, id := range w.written {
 			s.dir.remove(id) //nolint:errcheck // best effort: Sweep frees what is left
 		}
@@ -158,10 +159,37 @@ type putWork struct {
 	free chan []byte // plaintext buffers the workers are done with
 	wg   sync.WaitGroup
 
-	mu      sync.Mutex
-	err     error
-	written []papers.ChunkID
-	shards  map[string]bool
+	mu  sync.Mutex
+	err error
+	// pending are chunks written to temp files, not yet committed.
+	pending []*tempChunk
+	written []papers.ChunkID // committed: in place and durable
+}
+
+// putUnflushed is how many chunks Put writes before it commits them
+// together (Dir.commit: their fsyncs side by side, so the file system
+// folds them into a few journal commits, then the renames and one sync
+// per directory), where it synced each chunk on its own.
+const putUnflushed = 32
+
+// commit commits the pending chunks once there are at least atLeast of them
+// (0: whatever is pending).
+func (w *putWork) commit(atLeast int) error {
+	w.mu.Lock()
+	if len(w.pending) == 0 || len(w.pending) < atLeast {
+		w.mu.Unlock()
+		return nil
+	}
+	ts := w.pending
+	w.pending = nil
+	w.mu.Unlock()
+	done, err := w.s.dir.commit(ts)
+	w.mu.Lock()
+	for _, t := range done {
+		w.written = append(w.written, t.id)
+	}
+	w.mu.Unlock()
+	return err
 }
 
 // cut reads the file chunk by chunk, hashing the whole and handing each
@@ -205,19 +233,21 @@ func (w *putWork) cut(ch *chunkers.Chunker, limit int64) (papers.Manifest, []*pa
 // failure it only drains them.
 func (w *putWork) run() {
 	defer w.wg.Done()
-	var sealed []byte
+	// Aligned and as long as the longest chunk: sealed in place, a chunk
+	// goes from it straight to the disk (writeTemp).
+	sealed := ChunkBuffer(w.s.opts.Params.Max + Overhead)[:0]
 	for j := range w.jobs {
 		if w.failed() == nil {
 			j.ref.ID = w.l.chunkID(j.plain)
 			ok, err := w.s.present(*j.ref)
 			if err == nil && !ok {
 				sealed = w.l.seal(sealed[:0], j.ref.ID, j.plain)
-				var shard string
-				if shard, err = w.s.dir.write(j.ref.ID, sealed, false); err == nil {
+				var t *tempChunk
+				if t, err = w.s.dir.writeTemp(j.ref.ID, sealed); err == nil {
 					w.mu.Lock()
-					w.written = append(w.written, j.ref.ID)
-					w.shards[shard] = true
+					w.pending = append(w.pending, t)
 					w.mu.Unlock()
+					err = w.commit(putUnflushed)
 				}
 			}
 			if err != nil {
@@ -412,27 +442,19 @@ func (s *Store) NewBatch() *Batch {
 	return &Batch{s: s, lineages: map[papers.LineageKey]*lineage{}}
 }
 
-// plainPool holds the scratch buffers chunks are decrypted into to check
-// them: the plaintext is dropped, only the ciphertext is kept.
-var plainPool = sync.Pool{New: func() any { return new([]byte) }}
-
 // PutChunk is Store.PutChunk within the batch: authenticated under the
 // lineage key as chunk id before anything is written (lineage.authenticate:
-// the AEAD's tag; the name's keyed hash is checked at every read), durable
-// and counted only after the next Flush. It may be called concurrently,
-// also with Flush.
+// the AEAD's tag, checked without decrypting; the plaintext and the name's
+// keyed hash are checked at every read), written straight to the disk
+// where it can be (ciphertext aligned as ChunkBuffer aligns it, direct
+// I/O), durable and counted only after the next Flush. It may be called
+// concurrently, also with Flush.
 func (b *Batch) PutChunk(key papers.LineageKey, id papers.ChunkID, ciphertext []byte) error {
 	l, err := b.lineage(key)
 	if err != nil {
 		return err
 	}
-	buf := plainPool.Get().(*[]byte)
-	if cap(*buf) < len(ciphertext) {
-		*buf = make([]byte, 0, len(ciphertext))
-	}
-	err = l.authenticate(*buf, id, ciphertext)
-	plainPool.Put(buf)
-	if err != nil {
+	if err := l.authenticate(id, ciphertext); err != nil {
 		return chunkErr(id, ErrChunkCorrupt, err)
 	}
 	t, err := b.s.dir.writeTemp(id, ciphertext)
