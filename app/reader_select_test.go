@@ -211,3 +211,41 @@ func TestSelectWords(t *testing.T) {
 		})
 	}
 }
+
+func TestReaderSelect_GivenADragHeldAtTheBottom_ThenTheViewScrollsAndTheSelectionFollows(t *testing.T) {
+	e := newEnv(t, langVI, "")
+	e.w.Resize(fyne.NewSize(1000, 600))
+	pdf := makeReaderPDF(t, readerPaper{pages: 3})
+	r := openTestReader(t, e, ReaderSource{Title: "Báo cáo", Size: int64(len(pdf)), ReaderAt: bytes.NewReader(pdf), MediaType: "application/pdf"}, readerOptions{})
+	v, s := r.pv, r.pv.sl
+	start := wordPos(t, r, 0, "tướng")
+	off := v.scroll.Offset
+	first := start.Add(off).Add(fyne.NewPos(3, 0))
+	s.layer.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: first}, Dragged: fyne.NewDelta(3, 0)})
+	waitLong(t, e, "the page's text", func() bool { _, ok := s.texts[0]; return ok })
+	// Held a few units above the view's bottom edge.
+	bottom := fyne.NewPos(start.X, v.viewSize.Height-6).Add(off)
+	s.layer.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: bottom}, Dragged: fyne.NewDelta(bottom.X-first.X, bottom.Y-first.Y)})
+	if s.autoDir != 1 {
+		t.Fatalf("held at the bottom edge, the auto-scroll is %v, want down", s.autoDir)
+	}
+	before, selBefore := v.scroll.Offset.Y, s.sel.to
+	ptBefore := s.pointer()
+	if !s.autoStep() {
+		t.Fatal("the auto-scroll stopped at its first step")
+	}
+	moved := v.scroll.Offset.Y - before
+	if moved <= 0 || abs32(s.pointer().Y-ptBefore.Y-moved) > 0.01 {
+		t.Fatalf("the view moved %.1f and the pointer's place in the pages %.1f", moved, s.pointer().Y-ptBefore.Y)
+	}
+	if s.sel.empty() || s.sel.page != 0 || s.sel.to < selBefore {
+		t.Fatalf("the selection did not follow: %+v", s.sel)
+	}
+	s.layer.DragEnd()
+	if s.autoStep() {
+		t.Fatal("the auto-scroll goes on after the drag ended")
+	}
+	if !strings.HasPrefix(s.sel.anchor.Quote, "tướng Chính phủ") || !s.bar.Visible() {
+		t.Fatalf("after the drag: %q, bar shown %v", s.sel.anchor.Quote, s.bar.Visible())
+	}
+}
