@@ -40,6 +40,9 @@ type paperEntry struct {
 	folded string
 	// group names the meeting or ballot.
 	group string
+	// reads: this member is of the paper's secretariat, whose rows offer
+	// its Read panel (receipts.go).
+	reads bool
 }
 
 // paperGroup is a meeting or a ballot with papers.
@@ -74,7 +77,7 @@ func loadPaperEntries(p *core.Profile, f core.PaperFilter) ([]*paperEntry, error
 		if v.Recalled {
 			continue
 		}
-		e := &paperEntry{v: v, progress: 1}
+		e := &paperEntry{v: v, progress: 1, reads: p.SeesPaperReads(v.ID)}
 		if v.Owner.IsBallot() {
 			e.group = "b:" + v.Owner.BallotID
 		} else {
@@ -137,7 +140,11 @@ func newPapersScreen(s *shell) *papersScreen {
 	ps.search.OnSubmitted = func(string) { ps.openFirst() }
 	ps.list = newPaperList(
 		func() int { return len(ps.rows) },
-		func() fyne.CanvasObject { return newPaperItem(nil) },
+		func() fyne.CanvasObject {
+			it := newPaperItem(nil)
+			it.withReads(func(it *paperItem) { ps.showReads(it.menuID) })
+			return it
+		},
 		ps.updateRow,
 	)
 	ps.list.OnSelected = func(id widget.ListItemID) {
@@ -304,6 +311,25 @@ func (ps *papersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	it.setPaper(r.e, true, r.page)
+	if it.reads != nil {
+		it.menuID = r.e.v.ID
+		if r.e.reads {
+			it.reads.Show()
+		} else {
+			it.reads.Hide()
+		}
+	}
+}
+
+// showReads opens the Read panel of paper id (the secretariat's button
+// on its row).
+func (ps *papersScreen) showReads(id string) {
+	for _, e := range ps.all {
+		if e.v.ID == id {
+			showPaperReads(ps.s, e.v.Paper)
+			return
+		}
+	}
 }
 
 // openFirst opens the first paper shown (Enter in the search field).
@@ -362,7 +388,9 @@ type paperItem struct {
 	read    *chip
 	offline *chip
 	menu    *widget.Button
-	menuID  string // the paper the menu is for
+	reads   *widget.Button // the Read panel, on the Papers screen (withReads)
+	menuID  string         // the paper the menu (or reads) is for
+	right   *fyne.Container
 	root    *fyne.Container
 }
 
@@ -382,6 +410,7 @@ func newPaperItem(onMenu func(*paperItem)) *paperItem {
 	icon := widget.NewIcon(theme.NewColoredResource(theme.DocumentIcon(), colorNameSubtle))
 	it.chips = container.NewHBox(container.NewCenter(it.marking), container.NewCenter(it.read), container.NewCenter(it.offline))
 	right := container.NewHBox(it.chips)
+	it.right = right
 	if onMenu != nil {
 		it.menu = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { onMenu(it) })
 		it.menu.Importance = widget.LowImportance
@@ -391,6 +420,15 @@ func newPaperItem(onMenu func(*paperItem)) *paperItem {
 	it.root = container.NewStack(it.head, it.body)
 	it.ExtendBaseWidget(it)
 	return it
+}
+
+// withReads adds the "Read…" button (hidden until a row shows a paper
+// whose receipts this member sees) that calls onReads.
+func (it *paperItem) withReads(onReads func(*paperItem)) {
+	it.reads = widget.NewButton(lang.X("papers.reads", "Who has read it…"), func() { onReads(it) })
+	it.reads.Importance = widget.LowImportance
+	it.reads.Hidden = true
+	it.right.Add(container.NewCenter(it.reads))
 }
 
 func (it *paperItem) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(it.root) }

@@ -69,6 +69,8 @@ func openPaper(s *shell, id string, opened func(*reader)) {
 			Viewer:       p.Self().Name,
 			PaperID:      pp.ID, Version: ver.Number, Notes: p,
 		}
+		_, exportErr := pp.ExportMode()
+		src.CopyAllowed = exportErr == nil
 		r := openReaderWindow(s.u, src, readerOptions{})
 		// The decrypting reader is closed with the window, after the
 		// reader: a render still running then gets an error, not a crash.

@@ -59,6 +59,9 @@ type ReaderSource struct {
 	PaperID string
 	Version int
 	Notes   notesStore
+	// CopyAllowed lets the member copy selected text (Ctrl+C): the
+	// paper's export rules (papers.Paper.ExportMode) allow a copy.
+	CopyAllowed bool
 }
 
 // readerOptions are what differs between the app and tests.
@@ -489,6 +492,10 @@ func (r *reader) key(k fyne.KeyName) bool {
 	case fyne.KeyUp:
 		r.pv.scrollBy(-48)
 	case fyne.KeyEscape:
+		if !r.pv.sl.sel.empty() {
+			r.pv.sl.clear()
+			return true
+		}
 		if r.findBar.Visible() {
 			r.hideFind()
 			return true

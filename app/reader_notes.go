@@ -22,8 +22,8 @@ import (
 // Private notes in the reader (issue 11): a member adds a note where they
 // right-click a page (or click with the note tool on, Ctrl+M): pinned to
 // that point, on the word under the pointer, or as a highlight of that
-// word or of its line (the page's text rectangles say which; selecting any
-// run of text by dragging is left for later). The notes tab of the sidebar lists them by
+// word or of its line (the page's text rectangles say which), or on text
+// selected by dragging (reader_select.go). The notes tab of the sidebar lists them by
 // page, with those that could not be placed in a new version after them;
 // a click goes to the note, and the note can be edited, deleted (after a
 // confirmation) and the whole list exported as Markdown by its author.
@@ -122,7 +122,7 @@ func noteLine(n papers.Note) string {
 // panel is the notes tab's content.
 func (n *readerNotes) panel() fyne.CanvasObject {
 	export := widget.NewButtonWithIcon(lang.X("reader.notes.export", "Export"), theme.DownloadIcon(), func() { n.export() })
-	hint := widget.NewLabel(lang.X("reader.notes.hint", "Right-click a page (or turn on the Note tool, Ctrl+M) to add a note there."))
+	hint := widget.NewLabel(lang.X("reader.notes.hint", "Drag over text to select it, then note or highlight it; right-click a page (or turn on the Note tool, Ctrl+M) to add a note at a point."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	buttons := container.NewGridWithColumns(3, n.edit, n.del, export)

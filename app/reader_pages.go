@@ -36,6 +36,9 @@ type pagesView struct {
 	// bring it to the top (the last pages).
 	programmatic bool
 	focused      bool
+	// sl is the text selection and the layer that takes drags
+	// (reader_select.go).
+	sl *selectState
 }
 
 // pageSlot shows one page: a white sheet (while the page renders), its
@@ -53,7 +56,8 @@ type pageSlot struct {
 func newPagesView(r *reader) *pagesView {
 	v := &pagesView{r: r}
 	v.spacer = canvas.NewRectangle(color.Transparent)
-	v.content = container.NewWithoutLayout(v.spacer)
+	v.sl = newSelectState(v)
+	v.content = container.NewWithoutLayout(v.spacer, v.sl.layer)
 	v.scroll = container.NewScroll(v.content)
 	v.scroll.OnScrolled = func(fyne.Position) { v.scrolled() }
 	v.ExtendBaseWidget(v)
@@ -131,6 +135,7 @@ func (v *pagesView) relayout(scale float32) {
 	v.contentH = y - pageGap + pagePad
 	v.spacer.SetMinSize(fyne.NewSize(v.contentW, v.contentH))
 	v.content.Resize(fyne.NewSize(max(v.contentW, v.viewSize.Width), max(v.contentH, v.viewSize.Height)))
+	v.sl.layer.Resize(v.content.Size())
 	off := v.scroll.Offset
 	off.Y = v.tops[r.cur] + frac*v.sizes[r.cur].Height
 	if frac < 0 {
@@ -138,6 +143,9 @@ func (v *pagesView) relayout(scale float32) {
 	}
 	v.setOffset(off)
 	v.place()
+	if !v.sl.dragging && !v.sl.sel.empty() {
+		v.sl.showBar() // at the selection's new place
+	}
 	r.showZoom()
 }
 
@@ -371,6 +379,21 @@ func (v *pagesView) highlight(s *pageSlot, p int, sz fyne.Size) {
 		h.Refresh()
 		n++
 	}
+	// The text selected, over everything.
+	for _, rc := range v.sl.rects(p) {
+		if n == len(s.hl) {
+			h := canvas.NewRectangle(selColor)
+			s.hl = append(s.hl, h)
+			s.box.Add(h)
+		}
+		h := s.hl[n]
+		h.FillColor = selColor
+		h.Move(fyne.NewPos(float32(rc.X0)*sc, float32(rc.Y0)*sc))
+		h.Resize(fyne.NewSize(float32(rc.X1-rc.X0)*sc, float32(rc.Y1-rc.Y0)*sc))
+		h.Show()
+		h.Refresh()
+		n++
+	}
 	for _, h := range s.hl[n:] {
 		h.Hide()
 	}
@@ -405,6 +428,10 @@ func (v *pagesView) TypedKey(k *fyne.KeyEvent) {
 // TypedShortcut implements fyne.Shortcutable: the reader's Ctrl keys, the
 // others go on to the window's shortcuts.
 func (v *pagesView) TypedShortcut(s fyne.Shortcut) {
+	if _, ok := s.(*fyne.ShortcutCopy); ok && !v.sl.sel.empty() {
+		v.sl.copy()
+		return
+	}
 	if ks, ok := s.(fyne.KeyboardShortcut); ok && ks.Mod() == fyne.KeyModifierShortcutDefault && v.r.shortcut(ks.Key()) {
 		return
 	}
@@ -414,17 +441,24 @@ func (v *pagesView) TypedShortcut(s fyne.Shortcut) {
 }
 
 // Tapped implements fyne.Tappable: a click on the pages gives them the
-// keyboard; with the note tool on, it adds a note there.
+// keyboard and drops the selection; with the note tool on, it adds a note
+// there.
 func (v *pagesView) Tapped(e *fyne.PointEvent) {
 	v.r.focusPages()
+	v.sl.clear()
 	if v.r.nt != nil && v.r.nt.tool {
 		v.noteAt(e.Position)
 	}
 }
 
-// TappedSecondary implements fyne.SecondaryTappable: a right-click on a
-// page adds a note there.
+// TappedSecondary implements fyne.SecondaryTappable: a right-click on the
+// selection offers its menu; elsewhere on a page it adds a note there.
 func (v *pagesView) TappedSecondary(e *fyne.PointEvent) {
+	if p, x, y, ok := v.pointAt(e.Position); ok && v.sl.within(p, x, y) {
+		v.sl.menu(e.AbsolutePosition)
+		return
+	}
+	v.sl.clear()
 	if v.r.nt != nil {
 		v.noteAt(e.Position)
 	}

@@ -81,6 +81,37 @@ func TestReceipts_MemberToldOnce_SecretariatSeesWhoHasRead(t *testing.T) {
 			test.AssertImageMatches(t, code+"/paper_reads.png", e.dialogShot())
 		})
 	}
+	// The Papers screen (Tài liệu) offers the same panel on each paper's
+	// row to the secretariat, and not to the member.
+	t.Run("papers screen", func(t *testing.T) {
+		e := newEnv(t, langVI, "")
+		s := e.open(c.sec)
+		showPapers(t, e, s)
+		b := e.button("Đã đọc…")
+		if b == nil {
+			t.Fatal("the secretariat's Papers screen has no «Đã đọc…» on the paper")
+		}
+		test.Tap(b)
+		e.l.waitFor(t, "the Read panel", func() bool { return e.w.Canvas().Overlays().Top() != nil })
+		got := overlayText(e.w)
+		if !strings.Contains(got, pp.Title) || !e.hasText(c.member.Self().Name) {
+			t.Fatalf("the Read panel from the Papers screen shows:\n%s", got)
+		}
+		if !e.hasText("thành viên trong danh sách đã đọc phiên bản 1") || !e.hasText("Chưa mở") {
+			t.Fatal("the Read panel from the Papers screen does not count the member's reading")
+		}
+
+		m := newEnv(t, langVI, "")
+		ms := m.open(c.member)
+		mps := showPapers(t, m, ms)
+		if len(mps.rows) == 0 {
+			t.Fatal("the member's Papers screen lists nothing")
+		}
+		if m.button("Đã đọc…") != nil {
+			t.Fatal("a member's Papers screen offers who has read a paper")
+		}
+	})
+
 	// A member has no Read panel: the core refuses them.
 	if _, err := c.member.PaperReads(pp.ID); !core.IsForbidden(err) {
 		t.Fatalf("a member asks who has read a paper: %v", err)

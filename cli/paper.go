@@ -307,9 +307,11 @@ func definePaperShow(fs *flag.FlagSet) action {
 		}
 		if reads, err := p.PaperReads(v.ID); err == nil {
 			for _, rd := range reads {
-				vs := rd.Versions
-				if vs == nil {
-					vs = []core.VersionRead{}
+				// ISO times in UTC in the JSON, whatever the computer's
+				// zone: the text below shows them in its zone.
+				vs := make([]core.VersionRead, 0, len(rd.Versions))
+				for _, vr := range rd.Versions {
+					vs = append(vs, core.VersionRead{Version: vr.Version, At: vr.At.UTC()})
 				}
 				out.Reads = append(out.Reads, readJSON{rd.Member.ID, rd.Member.Name, vs})
 			}
@@ -342,12 +344,22 @@ func definePaperShow(fs *flag.FlagSet) action {
 						continue
 					}
 					for _, vr := range rd.Versions {
-						fmt.Fprintln(w, "  "+r.T("cli.out.paper_read_by", map[string]any{"name": rd.Name, "n": vr.Version, "at": vr.At.Local().Format("2006-01-02 15:04")}))
+						fmt.Fprintln(w, "  "+r.T("cli.out.paper_read_by", map[string]any{"name": rd.Name, "n": vr.Version, "at": r.readWhen(vr.At)}))
 					}
 				}
 			}
 		})
 	}
+}
+
+// readWhen is a read receipt's time as the app's Read panel shows it
+// ("19/07/2023 08:00", "19 Jul 2023 08:00"), in this computer's zone.
+func (r *runner) readWhen(t time.Time) string {
+	t = t.Local()
+	if r.lang == langVI {
+		return t.Format("02/01/2006 15:04")
+	}
+	return t.Format("2 Jan 2006 15:04")
 }
 
 // paper replace --paper ID --file PATH

@@ -182,6 +182,16 @@ func (p *Profile) PaperReads(id string) ([]MemberReads, error) {
 	return out, err
 }
 
+// SeesPaperReads reports whether this member may ask PaperReads of paper
+// id (they are of its body's secretariat): whether the lists offer its
+// Read panel.
+func (p *Profile) SeesPaperReads(id string) bool {
+	p.modelMu.RLock()
+	defer p.modelMu.RUnlock()
+	r, ok := p.m.papers[id]
+	return ok && secretariatOf(p.m.members[p.m.selfID], p.paperBody(r.Paper.Owner))
+}
+
 // settingReadNotice remembers that the member was told what a receipt
 // records (per profile: the notice is about this member).
 const settingReadNotice = "papers.read_notice_seen"

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -160,6 +161,37 @@ func TestPapers_AddListShowExport(t *testing.T) {
 	if r := S.run("paper", "show", "--paper", conf.ID, "--lang", "vi"); r.code != 0 || !strings.Contains(r.stdout, "Trần Lưu Quang: phiên bản 1") {
 		t.Fatalf("the secretary's paper show in Vietnamese: exit %d\n%s", r.code, r.stdout)
 	}
+	// The text shows the read time in the computer's zone, as the app's
+	// Read panel writes it; the JSON keeps the same ISO time in UTC.
+	var raw struct {
+		Reads []struct {
+			Versions []struct {
+				At string `json:"at"`
+			} `json:"versions"`
+		} `json:"reads"`
+	}
+	S.ok(&raw, "paper", "show", "--paper", conf.ID)
+	iso := raw.Reads[0].Versions[0].At
+	at, err := time.Parse(time.RFC3339Nano, iso)
+	if err != nil || !strings.HasSuffix(iso, "Z") {
+		t.Fatalf("the JSON read time %q is not an ISO time in UTC: %v", iso, err)
+	}
+	for _, tz := range []string{"Asia/Tokyo", "America/New_York"} {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zoned := S.runTZ(tz, "paper", "show", "--paper", conf.ID, "--json")
+		if zoned.code != 0 || !strings.Contains(zoned.stdout, `"at": "`+iso+`"`) {
+			t.Fatalf("TZ=%s changes the JSON: exit %d\n%s", tz, zoned.code, zoned.stdout)
+		}
+		for lang, layout := range map[string]string{"vi": "02/01/2006 15:04", "en": "2 Jan 2006 15:04"} {
+			r := S.runTZ(tz, "paper", "show", "--paper", conf.ID, "--lang", lang)
+			if want := at.In(loc).Format(layout); r.code != 0 || !strings.Contains(r.stdout, want) {
+				t.Fatalf("TZ=%s --lang %s: want the read time %q:\n%s", tz, lang, want, r.stdout)
+			}
+		}
+	}
 	reads.Reads = nil
 	A.ok(&reads, "paper", "show", "--paper", conf.ID)
 	if len(reads.Reads) != 0 {
@@ -190,4 +222,22 @@ func TestPapers_AddListShowExport(t *testing.T) {
 			return nil
 		})
 	}
+}
+
+// runTZ runs a command on the device with the computer's time zone set to
+// tz.
+func (d device) runTZ(tz string, args ...string) result {
+	d.t.Helper()
+	cmd := exec.Command(bin, append([]string{"--profile", d.dir}, args...)...)
+	cmd.Env = append(os.Environ(), "ECABINET_PASSPHRASE="+passphrase, "LANG=en_US.UTF-8", "TZ="+tz)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		d.t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, o.String(), e.String()}
 }

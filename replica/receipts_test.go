@@ -94,6 +94,19 @@ func TestReceipts_OpenedOffline_ReachTheSecretariatAndTheReadersDevicesOnly(t *t
 	if _, err := c.devs[1].PaperReads(pp.ID); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("a member asks who has read the paper: %v, want forbidden", err)
 	}
+	// SeesPaperReads (whose lists offer the Read panel) agrees with it.
+	for _, tc := range []struct {
+		name string
+		dev  *core.Profile
+		want bool
+	}{{"the secretariat", c.sec, true}, {"a member on the list", c.devs[1], false}, {"a member not on the list", c.devs[2], false}} {
+		if got := tc.dev.SeesPaperReads(pp.ID); got != tc.want {
+			t.Errorf("%s: SeesPaperReads = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if c.sec.SeesPaperReads("no-such-paper") {
+		t.Error("SeesPaperReads of a paper that does not exist")
+	}
 
 	// A new version: its first opening is a receipt of its own, kept
 	// beside the first version's.
