@@ -25,7 +25,7 @@ func TestScale_BadgerHub(t *testing.T) {
 	runScale(t, root, scaleLayout{
 		hubs:      []*scaleHub{h},
 		secInvite: init.Invite,
-		checkLog: func(t *testing.T, secDevice string, accepted, refused map[devSeq]bool) {
+		checkLog: func(t *testing.T, secDevice string, accepted map[devSeq]uint64, refused map[devSeq]bool) {
 			h.kill(syscall.SIGTERM)
 			p, err := core.Open(data, []byte(passphrase))
 			if err != nil {

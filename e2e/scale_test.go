@@ -36,7 +36,7 @@ import (
 
 const (
 	scaleDevices = 30
-	scaleRounds  = 3
+	scaleRounds  = 5
 )
 
 // scaleSeed is the scenario's seed: ECABINET_SCALE_SEED replays a run (the
@@ -174,6 +174,7 @@ type botReply struct {
 	Offline  int               `json:"offline"`
 	SHA256   string            `json:"sha256"`
 	Papers   []string          `json:"papers"`
+	State    *opVerdict        `json:"state"`
 }
 
 // bot is one running e2e/devicebot process: one device.
@@ -317,10 +318,20 @@ func (b *bot) quit(t *testing.T) {
 	}
 }
 
+// opVerdict is devicebot's "verdict": core.OpState as JSON.
+type opVerdict struct {
+	State  string    `json:"state"`
+	HubSeq uint64    `json:"hub_seq"`
+	HubAt  time.Time `json:"hub_at"`
+	Code   string    `json:"code"`
+}
+
 // answerMade is one answer the test had a device make.
 type answerMade struct {
 	ballot, choice string
 	devSeq         uint64
+	// verdict is what the device recorded of the hub's answer.
+	verdict opVerdict
 }
 
 // scaleLayout is how one layout runs its hubs and checks its log.
@@ -333,7 +344,7 @@ type scaleLayout struct {
 	// the hub's log holds the first once each and none of the second, that
 	// hub_seq runs 1..N without a gap and that the log's signatures and
 	// audit chain verify.
-	checkLog func(t *testing.T, secDevice string, accepted, refused map[devSeq]bool)
+	checkLog func(t *testing.T, secDevice string, accepted map[devSeq]uint64, refused map[devSeq]bool)
 }
 
 type devSeq struct {
@@ -407,10 +418,6 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 	}
 	mt := sec.must(t, map[string]any{"cmd": "meeting", "title": "Phiên họp Chính phủ thường kỳ tháng 12"})
 	b1 := sec.must(t, map[string]any{"cmd": "ballot", "title": "Kế hoạch cải cách hành chính"}).ID
-	// The second closes at its deadline, while the devices answer; the
-	// hub's pass that closes it runs when a hub starts (and every 30 s).
-	deadline := time.Now().Add(25 * time.Second)
-	b2 := sec.must(t, map[string]any{"cmd": "ballot", "title": "Dự thảo Nghị định", "deadline": deadline.UTC().Format(time.RFC3339Nano)}).ID
 	sec.must(t, map[string]any{"cmd": "publish", "meeting": mt.ID})
 	if err := sec.syncDone(verdicts{}); err != nil {
 		t.Fatal(err)
@@ -453,6 +460,10 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 		sum := sha256.Sum256(data)
 		originals[id] = hex.EncodeToString(sum[:])
 	}
+	// The second ballot closes at its deadline, while the devices answer;
+	// the hub's pass that closes it runs when a hub starts (and every 30 s).
+	deadline := time.Now().Add(6 * time.Second)
+	b2 := sec.must(t, map[string]any{"cmd": "ballot", "title": "Dự thảo Nghị định", "deadline": deadline.UTC().Format(time.RFC3339Nano)}).ID
 	if err := sec.syncDone(verdicts{}); err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +480,7 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 			select {
 			case <-stop:
 				return
-			case <-time.After(time.Duration(500+crng.IntN(1500)) * time.Millisecond):
+			case <-time.After(time.Duration(300+crng.IntN(900)) * time.Millisecond):
 			}
 			switch k := crng.IntN(10); {
 			case k < 3:
@@ -504,6 +515,9 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 	par(t, bots, scaleDevices, func(i int, b *bot) error {
 		drng := rand.New(rand.NewPCG(seeds[i], 3))
 		refused[i] = verdicts{}
+		if err := b.syncDone(refused[i]); err != nil { // the second ballot
+			return err
+		}
 		for round := 0; round < scaleRounds; round++ {
 			for _, bl := range []string{b1, b2} {
 				c := choices[drng.IntN(len(choices))]
@@ -517,9 +531,9 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 					}
 					return fmt.Errorf("%s answer: %s", b.name, r.Err)
 				}
-				made[i] = append(made[i], answerMade{bl, c, r.DevSeq})
+				made[i] = append(made[i], answerMade{ballot: bl, choice: c, devSeq: r.DevSeq})
 			}
-			time.Sleep(time.Duration(drng.IntN(1500)) * time.Millisecond)
+			time.Sleep(time.Duration(drng.IntN(1000)) * time.Millisecond)
 			if err := b.syncDone(refused[i]); err != nil {
 				return err
 			}
@@ -559,25 +573,55 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 	step("ballots closed")
 
 	// The independent count: per ballot, per member, the last answer the
-	// hub did not refuse.
+	// hub accepted by the deadline (a later one is kept but not counted:
+	// ballots.Ballot.IsLate), from the verdicts each device got: refused in
+	// a sync's report, or accepted at a hub_seq and time (the receipt the
+	// device verified and recorded).
 	want := map[string]map[string]string{b1: {}, b2: {}}
-	accepted, refusedOps := map[devSeq]bool{}, map[devSeq]bool{}
+	accepted, refusedOps := map[devSeq]uint64{}, map[devSeq]bool{}
+	late := 0
+	par(t, bots, 6, func(i int, b *bot) error {
+		for j, a := range made[i] {
+			r, err := b.call(map[string]any{"cmd": "verdict", "dev_seq": a.devSeq})
+			if err != nil {
+				return err
+			}
+			if r.Err != "" || r.State == nil {
+				return fmt.Errorf("%s verdict of %d: %s", b.name, a.devSeq, r.Err)
+			}
+			made[i][j].verdict = *r.State
+		}
+		return nil
+	})
 	for i, b := range bots {
 		for _, a := range made[i] {
 			k := devSeq{b.device, a.devSeq}
-			if code, ok := refused[i][a.devSeq]; ok {
+			v := a.verdict
+			_, told := refused[i][a.devSeq]
+			switch {
+			case v.State == "rejected" && told:
 				refusedOps[k] = true
 				if a.ballot == b1 {
-					t.Errorf("%s: the hub refused an answer to the open ballot: %s", b.name, code)
+					t.Errorf("%s: the hub refused an answer to the open ballot: %s", b.name, v.Code)
 				}
-				continue
+			case v.State == "accepted" && !told && v.HubSeq > 0:
+				accepted[k] = v.HubSeq
+				if a.ballot == b2 && v.HubAt.After(deadline) {
+					late++
+					continue
+				}
+				want[a.ballot][b.member] = a.choice
+			default:
+				t.Errorf("%s: answer %d ended %+v (refused in a sync: %v)", b.name, a.devSeq, v, told)
 			}
-			accepted[k] = true
-			want[a.ballot][b.member] = a.choice
 		}
 	}
 	if len(want[b2]) == 0 {
 		t.Error("no answer to the second ballot was accepted before its deadline")
+	}
+	t.Logf("%d answers accepted (%d of them after the deadline), %d refused", len(accepted), late, len(refusedOps))
+	if t.Failed() {
+		return
 	}
 
 	// Every device: synced, both results signed and verified, the same
@@ -722,7 +766,7 @@ func par(t *testing.T, bots []*bot, n int, f func(i int, b *bot) error) {
 // checkLogEntries checks a hub's log read in order as (hub_seq, signed op)
 // pairs: hub_seq 1..N without a gap, every (device, dev_seq) once, every
 // accepted answer in it and no refused one.
-func checkLogEntries(t *testing.T, seqs []uint64, keys []devSeq, accepted, refused map[devSeq]bool) {
+func checkLogEntries(t *testing.T, seqs []uint64, keys []devSeq, accepted map[devSeq]uint64, refused map[devSeq]bool) {
 	t.Helper()
 	seen := map[devSeq]int{}
 	for i, s := range seqs {
@@ -735,9 +779,12 @@ func checkLogEntries(t *testing.T, seqs []uint64, keys []devSeq, accepted, refus
 		seen[keys[i]] = int(s)
 	}
 	var missing []string
-	for k := range accepted {
-		if seen[k] == 0 {
+	for k, at := range accepted {
+		switch s := seen[k]; {
+		case s == 0:
 			missing = append(missing, fmt.Sprintf("(%s, %d)", k.device, k.seq))
+		case uint64(s) != at:
+			t.Errorf("(%s, %d) is at hub_seq %d in the log; its receipt says %d", k.device, k.seq, s, at)
 		}
 	}
 	sort.Strings(missing)

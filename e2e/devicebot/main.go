@@ -48,6 +48,7 @@ type request struct {
 	File     string `json:"file,omitempty"`
 	Paper    string `json:"paper,omitempty"`
 	Deadline string `json:"deadline,omitempty"`
+	DevSeq   uint64 `json:"dev_seq,omitempty"`
 	// Timeout bounds a network command, in milliseconds (default 20 s).
 	Timeout int `json:"timeout,omitempty"`
 }
@@ -74,6 +75,7 @@ type reply struct {
 	Offline     int               `json:"offline,omitempty"`
 	SHA256      string            `json:"sha256,omitempty"`
 	Papers      []string          `json:"papers,omitempty"`
+	State       *core.OpState     `json:"state,omitempty"`
 }
 
 type bot struct {
@@ -255,6 +257,14 @@ func (b *bot) do(req request) reply {
 			r.Err, r.Net = f.Err, f.Net
 		}
 		return r
+	case "verdict":
+		// What the hub said of one of this device's ops, as the device
+		// recorded it (the receipt verified when it arrived).
+		st, err := b.p.OpState(req.DevSeq)
+		if err != nil {
+			return fail(err)
+		}
+		return reply{State: &st}
 	case "tally":
 		bl, err := b.p.Ballot(req.Ballot)
 		if err != nil {
