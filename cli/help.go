@@ -114,6 +114,10 @@ func (r *runner) usage(w io.Writer) {
 		{"  " + envProfile, r.T("cli.help.env_profile")},
 		{"  " + envPass, r.T("cli.help.env_pass")},
 		{"  " + envNewPass, r.T("cli.help.env_new_pass")},
+		// The scaled-out hub's credentials (hub serve --store, hub export):
+		// never in a URL on the command line.
+		{"  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY", r.T("cli.help.env_s3")},
+		{"  PGPASSWORD", r.T("cli.help.env_pg")},
 	})
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, r.T("cli.help.notes"))

@@ -40,15 +40,40 @@ func (r *runner) openHub(dir string) (*core.Profile, error) {
 }
 
 // hub init --data DIR --name ORG [--secretary NAME] [--host H,...] [--ttl 10m]
+//
+// hub init --store postgres://… [--chunks s3://…] --org ORG […]: the same
+// hub, made in PostgreSQL (schema included) for the scaled-out layout.
 func defineHubInit(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	name := fs.String("name", "", "")
+	dsn := fs.String("store", "", "")
+	chunks := fs.String("chunks", "", "")
+	org := fs.String("org", "", "")
 	sec := fs.String("secretary", "Thư ký", "")
 	hosts := fs.String("host", "", "")
 	ttl := fs.Duration("ttl", replica.DefaultInviteTTL, "")
 	return func(r *runner) error {
-		if err := required(fs, "data", "name"); err != nil {
+		if *dsn != "" {
+			if *org == "" {
+				*org = *name
+			}
+			if *org == "" {
+				return usagef("cli.usage.missing_flag", "flag", "--org")
+			}
+			var hs []string
+			if *hosts != "" {
+				hs = append([]string{"127.0.0.1", "::1", "localhost"}, strings.Split(*hosts, ",")...)
+			}
+			return r.initShared(*dsn, *chunks, *org, *sec, hs, *ttl)
+		}
+		if *name == "" {
+			*name = *org
+		}
+		if err := required(fs, "data"); err != nil {
 			return err
+		}
+		if *name == "" {
+			return usagef("cli.usage.missing_flag", "flag", "--name")
 		}
 		if core.Exists(*data) {
 			return store.ErrProfileExists
@@ -89,65 +114,107 @@ func defineHubInit(fs *flag.FlagSet) action {
 // An address that cannot be bound is logged and the hub serves anyway.
 // They are never served on the devices' TLS listener, where anyone who
 // completes a handshake could read them.
+//
+// hub serve --store postgres://… --chunks s3://… --cache DIR [--listen …]
+// (or --config FILE holding the same settings): one process of a
+// scaled-out hub; several with the same settings behind one address are
+// one hub.
 func defineHubServe(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
+	dsn := fs.String("store", "", "")
+	chunks := fs.String("chunks", "", "")
+	cache := fs.String("cache", "", "")
+	config := fs.String("config", "", "")
 	listen := fs.String("listen", "127.0.0.1:8443", "")
 	metrics := fs.String("metrics", "127.0.0.1:9464", "")
 	level := fs.String("log-level", "info", "")
 	return func(r *runner) error {
-		if err := required(fs, "data"); err != nil {
-			return err
+		if *config != "" {
+			cfg, err := readHubConfig(*config)
+			if err != nil {
+				return err
+			}
+			// The file fills what the command line did not say.
+			set := setFlags(fs)
+			for name, v := range map[string]*string{"store": dsn, "chunks": chunks, "cache": cache, "listen": listen, "metrics": metrics, "log-level": level} {
+				if c, ok := cfg[name]; ok && !set[name] {
+					*v = c
+				}
+			}
+			return r.serve(*data, *dsn, *chunks, *cache, *listen, *metrics, *level, cfg)
 		}
-		var lvl slog.Level
-		if err := lvl.UnmarshalText([]byte(*level)); err != nil {
-			return usagef("cli.usage.bad_choice", "flag", "--log-level", "value", *level, "list", "debug, info, warn, error")
-		}
-		p, err := r.openHub(*data)
+		return r.serve(*data, *dsn, *chunks, *cache, *listen, *metrics, *level, hubConfig{})
+	}
+}
+
+// serve runs `hub serve`, on a data directory or, with dsn, as one process
+// of a scaled-out hub.
+func (r *runner) serve(data, dsn, chunks, cache, listen, metrics, level string, cfg hubConfig) error {
+	if data == "" && dsn == "" {
+		return usagef("cli.usage.missing_flag", "flag", "--data")
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return usagef("cli.usage.bad_choice", "flag", "--log-level", "value", level, "list", "debug, info, warn, error")
+	}
+	log := slog.New(slog.NewJSONHandler(r.stderr, &slog.HandlerOptions{Level: lvl}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var h *replica.Hub
+	var fp string
+	if dsn != "" {
+		sh, closeShared, err := r.serveShared(ctx, dsn, chunks, cache, cfg, log)
 		if err != nil {
 			return err
 		}
-		log := slog.New(slog.NewJSONHandler(r.stderr, &slog.HandlerOptions{Level: lvl}))
-		h, err := replica.NewHub(p, log)
+		defer closeShared()
+		h = sh
+		fp, _ = h.Fingerprint()
+	} else {
+		p, err := r.openHub(data)
 		if err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", *listen)
-		if err != nil {
-			return failf("cli.err.listen", "addr", *listen, "err", err.Error())
+		if h, err = replica.NewHub(p, log); err != nil {
+			return err
 		}
-		admin, err := replica.ServeAdmin(*data, p)
+		admin, err := replica.ServeAdmin(data, p)
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		defer admin.Close()
-		defer os.Remove(filepath.Join(*data, "admin.sock"))
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		if *metrics != "" {
-			// Devices matter more than the dashboard: a metrics address
-			// already taken (a second hub on this machine) is logged, and
-			// the hub serves its devices all the same.
-			if mln, err := net.Listen("tcp", *metrics); err != nil {
-				log.Error("metrics not served", "address", *metrics, "err", err)
-			} else {
-				go func() {
-					if err := h.ServeMetrics(ctx, mln); err != nil {
-						log.Error("metrics listener stopped", "err", err)
-					}
-				}()
-				log.Info("metrics serving", "address", mln.Addr().String(), "path", replica.PathMetrics)
-			}
-		}
-		fp, _ := replica.HubFingerprint(p)
-		log.Info("hub ready", "address", ln.Addr().String(), "fingerprint", fp)
-		return h.Serve(ctx, ln)
+		defer os.Remove(filepath.Join(data, "admin.sock"))
+		fp, _ = replica.HubFingerprint(p)
 	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return failf("cli.err.listen", "addr", listen, "err", err.Error())
+	}
+	if metrics != "" {
+		// Devices matter more than the dashboard: a metrics address
+		// already taken (a second hub on this machine) is logged, and
+		// the hub serves its devices all the same.
+		if mln, err := net.Listen("tcp", metrics); err != nil {
+			log.Error("metrics not served", "address", metrics, "err", err)
+		} else {
+			go func() {
+				if err := h.ServeMetrics(ctx, mln); err != nil {
+					log.Error("metrics listener stopped", "err", err)
+				}
+			}()
+			log.Info("metrics serving", "address", mln.Addr().String(), "path", replica.PathMetrics)
+		}
+	}
+	log.Info("hub ready", "address", ln.Addr().String(), "fingerprint", fp)
+	return h.Serve(ctx, ln)
 }
 
 // adminOrOpen runs an admin command through the running hub, or on the
 // data directory itself when no hub runs there.
-func (r *runner) adminOrOpen(dir string, req replica.AdminRequest) (replica.AdminResponse, error) {
+func (r *runner) adminOrOpen(dir, dsn string, req replica.AdminRequest) (replica.AdminResponse, error) {
+	if dsn != "" {
+		return r.sharedAdmin(dsn, req)
+	}
 	if dir == "" {
 		return replica.AdminResponse{}, usagef("cli.usage.missing_flag", "flag", "--data")
 	}
@@ -162,14 +229,15 @@ func (r *runner) adminOrOpen(dir string, req replica.AdminRequest) (replica.Admi
 	return replica.Admin(p, req)
 }
 
-// hub invite --data DIR --member ID [--role ROLE] [--ttl 10m]
+// hub invite --data DIR | --store postgres://… --member ID [--role ROLE] [--ttl 10m]
 func defineHubInvite(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
+	dsn := fs.String("store", "", "")
 	member := fs.String("member", "", "")
 	role := fs.String("role", "", "")
 	ttl := fs.Duration("ttl", replica.DefaultInviteTTL, "")
 	return func(r *runner) error {
-		if err := required(fs, "data", "member"); err != nil {
+		if err := required(fs, "member"); err != nil {
 			return err
 		}
 		if *role != "" {
@@ -177,7 +245,7 @@ func defineHubInvite(fs *flag.FlagSet) action {
 				return err
 			}
 		}
-		resp, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "invite", Member: *member, Role: *role, TTL: *ttl})
+		resp, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "invite", Member: *member, Role: *role, TTL: *ttl})
 		if err != nil {
 			return err
 		}
@@ -189,15 +257,16 @@ func defineHubInvite(fs *flag.FlagSet) action {
 	}
 }
 
-// hub revoke --data DIR --device ID
+// hub revoke --data DIR | --store postgres://… --device ID
 func defineHubRevoke(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
+	dsn := fs.String("store", "", "")
 	dev := fs.String("device", "", "")
 	return func(r *runner) error {
-		if err := required(fs, "data", "device"); err != nil {
+		if err := required(fs, "device"); err != nil {
 			return err
 		}
-		if _, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "revoke", Device: *dev}); err != nil {
+		if _, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "revoke", Device: *dev}); err != nil {
 			return err
 		}
 		return r.emit(map[string]any{"revoked": *dev}, func(w io.Writer) {
@@ -206,14 +275,12 @@ func defineHubRevoke(fs *flag.FlagSet) action {
 	}
 }
 
-// hub devices --data DIR
+// hub devices --data DIR | --store postgres://…
 func defineHubDevices(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
+	dsn := fs.String("store", "", "")
 	return func(r *runner) error {
-		if err := required(fs, "data"); err != nil {
-			return err
-		}
-		resp, err := r.adminOrOpen(*data, replica.AdminRequest{Cmd: "devices"})
+		resp, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "devices"})
 		if err != nil {
 			return err
 		}

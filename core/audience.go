@@ -45,6 +45,10 @@ func groupChair(body string) string       { return "c/" + meetings.BodyOf(body) 
 func groupMember(id string) string        { return "m/" + id }
 func groupOwn(id string) string           { return "o/" + id }
 
+// groupHub is a group no member belongs to: what only the hub (and the
+// organisation's secretariat, which reads the whole log) needs.
+const groupHub = "h"
+
 // viewer is what one member may read of the hub's log.
 type viewer struct {
 	all    bool     // the organisation's secretariat: everything
@@ -252,6 +256,11 @@ var audienceRules = map[ops.Audience]func(tx *txn, rec ops.Record) ([]string, er
 	// receipts.go: the reader and the paper's body's secretariat.
 	ops.ToReader: paperReaderGroups,
 	ops.ToNamed: func(_ *txn, rec ops.Record) ([]string, error) {
+		if len(rec.To) == 0 {
+			// A reveal addressed to nobody (the reveal queue's bookkeeping,
+			// reveal.go) is for no device: only the log's readers see it.
+			return []string{groupHub}, nil
+		}
 		var g []string
 		for _, id := range rec.To {
 			g = append(g, groupMember(id))

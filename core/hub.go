@@ -176,9 +176,17 @@ func hangsFrom(op ops.Op) string {
 // joined or left a record's audience because of it must receive
 // (reveal.go). was is who could see what before the op applied.
 func (p *Profile) hubLog(tx *txn, op ops.Op, raw []byte, at time.Time, was audienceBefore) (uint64, error) {
-	groups, err := logGroups(tx, op)
-	if err != nil {
-		return 0, err
+	return p.hubLogAs(tx, op, raw, at, was, nil)
+}
+
+// hubLogAs is hubLog with the audience given (groups non-nil): a replayed
+// entry keeps the audience its originating process decided (shared.go).
+func (p *Profile) hubLogAs(tx *txn, op ops.Op, raw []byte, at time.Time, was audienceBefore, groups []string) (uint64, error) {
+	if groups == nil {
+		var err error
+		if groups, err = logGroups(tx, op); err != nil {
+			return 0, err
+		}
 	}
 	hangs := hangsFrom(op)
 	if owner, err := paperOpOwner(tx, op); err != nil {
@@ -268,11 +276,20 @@ func (p *Profile) hubAcceptPage(page [][]byte, peerOf func(ops.Op) string, commi
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.writable(); err != nil {
+		return nil, err
+	}
+	if p.shared != nil {
+		// Every process's writes in one order (shared.go); the shared log
+		// makes them durable, so an unsynced import is synced here too.
+		commit = p.hubWrite
+	}
 	verdicts := make([]Verdict, len(page))
 	var afters []func()
 	var events []Event
 	pre := p.preverify(page)
 	err := commit(func(tx *store.Tx) error {
+		verdicts, afters, events = make([]Verdict, len(page)), nil, nil
 		t := cachedTxn(tx)
 		for i, raw := range page {
 			peer := ""

@@ -54,6 +54,15 @@ type Profile struct {
 	// publishMu makes result publication one pass at a time, so that a
 	// ballot never gets two signed results.
 	publishMu sync.Mutex
+	// shared is the shared log a scaled-out hub's cache writes through
+	// (shared.go; guarded by mu), nil for a single-machine hub.
+	shared *sharedLog
+	// sharedCache: this hub profile is a cache of a shared log, written
+	// only through it: no write before ShareLog (guarded by mu).
+	sharedCache bool
+	// replaying: the hub is applying entries another process logged, and
+	// makes no op of its own (shared.go; guarded by mu).
+	replaying bool
 
 	// paperSt is the chunk store of papers and its hooks (papers.go).
 	paperSt paperState
@@ -152,8 +161,9 @@ func Open(dir string, pass []byte) (*Profile, error) {
 		st.Close()
 		return nil, fmt.Errorf("repair from journal: %w", err)
 	}
-	// Reveals a membership change still owed when the hub stopped.
-	if err := p.hubRevealPending(); err != nil {
+	// Reveals a membership change still owed when the hub stopped (a
+	// shared log's cache makes them once attached: ShareLog).
+	if err := p.hubRevealPending(); err != nil && !errors.Is(err, errShareFirst) {
 		st.Close()
 		return nil, fmt.Errorf("reveal to members who joined: %w", err)
 	}
@@ -180,6 +190,9 @@ func (p *Profile) load() error {
 		}
 		p.nextSeq = max(hwm, p.st.JournalLastSeq(), p.hubMadeSeq) + 1
 		if err := tx.GetMeta(metaIsHub, &p.hub); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tx.GetMeta(metaHubShared, &p.sharedCache); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		if err := tx.GetMeta(metaSelf, &p.m.selfID); err != nil {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -168,6 +169,18 @@ func (p *Profile) BallotResult(ballotID string) (ResultCheck, bool) {
 	return rc, err == nil
 }
 
+// resultBody counts the closed ballot b's accepted answers for its signed
+// result.
+func (p *Profile) resultBody(tx *store.Tx, b ballots.Ballot) (ops.BallotResult, error) {
+	answers, pulled, err := p.acceptedAnswers(tx, b.ID, nil)
+	if err != nil {
+		return ops.BallotResult{}, err
+	}
+	res := ballots.Tally(b, answers)
+	return ops.BallotResult{BallotID: b.ID, Answers: pulled, AnswersHash: answersHash(pulled),
+		Standing: string(res.Standing), Counts: countsOf(res), Reason: res.Reason, ClosedAt: b.ClosedAt}, nil
+}
+
 // HubPublishResults signs the result of every closed ballot that has none
 // yet. The hub calls it after accepting a close and at start-up, so a
 // crash between the two only delays a result.
@@ -179,7 +192,11 @@ func (p *Profile) HubPublishResults() (int, error) {
 	defer p.publishMu.Unlock()
 	p.mu.Lock()
 	p.pendingResults = false
+	shared := p.shared != nil
 	p.mu.Unlock()
+	if shared {
+		return p.hubPublishShared()
+	}
 	n := 0
 	for _, b := range p.Ballots() {
 		if b.Status != ballots.StatusClosed {
@@ -190,14 +207,9 @@ func (p *Profile) HubPublishResults() (int, error) {
 		}
 		var body ops.BallotResult
 		err := p.st.View(func(tx *store.Tx) error {
-			answers, pulled, err := p.acceptedAnswers(tx, b.ID, nil)
-			if err != nil {
-				return err
-			}
-			res := ballots.Tally(b, answers)
-			body = ops.BallotResult{BallotID: b.ID, Answers: pulled, AnswersHash: answersHash(pulled),
-				Standing: string(res.Standing), Counts: countsOf(res), Reason: res.Reason, ClosedAt: b.ClosedAt}
-			return nil
+			var err error
+			body, err = p.resultBody(tx, b)
+			return err
 		})
 		if err != nil {
 			return n, err
@@ -216,19 +228,110 @@ func (p *Profile) HubCloseDue(now time.Time) (int, error) {
 	if !p.hub {
 		return 0, errors.New("not a hub")
 	}
+	p.mu.Lock()
+	shared := p.shared != nil
+	p.mu.Unlock()
+	if shared {
+		return p.hubCloseShared(now)
+	}
 	n := 0
 	for _, b := range p.Ballots() {
-		if b.Status != ballots.StatusOpen {
-			continue
-		}
-		due := b.Deadline
-		if b.Policy.Lateness == ballots.LatenessDeviceTime {
-			due = due.Add(b.Policy.Grace)
-		}
-		if now.Before(due) {
+		if !closeDue(b, now) {
 			continue
 		}
 		if err := p.CloseBallot(b.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// closeDue reports whether the hub closes b at now: it is open and its
+// deadline (plus the grace period under the device-time rule) has passed.
+func closeDue(b ballots.Ballot, now time.Time) bool {
+	if b.Status != ballots.StatusOpen {
+		return false
+	}
+	due := b.Deadline
+	if b.Policy.Lateness == ballots.LatenessDeviceTime {
+		due = due.Add(b.Policy.Grace)
+	}
+	return !now.Before(due)
+}
+
+// hubCloseShared is HubCloseDue on a hub whose log is shared: whether a
+// ballot is still open is decided again inside the critical section, on
+// the state every process has logged, so that however many processes
+// close at the deadline, one close is logged.
+func (p *Profile) hubCloseShared(now time.Time) (int, error) {
+	if _, err := p.HubCatchUp(context.Background()); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range p.Ballots() {
+		if !closeDue(b, now) {
+			continue
+		}
+		id := b.ID
+		p.mu.Lock()
+		_, err := p.submitShared(ops.KindBallotClose, func(tx *txn) (any, error) {
+			var cur ballots.Ballot
+			if err := tx.Get(store.Key(store.PrefixBallot, id), &cur); err != nil {
+				return nil, err
+			}
+			if !closeDue(cur, now) {
+				return nil, errSkip // another process closed it first
+			}
+			return ops.BallotClose{BallotID: id}, nil
+		}, autoBase)
+		p.mu.Unlock()
+		if errors.Is(err, errSkip) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// hubPublishShared is HubPublishResults on a hub whose log is shared:
+// whether a closed ballot still has no result is decided again inside the
+// critical section, and the result counted there, so that one result is
+// signed per ballot however many processes publish. publishMu is held.
+func (p *Profile) hubPublishShared() (int, error) {
+	if _, err := p.HubCatchUp(context.Background()); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range p.Ballots() {
+		if b.Status != ballots.StatusClosed {
+			continue
+		}
+		if _, ok := p.BallotResult(b.ID); ok {
+			continue
+		}
+		id := b.ID
+		p.mu.Lock()
+		_, err := p.submitShared(ops.KindBallotResult, func(tx *txn) (any, error) {
+			var cur ballots.Ballot
+			if err := tx.Get(store.Key(store.PrefixBallot, id), &cur); err != nil {
+				return nil, err
+			}
+			if has, err := tx.Has(store.Key(store.PrefixResult, id)); err != nil {
+				return nil, err
+			} else if has || cur.Status != ballots.StatusClosed {
+				return nil, errSkip // another process signed it first
+			}
+			return p.resultBody(tx.Tx, cur)
+		}, 0)
+		p.mu.Unlock()
+		if errors.Is(err, errSkip) {
+			continue
+		}
+		if err != nil {
 			return n, err
 		}
 		n++

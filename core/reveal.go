@@ -115,7 +115,7 @@ func (p *Profile) tellAudience(tx *txn, op ops.Op, b audienceBefore) error {
 			}
 		}
 		if len(joiners) > 0 {
-			if _, err := p.reveal(tx, entity, joiners); err != nil {
+			if _, err := p.reveal(tx, entity, joiners, revealQueue{}); err != nil {
 				return err
 			}
 		}
@@ -237,9 +237,18 @@ func queueReveal(tx *txn, member string, entities []string) error {
 // Each record is revealed as it is when its turn comes, and only if the
 // member may still see it: one who left again meanwhile was sent the
 // withdrawal of all of it, revealed or not.
+//
+// The queue is advanced by applying the reveals made from it (applyReveal:
+// each names its item and how many of its records it settles), not by
+// this loop: so a hub process replaying another's log (shared.go) keeps
+// the same queue, and makes neither again what the other made nor lose
+// what it did not get to.
 func (p *Profile) hubRevealPending() error {
 	if !p.hub {
 		return nil
+	}
+	if err := p.writable(); err != nil {
+		return err
 	}
 	prefix := []byte(store.PrefixHubReveal + "/")
 	for {
@@ -255,7 +264,7 @@ func (p *Profile) hubRevealPending() error {
 		if err != nil || !more {
 			return err
 		}
-		err = p.st.Update(func(stx *store.Tx) error {
+		err = p.hubCommit(func(stx *store.Tx) error {
 			tx := plainTxn(stx)
 			var key []byte
 			var pr pendingReveal
@@ -264,45 +273,96 @@ func (p *Profile) hubRevealPending() error {
 				return false, codec.Unmarshal(v, &pr)
 			})
 			if err != nil || key == nil {
-				return err
+				return err // another process made them (shared.go)
+			}
+			item := seqOf(key, len(prefix))
+			// settle ends the item without a reveal: in shared mode by a
+			// reveal addressed to nobody, so that the log says so too.
+			settle := func() error {
+				if p.shared == nil {
+					return tx.Delete(key)
+				}
+				return p.hubMake(tx, ops.KindRecordReveal, ops.RecordReveal{Queue: item, Done: len(pr.Entities)})
 			}
 			var m meetings.Member
 			if err := tx.Get(store.Key(store.PrefixMember, pr.Member), &m); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			} else if err != nil || orgSecretariat(m) {
-				return tx.Delete(key) // gone, or reads everything anyway
+				return settle() // gone, or reads everything anyway
 			}
 			v := viewerOf(m)
-			made, done := 0, 0
-			for _, e := range pr.Entities {
-				if made >= revealTxnBytes {
-					break
+			// owed is the first of the item's records from i on that the
+			// member may still see (len: none).
+			owed := func(i int) (int, error) {
+				for ; i < len(pr.Entities); i++ {
+					kind, id, _ := strings.Cut(pr.Entities[i], "/")
+					a, err := audienceOf(tx, typeOfPrefix(kind), id)
+					if err != nil {
+						return 0, err
+					}
+					if a.exists && v.sees(a.groups) {
+						return i, nil
+					}
 				}
-				done++
-				kind, id, _ := strings.Cut(e, "/")
-				a, err := audienceOf(tx, typeOfPrefix(kind), id)
+				return i, nil
+			}
+			made, pos := 0, 0
+			for made < revealTxnBytes {
+				j, err := owed(pos)
 				if err != nil {
 					return err
 				}
-				if !a.exists || !v.sees(a.groups) {
-					continue
+				if j == len(pr.Entities) {
+					break
 				}
-				n, err := p.reveal(tx, e, []joiner{{m.ID, v}})
+				// The reveal settles the records skipped before it and,
+				// when none after it is still owed, those after it.
+				end := j + 1
+				if next, err := owed(end); err != nil {
+					return err
+				} else if next == len(pr.Entities) {
+					end = next
+				}
+				n, err := p.reveal(tx, pr.Entities[j], []joiner{{m.ID, v}}, revealQueue{item: item, done: end - pos})
 				if err != nil {
 					return err
 				}
 				made += n
+				pos = end
 			}
-			if done == len(pr.Entities) {
-				return tx.Delete(key)
+			if pos == 0 {
+				return settle() // none of it is still the member's to see
 			}
-			pr.Entities = pr.Entities[done:]
-			return tx.Put(key, pr)
+			return nil
 		})
 		if err != nil {
 			return err
 		}
 	}
+}
+
+// revealQueue names the queue item a reveal comes from and how many of
+// its records it settles (ops.RecordReveal's Queue and Done).
+type revealQueue struct {
+	item uint64
+	done int
+}
+
+// advanceReveal settles the first done records of the queue item (the hub
+// applying a reveal made from the queue, made here or replayed).
+func advanceReveal(tx *txn, item uint64, done int) error {
+	key := store.SeqKey(store.PrefixHubReveal, item)
+	var pr pendingReveal
+	if err := tx.Get(key, &pr); errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if done >= len(pr.Entities) {
+		return tx.Delete(key)
+	}
+	pr.Entities = pr.Entities[done:]
+	return tx.Put(key, pr)
 }
 
 // typeOfPrefix is the record type whose store keys start with prefix.
@@ -319,7 +379,7 @@ func typeOfPrefix(prefix string) ops.RecordType {
 // joined its audience, with the logged ops hanging from it that each may
 // see; members who may see the same ops share one reveal. It returns the
 // bytes of the ops it made.
-func (p *Profile) reveal(tx *txn, entity string, to []joiner) (int, error) {
+func (p *Profile) reveal(tx *txn, entity string, to []joiner, q revealQueue) (int, error) {
 	value, err := tx.GetRaw([]byte(entity))
 	if err != nil {
 		return 0, err
@@ -371,7 +431,7 @@ func (p *Profile) reveal(tx *txn, entity string, to []joiner) (int, error) {
 	}
 	made := 0
 	for _, s := range shares {
-		n, err := p.hubMakeSized(tx, ops.KindRecordReveal, ops.RecordReveal{To: s.to, Entity: entity, Value: value, Hanging: s.ops})
+		n, err := p.hubMakeSized(tx, ops.KindRecordReveal, ops.RecordReveal{To: s.to, Entity: entity, Value: value, Hanging: s.ops, Queue: q.item, Done: q.done})
 		if err != nil {
 			return 0, err
 		}
@@ -412,6 +472,11 @@ func (p *Profile) hubMake(tx *txn, kind ops.Kind, body any) error {
 
 // hubMakeSized is hubMake, returning the size of the signed op.
 func (p *Profile) hubMakeSized(tx *txn, kind ops.Kind, body any) (int, error) {
+	if p.replaying {
+		// Replaying another process's entries (shared.go): the op it made
+		// here is the log's next entry, replayed as such.
+		return 0, nil
+	}
 	raw, err := codec.Marshal(body)
 	if err != nil {
 		return 0, err
@@ -445,6 +510,13 @@ func (p *Profile) addressed(to []string) bool {
 // from it, in place of whatever this replica held of it.
 func (p *Profile) applyReveal(tx *txn, c change) (applied, error) {
 	b := c.body.(*ops.RecordReveal)
+	if p.hub && b.Queue > 0 {
+		// The queue's bookkeeping, here so that applying the log (made or
+		// replayed) advances it (hubRevealPending).
+		if err := advanceReveal(tx, b.Queue, b.Done); err != nil {
+			return applied{}, err
+		}
+	}
 	if !p.addressed(b.To) {
 		return applied{}, nil
 	}

@@ -17,6 +17,14 @@ import (
 func (p *Profile) submit(kind ops.Kind, body any, base uint64) (ops.Op, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.hub {
+		if err := p.writable(); err != nil {
+			return ops.Op{}, err
+		}
+		if p.shared != nil {
+			return p.submitShared(kind, func(*txn) (any, error) { return body, nil }, base)
+		}
+	}
 	raw, err := codec.Marshal(body)
 	if err != nil {
 		return ops.Op{}, err

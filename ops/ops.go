@@ -303,6 +303,17 @@ type (
 		Entity  string         `cbor:"2,keyasint"`
 		Value   []byte         `cbor:"3,keyasint"`
 		Hanging []PulledAnswer `cbor:"4,keyasint,omitempty"`
+		// Queue and Done are the hub's own bookkeeping, which devices
+		// ignore: a reveal a membership change owed beyond its own
+		// transaction (core/reveal.go) names the queue item it comes from
+		// (the change's hub position) and how many of that item's records
+		// it settles (the skipped ones before it included). Replaying the
+		// op advances the queue exactly as making it did, so that a hub
+		// process that replays another's log neither makes that reveal
+		// again nor loses the rest. A reveal with no To settles records
+		// none of which was still owed.
+		Queue uint64 `cbor:"5,keyasint,omitempty"`
+		Done  int    `cbor:"6,keyasint,omitempty"`
 	}
 	// RecordWithdraw tells the devices of the members To that they may no
 	// longer see the records Entities: they remove them and what hangs

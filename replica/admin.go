@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hubstate"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -39,6 +40,12 @@ type AdminResponse struct {
 
 // Admin carries out an administrative command on an opened hub.
 func Admin(p *core.Profile, req AdminRequest) (AdminResponse, error) {
+	return AdminIn(hubstate.OnProfile(p), p, req)
+}
+
+// AdminIn is Admin for the hub whose state st keeps and whose replica p is
+// (a scaled-out hub's cache, attached to the shared log).
+func AdminIn(st hubstate.Store, p *core.Profile, req AdminRequest) (AdminResponse, error) {
 	switch req.Cmd {
 	case "invite":
 		if req.Role != "" {
@@ -53,12 +60,12 @@ func Admin(p *core.Profile, req AdminRequest) (AdminResponse, error) {
 				}
 			}
 		}
-		code, exp, err := CreateInvite(p, req.Member, req.TTL)
+		code, exp, err := CreateInviteIn(st, p, req.Member, req.TTL)
 		return AdminResponse{Invite: code, Expires: exp}, err
 	case "revoke":
-		return AdminResponse{}, Revoke(p, req.Device)
+		return AdminResponse{}, RevokeIn(st, p, req.Device)
 	case "devices":
-		d, err := Devices(p)
+		d, err := DevicesIn(st, p)
 		return AdminResponse{Devices: d}, err
 	}
 	return AdminResponse{}, errors.New("unknown admin command")

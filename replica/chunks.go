@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hubstate"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/papers"
@@ -63,49 +63,8 @@ type ChunkOfferResponse struct {
 
 func (r *ChunkOfferRequest) version() int { return r.Version }
 
-// offers remembers, per device, the chunks it may upload and their
-// ciphertext lengths, from the ops it offered. They live in memory: after a
-// restart the device offers again.
-type offers struct {
-	mu  sync.Mutex
-	dev map[string]map[papers.ChunkID]int64
-}
-
 // maxOffered bounds what one device may have offered and not yet uploaded.
 const maxOffered = 4 * papers.MaxChunks
-
-func (o *offers) add(dev string, m papers.Manifest) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.dev == nil {
-		o.dev = map[string]map[papers.ChunkID]int64{}
-	}
-	set := o.dev[dev]
-	if set == nil {
-		set = map[papers.ChunkID]int64{}
-		o.dev[dev] = set
-	}
-	if len(set)+len(m.Chunks) > maxOffered {
-		return errors.New("too many chunks offered and not uploaded")
-	}
-	for _, c := range m.Chunks {
-		set[c.ID] = int64(c.Len) + blob.Overhead
-	}
-	return nil
-}
-
-func (o *offers) expect(dev string, id papers.ChunkID) (int64, bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n, ok := o.dev[dev][id]
-	return n, ok
-}
-
-func (o *offers) done(dev string, id papers.ChunkID) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	delete(o.dev[dev], id)
-}
 
 // openChunks opens the hub's chunk store in its data directory and tells
 // its replica to accept a paper op only when every chunk is there.
@@ -181,8 +140,19 @@ func (h *Hub) chunkOffer(w http.ResponseWriter, r *http.Request, dev string) {
 			missing = append(missing, id)
 		}
 	}
-	if err := h.offered.add(dev, m); err != nil {
+	// Offers are kept with the hub's state (in memory on one machine, in
+	// PostgreSQL for a scaled-out hub, so that the upload may reach another
+	// process); after a restart of a single hub the device offers again.
+	sizes := make(map[string]int64, len(m.Chunks))
+	for _, c := range m.Chunks {
+		sizes[c.ID.String()] = int64(c.Len) + blob.Overhead
+	}
+	if err := h.st.Offer(r.Context(), dev, sizes, maxOffered); errors.Is(err, hubstate.ErrTooManyOffers) {
 		h.fail(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited, Message: err.Error()})
+		return
+	} else if err != nil {
+		h.log.Error("chunk offer failed", "device", dev, "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not record the offer; try again"})
 		return
 	}
 	h.reply(w, ChunkOfferResponse{Version: Version, Missing: missing})
@@ -194,7 +164,11 @@ func (h *Hub) chunkPut(w http.ResponseWriter, r *http.Request, dev string) {
 		h.notFound(w)
 		return
 	}
-	want, ok := h.offered.expect(dev, id)
+	want, ok, err := h.st.Offered(r.Context(), dev, id.String())
+	if err != nil {
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not read the offer; try again"})
+		return
+	}
 	if !ok {
 		h.fail(w, &Error{Status: http.StatusForbidden, Code: CodeUnauthorized, Message: "offer the operation that names this chunk first"})
 		return
@@ -217,7 +191,12 @@ func (h *Hub) chunkPut(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not store the chunk; try again"})
 		return
 	}
-	h.offered.done(dev, id)
+	if err := h.st.Uploaded(r.Context(), dev, id.String()); err != nil {
+		// The chunk is stored; a stale offer only lets the device upload
+		// it again.
+		h.log.Warn("forgetting a chunk offer failed", "device", dev, "err", err)
+	}
+	h.m.chunkIn.Add(float64(len(b)))
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -262,7 +241,22 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 	// logged every chunk it began to send.
 	h.log.Debug("chunk served", "device", dev, "paper", paperID, "chunk", id.String(), "bytes", size)
 	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeContent(w, r, "", time.Time{}, body)
+	cw := &countingWriter{ResponseWriter: w}
+	http.ServeContent(cw, r, "", time.Time{}, body)
+	h.m.chunkOut.Add(float64(cw.n))
+}
+
+// countingWriter counts the body bytes written (the chunk bytes out
+// metric: a Range request sends part of a chunk).
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // names reports whether one of the paper's versions names chunk id.

@@ -20,6 +20,8 @@ import (
 
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hublog"
+	"github.com/ecabinet/ecabinet/hubstate"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/store/blob"
 )
@@ -46,11 +48,59 @@ type Hub struct {
 	enrolls    *rateLimiter
 	sample     *sampler
 
-	// chunks holds the papers' encrypted chunks (chunks.go); offered the
-	// chunks devices announced they will upload.
-	chunks  blob.ChunkStore
-	offered offers
-	seen    seenLog // devices' last pulls (secretariat.go)
+	// st keeps the hub's settings, chunk offers and devices' last pulls:
+	// the profile on one machine, PostgreSQL for a scaled-out hub
+	// (package hubstate).
+	st hubstate.Store
+	// chunks holds the papers' encrypted chunks (chunks.go).
+	chunks blob.ChunkStore
+	seen   seenLog // devices' last pulls (secretariat.go)
+
+	// changed wakes long-polling pulls when the log may have grown.
+	changed waker
+	// catchUp, in a scaled-out hub, brings this process's cache up to the
+	// shared log's head before a pull is served (shared.go); nil on one
+	// machine, where the profile is the log.
+	catchUp func(ctx context.Context) error
+	// shared is the shared log of a scaled-out hub, nil on one machine;
+	// Serve runs a follower on it (shared.go).
+	shared hublog.Log
+	// checks are readiness checks beyond the profile's (the database and
+	// the bucket of a scaled-out hub), by name.
+	checks []readiness
+}
+
+// readiness is one thing /healthz checks.
+type readiness struct {
+	name  string
+	check func(ctx context.Context) error
+}
+
+// waker wakes every goroutine waiting on it: the current channel is closed
+// and replaced.
+type waker struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+// C is the channel the next wake closes.
+func (w *waker) C() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch == nil {
+		w.ch = make(chan struct{})
+	}
+	return w.ch
+}
+
+// wake wakes everyone waiting on C.
+func (w *waker) wake() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch != nil {
+		close(w.ch)
+		w.ch = nil
+	}
 }
 
 type metrics struct {
@@ -61,6 +111,10 @@ type metrics struct {
 	rejections *prometheus.CounterVec
 	enrolls    prometheus.Counter
 	connected  prometheus.Gauge
+	chunkIn    prometheus.Counter
+	chunkOut   prometheus.Counter
+	dbLatency  prometheus.Histogram
+	replayLag  prometheus.Gauge
 	seenMu     sync.Mutex
 	seen       map[string]time.Time
 }
@@ -74,9 +128,14 @@ func newMetrics() *metrics {
 		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ecabinet_hub_rejections_total", Help: "Operations or requests refused, by reason."}, []string{"code"}),
 		enrolls:    prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_enrollments_total", Help: "Devices enrolled."}),
 		connected:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "ecabinet_hub_connected_devices", Help: "Devices seen in the last five minutes."}),
-		seen:       map[string]time.Time{},
+		chunkIn:    prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_chunk_bytes_in_total", Help: "Paper chunk bytes uploaded by devices."}),
+		chunkOut:   prometheus.NewCounter(prometheus.CounterOpts{Name: "ecabinet_hub_chunk_bytes_out_total", Help: "Paper chunk bytes served to devices."}),
+		dbLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ecabinet_hub_database_seconds", Help: "Time of each call to the shared log's database (scaled-out hub).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
+		replayLag: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ecabinet_hub_replay_lag_entries", Help: "Entries of the shared log this process's cache has not replayed yet (scaled-out hub)."}),
+		seen:      map[string]time.Time{},
 	}
-	m.reg.MustRegister(m.pushes, m.pushedOps, m.pulls, m.rejections, m.enrolls, m.connected)
+	m.reg.MustRegister(m.pushes, m.pushedOps, m.pulls, m.rejections, m.enrolls, m.connected, m.chunkIn, m.chunkOut, m.dbLatency, m.replayLag)
 	return m
 }
 
@@ -97,10 +156,23 @@ func (m *metrics) saw(dev string, now time.Time) {
 
 // NewHub prepares the hub on an opened hub replica.
 func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
+	h, err := newHub(p, hubstate.OnProfile(p), log)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.openChunks(); err != nil {
+		return nil, fmt.Errorf("open the hub's chunk store: %w", err)
+	}
+	return h, nil
+}
+
+// newHub prepares a hub on replica p with its state in st; its chunks are
+// the caller's to set.
+func newHub(p *core.Profile, st hubstate.Store, log *slog.Logger) (*Hub, error) {
 	if !p.IsHub() {
 		return nil, errors.New("this data directory is a device profile, not a hub")
 	}
-	k, err := loadKeys(p)
+	k, err := loadKeysIn(st)
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +183,7 @@ func NewHub(p *core.Profile, log *slog.Logger) (*Hub, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Hub{p: p, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}
-	if err := h.openChunks(); err != nil {
-		return nil, fmt.Errorf("open the hub's chunk store: %w", err)
-	}
-	return h, nil
+	return &Hub{p: p, st: st, log: log, keys: k, ca: ca, m: newMetrics(), now: time.Now, FinalizeEvery: 30 * time.Second, Limits: DefaultLimits()}, nil
 }
 
 // setLimits makes the hub's counters for its Limits, once.
@@ -151,7 +219,7 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 			if err != nil {
 				return err
 			}
-			if IsRevoked(h.p, dev) {
+			if isRevokedIn(h.st, dev) {
 				h.m.rejections.WithLabelValues(CodeRevoked).Inc()
 				h.sample.log(h.log, slog.LevelWarn, "revoked", "refused revoked device", "device", dev)
 				return fmt.Errorf("device %s is revoked", dev)
@@ -246,6 +314,12 @@ func (h *Hub) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go func() { errc <- srv.Serve(tls.NewListener(ln, cfg)) }()
 	h.log.Info("hub serving", "address", ln.Addr().String())
+	if h.shared != nil {
+		fctx, stopFollow := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() { defer close(followed); h.follow(fctx) }()
+		defer func() { stopFollow(); <-followed }()
+	}
 	h.finalize(h.now())
 	tick := time.NewTicker(h.FinalizeEvery)
 	defer tick.Stop()
@@ -327,7 +401,7 @@ func (h *Hub) device(next func(w http.ResponseWriter, r *http.Request, dev strin
 			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: err.Error()})
 			return
 		}
-		if IsRevoked(h.p, dev) {
+		if isRevokedIn(h.st, dev) {
 			h.fail(w, &Error{Status: http.StatusForbidden, Code: CodeRevoked, Message: "this device was revoked"})
 			return
 		}
@@ -370,6 +444,7 @@ func (h *Hub) push(w http.ResponseWriter, r *http.Request, dev string) {
 		h.sample.log(h.log, slog.LevelInfo, "refused "+code, "operations refused", "device", dev, "code", code, "count", n)
 	}
 	h.reply(w, PushResponse{Version: Version, Verdicts: vs})
+	h.changed.wake()
 	if h.p.ResultsPending() {
 		go h.finalize(h.now())
 	}
@@ -414,6 +489,7 @@ func (h *Hub) finalize(now time.Time) {
 	} else if n > 0 {
 		h.log.Info("published signed ballot results", "count", n)
 	}
+	h.changed.wake()
 }
 
 func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
@@ -424,6 +500,15 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 	}
 	h.m.pulls.Inc()
 	h.noteSeen(r, dev)
+	if req.Wait < 0 {
+		h.fail(w, &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: "wait must not be negative"})
+		return
+	}
+	// Taken before the log is read: a write after this read wakes us.
+	woken := h.changed.C()
+	if !h.caughtUp(w, r, dev) {
+		return
+	}
 	head, err := h.p.HubHead()
 	if err != nil {
 		h.log.Error("pull failed", "device", dev, "err", err)
@@ -443,12 +528,46 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 		limit = PullPage
 	}
 	entries, next, head, err := h.p.HubPull(dev, req.Since, limit)
+	if err == nil && len(entries) == 0 && next >= head && req.Wait > 0 {
+		// Nothing new: a long poll waits, bounded by the hub, for a write
+		// here or (through the follower) at another process, then reads
+		// again from the same checkpoint. A wake-up is only a hint.
+		t := time.NewTimer(min(req.Wait, MaxPullWait))
+		select {
+		case <-woken:
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
+		if !h.caughtUp(w, r, dev) {
+			return
+		}
+		entries, next, head, err = h.p.HubPull(dev, req.Since, limit)
+	}
 	if err != nil {
 		h.log.Error("pull failed", "device", dev, "err", err)
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not read its log; try again"})
 		return
 	}
 	h.reply(w, PullResponse{Version: Version, Entries: entries, Next: next, Head: head})
+}
+
+// MaxPullWait bounds how long a long-polling pull is held (PullRequest.Wait),
+// well inside the hub's write timeout.
+const MaxPullWait = 25 * time.Second
+
+// caughtUp brings a scaled-out hub's cache up to the shared log before a
+// pull is answered from it, or answers 503; always true on one machine.
+func (h *Hub) caughtUp(w http.ResponseWriter, r *http.Request, dev string) bool {
+	if h.catchUp == nil {
+		return true
+	}
+	if err := h.catchUp(r.Context()); err != nil {
+		h.log.Error("pull failed: catching up with the shared log", "device", dev, "err", err)
+		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not read its log; try again"})
+		return false
+	}
+	return true
 }
 
 func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
@@ -493,7 +612,16 @@ func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
 	defer h.enrollMu.Unlock()
 	pub := ed25519.PublicKey(req.PubKey)
 	dev := identity.IDOf(pub)
-	memberID, err := redeem(h.p, req.Invite, pub, h.now())
+	if h.catchUp != nil {
+		// The key check below reads the devices this cache knows: every
+		// enrollment any process made must be in it.
+		if err := h.catchUp(r.Context()); err != nil {
+			h.log.Error("enroll failed: catching up with the shared log", "err", err)
+			h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not enroll the device; try again"})
+			return
+		}
+	}
+	memberID, err := redeem(h.st, h.p, req.Invite, pub, h.now())
 	if err != nil {
 		var ei errInvite
 		if errors.As(err, &ei) {
@@ -522,6 +650,7 @@ func (h *Hub) enroll(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not enroll the device: " + err.Error()})
 		return
 	}
+	h.changed.wake()
 	h.enrolls.give(addr)
 	h.m.enrolls.Inc()
 	h.log.Info("device enrolled", "device", dev, "member", memberID)

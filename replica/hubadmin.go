@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hubstate"
 	"github.com/ecabinet/ecabinet/identity"
 	"github.com/ecabinet/ecabinet/meetings"
 )
@@ -76,17 +78,26 @@ func InitHub(dir string, pass []byte, org, secretaryName string, hosts []string,
 	return p, InitResult{Org: org, Fingerprint: fp, SecretaryID: sec.ID, Invite: code, Expires: exp}, nil
 }
 
-func loadKeys(p *core.Profile) (hubKeys, error) {
+func loadKeys(p *core.Profile) (hubKeys, error) { return loadKeysIn(hubstate.OnProfile(p)) }
+
+func loadKeysIn(st hubstate.Store) (hubKeys, error) {
 	var k hubKeys
-	if err := p.Setting(settingKeys, &k); err != nil {
+	ok, err := st.Get(context.Background(), settingKeys, &k)
+	if err == nil && !ok {
+		err = core.ErrNoSetting
+	}
+	if err != nil {
 		return k, fmt.Errorf("not a hub data directory: %w", err)
 	}
 	return k, nil
 }
 
 // HubFingerprint is the fingerprint people compare when enrolling.
-func HubFingerprint(p *core.Profile) (string, error) {
-	k, err := loadKeys(p)
+func HubFingerprint(p *core.Profile) (string, error) { return HubFingerprintIn(hubstate.OnProfile(p)) }
+
+// HubFingerprintIn is HubFingerprint of the hub whose state st keeps.
+func HubFingerprintIn(st hubstate.Store) (string, error) {
+	k, err := loadKeysIn(st)
 	if err != nil {
 		return "", err
 	}
@@ -102,13 +113,19 @@ func inviteKey(secret string) string {
 // code is "<secret>.<pin>": the pin lets the device check the hub's
 // certificate before it sends anything.
 func CreateInvite(p *core.Profile, memberID string, ttl time.Duration) (string, time.Time, error) {
+	return CreateInviteIn(hubstate.OnProfile(p), p, memberID, ttl)
+}
+
+// CreateInviteIn is CreateInvite for the hub whose state st keeps and
+// whose replica p is (a scaled-out hub's cache).
+func CreateInviteIn(st hubstate.Store, p *core.Profile, memberID string, ttl time.Duration) (string, time.Time, error) {
 	if _, err := p.Member(memberID); err != nil {
 		return "", time.Time{}, err
 	}
 	if ttl <= 0 {
 		ttl = DefaultInviteTTL
 	}
-	k, err := loadKeys(p)
+	k, err := loadKeysIn(st)
 	if err != nil {
 		return "", time.Time{}, err
 	}
@@ -122,7 +139,7 @@ func CreateInvite(p *core.Profile, memberID string, ttl time.Duration) (string, 
 	}
 	secret := strings.ToLower(pinEnc.EncodeToString(b[:]))
 	exp := time.Now().Add(ttl).UTC()
-	if err := p.PutSetting(inviteKey(secret), invite{MemberID: memberID, Expires: exp}); err != nil {
+	if err := st.Put(context.Background(), inviteKey(secret), invite{MemberID: memberID, Expires: exp}); err != nil {
 		return "", time.Time{}, err
 	}
 	return secret + "." + pin, exp, nil
@@ -145,14 +162,14 @@ func (e errInvite) Error() string { return string(e) }
 // redeem uses an invite once for the device key pub; it returns the
 // member. A key already enrolled (any member's device, the hub's own, a
 // revoked one) is refused and the invite left unused.
-func redeem(p *core.Profile, code string, pub []byte, now time.Time) (string, error) {
+func redeem(st hubstate.Store, p *core.Profile, code string, pub []byte, now time.Time) (string, error) {
 	dev := identity.IDOf(pub)
 	secret, _, err := splitInvite(code)
 	if err != nil {
 		return "", errInvite(CodeInvite)
 	}
 	var member string
-	err = core.UpdateSetting(p, inviteKey(secret), func(inv *invite, found bool) error {
+	err = hubstate.Update(context.Background(), st, inviteKey(secret), func(inv *invite, found bool) error {
 		switch {
 		case !found:
 			return errInvite(CodeInvite)
@@ -174,23 +191,37 @@ func redeem(p *core.Profile, code string, pub []byte, now time.Time) (string, er
 }
 
 // Revoke shuts a device out of the hub from its next connection on.
-func Revoke(p *core.Profile, device string) error {
+func Revoke(p *core.Profile, device string) error { return RevokeIn(hubstate.OnProfile(p), p, device) }
+
+// RevokeIn is Revoke for the hub whose state st keeps: every process of a
+// scaled-out hub reads the revocation at the device's next connection.
+func RevokeIn(st hubstate.Store, p *core.Profile, device string) error {
 	devs, err := p.Devices()
 	if err != nil {
 		return err
 	}
 	for _, d := range devs {
 		if d.ID == device {
-			return p.PutSetting("revoked/"+device, time.Now().UTC())
+			return st.Put(context.Background(), revokedPrefix+device, time.Now().UTC())
 		}
 	}
 	return core.ErrNotFound
 }
 
+// revokedPrefix names revocations among the settings.
+const revokedPrefix = "revoked/"
+
 // IsRevoked reports whether a device was revoked.
 func IsRevoked(p *core.Profile, device string) bool {
-	var t time.Time
-	return p.Setting("revoked/"+device, &t) == nil
+	return isRevokedIn(hubstate.OnProfile(p), device)
+}
+
+// isRevokedIn reports whether a device was revoked; a state that cannot be
+// read counts as revoked: refusing a device for a moment costs a retry,
+// serving a revoked one costs what revocation is for.
+func isRevokedIn(st hubstate.Store, device string) bool {
+	ok, err := st.Has(context.Background(), revokedPrefix+device)
+	return ok || err != nil
 }
 
 // DeviceRow is one line of `hub devices`.
@@ -207,7 +238,10 @@ type DeviceRow struct {
 }
 
 // Devices lists the enrolled devices (the hub's own excluded).
-func Devices(p *core.Profile) ([]DeviceRow, error) {
+func Devices(p *core.Profile) ([]DeviceRow, error) { return DevicesIn(hubstate.OnProfile(p), p) }
+
+// DevicesIn is Devices for the hub whose state st keeps.
+func DevicesIn(st hubstate.Store, p *core.Profile) ([]DeviceRow, error) {
 	devs, err := p.Devices()
 	if err != nil {
 		return nil, err
@@ -218,8 +252,8 @@ func Devices(p *core.Profile) ([]DeviceRow, error) {
 			continue
 		}
 		m, _ := p.Member(d.Member)
-		row := DeviceRow{ID: d.ID, Member: d.Member, Name: m.Name, Role: string(m.Role), Revoked: IsRevoked(p, d.ID)}
-		if s, ok := lastSeen(p, d.ID); ok {
+		row := DeviceRow{ID: d.ID, Member: d.Member, Name: m.Name, Role: string(m.Role), Revoked: isRevokedIn(st, d.ID)}
+		if s, ok, _ := st.LastSeen(context.Background(), d.ID); ok {
 			row.LastSync, row.App = s.At, s.App
 		}
 		out = append(out, row)
@@ -227,3 +261,6 @@ func Devices(p *core.Profile) ([]DeviceRow, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// Fingerprint is the fingerprint of the hub h serves.
+func (h *Hub) Fingerprint() (string, error) { return Fingerprint(h.keys.CACert) }

@@ -2,6 +2,7 @@ package replica
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
 
@@ -49,11 +50,14 @@ type PushResponse struct {
 	Verdicts []core.Verdict `cbor:"2,keyasint"`
 }
 
-// PullRequest asks for log entries after Since.
+// PullRequest asks for log entries after Since. With Wait, a pull that
+// finds nothing new is held until the log grows or Wait passes (at most
+// MaxPullWait: the hub's bound), a long poll; zero answers at once.
 type PullRequest struct {
-	Version int    `cbor:"1,keyasint"`
-	Since   uint64 `cbor:"2,keyasint"`
-	Limit   int    `cbor:"3,keyasint"`
+	Version int           `cbor:"1,keyasint"`
+	Since   uint64        `cbor:"2,keyasint"`
+	Limit   int           `cbor:"3,keyasint"`
+	Wait    time.Duration `cbor:"4,keyasint,omitempty"`
 }
 
 // PullResponse is a page of the log the device may see; Next is the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hubstate"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -93,15 +94,6 @@ func appVersion() string {
 	return buildVersion()
 }
 
-// deviceSeen is what the hub keeps about a device's last pull (setting
-// "seen/<device>").
-type deviceSeen struct {
-	At  time.Time `cbor:"1,keyasint"`
-	App string    `cbor:"2,keyasint,omitempty"`
-}
-
-const seenPrefix = "seen/"
-
 // seenEvery is how often a device's last pull is written down: a device
 // that pulls every few seconds must not cost a write each time, and "last
 // synced" is read in minutes and days.
@@ -110,7 +102,7 @@ const seenEvery = time.Minute
 // seenLog throttles the hub's writes of deviceSeen.
 type seenLog struct {
 	mu   sync.Mutex
-	last map[string]deviceSeen
+	last map[string]hubstate.Seen
 }
 
 // noteSeen records that dev pulled now with the app version in the
@@ -124,28 +116,18 @@ func (h *Hub) noteSeen(r *http.Request, dev string) {
 	}
 	h.seen.mu.Lock()
 	if h.seen.last == nil {
-		h.seen.last = map[string]deviceSeen{}
+		h.seen.last = map[string]hubstate.Seen{}
 	}
 	prev, ok := h.seen.last[dev]
 	if ok && prev.App == app && now.Sub(prev.At) < seenEvery {
 		h.seen.mu.Unlock()
 		return
 	}
-	s := deviceSeen{At: now, App: app}
-	h.seen.last[dev] = s
+	h.seen.last[dev] = hubstate.Seen{At: now, App: app}
 	h.seen.mu.Unlock()
-	if err := h.p.PutSetting(seenPrefix+dev, s); err != nil {
+	if err := h.st.NoteSeen(r.Context(), dev, now, app); err != nil {
 		h.log.Error("recording a device's last sync failed", "device", dev, "err", err)
 	}
-}
-
-// lastSeen is a device's recorded last pull, if any.
-func lastSeen(p *core.Profile, dev string) (deviceSeen, bool) {
-	var s deviceSeen
-	if err := p.Setting(seenPrefix+dev, &s); err != nil {
-		return deviceSeen{}, false
-	}
-	return s, true
 }
 
 // secretariat serves PathSecretariat for an enrolled device.
@@ -169,9 +151,9 @@ func (h *Hub) secretariat(w http.ResponseWriter, r *http.Request, dev string) {
 			return
 		}
 		ttl := min(max(req.TTL, time.Minute), MaxInviteTTL)
-		code, exp, err := CreateInvite(h.p, target.ID, ttl)
+		code, exp, err := CreateInviteIn(h.st, h.p, target.ID, ttl)
 		if err == nil {
-			resp.Fingerprint, err = HubFingerprint(h.p)
+			resp.Fingerprint, err = Fingerprint(h.keys.CACert)
 		}
 		if err != nil {
 			h.log.Error("invite failed", "err", err)
@@ -181,7 +163,7 @@ func (h *Hub) secretariat(w http.ResponseWriter, r *http.Request, dev string) {
 		resp.Invite, resp.Expires = code, exp
 		h.log.Info("invitation made by the secretariat", "by", dev, "member", target.ID, "expires", exp)
 	case SecDevices:
-		if resp.Devices, err = Devices(h.p); err != nil {
+		if resp.Devices, err = DevicesIn(h.st, h.p); err != nil {
 			h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub could not list its devices; try again"})
 			return
 		}
@@ -214,7 +196,7 @@ func (h *Hub) revokeFor(by, target string) error {
 	if target == by || target == h.p.DeviceID() {
 		return &Error{Status: http.StatusForbidden, Code: CodeOwnDevice, Message: "a device cannot revoke itself or the hub"}
 	}
-	return Revoke(h.p, target)
+	return RevokeIn(h.st, h.p, target)
 }
 
 // Invitation is what the secretariat hands a new member: the hub's

@@ -19,7 +19,10 @@
 // fsynced and its Badger transaction committed (the commit is not flushed:
 // if the machine dies before Badger writes it out, the journal puts it back
 // at the next open). Every other write (Update) is committed and then
-// synced before it returns: pulled pages, verdicts, settings.
+// synced before it returns: pulled pages, verdicts, settings. A prepared
+// transaction (prepare.go) is an Update split in two: its writes are made,
+// and committed (and synced) only when the caller says so, after another
+// store (the scaled-out hub's shared log) has committed first.
 // Badger records in the same transaction the journal sequence it has reached
 // (the high-water mark); at open, journal records above it are handed back
 // to the caller to re-apply, which repairs the silent write loss measured

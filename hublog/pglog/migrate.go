@@ -72,6 +72,42 @@ var migrations = []string{
 			PERFORM pg_notify('hublog', p_log::text || ':' || v_head::text);
 		END IF;
 	END $$;`,
+	// 2: the scaled-out hub's shared state that is not the log (package
+	// hubstate). hub_secret holds the hub's master key sealed under a key
+	// derived from its passphrase (store.SealKey: the keyfile's KDF);
+	// hub_settings holds named values sealed under that master key (the
+	// hub's TLS keys and identity, invites, revocations): nothing in these
+	// two tables is readable without the passphrase. An invite is redeemed
+	// under its row's lock (SELECT … FOR UPDATE), so exactly once whatever
+	// process answers. hub_chunk_offers lets a chunk offered through one
+	// process be uploaded through another; hub_seen is each device's last
+	// pull, for `hub devices`.
+	`CREATE TABLE hub_secret (
+		log_id     bigint PRIMARY KEY REFERENCES hublog_head,
+		sealed     bytea  NOT NULL,
+		created_ns bigint NOT NULL
+	);
+	CREATE TABLE hub_settings (
+		log_id bigint NOT NULL REFERENCES hublog_head,
+		name   text   NOT NULL,
+		value  bytea  NOT NULL,
+		PRIMARY KEY (log_id, name)
+	);
+	CREATE TABLE hub_chunk_offers (
+		log_id     bigint NOT NULL REFERENCES hublog_head,
+		device     text   NOT NULL,
+		chunk      text   NOT NULL,
+		size       bigint NOT NULL CHECK (size > 0),
+		offered_ns bigint NOT NULL,
+		PRIMARY KEY (log_id, device, chunk)
+	);
+	CREATE TABLE hub_seen (
+		log_id bigint NOT NULL REFERENCES hublog_head,
+		device text   NOT NULL,
+		at_ns  bigint NOT NULL,
+		app    text   NOT NULL DEFAULT '',
+		PRIMARY KEY (log_id, device)
+	);`,
 }
 
 // SchemaVersion is the schema version this code reads and writes.

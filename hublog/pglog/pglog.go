@@ -145,6 +145,14 @@ func (l *Log) init(ctx context.Context) error {
 	return nil
 }
 
+// Pool is the log's connection pool, for the hub's other shared tables
+// (package hubstate), which live in the same database and schema.
+func (l *Log) Pool() *pgxpool.Pool { return l.pool }
+
+// ID is the log's LogID (Options.LogID, 1 by default): the hub's other
+// shared tables are keyed by it too.
+func (l *Log) ID() int64 { return l.id }
+
 // Close stops listening and closes the pool; waiters get hublog.ErrClosed.
 func (l *Log) Close() error {
 	l.mu.Lock()
