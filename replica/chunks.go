@@ -213,6 +213,13 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 		return
 	}
 	pp, err := h.p.Paper(paperID)
+	if (err != nil || !names(pp, id)) && h.catchUp != nil {
+		// A paper pushed through another process of a scaled-out hub a
+		// moment ago: this cache learns of it by catching up.
+		if h.catchUp(r.Context()) == nil {
+			pp, err = h.p.Paper(paperID)
+		}
+	}
 	if err != nil || pp.Recalled || !h.p.MemberMaySee(member.ID, paperID) || !names(pp, id) {
 		h.notFound(w)
 		return

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,8 +57,13 @@ type Hub struct {
 	chunks blob.ChunkStore
 	seen   seenLog // devices' last pulls (secretariat.go)
 
-	// changed wakes long-polling pulls when the log may have grown.
-	changed waker
+	// changed wakes long-polling pulls when the log may have grown;
+	// polling counts the pulls waiting, pollWoken and pollTimedOut how
+	// their waits ended (for tests, which must know a pull is waiting and
+	// was woken, not timed out).
+	changed                 waker
+	polling                 atomic.Int64
+	pollWoken, pollTimedOut atomic.Int64
 	// catchUp, in a scaled-out hub, brings this process's cache up to the
 	// shared log's head before a pull is served (shared.go); nil on one
 	// machine, where the profile is the log.
@@ -406,8 +412,16 @@ func (h *Hub) device(next func(w http.ResponseWriter, r *http.Request, dev strin
 			return
 		}
 		if _, err := h.p.DeviceMember(dev); err != nil {
-			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "device is not enrolled"})
-			return
+			// A scaled-out hub's device may have enrolled through another
+			// process a moment ago: this cache learns of it by catching up.
+			if h.catchUp == nil || h.catchUp(r.Context()) != nil {
+				h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "device is not enrolled"})
+				return
+			}
+			if _, err := h.p.DeviceMember(dev); err != nil {
+				h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: "device is not enrolled"})
+				return
+			}
 		}
 		h.m.saw(dev, h.now())
 		next(w, r, dev)
@@ -533,11 +547,15 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 		// here or (through the follower) at another process, then reads
 		// again from the same checkpoint. A wake-up is only a hint.
 		t := time.NewTimer(min(req.Wait, MaxPullWait))
+		h.polling.Add(1)
 		select {
 		case <-woken:
+			h.pollWoken.Add(1)
 		case <-t.C:
+			h.pollTimedOut.Add(1)
 		case <-r.Context().Done():
 		}
+		h.polling.Add(-1)
 		t.Stop()
 		if !h.caughtUp(w, r, dev) {
 			return
@@ -574,6 +592,9 @@ func (h *Hub) snapshot(w http.ResponseWriter, r *http.Request, dev string) {
 	var req SnapshotRequest
 	if e := readBody(w, r, MaxBody, &req); e != nil {
 		h.fail(w, e)
+		return
+	}
+	if !h.caughtUp(w, r, dev) {
 		return
 	}
 	s, err := h.p.HubSnapshot(dev, req.Entity)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/internal/pgtest"
+	"github.com/ecabinet/ecabinet/internal/s3test"
 	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/replica/replicatest"
@@ -29,7 +31,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("ECAB_DEVICE_CHILD"); dir != "" {
 		os.Exit(deviceChild(dir, os.Getenv("ECAB_DEVICE_SCRIPT")))
 	}
-	os.Exit(m.Run())
+	// The scaled-out hub's tests (shared_test.go) need a PostgreSQL and an
+	// S3 server: started by the first test that asks, stopped after all.
+	os.Exit(pgtest.Around(func() int { return s3test.Main(m) }))
 }
 
 func deviceChild(dir, script string) int {

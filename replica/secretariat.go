@@ -137,6 +137,11 @@ func (h *Hub) secretariat(w http.ResponseWriter, r *http.Request, dev string) {
 		h.fail(w, e)
 		return
 	}
+	// A member added or a device enrolled through another process of a
+	// scaled-out hub must be known here.
+	if !h.caughtUp(w, r, dev) {
+		return
+	}
 	m, err := h.p.DeviceMember(dev)
 	if err != nil || m.Removed || m.Role != meetings.RoleSecretary {
 		h.fail(w, &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "only the secretariat may do this"})

@@ -64,6 +64,11 @@ var shared = &testproc.Shared[*Server]{What: "PostgreSQL", Env: EnvDSN, Pkg: "pg
 // fuzzing workers that need none do not start one.
 func Main(m *testing.M) int { return shared.Main(m) }
 
+// Around is Main around another package's Main, for a test package that
+// needs more than one server: os.Exit(pgtest.Around(func() int { return
+// other.Main(m) })).
+func Around(run func() int) int { return shared.Around(run) }
+
 // Shared returns the server, starting it on first use, and fails t if
 // there is none (skips it only when the variable says off).
 func Shared(t testing.TB) *Server {

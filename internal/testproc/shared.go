@@ -31,9 +31,14 @@ type Shared[S interface{ Close() }] struct {
 // Main runs the package's tests and stops the server if one was started:
 // call it from TestMain as os.Exit(x.Main(m)). Benchmarks, examples and
 // fuzzing workers that never call Get start none.
-func (l *Shared[S]) Main(m *testing.M) int {
+func (l *Shared[S]) Main(m *testing.M) int { return l.Around(m.Run) }
+
+// Around is Main around any run of the tests, so that a package needing
+// two servers nests them: pgtest.Around(func() int { return
+// s3test.Main(m) }).
+func (l *Shared[S]) Around(run func() int) int {
 	l.inMain = true
-	code := m.Run()
+	code := run()
 	if l.started {
 		l.server.Close()
 	}
