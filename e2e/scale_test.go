@@ -36,7 +36,7 @@ import (
 
 const (
 	scaleDevices = 30
-	scaleRounds  = 5
+	scaleRounds  = 6
 )
 
 // scaleSeed is the scenario's seed: ECABINET_SCALE_SEED replays a run (the
@@ -512,6 +512,24 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 		seeds[i] = rng.Uint64()
 	}
 	choices := []string{"agree", "disagree", "other"}
+	// Meanwhile the secretary attaches one more paper: its chunks go up
+	// while hubs die and connections drop.
+	third := filepath.Join(root, "to-trinh-3.pdf")
+	lateData := writeNoisePDF(t, third, 40, seed+7)
+	lateSum := sha256.Sum256(lateData)
+	secDone := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Duration(rng.IntN(3000)) * time.Millisecond)
+		r, err := sec.call(map[string]any{"cmd": "paper", "meeting": mt.ID, "item": mt.Item, "file": third, "title": "Tờ trình số 3"})
+		if err == nil && r.Err != "" {
+			err = fmt.Errorf("secretary: paper: %s", r.Err)
+		}
+		if err == nil {
+			originals[r.ID] = hex.EncodeToString(lateSum[:])
+			err = sec.syncDone(verdicts{})
+		}
+		secDone <- err
+	}()
 	par(t, bots, scaleDevices, func(i int, b *bot) error {
 		drng := rand.New(rand.NewPCG(seeds[i], 3))
 		refused[i] = verdicts{}
@@ -533,11 +551,11 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 				}
 				made[i] = append(made[i], answerMade{ballot: bl, choice: c, devSeq: r.DevSeq})
 			}
-			time.Sleep(time.Duration(drng.IntN(1000)) * time.Millisecond)
+			time.Sleep(time.Duration(drng.IntN(1500)) * time.Millisecond)
 			if err := b.syncDone(refused[i]); err != nil {
 				return err
 			}
-			if round == 0 {
+			if round == 0 || round == scaleRounds-1 {
 				if _, err := b.retry(map[string]any{"cmd": "fetch", "timeout": 30000}); err != nil {
 					return err
 				}
@@ -545,6 +563,9 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 		}
 		return nil
 	})
+	if err := <-secDone; err != nil {
+		t.Error(err)
+	}
 	close(stop)
 	<-chaosDone
 	step(fmt.Sprintf("devices answered; chaos: %s", strings.Join(chaosLog, ", ")))
@@ -737,6 +758,14 @@ func runScale(t *testing.T, root string, lay scaleLayout) {
 	step("the hub's log checked")
 	for _, h := range lay.hubs {
 		h.kill(syscall.SIGKILL)
+	}
+}
+
+// decode reads a command's JSON output into v.
+func decode(t *testing.T, out string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
 }
 

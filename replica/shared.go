@@ -53,10 +53,12 @@ func NewSharedHub(ctx context.Context, p *core.Profile, sh Shared, log *slog.Log
 		return nil, err
 	}
 	l := &timedLog{Log: sh.Log, m: h.m}
+	// The bucket first: replaying another process's paper ops checks that
+	// their chunks are stored, and a new or restarted cache holds none.
+	h.UseChunkStore(sh.Chunks)
 	if err := p.ShareLog(ctx, l); err != nil {
 		return nil, fmt.Errorf("attach the shared log: %w", err)
 	}
-	h.UseChunkStore(sh.Chunks)
 	h.shared = l
 	h.catchUp = func(ctx context.Context) error {
 		_, err := p.HubCatchUp(ctx)
