@@ -206,16 +206,17 @@ func TestScale_ExportBadgerToPostgres(t *testing.T) {
 	if tl.Counts["agree"] != 1 {
 		t.Errorf("the secretary's tally after the move: %+v", tl)
 	}
-	// A device enrolled after the move gets the paper from the bucket.
-	var inv2 struct {
-		Invite string `json:"invite"`
+	// A device enrolled after the move gets the paper from the bucket. The
+	// invitation is asked of the moved hub by the secretary's device (the
+	// secretariat's office, as the app does it).
+	buildBot(t)
+	sb := startBot(t, S.dir, "secretary")
+	inv2 := sb.must(t, map[string]any{"cmd": "invite", "member": member})
+	if inv2.Fingerprint != init.Fingerprint {
+		t.Errorf("the moved hub's invitation carries the fingerprint %s, want %s", inv2.Fingerprint, init.Fingerprint)
 	}
-	r = runEnv(t, bin, env, "hub", "invite", "--store", s.dsn, "--member", member, "--json")
-	if r.code != 0 {
-		t.Fatalf("hub invite --store: exit %d\n%s", r.code, r.stderr)
-	}
-	decode(t, r.stdout, &inv2)
-	N := enroll("member-new", inv2.Invite)
+	sb.quit(t)
+	N := enroll("member-new", inv2.ID)
 	N.sync()
 	N.ok(&fetched, "paper", "fetch")
 	out := filepath.Join(root, "export.pdf")

@@ -189,6 +189,11 @@ func ExportHub(ctx context.Context, src *core.Profile, l *pglog.Log, chunks blob
 		return rep, err
 	}
 	defer c.Close()
+	if chunks != nil {
+		// Replaying a paper op checks that its chunks are stored: in the
+		// bucket now, as for a hub process (NewSharedHub).
+		c.SetHubChunks(func(id papers.ChunkID) (bool, error) { return chunks.Has(ctx, id) })
+	}
 	if err := c.ShareLog(ctx, l); err != nil {
 		return rep, err
 	}
