@@ -218,7 +218,12 @@ func TestScale_ExportBadgerToPostgres(t *testing.T) {
 	sb.quit(t)
 	N := enroll("member-new", inv2.ID)
 	N.sync()
+	S.sync() // the secretary's device wraps the paper's key for the new one
+	N.sync()
 	N.ok(&fetched, "paper", "fetch")
+	if fetched.Offline != 1 {
+		t.Errorf("the device enrolled after the move holds %d papers offline, want 1", fetched.Offline)
+	}
 	out := filepath.Join(root, "export.pdf")
 	N.ok(nil, "paper", "export", "--paper", paper.ID, "--out", out)
 	if b, err := os.ReadFile(out); err != nil || sha256.Sum256(b) != sha256.Sum256(orig) {
