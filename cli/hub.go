@@ -147,6 +147,12 @@ func defineHubServe(fs *flag.FlagSet) action {
 	}
 }
 
+// serveContext is what ends `hub serve`: SIGINT or SIGTERM (a test
+// cancels it instead).
+var serveContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 // serve runs `hub serve`, on a data directory or, with dsn, as one process
 // of a scaled-out hub.
 func (r *runner) serve(data, dsn, chunks, cache, listen, metrics, level string, cfg hubConfig) error {
@@ -158,7 +164,7 @@ func (r *runner) serve(data, dsn, chunks, cache, listen, metrics, level string, 
 		return usagef("cli.usage.bad_choice", "flag", "--log-level", "value", level, "list", "debug, info, warn, error")
 	}
 	log := slog.New(slog.NewJSONHandler(r.stderr, &slog.HandlerOptions{Level: lvl}))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := serveContext()
 	defer stop()
 	var h *replica.Hub
 	var fp string

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/internal/pgtest"
 	"github.com/ecabinet/ecabinet/meetings"
 )
 
@@ -26,7 +27,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("ECAB_CRASH_CHILD"); dir != "" {
 		os.Exit(crashChild(dir))
 	}
-	code := m.Run()
+	// pgtest.Main runs the tests and stops the PostgreSQL server the
+	// shared-log tests started, if any (shared_test.go).
+	code := pgtest.Main(m)
 	if yearDir != "" {
 		os.RemoveAll(yearDir)
 	}

@@ -51,6 +51,12 @@
 // records); meetings.go's SetMeetingAudience sets a meeting's participants
 // and restriction.
 //
+// shared.go is the scaled-out hub's shared-log mode (issue 14): several
+// hub processes, each with its own cache (a hub Profile), write through
+// one ordered log (hublog; PostgreSQL), every write one critical section,
+// and each cache replays the others' entries into the very state their
+// writer made (ShareLog, HubCatchUp, CreateHubReplica, HubEntries).
+//
 // stats.go counts the organisation's figures by year (sessions held,
 // ballots processed, answers given and how many offline, papers).
 //

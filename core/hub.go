@@ -284,11 +284,12 @@ func (p *Profile) hubAcceptPage(page [][]byte, peerOf func(ops.Op) string, commi
 		// makes them durable, so an unsynced import is synced here too.
 		commit = p.hubWrite
 	}
-	verdicts := make([]Verdict, len(page))
+	var verdicts []Verdict
 	var afters []func()
 	var events []Event
 	pre := p.preverify(page)
 	err := commit(func(tx *store.Tx) error {
+		// Each attempt starts afresh.
 		verdicts, afters, events = make([]Verdict, len(page)), nil, nil
 		t := cachedTxn(tx)
 		for i, raw := range page {

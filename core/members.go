@@ -34,6 +34,9 @@ func (p *Profile) Member(id string) (meetings.Member, error) {
 // there, and Role is taken as their role in the organisation (orgRole:
 // the secretariat or a member).
 func (p *Profile) AddMember(m meetings.Member) (meetings.Member, error) {
+	if err := p.sharedFresh(); err != nil {
+		return meetings.Member{}, err
+	}
 	m.ID = identity.NewID()
 	m.Name, m.Title = strings.TrimSpace(m.Name), strings.TrimSpace(m.Title)
 	if len(m.Bodies) > 0 {
@@ -52,6 +55,9 @@ func (p *Profile) AddMember(m meetings.Member) (meetings.Member, error) {
 // UpdateMember edits a member's name, title, role or memberships (the
 // organisation's secretariat only); Role is read as in AddMember.
 func (p *Profile) UpdateMember(m meetings.Member) error {
+	if err := p.sharedFresh(); err != nil {
+		return err
+	}
 	if _, err := p.Member(m.ID); err != nil {
 		return err
 	}
@@ -63,6 +69,9 @@ func (p *Profile) UpdateMember(m meetings.Member) error {
 
 // RemoveMember marks a member as having left; their history stays.
 func (p *Profile) RemoveMember(id string) error {
+	if err := p.sharedFresh(); err != nil {
+		return err
+	}
 	m, err := p.Member(id)
 	if err != nil {
 		return err
@@ -78,6 +87,9 @@ func (p *Profile) RemoveMember(id string) error {
 // EnrollDevice lets another device sign for a member (secretariat only).
 // With sync, the hub issues enrollments; this is the local form.
 func (p *Profile) EnrollDevice(memberID string, pub []byte) error {
+	if err := p.sharedFresh(); err != nil {
+		return err
+	}
 	if _, err := p.Member(memberID); err != nil {
 		return err
 	}
@@ -148,6 +160,9 @@ func (p *Profile) Devices() ([]DeviceInfo, error) {
 // with their Role) gets that membership written out first; their Role then
 // becomes their role in the organisation (orgRole).
 func (p *Profile) SetMembership(memberID, body string, role meetings.Role) error {
+	if err := p.sharedFresh(); err != nil {
+		return err
+	}
 	m, err := p.Member(memberID)
 	if err != nil {
 		return err
@@ -179,6 +194,9 @@ func (p *Profile) SetMembership(memberID, body string, role meetings.Role) error
 // cannot go (remove the member instead): a member with none recorded reads
 // as a member of the main body, as profiles made before bodies do.
 func (p *Profile) RemoveMembership(memberID, body string) error {
+	if err := p.sharedFresh(); err != nil {
+		return err
+	}
 	m, err := p.Member(memberID)
 	if err != nil {
 		return err

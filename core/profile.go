@@ -157,7 +157,12 @@ func Open(dir string, pass []byte) (*Profile, error) {
 			return nil, fmt.Errorf("index the hub's log: %w", err)
 		}
 	}
-	if err := p.recover(); err != nil {
+	// A shared log's cache keeps no journal of its own (the shared log is
+	// what makes its writes durable, shared.go): a record there from before
+	// it was shared would be logged again outside the log, so it is left.
+	if p.sharedCache {
+		p.recovered.Journal = p.st.JournalReport()
+	} else if err := p.recover(); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("repair from journal: %w", err)
 	}

@@ -213,8 +213,9 @@ func (p *Profile) memberMoved(tx *txn, was *meetings.Member, now meetings.Member
 // revealTxnBytes bounds the reveals made in one transaction, in bytes of
 // the ops made: each is kept twice (in the log and as the hub's own op),
 // with its index keys, well inside Badger's limit on a transaction (a
-// seventh of the memtable, store.badgerOptions).
-const revealTxnBytes = 256 << 10
+// seventh of the memtable, store.badgerOptions). A variable only so that
+// a test can make every reveal a transaction of its own.
+var revealTxnBytes = 256 << 10
 
 // pendingReveal is what a membership change still owes a member.
 type pendingReveal struct {

@@ -282,7 +282,10 @@ func (p *Profile) hubCommit(fn func(*store.Tx) error) error {
 
 // hubWrite is the shared mode's one write path (the top of this file):
 // lock the log's end, catch up, prepare fn's transaction, append what it
-// logged, commit the log, then the cache. p.mu is held.
+// logged, commit the log, then the cache. What fn logged is read back from
+// its own transaction, past the head it started from: appendLog is the one
+// place entries are written, so nothing it logged can be left out of the
+// shared log. p.mu is held.
 func (p *Profile) hubWrite(fn func(*store.Tx) error) error {
 	ctx := context.Background()
 	var prep *store.Prepared
@@ -511,4 +514,20 @@ func (p *Profile) submitShared(kind ops.Kind, build func(tx *txn) (any, error), 
 		return op, fmt.Errorf("reveal to members who joined: %w", err)
 	}
 	return op, nil
+}
+
+// sharedFresh catches a shared cache up before a change that reads the
+// model to build its op (a member's record to edit, whether they exist):
+// on a stale cache it would be refused, or built from what another process
+// has changed since. The op's rules are checked again under the lock. It
+// is one look at the log's head when nothing is new.
+func (p *Profile) sharedFresh() error {
+	p.mu.Lock()
+	shared := p.shared != nil
+	p.mu.Unlock()
+	if !shared {
+		return nil
+	}
+	_, err := p.HubCatchUp(context.Background())
+	return err
 }

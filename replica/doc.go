@@ -12,7 +12,11 @@
 // log lines (limits.go). Papers' encrypted chunks travel apart from the
 // operations (chunks.go: uploaded by the adder's device before its op,
 // served only to devices of members on the paper's list, 404 to anyone
-// else), fetched in the background by the downloader (download.go).
+// else), fetched in the background by the downloader (download.go). A
+// scaled-out hub (shared.go) is several processes on one PostgreSQL log and
+// state (package hubstate) and one bucket, each serving from its own cache;
+// export.go moves a single-machine hub there (`hub export`, `hub init
+// --store`).
 //
 // The rules are not here: the hub and every device apply operations through
 // the application core (core.Profile), which checks signatures, members and

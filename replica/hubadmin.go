@@ -78,8 +78,6 @@ func InitHub(dir string, pass []byte, org, secretaryName string, hosts []string,
 	return p, InitResult{Org: org, Fingerprint: fp, SecretaryID: sec.ID, Invite: code, Expires: exp}, nil
 }
 
-func loadKeys(p *core.Profile) (hubKeys, error) { return loadKeysIn(hubstate.OnProfile(p)) }
-
 func loadKeysIn(st hubstate.Store) (hubKeys, error) {
 	var k hubKeys
 	ok, err := st.Get(context.Background(), settingKeys, &k)
@@ -220,7 +218,10 @@ func IsRevoked(p *core.Profile, device string) bool {
 // read counts as revoked: refusing a device for a moment costs a retry,
 // serving a revoked one costs what revocation is for.
 func isRevokedIn(st hubstate.Store, device string) bool {
-	ok, err := st.Has(context.Background(), revokedPrefix+device)
+	// Bounded: a database that hangs must not hold handshakes for ever.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ok, err := st.Has(ctx, revokedPrefix+device)
 	return ok || err != nil
 }
 

@@ -52,6 +52,8 @@ func NewSharedHub(ctx context.Context, p *core.Profile, sh Shared, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
+	// The chunk store first: replaying a paper's op checks its chunks.
+	h.UseChunkStore(sh.Chunks)
 	l := &timedLog{Log: sh.Log, m: h.m}
 	// The bucket first: replaying another process's paper ops checks that
 	// their chunks are stored, and a new or restarted cache holds none.
@@ -66,9 +68,15 @@ func NewSharedHub(ctx context.Context, p *core.Profile, sh Shared, log *slog.Log
 	}
 	h.checks = []readiness{
 		{"database", func(ctx context.Context) error { _, err := sh.Log.Head(ctx); return err }},
-		// A chunk nobody has: a reachable bucket answers "no such
-		// object", an unreachable one an error.
-		{"bucket", func(ctx context.Context) error { _, err := sh.Chunks.Has(ctx, papers.ChunkID{}); return err }},
+		{"bucket", func(ctx context.Context) error {
+			if p, ok := sh.Chunks.(interface{ Ping(context.Context) error }); ok {
+				return p.Ping(ctx) // s3chunks: HeadBucket
+			}
+			// A chunk nobody has: a reachable store answers "no such
+			// chunk", an unreachable one an error.
+			_, err := sh.Chunks.Has(ctx, papers.ChunkID{})
+			return err
+		}},
 	}
 	return h, nil
 }

@@ -3,14 +3,20 @@ package replica
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
@@ -386,5 +392,58 @@ func TestSharedHub_TwoProcessesAreOneHub(t *testing.T) {
 	syncAt(t, long, b)
 	if _, err := long.Paper(pp.ID); err != nil {
 		t.Fatalf("the member's device knows the paper after pulling through B: %v", err)
+	}
+}
+
+// TestSharedHub_HealthNamesWhatIsDown: /healthz is 200 while the database
+// and the bucket answer, and 503 naming the bucket once it is gone, the
+// database once the process's connection to it is; /metrics carries the
+// scaled-out hub's figures.
+func TestSharedHub_HealthNamesWhatIsDown(t *testing.T) {
+	s := newSharedSetup(t)
+	a := s.start(t)
+	health := func() (int, Health) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		a.h.Handler().ServeHTTP(rec, httptest.NewRequest("GET", PathHealth, nil))
+		var out Health
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("healthz body %q: %v", rec.Body.String(), err)
+		}
+		return rec.Code, out
+	}
+	if code, out := health(); code != 200 || out.Status != "ok" {
+		t.Fatalf("healthy hub: %d %+v", code, out)
+	}
+	rec := httptest.NewRecorder()
+	a.h.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", PathMetrics, nil))
+	for _, name := range []string{"ecabinet_hub_pushes_total", "ecabinet_hub_pulls_total", "ecabinet_hub_chunk_bytes_in_total", "ecabinet_hub_chunk_bytes_out_total",
+		"ecabinet_hub_database_seconds_bucket", "ecabinet_hub_replay_lag_entries"} {
+		if !strings.Contains(rec.Body.String(), name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+
+	c := s.s3.Client()
+	ctx := context.Background()
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(s.bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	code, out := health()
+	if code != 503 || !strings.HasPrefix(out.Error, "bucket: ") {
+		t.Fatalf("bucket gone: %d %+v, want 503 naming the bucket", code, out)
+	}
+	// s3test's cleanup removes the bucket it made: give it one back.
+	t.Cleanup(func() { c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(s.bucket)}) })
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(s.bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := health(); code != 200 {
+		t.Fatalf("bucket back: %d", code)
+	}
+	a.l.Close()
+	code, out = health()
+	if code != 503 || !strings.HasPrefix(out.Error, "database: ") {
+		t.Fatalf("database gone: %d %+v, want 503 naming the database", code, out)
 	}
 }

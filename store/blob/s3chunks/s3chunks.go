@@ -225,3 +225,16 @@ func (s *Store) Delete(ctx context.Context, id papers.ChunkID) error {
 	}
 	return nil
 }
+
+// Ping checks that the bucket is there and answers to these credentials
+// (HeadBucket), for a hub's readiness: a missing bucket is an error here,
+// where Has would only answer "no such chunk".
+func (s *Store) Ping(ctx context.Context) error {
+	if _, err := s.c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: s.bucket}); err != nil {
+		if status(err) == http.StatusNotFound {
+			return fmt.Errorf("%w: bucket %q does not exist at %s", ErrUnavailable, s.cfg.Bucket, s.cfg.Endpoint)
+		}
+		return s.unavailable("ping", err)
+	}
+	return nil
+}
