@@ -55,9 +55,6 @@ func NewSharedHub(ctx context.Context, p *core.Profile, sh Shared, log *slog.Log
 	// The chunk store first: replaying a paper's op checks its chunks.
 	h.UseChunkStore(sh.Chunks)
 	l := &timedLog{Log: sh.Log, m: h.m}
-	// The bucket first: replaying another process's paper ops checks that
-	// their chunks are stored, and a new or restarted cache holds none.
-	h.UseChunkStore(sh.Chunks)
 	if err := p.ShareLog(ctx, l); err != nil {
 		return nil, fmt.Errorf("attach the shared log: %w", err)
 	}
