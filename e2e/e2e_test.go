@@ -16,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecabinet/ecabinet/internal/pgtest"
+	"github.com/ecabinet/ecabinet/internal/s3test"
 )
 
 var (
@@ -42,7 +45,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build ecabinet-hub with CGO_ENABLED=0: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	// PostgreSQL and S3 start only for the tests that ask for them (the
+	// scaled-out layout), and stop after the tests.
+	code := pgtest.Around(func() int { return s3test.Main(m) })
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
