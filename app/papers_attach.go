@@ -79,7 +79,7 @@ func newPaperPane(s *shell, onCount func(int)) *paperPane {
 		}
 	}
 	pp.note = newListNote()
-	pp.root = container.NewBorder(pp.bar, nil, nil, nil, pp.note.over(pp.list))
+	pp.root = container.NewBorder(pp.bar, nil, nil, nil, shortList(pp.note.over(pp.list))) // widgets.go
 	return pp
 }
 
