@@ -164,8 +164,12 @@ func newFileChooser(u *ui, save bool, title, name string, exts []string, done fu
 	fc.d.SetButtons([]fyne.CanvasObject{newKeyButton(lang.X("chooser.cancel", "Cancel"), theme.CancelIcon(), fc.d.Hide), fc.ok})
 	fc.refreshOK()
 	fc.d.Show()
+	// The keyboard starts where the choice is made: the name to save
+	// under, or the list (arrows, then Enter).
 	if save {
 		u.win.Canvas().Focus(fc.name)
+	} else {
+		u.win.Canvas().Focus(fc.list)
 	}
 	fc.open(startDir(u))
 	return fc

@@ -80,7 +80,12 @@ func TestFileChooser_KeyboardAndEsc(t *testing.T) {
 	}
 	test.AssertImageMatches(t, "vi/file_chooser.png", e.overlayShot())
 
-	// Tab reaches the list
+	// The list has the keyboard when the chooser opens, and Tab comes
+	// back to it
+	if c.Focused() != fyne.Focusable(fc.list) {
+		t.Errorf("the chooser opens with the keyboard on %T, want the list", c.Focused())
+	}
+	c.FocusNext()
 	for range 12 {
 		if c.Focused() == fyne.Focusable(fc.list) {
 			break
