@@ -279,12 +279,13 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	defer r.Refresh()
 	r.title.setText(row.b.Title)
 	deadline := lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)})
+	if row.responsesKnown && row.lateN > 0 {
+		// The chip's "· 11 late" in words, as the results tab says it:
+		// before the body's name, which the row clips first.
+		deadline += " · " + lateCountText(row.lateN)
+	}
 	if l := recordLabel(bs.s.p, row.b.Body, false, bs.several); l != "" {
 		deadline += " · " + l
-	}
-	if row.responsesKnown && row.lateN > 0 {
-		// The chip's "· 11 late" in words, as the results tab says it.
-		deadline += " · " + lateCountText(row.lateN)
 	}
 	r.deadline.setText(deadline)
 	r.left.set(countdown(row.b, bs.now))
