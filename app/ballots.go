@@ -64,6 +64,9 @@ type ballotRow struct {
 	// secretariat, when known (responsesKnown).
 	answeredN      int
 	responsesKnown bool
+	// lateN is how many eligible members have answers the hub received
+	// after the deadline and that therefore do not count (the secretariat's).
+	lateN int
 }
 
 // awaitsAnswer reports whether ballot b waits for my answer: it is open,
@@ -186,6 +189,7 @@ func (bs *ballotsScreen) refresh(c changes) {
 			}
 			bs.all[i] = ballotRow{b: b, eligible: b.IsEligible(self), answered: answered, awaiting: awaitsAnswer(b, self, answered), mine: mine, folded: f}
 			bs.all[i].answeredN, bs.all[i].responsesKnown = bs.s.responsesOf(b)
+			bs.all[i].lateN = bs.s.extras.late[b.ID]
 		}
 		bs.now = bs.s.u.now()
 		bs.apply()
@@ -275,6 +279,11 @@ func (bs *ballotsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	defer r.Refresh()
 	r.title.setText(row.b.Title)
 	deadline := lang.X("ballot.deadline_short", "Deadline: {{.When}}", map[string]any{"When": fmtDateTime(row.b.Deadline)})
+	if row.responsesKnown && row.lateN > 0 {
+		// The chip's "· 11 late" in words, as the results tab says it:
+		// before the body's name, which the row clips first.
+		deadline += " · " + lateCountText(row.lateN)
+	}
 	if l := recordLabel(bs.s.p, row.b.Body, false, bs.several); l != "" {
 		deadline += " · " + l
 	}

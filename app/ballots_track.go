@@ -79,13 +79,19 @@ func (s *shell) responsesOf(b ballots.Ballot) (n int, known bool) {
 }
 
 // responseChip is the row's "7/11 answered", warning when answers are
-// missing and the deadline is near or past, and empty when unknown.
+// missing and the deadline is near or past, and empty when unknown. Answers
+// the hub received after the deadline are kept but do not count, so a row
+// with some says how many ("0/11 answered · 11 late"): a bare 0/11 on a
+// ballot whose results tab lists eleven answers reads as a fault.
 func responseChip(r ballotRow, now time.Time) (string, chipKind) {
 	if !r.responsesKnown {
 		return "", chipNeutral
 	}
 	eligible := len(r.b.Eligible)
 	text := lang.X("ballots.responses", "{{.Answered}}/{{.Eligible}} answered", map[string]any{"Answered": r.answeredN, "Eligible": eligible})
+	if r.lateN > 0 {
+		text += " · " + lang.X("ballots.responses_late", "{{.N}} late", map[string]any{"N": r.lateN})
+	}
 	switch {
 	case r.answeredN >= eligible:
 		return text, chipSuccess
@@ -93,6 +99,12 @@ func responseChip(r ballotRow, now time.Time) (string, chipKind) {
 		return text, chipWarning
 	}
 	return text, chipNeutral
+}
+
+// lateCountText is "11 received by the hub after the deadline, not
+// counted", the row's and the results tab's words.
+func lateCountText(n int) string {
+	return lang.X("result.late_count", "{{.N}} received by the hub after the deadline, not counted", map[string]any{"N": n})
 }
 
 // withMissing reads, off the UI goroutine, the eligible members whose

@@ -67,7 +67,7 @@ func newConsentPane(d *meetingDetail) *consentPane {
 	c.list.OnSelected = func(widget.ListItemID) { c.list.UnselectAll() }
 	c.adopt = primaryButton(lang.X("consent.adopt", "Adopt the items without objection"), theme.ConfirmIcon(), c.askAdopt)
 	bottom := padded(6, 6, 12, 12, container.NewBorder(nil, nil, nil, c.adopt))
-	c.root = container.NewBorder(padded(8, 4, 12, 12, c.intro), container.NewVBox(widget.NewSeparator(), bottom), nil, nil, c.list)
+	c.root = container.NewBorder(padded(8, 4, 12, 12, c.intro), container.NewVBox(widget.NewSeparator(), bottom), nil, nil, shortList(c.list)) // widgets.go
 	return c
 }
 

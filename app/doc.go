@@ -41,7 +41,9 @@
 // keys.go holds the keys that are not shortcuts (Esc closes a dialog, F1
 // opens the help; keyButton, the dialogs' button that does not keep them)
 // and "Sync now" that says when it cannot; calendar.go is the date fields'
-// calendar in the app's language; safety.go asks
+// calendar in the app's language; filechooser.go the app's own file dialog
+// (attach, scans, exports), which Esc closes and the keyboard works, as
+// Fyne's cannot be made to; safety.go asks
 // before steps that are probably slips. run.go sizes the window to fit a
 // 768-px screen and remembers its size.
 //

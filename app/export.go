@@ -92,24 +92,19 @@ func saveFile(u *ui, name, ext string, write func(io.Writer) error, done func(fy
 // save off the UI goroutine; save must close it. Then done runs with the
 // file chosen, or what went wrong is shown.
 func saveTo(u *ui, name, ext string, save func(fyne.URIWriteCloser) error, done func(fyne.URI)) {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			showError(err, u.win)
-			return
-		}
-		if wc == nil {
-			return // cancelled
-		}
-		uri := wc.URI()
-		u.background(func() error { return save(wc) }, func(err error) {
+	chooseFileToSave(u, name, ext, func(uri fyne.URI) { // filechooser.go
+		u.background(func() error {
+			wc, err := storage.Writer(uri)
+			if err != nil {
+				return err
+			}
+			return save(wc)
+		}, func(err error) {
 			if err != nil {
 				showError(err, u.win)
 				return
 			}
 			done(uri)
 		})
-	}, u.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	d.Show()
+	})
 }

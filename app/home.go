@@ -595,6 +595,41 @@ func (s *shell) showBallots(f ballotFilter) {
 type responseCache struct {
 	mu sync.Mutex
 	m  map[string]int
+	// late is, per ballot past its deadline, how many eligible members'
+	// answers came late (loadLate).
+	late map[string]int
+}
+
+// loadLate returns, for the secretariat, how many eligible members have
+// only answers the hub received after the deadline, on each ballot whose
+// deadline has passed and that has some; counted once per ballot, again for
+// those in touched (nil: only those not counted yet), as load does. Not on
+// the UI goroutine.
+func (c *responseCache) loadLate(p *core.Profile, touched map[string]bool, now time.Time) map[string]int {
+	out := map[string]int{}
+	if !p.IsSecretary() {
+		return out
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.late == nil {
+		c.late = map[string]int{}
+	}
+	for _, b := range p.Ballots() {
+		if now.Before(b.Deadline) {
+			continue // nothing is late before the deadline
+		}
+		n, ok := c.late[b.ID]
+		if !ok || touched[b.ID] {
+			as, _ := p.Answers(b.ID)
+			n = lateMembers(b, as) // results.go
+			c.late[b.ID] = n
+		}
+		if n > 0 {
+			out[b.ID] = n
+		}
+	}
+	return out
 }
 
 // load returns the count of each open ballot, counting again those in

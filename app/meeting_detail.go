@@ -73,11 +73,11 @@ func newMeetingDetail(s *shell) *meetingDetail {
 	d.addBtn = widget.NewButtonWithIcon(lang.X("agenda.add", "Add item"), theme.ContentAddIcon(), d.addItem)
 	d.total.Truncation = fyne.TextTruncateOff
 	agendaBottom := padded(6, 6, 12, 12, container.NewBorder(nil, nil, nil, d.addBtn, d.total))
-	agendaPane := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), agendaBottom), nil, nil, d.agenda)
+	agendaPane := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), agendaBottom), nil, nil, shortList(d.agenda))
 
 	d.attendance = widget.NewList(func() int { return len(d.voters) }, d.createVoter, d.updateVoter)
 	d.attendance.OnSelected = func(widget.ListItemID) { d.attendance.UnselectAll() }
-	attendancePane := container.NewBorder(padded(8, 4, 8, 8, d.quorum), nil, nil, nil, d.attendance)
+	attendancePane := container.NewBorder(padded(8, 4, 8, 8, d.quorum), nil, nil, nil, shortList(d.attendance))
 
 	d.consent = newConsentPane(d)
 	d.consentTab = container.NewTabItemWithIcon(lang.X("meeting.tab.consent", "Consent agenda"), theme.ConfirmIcon(), d.consent.view())

@@ -40,6 +40,10 @@ type ballotExtras struct {
 	// responses holds, for the secretariat, how many answers count on each
 	// open ballot (see responseCache).
 	responses map[string]int
+	// late holds, for the secretariat, how many eligible members' answers
+	// reached the hub only after the deadline (kept, not counted), on each
+	// ballot past its deadline that has some (see responseCache.loadLate).
+	late map[string]int
 	// papers holds, by meeting, the state of the papers of each session
 	// not yet over, for the home's "Next sessions" (home_papers.go).
 	papers map[string]sessionPapers
@@ -51,7 +55,7 @@ type ballotExtras struct {
 func newBallotExtras() ballotExtras {
 	return ballotExtras{reminders: map[string]core.Reminder{}, results: map[string]core.ResultCheck{},
 		confirmed: map[string]ballots.Answer{}, givenHere: map[string]bool{}, superseded: map[string]core.Supersession{},
-		responses: map[string]int{}, papers: map[string]sessionPapers{}}
+		responses: map[string]int{}, late: map[string]int{}, papers: map[string]sessionPapers{}}
 }
 
 // confirmedCache remembers my answers the hub has confirmed, by answer ID:

@@ -282,6 +282,9 @@ func (ps *papersScreen) filter() {
 	if n == 1 {
 		sub = lang.X("papers.count.one", "1 paper")
 	}
+	if k := awaitingKey(ps.all); k > 0 {
+		sub += " · " + lang.X("papers.awaiting_key", "waiting for their key from the secretariat: {{.N}}, fetched after the secretariat's next sync", map[string]any{"N": k})
+	}
 	if ps.index.busy() {
 		sub += " · " + lang.X("papers.indexing", "preparing to search their text…")
 	}
@@ -490,11 +493,25 @@ func (it *paperItem) setPaper(e *paperEntry, withItem bool, page int) {
 	it.Refresh()
 }
 
+// awaitingKey is how many of the papers listed this device has no key for
+// yet.
+func awaitingKey(all []*paperEntry) int {
+	n := 0
+	for _, e := range all {
+		if !e.v.Readable && !e.v.Recalled {
+			n++
+		}
+	}
+	return n
+}
+
 // offlineText says whether the paper can be read on this computer.
 func offlineText(e *paperEntry) (string, chipKind) {
 	switch {
 	case !e.v.Readable:
-		return lang.X("papers.offline.no_key", "Not for this computer"), chipNeutral
+		// The key reaches a device enrolled after the paper was added
+		// once a device that holds it syncs (core/papers_rewrap.go).
+		return lang.X("papers.offline.awaiting_key", "Waiting for its key from the secretariat"), chipNeutral
 	case e.v.Offline:
 		return lang.X("papers.offline.here", "On this computer"), chipSuccess
 	case e.progress > 0:

@@ -79,7 +79,7 @@ func newPaperPane(s *shell, onCount func(int)) *paperPane {
 		}
 	}
 	pp.note = newListNote()
-	pp.root = container.NewBorder(pp.bar, nil, nil, nil, pp.note.over(pp.list))
+	pp.root = container.NewBorder(pp.bar, nil, nil, nil, shortList(pp.note.over(pp.list))) // widgets.go
 	return pp
 }
 
@@ -200,20 +200,7 @@ func (pp *paperPane) attachDialog() {
 		showError(err, pp.s.u.win)
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(err, pp.s.u.win)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		uri := rc.URI()
-		rc.Close()
-		pp.attachForm(uri)
-	}, pp.s.u.win)
-	d.Resize(fyne.NewSize(860, 560))
-	d.Show()
+	chooseFileToOpen(pp.s.u, lang.X("papers.attach.choose", "Choose the file to attach"), nil, func(uri fyne.URI) { pp.attachForm(uri) }) // filechooser.go
 }
 
 // attachForm asks for the title, marking, list and export of a file to
@@ -359,20 +346,7 @@ func (pp *paperPane) menu(it *paperItem) {
 }
 
 func (pp *paperPane) replaceDialog(id string) {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(err, pp.s.u.win)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		uri := rc.URI()
-		rc.Close()
-		pp.replaceURI(id, uri)
-	}, pp.s.u.win)
-	d.Resize(fyne.NewSize(860, 560))
-	d.Show()
+	chooseFileToOpen(pp.s.u, lang.X("papers.replace.choose", "Choose the new version's file"), nil, func(uri fyne.URI) { pp.replaceURI(id, uri) })
 }
 
 // editForm changes a paper's title, marking, list and export.

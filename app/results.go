@@ -231,7 +231,7 @@ func (r *resultsView) show(res ballots.Result, answers []ballots.Answer) {
 	// whose answers reach the hub years after its deadline
 	// (sample/hub_test.go).
 	if n := lateMembers(b, answers); n > 0 {
-		counts += " · " + lang.X("result.late_count", "{{.N}} received by the hub after the deadline, not counted", map[string]any{"N": n})
+		counts += " · " + lateCountText(n)
 	}
 	r.counts.setText(counts)
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
@@ -48,19 +47,15 @@ func readScan(name string, r io.Reader) ([]byte, error) {
 // checked off the UI goroutine, then done runs on it with the name and
 // bytes (or shows what is wrong).
 func chooseScan(u *ui, done func(name string, scan []byte)) {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			showError(err, u.win)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		name := rc.URI().Name()
+	chooseFileToOpen(u, lang.X("scan.choose", "Choose the scan of the paper answer"), scanExtensions, func(uri fyne.URI) { // filechooser.go
+		name := uri.Name()
 		var scan []byte
 		u.background(func() error {
+			rc, err := storage.Reader(uri)
+			if err != nil {
+				return err
+			}
 			defer rc.Close()
-			var err error
 			scan, err = readScan(name, rc)
 			return err
 		}, func(err error) {
@@ -70,7 +65,5 @@ func chooseScan(u *ui, done func(name string, scan []byte)) {
 			}
 			done(name, scan)
 		})
-	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(scanExtensions))
-	d.Show()
+	})
 }

@@ -323,6 +323,7 @@ func (s *shell) listen() {
 		pending = s.p.Pending()
 		ex = loadExtras(s.p, s.confirmed)
 		ex.responses = s.responses.load(s.p, nil)
+		ex.late = s.responses.loadLate(s.p, nil, s.p.Now())
 		return nil
 	}, func(error) {
 		if s.stopped {
@@ -358,6 +359,7 @@ func (s *shell) listen() {
 			if c.has(core.TopicBallots) || c.has(core.TopicAnswers) || c.has(core.TopicReminders) || c.has(core.TopicSync) || c.has(core.TopicPapers) || c.has(core.TopicMeetings) {
 				x := loadExtras(s.p, s.confirmed)
 				x.responses = s.responses.load(s.p, c.ids)
+				x.late = s.responses.loadLate(s.p, c.ids, s.p.Now())
 				ex = &x
 			}
 			var rejs []core.OpState

@@ -649,6 +649,38 @@ func fixedHeight(h float32) fyne.CanvasObject {
 	return r
 }
 
+// shortList lets a list (or a pane that scrolls) be laid out shorter than
+// its minimum: a widget.List's minimum height is one whole row, and a
+// meeting's agenda rows are two-line titles with their presenter, some
+// 100 px. Stacked under a three-line meeting title, its time, place,
+// actions and book line, and the tab bar, one such row (the consent tab's
+// intro above it) made the meeting pane need a few pixels more than a
+// 660-px window gives it, and Fyne grows a window to its content's
+// minimum: the window grew by 4 px on the secretariat's meeting screen.
+// The list scrolls, so it asks only for one line of text; a shorter pane
+// shows part of a row and scrolls to the rest.
+func shortList(list fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(shortListLayout{}, list)
+}
+
+type shortListLayout struct{}
+
+func (shortListLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (shortListLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	th := theme.Current()
+	return fyne.NewSize(w, fyne.MeasureText("Ẩg", th.Size(theme.SizeNameText), fyne.TextStyle{}).Height+2*th.Size(theme.SizeNameInnerPadding))
+}
+
 // clampLayout gives its content at most a given height: a wrapped text
 // line with an ellipsis (TextTruncateEllipsis) then ends where the height
 // does, instead of growing its pane and the window with it. A truncating

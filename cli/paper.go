@@ -440,6 +440,11 @@ func definePaperFetch(fs *flag.FlagSet) action {
 		}{rep, dl.Streams}
 		return r.emit(out, func(w io.Writer) {
 			fmt.Fprintln(w, r.T("cli.out.papers_fetched", map[string]any{"fetched": rep.Fetched, "offline": rep.Offline, "papers": rep.Papers}))
+			// "0/3 papers" alone reads as a fault when the keys simply
+			// have not reached this device yet (core/papers_rewrap.go).
+			if rep.AwaitingKey > 0 {
+				fmt.Fprintln(w, r.T("cli.out.papers_awaiting_key", map[string]any{"n": rep.AwaitingKey}))
+			}
 		})
 	}
 }

@@ -23,7 +23,8 @@
 // (papers/wrap.go), who receives a paper (PaperRecipients, the ToPaperList
 // audience) and opening a version as an io.ReaderAt. papers_rewrap.go
 // hands a paper's key on to a recipient's device enrolled since it was
-// last wrapped (the secretariat's devices, after each pull).
+// last wrapped (after each pull: the secretariat's devices for every
+// recipient, a member's device for that member's own other devices).
 //
 // notes.go keeps a member's private notes on papers (papers/notes.go):
 // sealed under the member's note key, which is wrapped for each of their

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/ecabinet/ecabinet/meetings"
 	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/store"
@@ -14,20 +15,24 @@ import (
 // device that holds the key can wrap it: the hub cannot. The key is
 // wrapped for every device of the list when the paper is added, edited or
 // versioned; a device enrolled later (a member's new laptop) would wait
-// for the next of those. So the secretariat's devices hand it on: after
-// each pull, a secretary's device that holds the key of a paper of its
-// body wraps it for the devices of the paper's recipients that have none
-// and signs a paper.rewrap op with those wraps alone. That op changes
-// nothing else of the paper (it cannot undo a concurrent edit), and a wrap
-// for a device that has one by then is passed over, so two secretaries
-// doing it at once is harmless.
+// for the next of those. So the devices that hold the key hand it on:
+// after each pull, a secretary's device that holds the key of a paper of
+// its body wraps it for the devices of the paper's recipients that have
+// none, and a member's device that holds it wraps it for that member's own
+// other devices (the new laptop then need not wait for the secretariat to
+// sync); each signs a paper.rewrap op with those wraps alone. A member's
+// op may carry wraps only for devices of that member, and only of a paper
+// the member receives: the applier refuses anything else, on every replica
+// and the hub. That op changes nothing else of the paper (it cannot undo a
+// concurrent edit), and a wrap for a device that has one by then is passed
+// over, so two devices doing it at once is harmless.
 
-// RewrapPapers wraps the key of every paper this device can open, and
-// whose body's secretariat its member belongs to, for the devices of the
-// paper's recipients that have no wrap of it, one paper.rewrap op per
-// paper. It returns how many ops it submitted (none on a member's device,
-// which manages no paper). A recalled paper is passed over: nobody may
-// fetch it any more.
+// RewrapPapers wraps the key of every paper this device can open for the
+// devices that may have it and have no wrap of it, one paper.rewrap op per
+// paper: on a device of the paper's body's secretariat, the devices of all
+// its recipients; on a member's device, that member's other devices. It
+// returns how many ops it submitted. A recalled paper is passed over:
+// nobody may fetch it any more.
 func (p *Profile) RewrapPapers() (int, error) {
 	if p.hub {
 		return 0, nil
@@ -35,6 +40,7 @@ func (p *Profile) RewrapPapers() (int, error) {
 	type cand struct {
 		pp   papers.Paper
 		have map[string]papers.WrappedKey
+		to   map[string]bool // the members whose devices get a wrap
 	}
 	devs, err := p.Devices()
 	if err != nil {
@@ -44,21 +50,29 @@ func (p *Profile) RewrapPapers() (int, error) {
 	self := p.m.members[p.m.selfID]
 	var list []cand
 	for _, r := range p.m.papers {
-		if r.Paper.Recalled || !secretariatOf(self, p.paperBody(r.Paper.Owner)) {
+		if r.Paper.Recalled {
 			continue
 		}
-		// Only a paper with a recipient's device lacking a wrap goes on
-		// (wrapFor reads the devices again): most syncs find none.
+		// For a secretary: the paper's recipients; for a member on its
+		// list: themself; for anyone else, nobody.
 		on := map[string]bool{}
-		for _, id := range p.recipientsLocked(r.Paper) {
-			on[id] = true
+		if secretariatOf(self, p.paperBody(r.Paper.Owner)) {
+			for _, id := range p.recipientsLocked(r.Paper) {
+				on[id] = true
+			}
+		} else if p.canSeePaper(self, r.Paper) {
+			on[self.ID] = true
+		} else {
+			continue
 		}
+		// Only a paper with such a device lacking a wrap goes on
+		// (wrapFor reads the devices again): most syncs find none.
 		if slices.ContainsFunc(devs, func(d DeviceInfo) bool {
 			_, had := r.Keys[d.ID]
 			_, known := p.m.devices[d.ID]
 			return on[d.Member] && known && !had
 		}) {
-			list = append(list, cand{r.Paper, r.Keys})
+			list = append(list, cand{r.Paper, r.Keys, on})
 		}
 	}
 	p.modelMu.RUnlock()
@@ -67,7 +81,7 @@ func (p *Profile) RewrapPapers() (int, error) {
 	for _, c := range list {
 		key, err := p.lineageKey(c.pp.ID)
 		if errors.Is(err, ErrPaperNoKey) {
-			continue // another secretary's device holds it and will do it
+			continue // another device that holds it will do it
 		}
 		if err != nil {
 			return n, err
@@ -76,6 +90,11 @@ func (p *Profile) RewrapPapers() (int, error) {
 		if err != nil {
 			return n, err
 		}
+		owner := map[string]string{}
+		for _, d := range devs {
+			owner[d.ID] = d.Member
+		}
+		keys = slices.DeleteFunc(keys, func(w papers.WrappedKey) bool { return !c.to[owner[w.Device]] })
 		if len(keys) == 0 {
 			continue
 		}
@@ -88,7 +107,9 @@ func (p *Profile) RewrapPapers() (int, error) {
 }
 
 // applyPaperRewrap adds the op's wraps for devices that have none; the
-// paper itself (its revision included) is unchanged.
+// paper itself (its revision included) is unchanged. One made by someone
+// outside the paper's body's secretariat may only hand the key of a paper
+// its member receives to that member's own devices.
 func (p *Profile) applyPaperRewrap(tx *txn, c change) (applied, error) {
 	b := c.body.(*ops.PaperRewrap)
 	var rec PaperRecord
@@ -103,6 +124,17 @@ func (p *Profile) applyPaperRewrap(tx *txn, c change) (applied, error) {
 	}
 	if len(b.Keys) == 0 {
 		return applied{}, ErrPaperNoKey
+	}
+	if !secretariatOf(c.actor, c.inBody) || c.actor.Role == meetings.RoleSystem {
+		if c.actor.Role == meetings.RoleSystem || !p.canSeePaper(c.actor, rec.Paper) {
+			return applied{}, ErrForbidden
+		}
+		for _, w := range b.Keys {
+			owner, err := tx.GetRaw(store.Key(store.PrefixDeviceMember, w.Device))
+			if err != nil || string(owner) != c.op.Member {
+				return applied{}, ErrForbidden
+			}
+		}
 	}
 	var fresh []papers.WrappedKey
 	for _, w := range b.Keys {

@@ -324,6 +324,23 @@ func TestPapers_ThreeDevices(t *testing.T) {
 	if show.Readable {
 		t.Fatal("the new device holds the paper's key before any secretary's device gave it")
 	}
+	// `paper fetch` says why nothing came, in the user's language.
+	var waiting struct {
+		AwaitingKey int `json:"awaiting_key"`
+	}
+	A2.ok(&waiting, "paper", "fetch")
+	if waiting.AwaitingKey != 1 {
+		t.Errorf("the new device's fetch: %d papers awaiting their key, want 1", waiting.AwaitingKey)
+	}
+	for lang, want := range map[string]string{
+		"vi_VN.UTF-8": "1 tài liệu đang chờ khóa từ thư ký; sẽ tải sau lần đồng bộ tới của thư ký",
+		"en_US.UTF-8": "Papers waiting for their key from the secretariat: 1.",
+	} {
+		r := runEnv(t, bin, envWith("LANG="+lang, "ECABINET_PASSPHRASE="+passphrase), "--profile", A2.dir, "paper", "fetch")
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("LANG=%s paper fetch: exit %d, %q; want it to say %q", lang, r.code, r.stdout, want)
+		}
+	}
 	S.sync()
 	A2.sync()
 	if f := fetch(A2); f.Offline != 1 {

@@ -316,8 +316,11 @@ var table = []Spec{
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_version"}),
 	entry(KindPaperRecall, func(_ Op, b *PaperRecall) Record { return paperRecord(b.PaperID) },
 		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_recall"}),
+	// A rewrap hands a paper's key on: made by a secretary's device, or by
+	// a member's device for that member's own other devices only (the
+	// applier checks whose devices the wraps are for).
 	entry(KindPaperRewrap, func(_ Op, b *PaperRewrap) Record { return paperRecord(b.PaperID) },
-		Spec{Maker: BySecretariat, Audience: ToPaperList, Text: "cli.op.paper_rewrap"}),
+		Spec{Maker: ByMember, Audience: ToPaperList, Text: "cli.op.paper_rewrap"}),
 	// A read receipt: made by the reader's own device, for themself; it
 	// reaches that member's devices and the body's secretariat only.
 	entry(KindPaperRead, func(op Op, b *PaperRead) Record {

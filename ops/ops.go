@@ -72,7 +72,8 @@ const (
 	KindNotePut    Kind = "note.put"
 	KindNoteDelete Kind = "note.delete"
 	// KindPaperRewrap gives the paper's key to devices on its list that
-	// were enrolled after the key was last wrapped (a member's new laptop).
+	// were enrolled after the key was last wrapped (a member's new laptop):
+	// from a secretary's device, or from another device of that member.
 	KindPaperRewrap Kind = "paper.rewrap"
 	// KindPaperRead is a read receipt: a member opened a version of a
 	// paper for the first time (on any of their devices).

@@ -43,6 +43,9 @@ type DownloadStatus struct {
 	Current string
 	// Removed counts the chunks freed this round (recalled papers).
 	Removed int
+	// AwaitingKey counts the papers whose key this device has not received
+	// yet (DownloadReport.AwaitingKey).
+	AwaitingKey int
 	// Err is the round's failure, nil when it finished.
 	Err error
 }
@@ -136,6 +139,12 @@ type DownloadReport struct {
 	// Refused counts chunks the hub would not serve (recalled or taken off
 	// the list since the last pull).
 	Refused int `json:"refused"`
+	// AwaitingKey counts the papers this member may see whose key has not
+	// reached this device yet (a device enrolled after they were added):
+	// they are fetched once a device holding the key (a secretary's, or
+	// another of this member's) has synced and handed it on
+	// (core/papers_rewrap.go).
+	AwaitingKey int `json:"awaiting_key"`
 }
 
 // RunOnce removes what may no longer be kept, then fetches what is
@@ -173,7 +182,11 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		rep.Papers++
 		key, err := d.p.PaperKey(w.PaperID)
 		if err != nil {
-			continue // no key for this device: nothing it could check or read
+			// No key for this device yet: nothing it could check or read.
+			if errors.Is(err, core.ErrPaperNoKey) {
+				rep.AwaitingKey++
+			}
+			continue
 		}
 		miss := 0
 		seen := map[papers.ChunkID]bool{}
@@ -195,7 +208,7 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		}
 	}
 	d.update(func(s *DownloadStatus) {
-		*s = DownloadStatus{Running: len(jobs) > 0, Papers: rep.Papers, Offline: rep.Offline, Chunks: len(jobs), Removed: rep.Removed}
+		*s = DownloadStatus{Running: len(jobs) > 0, Papers: rep.Papers, Offline: rep.Offline, Chunks: len(jobs), Removed: rep.Removed, AwaitingKey: rep.AwaitingKey}
 	})
 	if len(jobs) == 0 {
 		if rep.Removed > 0 {
