@@ -15,7 +15,6 @@ import (
 
 	"github.com/ecabinet/ecabinet/hublog/pglog"
 	"github.com/ecabinet/ecabinet/hubstate"
-	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/replica"
 	"github.com/ecabinet/ecabinet/store"
 	"github.com/ecabinet/ecabinet/store/blob/s3chunks"
@@ -182,12 +181,6 @@ func (r *runner) sharedAdmin(dsn string, req replica.AdminRequest) (replica.Admi
 		return replica.AdminResponse{}, err
 	}
 	defer p.Close()
-	// Replaying a paper's op asks whether the hub holds its chunks. This
-	// throwaway cache only reads and makes invitations and revocations; the
-	// entries it replays were accepted, chunks checked, when they were
-	// appended, so it answers yes rather than needing the bucket's keys.
-	// (A replay that did not ask would be better: noted for core.)
-	p.SetHubChunks(func(papers.ChunkID) (bool, error) { return true, nil })
 	if err := p.ShareLog(ctx, l); err != nil {
 		return replica.AdminResponse{}, storeError(dsn, err)
 	}

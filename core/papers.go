@@ -927,9 +927,12 @@ func (p *Profile) checkNamed(tx *txn, pp papers.Paper) error {
 
 // putPaper stores the record with the op's new wrapped keys, after the
 // hub's check that it holds every chunk of a new version; a device keeps
-// its own unwrapped key.
+// its own unwrapped key. A hub process replaying another's entries does
+// not check again: the process that logged the op did, and a cache must
+// be rebuildable while the bucket is slow or out of reach (and by the
+// admin commands, which hold no bucket keys).
 func (p *Profile) putPaper(tx *txn, c change, rec PaperRecord, keys []papers.WrappedKey, m papers.Manifest) (applied, error) {
-	if p.hub && len(m.Chunks) > 0 {
+	if p.hub && !p.replaying && len(m.Chunks) > 0 {
 		if p.paperSt.hubHas == nil {
 			return applied{}, ErrPaperChunksAbsent
 		}

@@ -189,14 +189,6 @@ func ExportHub(ctx context.Context, src *core.Profile, l *pglog.Log, chunks blob
 		return rep, err
 	}
 	defer c.Close()
-	// Replaying a paper's op checks its chunks: against the bucket, so
-	// that the check covers the chunks too.
-	c.SetHubChunks(func(id papers.ChunkID) (bool, error) {
-		if chunks == nil {
-			return false, nil
-		}
-		return chunks.Has(ctx, id)
-	})
 	if err := c.ShareLog(ctx, l); err != nil {
 		return rep, err
 	}
@@ -251,8 +243,9 @@ func localChunks(p *core.Profile) ([]papers.ChunkID, error) {
 // OpenCache opens a scaled-out hub process's cache in dir, or creates it
 // (core.CreateHubReplica, from the identity in st) when there is none; its
 // passphrase derives from the master key. The caller gives it its chunk
-// store (a replayed paper op checks its chunks) and attaches the shared
-// log (ShareLog, or NewSharedHub, which does both).
+// store (what a new paper pushed through this process is checked against;
+// replayed entries are not checked again) and attaches the shared log
+// (ShareLog, or NewSharedHub, which does both).
 func OpenCache(dir string, master []byte, st hubstate.Store) (*core.Profile, error) {
 	pass := hubstate.CachePassphrase(master)
 	if core.Exists(dir) {
