@@ -483,3 +483,25 @@ func verifyPinned(chain []*x509.Certificate, pin, host string) error {
 	}
 	return errors.New("the hub's certificate does not match the invite: this is not the hub that issued it")
 }
+
+// Await long-polls the hub (PullRequest.Wait) until it holds an entry
+// after since that this device may see, returning true, or until ctx is
+// done or the hub answers with an error. Entries it may not see only move
+// its own position on. It applies nothing: the caller syncs when told.
+func (c *Client) Await(ctx context.Context, since uint64) (bool, error) {
+	for ctx.Err() == nil {
+		var r PullResponse
+		err := call(ctx, c.http, c.link.URL, PathPull, PullRequest{Version: Version, Since: since, Limit: 1, Wait: MaxPullWait}, &r)
+		if err != nil {
+			return false, err
+		}
+		if len(r.Entries) > 0 {
+			return true, nil
+		}
+		if r.Next < since || r.Next > r.Head {
+			return false, &Error{Code: CodeMalformed, Message: "hub sent an impossible checkpoint"}
+		}
+		since = r.Next
+	}
+	return false, ctx.Err()
+}

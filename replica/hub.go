@@ -61,8 +61,12 @@ type Hub struct {
 	// polling counts the pulls waiting, pollWoken and pollTimedOut how
 	// their waits ended (for tests, which must know a pull is waiting and
 	// was woken, not timed out).
-	changed                 waker
-	polling                 atomic.Int64
+	changed waker
+	polling atomic.Int64
+	// stopping: Serve is shutting down, and a long poll must not hold
+	// the shutdown (set before changed is woken, so a pull either sees it
+	// or is woken).
+	stopping                atomic.Bool
 	pollWoken, pollTimedOut atomic.Int64
 	// catchUp, in a scaled-out hub, brings this process's cache up to the
 	// shared log's head before a pull is served (shared.go); nil on one
@@ -341,6 +345,8 @@ wait:
 		}
 	}
 	h.log.Info("hub shutting down")
+	h.stopping.Store(true)
+	h.changed.wake()
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
@@ -542,7 +548,7 @@ func (h *Hub) pull(w http.ResponseWriter, r *http.Request, dev string) {
 		limit = PullPage
 	}
 	entries, next, head, err := h.p.HubPull(dev, req.Since, limit)
-	if err == nil && len(entries) == 0 && next >= head && req.Wait > 0 {
+	if err == nil && len(entries) == 0 && next >= head && req.Wait > 0 && !h.stopping.Load() {
 		// Nothing new: a long poll waits, bounded by the hub, for a write
 		// here or (through the follower) at another process, then reads
 		// again from the same checkpoint. A wake-up is only a hint.

@@ -27,8 +27,9 @@ type Status struct {
 }
 
 // Service keeps a device in sync in the background: a round whenever a
-// local change is made or every Poll, with exponential backoff while the
-// hub cannot be reached. It never blocks its callers.
+// local change is made, whenever the hub has news for it (a long poll
+// between rounds), or every Poll, with exponential backoff while the hub
+// cannot be reached. It never blocks its callers.
 type Service struct {
 	p      *core.Profile
 	client *Client
@@ -146,13 +147,29 @@ func (s *Service) Serve(ctx context.Context) error {
 			s.dl.Kick() // papers the pull brought, or recalled
 		}
 		t := time.NewTimer(wait)
+		// Between rounds the hub is long-polled, so that what another
+		// device sends arrives now and not at the next Poll; an Await that
+		// fails (an older hub, the network) leaves the timer to it.
+		news := make(chan struct{}, 1)
+		actx, stopAwait := context.WithCancel(ctx)
+		if err == nil {
+			go func() {
+				if ok, _ := s.client.Await(actx, s.p.Checkpoint()); ok {
+					news <- struct{}{}
+				}
+			}()
+		}
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			stopAwait()
 			return nil
 		case <-s.kick:
 			t.Stop()
+		case <-news:
+			t.Stop()
 		case <-t.C:
 		}
+		stopAwait()
 	}
 }
