@@ -202,7 +202,7 @@ func (n *readerNotes) set(got core.Notes) {
 		}
 	}
 	n.notes, n.locked = append(placed, lost...), got.Locked
-	info := lang.X("reader.notes.count", "{{.N}} private notes, seen only on your own devices.", map[string]any{"N": len(n.notes)})
+	info := lang.X("reader.notes.count", "Private notes: {{.N}}, seen only on your own devices.", map[string]any{"N": len(n.notes)})
 	if len(lost) > 0 {
 		info += "\n" + lang.X("reader.notes.unplaced", "Could not be placed in this version: {{.N}} (at the end of the list).", map[string]any{"N": len(lost)})
 	}
