@@ -270,7 +270,7 @@ func TestReaderNotes_EnglishGolden(t *testing.T) {
 	waitLong(t, e, "the notes", func() bool { return len(r.nt.notes) == 2 })
 	notesTab(t, e)
 	waitPages(t, e, r)
-	for _, s := range []string{"2 private notes", "p. 1 · Ask for the figures", "Export"} {
+	for _, s := range []string{"Private notes: 2", "p. 1 · Ask for the figures", "Export"} {
 		if !e.hasText(s) && e.button(s) == nil {
 			t.Errorf("the English panel does not say %q", s)
 		}
