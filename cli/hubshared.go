@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,10 +69,20 @@ func unwrapAll(err error) string {
 	for {
 		u := errors.Unwrap(err)
 		if u == nil {
-			return err.Error()
+			break
 		}
 		err = u
 	}
+	// pgx joins one line per connection attempt (sslmode=prefer tries
+	// TLS, then plain), which for a refused port is the same line twice:
+	// one message says it once.
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(lines, l) {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 // applyPGPassword gives the config file's database password to the
