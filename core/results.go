@@ -265,36 +265,14 @@ func closeDue(b ballots.Ballot, now time.Time) bool {
 // the state every process has logged, so that however many processes
 // close at the deadline, one close is logged.
 func (p *Profile) hubCloseShared(now time.Time) (int, error) {
-	if _, err := p.HubCatchUp(context.Background()); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, b := range p.Ballots() {
-		if !closeDue(b, now) {
-			continue
-		}
-		id := b.ID
-		p.mu.Lock()
-		_, err := p.submitShared(ops.KindBallotClose, func(tx *txn) (any, error) {
-			var cur ballots.Ballot
-			if err := tx.Get(store.Key(store.PrefixBallot, id), &cur); err != nil {
-				return nil, err
-			}
+	return p.hubEachShared(ops.KindBallotClose, autoBase,
+		func(b ballots.Ballot) bool { return closeDue(b, now) },
+		func(tx *txn, cur ballots.Ballot) (any, error) {
 			if !closeDue(cur, now) {
 				return nil, errSkip // another process closed it first
 			}
-			return ops.BallotClose{BallotID: id}, nil
-		}, autoBase)
-		p.mu.Unlock()
-		if errors.Is(err, errSkip) {
-			continue
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+			return ops.BallotClose{BallotID: cur.ID}, nil
+		})
 }
 
 // hubPublishShared is HubPublishResults on a hub whose log is shared:
@@ -302,31 +280,46 @@ func (p *Profile) hubCloseShared(now time.Time) (int, error) {
 // critical section, and the result counted there, so that one result is
 // signed per ballot however many processes publish. publishMu is held.
 func (p *Profile) hubPublishShared() (int, error) {
-	if _, err := p.HubCatchUp(context.Background()); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, b := range p.Ballots() {
-		if b.Status != ballots.StatusClosed {
-			continue
-		}
-		if _, ok := p.BallotResult(b.ID); ok {
-			continue
-		}
-		id := b.ID
-		p.mu.Lock()
-		_, err := p.submitShared(ops.KindBallotResult, func(tx *txn) (any, error) {
-			var cur ballots.Ballot
-			if err := tx.Get(store.Key(store.PrefixBallot, id), &cur); err != nil {
-				return nil, err
+	return p.hubEachShared(ops.KindBallotResult, 0,
+		func(b ballots.Ballot) bool {
+			if b.Status != ballots.StatusClosed {
+				return false
 			}
-			if has, err := tx.Has(store.Key(store.PrefixResult, id)); err != nil {
+			_, has := p.BallotResult(b.ID)
+			return !has
+		},
+		func(tx *txn, cur ballots.Ballot) (any, error) {
+			if has, err := tx.Has(store.Key(store.PrefixResult, cur.ID)); err != nil {
 				return nil, err
 			} else if has || cur.Status != ballots.StatusClosed {
 				return nil, errSkip // another process signed it first
 			}
 			return p.resultBody(tx.Tx, cur)
-		}, 0)
+		})
+}
+
+// hubEachShared makes a hub op of kind for each ballot that wants one on
+// the caught-up model, deciding again inside the critical section, on the
+// ballot as the log left it (build answers errSkip when another process
+// made it first); it returns how many it made.
+func (p *Profile) hubEachShared(kind ops.Kind, base uint64, wants func(ballots.Ballot) bool, build func(tx *txn, cur ballots.Ballot) (any, error)) (int, error) {
+	if _, err := p.HubCatchUp(context.Background()); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range p.Ballots() {
+		if !wants(b) {
+			continue
+		}
+		id := b.ID
+		p.mu.Lock()
+		_, err := p.submitShared(kind, func(tx *txn) (any, error) {
+			var cur ballots.Ballot
+			if err := tx.Get(store.Key(store.PrefixBallot, id), &cur); err != nil {
+				return nil, err
+			}
+			return build(tx, cur)
+		}, base)
 		p.mu.Unlock()
 		if errors.Is(err, errSkip) {
 			continue
