@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -70,26 +68,8 @@ func (s *benchShared) chunks(tb testing.TB) *s3chunks.Store {
 func (s *benchShared) start(tb testing.TB, pass []byte, quiet bool) *benchProc {
 	tb.Helper()
 	ctx := context.Background()
-	l, err := pglog.Open(ctx, s.dsn, pglog.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	master, err := hubstate.UnlockSecret(ctx, l, pass)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := hubstate.OnPostgres(l, master)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := OpenCache(filepath.Join(tb.TempDir(), "cache"), master, st)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h, err := NewSharedHub(ctx, p, Shared{Log: l, State: st, Chunks: s.chunks(tb)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	sp := openProc(tb, s.dsn, pass, s.chunks(tb))
+	h, p, l, st := sp.h, sp.p, sp.l, sp.st
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

@@ -82,30 +82,41 @@ func (s *sharedSetup) chunks(t *testing.T) *s3chunks.Store {
 	return cs
 }
 
+// openProc opens one more scaled-out hub process on dsn as `hub serve
+// --store` does (the log, the shared state unlocked with pass, a new
+// cache, the hub), not yet serving; the caller closes its cache and log.
+func openProc(tb testing.TB, dsn string, pass []byte, chunks *s3chunks.Store) *sharedProc {
+	tb.Helper()
+	ctx := context.Background()
+	l, err := pglog.Open(ctx, dsn, pglog.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	master, err := hubstate.UnlockSecret(ctx, l, pass)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := hubstate.OnPostgres(l, master)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := OpenCache(filepath.Join(tb.TempDir(), "cache"), master, st)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h, err := NewSharedHub(ctx, p, Shared{Log: l, State: st, Chunks: chunks}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &sharedProc{h: h, p: p, l: l, st: st}
+}
+
 // start runs one more hub process until the test ends.
 func (s *sharedSetup) start(t *testing.T) *sharedProc {
 	t.Helper()
 	ctx := context.Background()
-	l, err := pglog.Open(ctx, s.dsn, pglog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	master, err := hubstate.UnlockSecret(ctx, l, sharedPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := hubstate.OnPostgres(l, master)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := OpenCache(filepath.Join(t.TempDir(), "cache"), master, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewSharedHub(ctx, p, Shared{Log: l, State: st, Chunks: s.chunks(t)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := openProc(t, s.dsn, sharedPass, s.chunks(t))
+	h, p, l := sp.h, sp.p, sp.l
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +132,8 @@ func (s *sharedSetup) start(t *testing.T) *sharedProc {
 		p.Close()
 		l.Close()
 	})
-	return &sharedProc{h: h, p: p, l: l, st: st, url: "https://" + ln.Addr().String()}
+	sp.url = "https://" + ln.Addr().String()
+	return sp
 }
 
 // enrollAt enrolls a new device through process at.
