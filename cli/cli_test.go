@@ -717,3 +717,13 @@ func TestSample_IntoAnExistingProfile_BringsItsPapers(t *testing.T) {
 		t.Errorf("the profile holds %d papers after the sample, want its 3: %+v", len(papers), papers)
 	}
 }
+
+// A hub command given a directory with no hub says how to name the hub's
+// directory (--data) or make one, not how to make a member's profile.
+func TestHub_GivenADirectoryWithNoHub_ThenTheHintNamesData(t *testing.T) {
+	testEnv(t)
+	res := run(t, "hub", "serve", "--data", filepath.Join(t.TempDir(), "nope"))
+	if res.code != 1 || !strings.Contains(res.stderr, "--data DIR") || strings.Contains(res.stderr, "--profile") {
+		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
