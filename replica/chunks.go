@@ -3,12 +3,13 @@ package replica
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
-	"slices"
+	"sync"
 	"time"
 
 	"github.com/ecabinet/ecabinet/codec"
@@ -46,6 +47,41 @@ const (
 	// ciphertext; GET /v1/chunks/{paper}/{chunk} downloads one (Range
 	// requests are honoured).
 	PathChunks = "/v1/chunks/"
+	// PathChunkBatch: POST a ChunkBatchRequest, get the chunks it names in
+	// its order, one frame each (readChunkFrame), in one response.
+	PathChunkBatch = "/v1/chunks/batch"
+)
+
+// ChunkBatchRequest asks for several chunks at once, so that a download
+// stream never idles through a round trip between two chunks: the hub
+// sends one after the other while the device checks and writes those
+// already received.
+type ChunkBatchRequest struct {
+	Version int         `cbor:"1,keyasint"`
+	Chunks  []ChunkWant `cbor:"2,keyasint"`
+}
+
+// ChunkWant names one chunk of a paper.
+type ChunkWant struct {
+	Paper string         `cbor:"1,keyasint"`
+	Chunk papers.ChunkID `cbor:"2,keyasint"`
+}
+
+func (r *ChunkBatchRequest) version() int { return r.Version }
+
+// MaxBatchChunks bounds the chunks one batch request names (about 1 MiB
+// each with the default chunker).
+const MaxBatchChunks = 64
+
+// A batch response is a frame per chunk asked for, in the request's order:
+// a kind byte and the big-endian length of what follows. frameAbsent
+// (length 0) is the one answer to a chunk that does not exist and to one
+// the device may not have, as the single-chunk GET's 404 is.
+const (
+	frameAbsent  = 0x00
+	frameChunk   = 0x01
+	frameHeader  = 5
+	framePieceSz = 256 << 10 // what the hub reads and writes at a time
 )
 
 // ChunkOfferRequest carries the signed paper.add or paper.version op whose
@@ -200,27 +236,71 @@ func (h *Hub) chunkPut(w http.ResponseWriter, r *http.Request, dev string) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// chunkGate decides, for one request of one device, which chunks it may be
+// served: those a version of a paper names whose list holds the device's
+// member (and whose meeting or ballot the member sees), the paper not
+// recalled. It looks each paper up once per request.
+type chunkGate struct {
+	h        *Hub
+	member   string // "" when the device has no member: nothing is served
+	caughtUp bool
+	seen     map[string]*gatePaper
+}
+
+type gatePaper struct {
+	ok     bool // the member may have this paper's chunks
+	chunks map[papers.ChunkID]bool
+}
+
+func (h *Hub) chunkGate(dev string) *chunkGate {
+	g := &chunkGate{h: h, seen: map[string]*gatePaper{}}
+	if m, err := h.p.DeviceMember(dev); err == nil {
+		g.member = m.ID
+	}
+	return g
+}
+
+func (g *chunkGate) lookup(paperID string) *gatePaper {
+	pp, err := g.h.p.Paper(paperID)
+	gp := &gatePaper{ok: err == nil && !pp.Recalled && g.h.p.MemberMaySee(g.member, paperID)}
+	if gp.ok {
+		gp.chunks = map[papers.ChunkID]bool{}
+		for _, v := range pp.Versions {
+			for _, c := range v.Manifest.Chunks {
+				gp.chunks[c.ID] = true
+			}
+		}
+	}
+	g.seen[paperID] = gp
+	return gp
+}
+
+// allows reports whether chunk id of paper paperID may be served.
+func (g *chunkGate) allows(ctx context.Context, paperID string, id papers.ChunkID) bool {
+	if g.member == "" {
+		return false
+	}
+	gp, ok := g.seen[paperID]
+	if !ok {
+		gp = g.lookup(paperID)
+	}
+	if (!gp.ok || !gp.chunks[id]) && g.h.catchUp != nil && !g.caughtUp {
+		// A paper pushed through another process of a scaled-out hub a
+		// moment ago: this cache learns of it by catching up, once per
+		// request.
+		g.caughtUp = true
+		if g.h.catchUp(ctx) == nil {
+			clear(g.seen)
+			gp = g.lookup(paperID)
+		}
+	}
+	return gp.ok && gp.chunks[id]
+}
+
 func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 	paperID := r.PathValue("paper")
 	id, err := papers.ParseChunkID(r.PathValue("chunk"))
-	if err != nil {
-		h.notFound(w)
-		return
-	}
-	member, err := h.p.DeviceMember(dev)
-	if err != nil {
-		h.notFound(w)
-		return
-	}
-	pp, err := h.p.Paper(paperID)
-	if (err != nil || !names(pp, id)) && h.catchUp != nil {
-		// A paper pushed through another process of a scaled-out hub a
-		// moment ago: this cache learns of it by catching up.
-		if h.catchUp(r.Context()) == nil {
-			pp, err = h.p.Paper(paperID)
-		}
-	}
-	if err != nil || pp.Recalled || !h.p.MemberMaySee(member.ID, paperID) || !names(pp, id) {
+	if err != nil || !h.chunkGate(dev).allows(r.Context(), paperID, id) {
 		h.notFound(w)
 		return
 	}
@@ -253,6 +333,112 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 	h.m.chunkOut.Add(float64(cw.n))
 }
 
+// chunkBatch answers a ChunkBatchRequest: a frame per chunk, in order,
+// each chunk read from the store and sent as it is read. Each chunk gets
+// the write timeout of a whole response, so a long batch on a slow link is
+// not cut for its length, only for a stall. A store failure mid-way ends
+// the response early (the device sees a cut connection, keeps what it
+// received and asks again); it never turns into an absent frame, which
+// would tell the device the chunk is gone.
+func (h *Hub) chunkBatch(w http.ResponseWriter, r *http.Request, dev string) {
+	var req ChunkBatchRequest
+	if e := readBody(w, r, MaxBody, &req); e != nil {
+		h.fail(w, e)
+		return
+	}
+	if len(req.Chunks) == 0 || len(req.Chunks) > MaxBatchChunks {
+		h.fail(w, &Error{Status: http.StatusBadRequest, Code: CodeMalformed, Message: fmt.Sprintf("a batch names 1 to %d chunks", MaxBatchChunks)})
+		return
+	}
+	g := h.chunkGate(dev)
+	rc := http.NewResponseController(w)
+	// The request is read: the server's read deadline, meant for it,
+	// must not cut the response.
+	_ = rc.SetReadDeadline(time.Time{})
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.WriteHeader(http.StatusOK)
+	buf := framePool.Get().(*[]byte)
+	defer framePool.Put(buf)
+	var out int64
+	defer func() { h.m.chunkOut.Add(float64(out)) }()
+	for _, c := range req.Chunks {
+		if h.Limits.WriteTimeout > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(h.Limits.WriteTimeout))
+		}
+		n, err := h.writeChunkFrame(r.Context(), w, *buf, g, dev, c)
+		out += n
+		if err != nil {
+			if !errors.Is(err, errClientGone) {
+				h.log.Error("chunk batch cut", "device", dev, "err", err)
+			}
+			return
+		}
+	}
+}
+
+// framePool holds the hub's batch buffers, one per batch being served.
+var framePool = sync.Pool{New: func() any { b := make([]byte, frameHeader+framePieceSz); return &b }}
+
+// errClientGone: writing to the device failed (it went away).
+var errClientGone = errors.New("the device stopped reading")
+
+// writeChunkFrame writes one frame of a batch and returns the chunk bytes
+// it wrote.
+func (h *Hub) writeChunkFrame(ctx context.Context, w http.ResponseWriter, buf []byte, g *chunkGate, dev string, c ChunkWant) (int64, error) {
+	absent := func() (int64, error) {
+		clear(buf[:frameHeader])
+		if _, err := w.Write(buf[:frameHeader]); err != nil {
+			return 0, errClientGone
+		}
+		return 0, nil
+	}
+	if !g.allows(ctx, c.Paper, c.Chunk) {
+		return absent()
+	}
+	var body io.Reader
+	var size int64
+	if o, ok := h.chunks.(blob.ChunkOpener); ok {
+		f, n, err := o.OpenChunk(ctx, c.Chunk)
+		if errors.Is(err, blob.ErrChunkMissing) || errors.Is(err, blob.ErrChunkCorrupt) {
+			return absent() // as the single GET answers it
+		}
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		body, size = f, n
+	} else {
+		b, err := h.chunks.Get(ctx, c.Chunk)
+		if errors.Is(err, blob.ErrChunkMissing) || errors.Is(err, blob.ErrChunkCorrupt) {
+			return absent()
+		}
+		if err != nil {
+			return 0, err
+		}
+		body, size = bytes.NewReader(b), int64(len(b))
+	}
+	// Logged before the bytes go out, as the single GET logs it.
+	h.log.Debug("chunk served", "device", dev, "paper", c.Paper, "chunk", c.Chunk.String(), "bytes", size)
+	buf[0] = frameChunk
+	binary.BigEndian.PutUint32(buf[1:frameHeader], uint32(size))
+	// The header goes with the first piece: one write, so no TLS record
+	// of five bytes.
+	head := frameHeader
+	var sent int64
+	for sent < size {
+		k, err := io.ReadFull(body, buf[head:head+int(min(size-sent, framePieceSz))])
+		if err != nil {
+			return sent, fmt.Errorf("read chunk %s: %w", c.Chunk, err)
+		}
+		if _, err := w.Write(buf[:head+k]); err != nil {
+			return sent, errClientGone
+		}
+		sent += int64(k)
+		head = 0
+	}
+	return sent, nil
+}
+
 // countingWriter counts the body bytes written (the chunk bytes out
 // metric: a Range request sends part of a chunk).
 type countingWriter struct {
@@ -264,16 +450,6 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
 	c.n += int64(n)
 	return n, err
-}
-
-// names reports whether one of the paper's versions names chunk id.
-func names(pp papers.Paper, id papers.ChunkID) bool {
-	for _, v := range pp.Versions {
-		if slices.ContainsFunc(v.Manifest.Chunks, func(c papers.ChunkRef) bool { return c.ID == id }) {
-			return true
-		}
-	}
-	return false
 }
 
 // --- the device's side ---
@@ -441,6 +617,115 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 	return b, nil
 }
 
+// errBatchUnsupported: the hub predates batch requests (it answers the
+// batch path as an unknown route); the downloader asks chunk by chunk.
+var errBatchUnsupported = errors.New("the hub does not answer batch requests")
+
+// fetchBatch asks the hub for the chunks want names and hands each to got
+// as it arrives, in order, read into buf's storage (one buffer serves the
+// whole batch: got must be done with a chunk when it returns). A chunk the
+// hub does not serve this device comes as ErrChunkNotFound, whatever the
+// reason. It returns how many chunks it handed on and the first failure: a
+// cut connection leaves the chunks before it handed on and none after.
+//
+// The batch's request has no overall timeout (a batch of 64 MiB on a slow
+// link may rightly take minutes): it fails when no frame has arrived for
+// stall.
+func (c *Client) fetchBatch(ctx context.Context, want []ChunkWant, buf []byte, got func(i int, ct []byte, err error) error) (int, []byte, error) {
+	body, err := codec.Marshal(ChunkBatchRequest{Version: Version, Chunks: want})
+	if err != nil {
+		return 0, buf, err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stalled := time.AfterFunc(batchStall, func() { cancel(errBatchStalled) })
+	defer stalled.Stop()
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.link.URL+PathChunkBatch, bytes.NewReader(body))
+	if err != nil {
+		return 0, buf, err
+	}
+	r.Header.Set("Content-Type", ContentType)
+	r.Header.Set(HeaderApp, appVersion())
+	res, err := c.stream.Do(r)
+	if err != nil {
+		return 0, buf, stallCause(ctx, err)
+	}
+	defer res.Body.Close()
+	switch res.StatusCode {
+	case http.StatusOK:
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		// Our hub never answers a batch so: it is an older one.
+		return 0, buf, errBatchUnsupported
+	default:
+		return 0, buf, hubError(res)
+	}
+	for i := range want {
+		var present bool
+		present, buf, err = readChunkFrame(res.Body, buf)
+		if err != nil {
+			return i, buf, stallCause(ctx, err)
+		}
+		stalled.Reset(batchStall)
+		var ferr error
+		if !present {
+			ferr = ErrChunkNotFound
+		}
+		if err := got(i, buf, ferr); err != nil {
+			return i + 1, buf, err
+		}
+	}
+	return len(want), buf, nil
+}
+
+// batchStall is how long a batch may go without a frame arriving, as a
+// single request may take as a whole (newHTTP).
+const batchStall = 2 * time.Minute
+
+var errBatchStalled = &Error{Code: CodeInternal, Message: "the hub stopped sending chunks"}
+
+// stallCause names a stall as the reason a read failed.
+func stallCause(ctx context.Context, err error) error {
+	if c := context.Cause(ctx); errors.Is(c, errBatchStalled) {
+		return c
+	}
+	return err
+}
+
+// readChunkFrame reads one frame of a batch response: present reports a
+// chunk (its ciphertext in ct, read into buf's storage when it is large
+// enough), or false for a chunk the hub does not serve. A frame that no
+// hub of ours sends (an unknown kind, an absent chunk with a length, a
+// chunk longer than any chunk) is an error, as is a frame cut short.
+func readChunkFrame(r io.Reader, buf []byte) (present bool, ct []byte, err error) {
+	var h [frameHeader]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF // the batch names more chunks
+		}
+		return false, buf, err
+	}
+	n := binary.BigEndian.Uint32(h[1:])
+	switch {
+	case h[0] == frameAbsent && n == 0:
+		return false, buf, nil
+	case h[0] != frameChunk || n == 0:
+		return false, buf, &Error{Code: CodeMalformed, Message: fmt.Sprintf("hub sent a frame of kind %d and length %d", h[0], n)}
+	case n > blob.MaxCiphertext:
+		return false, buf, &Error{Code: CodeMalformed, Message: "hub sent a chunk larger than any chunk"}
+	}
+	if cap(buf) < int(n) {
+		// Aligned, so that the batch writes it straight to the disk
+		// (blob.ChunkBuffer), and room for the longest chunk of the
+		// default chunker: one buffer serves all of a stream's chunks.
+		buf = blob.ChunkBuffer(max(int(n), papers.DefaultChunkerParams.Max+blob.Overhead))
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return false, buf, err
+	}
+	return true, buf, nil
+}
+
 // ChunkAnswer requests one chunk as FetchChunk does and returns the hub's
 // answer as it came, its status and its body (at most 64 KiB of it):
 // for the tests and diagnostics that check that a chunk refused to this
@@ -456,5 +741,29 @@ func (c *Client) ChunkAnswer(ctx context.Context, paperID, chunk string) (int, [
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, b, err
+}
+
+// BatchAnswer asks for the chunks want names in one batch request, as the
+// downloader does, and returns the hub's answer as it came, its status
+// and its body (at most 64 MiB of it): for the tests and diagnostics that
+// check that a chunk refused to this device is answered, within a batch
+// too, byte for byte as one that does not exist.
+func (c *Client) BatchAnswer(ctx context.Context, want []ChunkWant) (int, []byte, error) {
+	body, err := codec.Marshal(ChunkBatchRequest{Version: Version, Chunks: want})
+	if err != nil {
+		return 0, nil, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.link.URL+PathChunkBatch, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	r.Header.Set("Content-Type", ContentType)
+	res, err := c.http.Do(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
 	return res.StatusCode, b, err
 }

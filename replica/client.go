@@ -36,6 +36,9 @@ type Client struct {
 	p    *core.Profile
 	link hubLink
 	http *http.Client
+	// stream shares http's connections without its overall timeout, for
+	// the batch downloads, which bound a stall instead (fetchBatch).
+	stream *http.Client
 	// PageSize is how many log entries one pull asks for.
 	PageSize int
 	// uploaded counts the chunks this client uploaded (tests, benchmarks).
@@ -70,7 +73,7 @@ func NewClient(p *core.Profile) (*Client, error) {
 	received := new(atomic.Int64)
 	hc := newHTTP(cfg)
 	hc.Transport.(*http.Transport).DialContext = countingDial(hc.Transport.(*http.Transport).DialContext, received)
-	return &Client{p: p, link: link, http: hc, PageSize: PullPage, received: received}, nil
+	return &Client{p: p, link: link, http: hc, stream: &http.Client{Transport: hc.Transport}, PageSize: PullPage, received: received}, nil
 }
 
 // Received counts the bytes this client read from the hub's connections,

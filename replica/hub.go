@@ -251,6 +251,7 @@ func (h *Hub) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathChunkOffer, h.device(h.chunkOffer))
 	mux.HandleFunc("PUT "+PathChunks+"{chunk}", h.device(h.chunkPut))
 	mux.HandleFunc("GET "+PathChunks+"{paper}/{chunk}", h.device(h.chunkGet))
+	mux.HandleFunc("POST "+PathChunkBatch, h.device(h.chunkBatch))
 	mux.HandleFunc("POST "+PathSecretariat, h.device(h.secretariat))
 	mux.HandleFunc("GET "+PathHealth, h.health)
 	return h.stranger(mux)

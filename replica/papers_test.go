@@ -218,6 +218,29 @@ wait:
 	if _, err := cl.FetchChunk(ctx, "no-such-paper", papers.ChunkID{1}); !errors.Is(err, replica.ErrChunkNotFound) {
 		t.Fatalf("request for a chunk that does not exist: %v", err)
 	}
+	// within a batch too: the refused chunk and the one that does not
+	// exist get the same absent frame, while a listed member gets the
+	// chunk's bytes, as a single request gives them
+	c0 := cur.Manifest.Chunks[0].ID
+	want := []replica.ChunkWant{{Paper: pp.ID, Chunk: c0}, {Paper: "no-such-paper", Chunk: papers.ChunkID{1}}, {Paper: pp.ID, Chunk: papers.ChunkID{2}}}
+	st, body, err := cl.BatchAnswer(ctx, want)
+	if err != nil || st != 200 || !bytes.Equal(body, make([]byte, 15)) {
+		t.Fatalf("third member's batch: %d, %x (%v); want three absent frames, nothing else", st, body[:min(len(body), 32)], err)
+	}
+	cl0, _ := replica.NewClient(c.devs[0])
+	defer cl0.Close()
+	ct, err := cl0.FetchChunk(ctx, pp.ID, c0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, body, err = cl0.BatchAnswer(ctx, want)
+	frame := append([]byte{1, byte(len(ct) >> 24), byte(len(ct) >> 16), byte(len(ct) >> 8), byte(len(ct))}, ct...)
+	if err != nil || st != 200 || !bytes.Equal(body, append(frame, make([]byte, 10)...)) {
+		t.Fatalf("listed member's batch: %d, %d bytes (%v); want the chunk's %d bytes, then two absent frames", st, len(body), err, len(ct))
+	}
+	if st, _, _ := cl0.BatchAnswer(ctx, make([]replica.ChunkWant, replica.MaxBatchChunks+1)); st != 400 {
+		t.Fatalf("a batch of %d chunks: %d, want 400", replica.MaxBatchChunks+1, st)
+	}
 	if n := countFiles(t, filepath.Join(c.devs[2].Dir(), "papers", "chunks")); n != 0 {
 		t.Fatalf("the third member's device holds %d chunk files", n)
 	}
