@@ -297,6 +297,26 @@ func (g *chunkGate) allows(ctx context.Context, paperID string, id papers.ChunkI
 	return gp.ok && gp.chunks[id]
 }
 
+// openChunk opens a chunk of the hub's store to send it, with its length:
+// streamed from its file as TLS takes it where the store offers that
+// (blob.ChunkOpener: no chunk-sized buffer per request, and the first
+// bytes leave before the last are read), read whole otherwise.
+func (h *Hub) openChunk(ctx context.Context, id papers.ChunkID) (io.ReadSeekCloser, int64, error) {
+	if o, ok := h.chunks.(blob.ChunkOpener); ok {
+		return o.OpenChunk(ctx, id)
+	}
+	b, err := h.chunks.Get(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return nopCloser{bytes.NewReader(b)}, int64(len(b)), nil
+}
+
+// nopCloser is a chunk read whole, closed by forgetting it.
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
 func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 	paperID := r.PathValue("paper")
 	id, err := papers.ParseChunkID(r.PathValue("chunk"))
@@ -304,26 +324,12 @@ func (h *Hub) chunkGet(w http.ResponseWriter, r *http.Request, dev string) {
 		h.notFound(w)
 		return
 	}
-	var body io.ReadSeeker
-	var size int64
-	if o, ok := h.chunks.(blob.ChunkOpener); ok {
-		// Streamed from the file as TLS takes it: no chunk-sized buffer
-		// per request, and the first bytes leave before the last are read.
-		f, n, err := o.OpenChunk(r.Context(), id)
-		if err != nil {
-			h.notFound(w) // a paper whose upload never finished: as if it did not exist
-			return
-		}
-		defer f.Close()
-		body, size = f, n
-	} else {
-		b, err := h.chunks.Get(r.Context(), id)
-		if err != nil {
-			h.notFound(w)
-			return
-		}
-		body, size = bytes.NewReader(b), int64(len(b))
+	body, size, err := h.openChunk(r.Context(), id)
+	if err != nil {
+		h.notFound(w) // a paper whose upload never finished: as if it did not exist
+		return
 	}
+	defer body.Close()
 	// Logged before the bytes go out, so a hub killed mid-transfer has
 	// logged every chunk it began to send.
 	h.log.Debug("chunk served", "device", dev, "paper", paperID, "chunk", id.String(), "bytes", size)
@@ -395,28 +401,14 @@ func (h *Hub) writeChunkFrame(ctx context.Context, w http.ResponseWriter, buf []
 	if !g.allows(ctx, c.Paper, c.Chunk) {
 		return absent()
 	}
-	var body io.Reader
-	var size int64
-	if o, ok := h.chunks.(blob.ChunkOpener); ok {
-		f, n, err := o.OpenChunk(ctx, c.Chunk)
-		if errors.Is(err, blob.ErrChunkMissing) || errors.Is(err, blob.ErrChunkCorrupt) {
-			return absent() // as the single GET answers it
-		}
-		if err != nil {
-			return 0, err
-		}
-		defer f.Close()
-		body, size = f, n
-	} else {
-		b, err := h.chunks.Get(ctx, c.Chunk)
-		if errors.Is(err, blob.ErrChunkMissing) || errors.Is(err, blob.ErrChunkCorrupt) {
-			return absent()
-		}
-		if err != nil {
-			return 0, err
-		}
-		body, size = bytes.NewReader(b), int64(len(b))
+	body, size, err := h.openChunk(ctx, c.Chunk)
+	if errors.Is(err, blob.ErrChunkMissing) || errors.Is(err, blob.ErrChunkCorrupt) {
+		return absent() // as the single GET answers it
 	}
+	if err != nil {
+		return 0, err
+	}
+	defer body.Close()
 	// Logged before the bytes go out, as the single GET logs it.
 	h.log.Debug("chunk served", "device", dev, "paper", c.Paper, "chunk", c.Chunk.String(), "bytes", size)
 	buf[0] = frameChunk
@@ -594,14 +586,7 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 		return nil, tooLarge
 	}
 	if res.ContentLength >= 0 {
-		n := int(res.ContentLength)
-		if cap(buf) < n {
-			// Aligned, so that the batch writes it straight to the disk
-			// (blob.ChunkBuffer), and room for the longest chunk of the
-			// default chunker: one buffer serves all of a stream's chunks.
-			buf = blob.ChunkBuffer(max(n, papers.DefaultChunkerParams.Max+blob.Overhead))
-		}
-		buf = buf[:n]
+		buf = chunkBuffer(buf, int(res.ContentLength))
 		if _, err := io.ReadFull(res.Body, buf); err != nil {
 			return nil, err
 		}
@@ -617,6 +602,17 @@ func (c *Client) fetchChunk(ctx context.Context, paperID string, id papers.Chunk
 	return b, nil
 }
 
+// chunkBuffer returns n bytes of buf's storage, or of a new buffer when buf
+// is too small: aligned, so that the batch writes it straight to the disk
+// (blob.ChunkBuffer), with room for the longest chunk of the default
+// chunker, so that one buffer serves all of a stream's chunks.
+func chunkBuffer(buf []byte, n int) []byte {
+	if cap(buf) < n {
+		buf = blob.ChunkBuffer(max(n, papers.DefaultChunkerParams.Max+blob.Overhead))
+	}
+	return buf[:n]
+}
+
 // errBatchUnsupported: the hub predates batch requests (it answers the
 // batch path as an unknown route); the downloader asks chunk by chunk.
 var errBatchUnsupported = errors.New("the hub does not answer batch requests")
@@ -625,45 +621,35 @@ var errBatchUnsupported = errors.New("the hub does not answer batch requests")
 // as it arrives, in order, read into buf's storage (one buffer serves the
 // whole batch: got must be done with a chunk when it returns). A chunk the
 // hub does not serve this device comes as ErrChunkNotFound, whatever the
-// reason. It returns how many chunks it handed on and the first failure: a
-// cut connection leaves the chunks before it handed on and none after.
+// reason. It returns the first failure: a cut connection leaves the chunks
+// handed on before it, and none after.
 //
 // The batch's request has no overall timeout (a batch of 64 MiB on a slow
 // link may rightly take minutes): it fails when no frame has arrived for
 // stall.
-func (c *Client) fetchBatch(ctx context.Context, want []ChunkWant, buf []byte, got func(i int, ct []byte, err error) error) (int, []byte, error) {
-	body, err := codec.Marshal(ChunkBatchRequest{Version: Version, Chunks: want})
-	if err != nil {
-		return 0, buf, err
-	}
+func (c *Client) fetchBatch(ctx context.Context, want []ChunkWant, buf []byte, got func(i int, ct []byte, err error) error) ([]byte, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stalled := time.AfterFunc(batchStall, func() { cancel(errBatchStalled) })
 	defer stalled.Stop()
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.link.URL+PathChunkBatch, bytes.NewReader(body))
+	res, err := c.postBatch(ctx, c.stream, want)
 	if err != nil {
-		return 0, buf, err
-	}
-	r.Header.Set("Content-Type", ContentType)
-	r.Header.Set(HeaderApp, appVersion())
-	res, err := c.stream.Do(r)
-	if err != nil {
-		return 0, buf, stallCause(ctx, err)
+		return buf, stallCause(ctx, err)
 	}
 	defer res.Body.Close()
 	switch res.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
 		// Our hub never answers a batch so: it is an older one.
-		return 0, buf, errBatchUnsupported
+		return buf, errBatchUnsupported
 	default:
-		return 0, buf, hubError(res)
+		return buf, hubError(res)
 	}
 	for i := range want {
 		var present bool
 		present, buf, err = readChunkFrame(res.Body, buf)
 		if err != nil {
-			return i, buf, stallCause(ctx, err)
+			return buf, stallCause(ctx, err)
 		}
 		stalled.Reset(batchStall)
 		var ferr error
@@ -671,10 +657,52 @@ func (c *Client) fetchBatch(ctx context.Context, want []ChunkWant, buf []byte, g
 			ferr = ErrChunkNotFound
 		}
 		if err := got(i, buf, ferr); err != nil {
-			return i + 1, buf, err
+			return buf, err
 		}
 	}
-	return len(want), buf, nil
+	return buf, nil
+}
+
+// postBatch sends a batch request for want through hc.
+func (c *Client) postBatch(ctx context.Context, hc *http.Client, want []ChunkWant) (*http.Response, error) {
+	body, err := codec.Marshal(ChunkBatchRequest{Version: Version, Chunks: want})
+	if err != nil {
+		return nil, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.link.URL+PathChunkBatch, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	r.Header.Set("Content-Type", ContentType)
+	r.Header.Set(HeaderApp, appVersion())
+	return hc.Do(r)
+}
+
+// fetchChunks hands on the chunks want names as fetchBatch does, in one
+// batch, or chunk by chunk (fetchChunk) from a hub that answers no batch,
+// which this client then remembers. Only the hub's or the network's
+// failures and got's are returned: a chunk not served is handed on as
+// ErrChunkNotFound.
+func (c *Client) fetchChunks(ctx context.Context, want []ChunkWant, buf []byte, got func(i int, ct []byte, err error) error) ([]byte, error) {
+	if !c.noBatch.Load() {
+		var err error
+		if buf, err = c.fetchBatch(ctx, want, buf, got); !errors.Is(err, errBatchUnsupported) {
+			return buf, err
+		}
+		c.noBatch.Store(true)
+	}
+	for i, w := range want {
+		ct, err := c.fetchChunk(ctx, w.Paper, w.Chunk, buf)
+		if err == nil {
+			buf = ct
+		} else if !errors.Is(err, ErrChunkNotFound) {
+			return buf, err
+		}
+		if err := got(i, ct, err); err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 // batchStall is how long a batch may go without a frame arriving, as a
@@ -713,13 +741,7 @@ func readChunkFrame(r io.Reader, buf []byte) (present bool, ct []byte, err error
 	case n > blob.MaxCiphertext:
 		return false, buf, &Error{Code: CodeMalformed, Message: "hub sent a chunk larger than any chunk"}
 	}
-	if cap(buf) < int(n) {
-		// Aligned, so that the batch writes it straight to the disk
-		// (blob.ChunkBuffer), and room for the longest chunk of the
-		// default chunker: one buffer serves all of a stream's chunks.
-		buf = blob.ChunkBuffer(max(int(n), papers.DefaultChunkerParams.Max+blob.Overhead))
-	}
-	buf = buf[:n]
+	buf = chunkBuffer(buf, int(n))
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return false, buf, err
 	}
@@ -750,16 +772,7 @@ func (c *Client) ChunkAnswer(ctx context.Context, paperID, chunk string) (int, [
 // check that a chunk refused to this device is answered, within a batch
 // too, byte for byte as one that does not exist.
 func (c *Client) BatchAnswer(ctx context.Context, want []ChunkWant) (int, []byte, error) {
-	body, err := codec.Marshal(ChunkBatchRequest{Version: Version, Chunks: want})
-	if err != nil {
-		return 0, nil, err
-	}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.link.URL+PathChunkBatch, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	r.Header.Set("Content-Type", ContentType)
-	res, err := c.http.Do(r)
+	res, err := c.postBatch(ctx, c.http, want)
 	if err != nil {
 		return 0, nil, err
 	}

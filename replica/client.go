@@ -39,6 +39,9 @@ type Client struct {
 	// stream shares http's connections without its overall timeout, for
 	// the batch downloads, which bound a stall instead (fetchBatch).
 	stream *http.Client
+	// noBatch: the hub answers no batch request (an older hub); chunks
+	// are asked for one by one (fetchChunks).
+	noBatch atomic.Bool
 	// PageSize is how many log entries one pull asks for.
 	PageSize int
 	// uploaded counts the chunks this client uploaded (tests, benchmarks).

@@ -295,7 +295,6 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 		stopped = true
 		mu.Unlock()
 	}
-	var single atomic.Bool // the hub answers no batch: chunk by chunk
 	// put checks and writes one fetched chunk. A failure here is this
 	// device's (its disk, or a chunk that does not check): the round
 	// stops at once.
@@ -333,39 +332,17 @@ func (d *Downloader) RunOnce(ctx context.Context) (DownloadReport, error) {
 			var buf []byte
 			want := make([]ChunkWant, 0, defaultBatch)
 			for js := take(); js != nil && cctx.Err() == nil; js = take() {
-				if !single.Load() {
-					want = want[:0]
-					for _, j := range js {
-						want = append(want, ChunkWant{Paper: j.paper, Chunk: j.ref.ID})
-					}
-					var n int
-					var err error
-					n, buf, err = d.c.fetchBatch(cctx, want, buf, func(i int, ct []byte, err error) error { return put(js[i], ct, err) })
-					if err == nil || cctx.Err() != nil {
-						continue
-					}
-					if !errors.Is(err, errBatchUnsupported) {
-						// The hub or the network: the other streams
-						// keep what is on its way to them.
-						stop(err)
-						return
-					}
-					single.Store(true)
-					js = js[n:]
-				}
+				want = want[:0]
 				for _, j := range js {
-					ct, err := d.c.fetchChunk(cctx, j.paper, j.ref.ID, buf)
-					if err == nil {
-						buf = ct[:0]
-					} else if !errors.Is(err, ErrChunkNotFound) {
-						if cctx.Err() == nil {
-							stop(err)
-						}
-						return
-					}
-					if put(j, ct, err) != nil {
-						return
-					}
+					want = append(want, ChunkWant{Paper: j.paper, Chunk: j.ref.ID})
+				}
+				var err error
+				buf, err = d.c.fetchChunks(cctx, want, buf, func(i int, ct []byte, err error) error { return put(js[i], ct, err) })
+				if err != nil && cctx.Err() == nil {
+					// The hub or the network (put's failures cancel):
+					// the other streams keep what is on its way to them.
+					stop(err)
+					return
 				}
 			}
 		}()
