@@ -107,7 +107,7 @@ func TestReaderNotes_AddOnAWordPinEditDeleteAndGolden(t *testing.T) {
 
 	// A right-click on "Đánh" highlights it.
 	r.pv.TappedSecondary(&fyne.PointEvent{Position: wordPos(t, r, 0, "Đánh")})
-	fillNoteDialog(t, e, "Xin số liệu của Bộ Nội vụ", "Đánh dấu “")
+	fillNoteDialog(t, e, "Xin số liệu của Bộ Nội vụ", "Tô sáng “")
 	waitLong(t, e, "the highlight", func() bool { return len(r.nt.notes) == 1 })
 	hl := r.nt.notes[0]
 	if hl.Kind != papers.NoteHighlight || hl.Anchor.Quote != "Đánh" || hl.Anchor.Page != 0 || len(hl.Anchor.Rects) != 1 {
@@ -136,7 +136,7 @@ func TestReaderNotes_AddOnAWordPinEditDeleteAndGolden(t *testing.T) {
 	}
 	// A right-click on the body's first line offers to highlight the line.
 	r.pv.TappedSecondary(&fyne.PointEvent{Position: wordPos(t, r, 0, "tướng")})
-	fillNoteDialog(t, e, "", "Đánh dấu cả dòng")
+	fillNoteDialog(t, e, "", "Tô sáng cả dòng")
 	waitLong(t, e, "the line's highlight", func() bool { return len(r.nt.notes) == 3 })
 	var line papers.Note
 	for _, n := range r.nt.notes {

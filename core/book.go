@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -140,7 +141,7 @@ func (p *Profile) BookPapers(meetingID, memberID string) (map[string][]report.Bo
 			return nil, err
 		}
 		out[v.Owner.AgendaItemID] = append(out[v.Owner.AgendaItemID], report.BookPaper{
-			Title: v.Title, FileName: ver.FileName, MediaType: ver.MediaType, Data: r, Size: r.Size(),
+			Title: v.Title, Confidential: v.Marking == papers.MarkingConfidential, FileName: ver.FileName, MediaType: ver.MediaType, Data: r, Size: r.Size(),
 		})
 	}
 	return out, nil

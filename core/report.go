@@ -15,6 +15,7 @@ import (
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/codec"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/papers"
 	"github.com/ecabinet/ecabinet/report"
 )
 
@@ -111,10 +112,35 @@ func (p *Profile) InvitationReport(meetingID string, lang report.Lang) (report.I
 	for _, id := range p.invited(m) {
 		in.Participants = append(in.Participants, p.person(id))
 	}
+	listed, err := p.invitationPapers(meetingID)
+	if err != nil {
+		return report.Invitation{}, err
+	}
 	for _, it := range m.Agenda {
-		in.Agenda = append(in.Agenda, report.AgendaEntry{Title: it.Title, Presenter: it.Presenter, Minutes: it.Minutes})
+		in.Agenda = append(in.Agenda, report.AgendaEntry{Title: it.Title, Presenter: it.Presenter, Minutes: it.Minutes, Papers: listed[it.ID]})
 	}
 	return in, nil
+}
+
+// invitationPapers are the papers the invitation lists under each agenda
+// item (by item ID): those this member may see that go to every
+// participant (RuleOwner), not recalled. Every participant reads the
+// invitation, and a paper sent only to named members is, for everyone
+// else, as if it did not exist (as the hub answers them): its title is
+// not printed, nor is a count that would tell of it.
+func (p *Profile) invitationPapers(meetingID string) (map[string][]report.AgendaPaper, error) {
+	views, err := p.Papers(PaperFilter{MeetingID: meetingID})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]report.AgendaPaper{}
+	for _, v := range views {
+		if v.Recalled || v.Distribution.Rule == papers.RuleNamed {
+			continue
+		}
+		out[v.Owner.AgendaItemID] = append(out[v.Owner.AgendaItemID], report.AgendaPaper{Title: v.Title, Confidential: v.Marking == papers.MarkingConfidential})
+	}
+	return out, nil
 }
 
 // SummaryReport gathers the summary of opinions of a ballot: one row per

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -173,5 +174,75 @@ func TestSaveReport_LeavesNoPartialFile(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Errorf("files in the folder: %v, want just the minutes", left)
+	}
+}
+
+// TestInvitation_ListsThePapersEveryParticipantReceives: given an agenda
+// item with a paper for every participant, a confidential one, a paper
+// sent to one named member and a recalled one, the invitation lists the
+// first two under the item, the confidential one marked, and says
+// nothing of the other two (a participant not on a list must not learn of
+// the paper from the invitation).
+func TestInvitation_ListsThePapersEveryParticipantReceives(t *testing.T) {
+	p, ms := newSecretary(t, t.TempDir())
+	defer p.Close()
+	m, err := p.CreateMeeting(core.MeetingInput{Title: "Phiên họp thường kỳ", Start: time.Date(2023, 7, 19, 1, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := p.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Dự thảo Nghị định về tổ chức bộ máy", Presenter: "Bộ Nội vụ", Minutes: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(in core.PaperInput, salt string) string {
+		t.Helper()
+		in.MeetingID, in.ItemID, in.FileName = m.ID, it.ID, salt+".pdf"
+		pp, err := p.AddPaper(in, bytes.NewReader(testPDF(t, 1, salt)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pp.ID
+	}
+	add(core.PaperInput{Title: "Tờ trình số 12/TTr-BNV"}, "to-trinh")
+	add(core.PaperInput{Title: "Phương án nhân sự", Confidential: true}, "nhan-su")
+	add(core.PaperInput{Title: "Ý kiến riêng của Bộ Tư pháp", To: []string{ms[0].ID}}, "rieng")
+	recalled := add(core.PaperInput{Title: "Bản dự thảo đã thu hồi"}, "thu-hoi")
+	if err := p.RecallPaper(recalled); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tt := range []struct {
+		lang report.Lang
+		want []string
+	}{
+		{report.Vietnamese, []string{"- Tờ trình số 12/TTr-BNV", "- Phương án nhân sự (Mật)"}},
+		{report.English, []string{"- Tờ trình số 12/TTr-BNV", "- Phương án nhân sự (Confidential)"}},
+	} {
+		in, err := p.InvitationReport(m.ID, tt.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, pp := range in.Agenda[0].Papers {
+			got = append(got, pp.Title)
+		}
+		if len(got) != 2 {
+			t.Errorf("%s: the item lists %q; want the two papers every participant receives", tt.lang, got)
+		}
+		path := filepath.Join(t.TempDir(), "giay-moi.pdf")
+		if err := p.SaveReport(report.KindInvitation, m.ID, tt.lang, path); err != nil {
+			t.Fatal(err)
+		}
+		text := reportText(t, path)
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the invitation lacks %q in %q", tt.lang, w, text)
+			}
+		}
+		for _, w := range []string{"Bộ Tư pháp", "thu hồi"} {
+			if strings.Contains(text, w) {
+				t.Errorf("%s: the invitation tells of a paper not for everyone: %q", tt.lang, w)
+			}
+		}
 	}
 }

@@ -27,6 +27,9 @@ import (
 // to a file.
 type BookPaper struct {
 	Title string
+	// Confidential: the paper is marked confidential (the agenda says so
+	// after its title).
+	Confidential bool
 	// FileName and MediaType say what the file is; a paper whose media
 	// type is given and is not PDF, or whose bytes do not start as a PDF
 	// does, is listed in the contents as not included instead of failing
@@ -328,10 +331,8 @@ func (p *page) bookAgenda(b Book) {
 	entries := make([]AgendaEntry, len(b.Meeting.Agenda))
 	for i, it := range b.Meeting.Agenda {
 		entries[i] = AgendaEntry{Title: it.Title, Presenter: it.Presenter, Minutes: it.Minutes}
-		// A dash before each paper: several in one cell otherwise run
-		// together.
 		for _, pp := range b.Papers[it.ID] {
-			entries[i].Papers = append(entries[i].Papers, "- "+pp.Title)
+			entries[i].Papers = append(entries[i].Papers, AgendaPaper{Title: pp.Title, Confidential: pp.Confidential})
 		}
 	}
 	p.table(agendaColumns(p), agendaRows(p, b.Meeting.Start, entries))

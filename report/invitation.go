@@ -13,8 +13,16 @@ type AgendaEntry struct {
 	Presenter string
 	// Minutes is the time planned for the item (0: not planned).
 	Minutes int
-	// Papers are the titles of the item's papers.
-	Papers []string
+	// Papers are the item's papers, in the order listed.
+	Papers []AgendaPaper
+}
+
+// AgendaPaper is a paper as an agenda lists it: its title, and whether it
+// is marked confidential (printed after the title, so a reader knows
+// before opening it that it carries their name).
+type AgendaPaper struct {
+	Title        string
+	Confidential bool
 }
 
 // Invitation is what the invitation and agenda (giấy mời, chương trình)
@@ -113,9 +121,23 @@ func agendaRows(p *page, start time.Time, items []AgendaEntry) [][]string {
 			when = p.clock(at) + " – " + p.clock(end) + "\n(" + p.duration(it.Minutes) + ")"
 			at = end
 		}
-		rows[i] = []string{fmt.Sprint(i + 1), it.Title, it.Presenter, when, strings.Join(it.Papers, "\n")}
+		rows[i] = []string{fmt.Sprint(i + 1), it.Title, it.Presenter, when, paperLines(p, it.Papers)}
 	}
 	return rows
+}
+
+// paperLines is the papers cell of an agenda row: a dash before each
+// paper (several in one cell otherwise run together), and the marking
+// after a confidential one's title.
+func paperLines(p *page, list []AgendaPaper) string {
+	lines := make([]string, len(list))
+	for i, pp := range list {
+		lines[i] = "- " + pp.Title
+		if pp.Confidential {
+			lines[i] += " (" + p.t("paper.confidential") + ")"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func totalMinutes(items []AgendaEntry) int {

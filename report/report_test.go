@@ -114,9 +114,14 @@ func TestInvitation(t *testing.T) {
 			"Các thành viên Ban Chỉ đạo Cải cách hành chính của Chính phủ."}},
 		{"papers", func() Invitation {
 			in := invitation(Vietnamese)
-			in.Agenda[1].Papers = []string{"Báo cáo số 3412/BC-BNV"}
+			in.Agenda[1].Papers = []AgendaPaper{{Title: "Báo cáo số 3412/BC-BNV"}, {Title: "Phương án sắp xếp tổ chức", Confidential: true}}
 			return in
-		}, []string{"Báo cáo số 3412/BC-BNV"}},
+		}, []string{"- Báo cáo số 3412/BC-BNV", "- Phương án sắp xếp tổ chức (Mật)"}},
+		{"papers en", func() Invitation {
+			in := invitation(English)
+			in.Agenda[1].Papers = []AgendaPaper{{Title: "Report 3412/BC-BNV", Confidential: true}}
+			return in
+		}, []string{"- Report 3412/BC-BNV (Confidential)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
