@@ -205,6 +205,10 @@ func joinError(err error) error {
 // syncErrorText says in words what the hub answered, or that it cannot be
 // reached.
 func syncErrorText(err error) string {
+	var ue *replica.UploadHeldError
+	if errors.As(err, &ue) { // which paper waits, not only the hub's words
+		return errorText(ue.Domain())
+	}
 	var he *replica.Error
 	if errors.As(err, &he) {
 		if he.Code == replica.CodeVersion {

@@ -416,6 +416,10 @@ func opKey(k ops.Kind) string {
 
 // hubError explains errors from talking to the hub.
 func (r *runner) hubError(err error) (string, bool) {
+	var ue *replica.UploadHeldError
+	if errors.As(err, &ue) { // which paper waits, not only the hub's words
+		return r.errorMessage(ue.Domain()), true
+	}
 	var he *replica.Error
 	if errors.As(err, &he) {
 		if r.tr.Has(he.Code) && he.Code != replica.CodeVersion {

@@ -451,26 +451,71 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 var ErrChunkNotFound = &meetings.Error{Code: "err.paper.chunk_not_found"}
 
 // uploadPapers uploads, before a push, the chunks of every paper version
-// the pushed ops add that the hub does not hold yet.
+// the pushed ops add that the hub does not hold yet. When the hub answers
+// that it cannot take them now (its chunk store is down, the paper is over
+// its limit), the error is an *UploadHeldError: the hub is there, and the
+// rest of the round (the pull) can go on.
 func (c *Client) uploadPapers(ctx context.Context, items []core.OutboxItem) error {
 	bs, err := c.p.Blobs()
 	if err != nil {
 		return err
 	}
 	for _, it := range items {
-		_, op, err := ops.Decode(it.Op)
-		if err != nil || (op.Kind != ops.KindPaperAdd && op.Kind != ops.KindPaperVersion) {
+		if !addsChunks(it.Op) {
 			continue
 		}
 		var resp ChunkOfferResponse
-		if err := call(ctx, c.http, c.link.URL, PathChunkOffer, ChunkOfferRequest{Version: Version, Op: it.Op}, &resp); err != nil {
-			return err
+		err := call(ctx, c.http, c.link.URL, PathChunkOffer, ChunkOfferRequest{Version: Version, Op: it.Op}, &resp)
+		if err == nil {
+			err = c.uploadChunks(ctx, bs.Chunks(), resp.Missing)
 		}
-		if err := c.uploadChunks(ctx, bs.Chunks(), resp.Missing); err != nil {
+		var herr *Error
+		if errors.As(err, &herr) && ctx.Err() == nil {
+			_, op, _ := ops.Decode(it.Op)
+			id, _, _ := core.PaperOpManifest(op)
+			title := id
+			if pp, perr := c.p.Paper(id); perr == nil {
+				title = pp.Title
+			}
+			return &UploadHeldError{Paper: title, Hub: herr}
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addsChunks reports whether raw is an op adding a paper version, whose
+// chunks must reach the hub before it does.
+func addsChunks(raw []byte) bool {
+	_, op, err := ops.Decode(raw)
+	return err == nil && (op.Kind == ops.KindPaperAdd || op.Kind == ops.KindPaperVersion)
+}
+
+// UploadHeldError says that a paper's chunks did not reach the hub
+// because the hub answered that it cannot take them now. The op naming
+// them, and the ops after it, wait on this computer for the next round;
+// the ops before it were pushed.
+type UploadHeldError struct {
+	Paper string // the paper's title
+	Hub   *Error // what the hub answered
+}
+
+func (e *UploadHeldError) Error() string {
+	return fmt.Sprintf("paper %q not uploaded: %v", e.Paper, e.Hub)
+}
+
+func (e *UploadHeldError) Unwrap() error { return e.Hub }
+
+// Domain is the error the screens translate: which paper waits, and
+// whether it is over the hub's size limit (the hub's administrator must
+// act) or the hub cannot store papers now (the next sync retries).
+func (e *UploadHeldError) Domain() *meetings.Error {
+	if e.Hub.Code == CodeTooLarge {
+		return &meetings.Error{Code: "err.paper.upload_too_large", Args: map[string]any{"paper": e.Paper}}
+	}
+	return &meetings.Error{Code: "err.paper.upload_held", Args: map[string]any{"paper": e.Paper}}
 }
 
 // uploadChunks uploads chunks over defaultStreams connections at once:

@@ -198,7 +198,13 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	}
 	total := c.p.Pending()
 	done := 0
-	if err := c.push(ctx, &rep, &done, total, progress); err != nil {
+	// A paper the hub cannot take now holds back only its own op and
+	// those after it: the pull still brings what others sent (answers,
+	// edits), and the round ends with the paper's error.
+	var held *UploadHeldError
+	if err := c.push(ctx, &rep, &done, total, progress); errors.As(err, &held) {
+		rep.Pending = c.p.Pending()
+	} else if err != nil {
 		return rep, err
 	}
 	// Pull, in three stages running at once: the page after next is
@@ -261,12 +267,15 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	if err != nil {
 		return rep, err
 	}
-	if rewrapped+shared > 0 {
+	if rewrapped+shared > 0 && held == nil {
 		if err := c.push(ctx, &rep, &done, total, progress); err != nil {
 			return rep, err
 		}
 	}
 	rep.Pending = c.p.Pending()
+	if held != nil {
+		return rep, held
+	}
 	return rep, nil
 }
 
@@ -281,7 +290,7 @@ func (c *Client) push(ctx context.Context, rep *Report, done *int, total int, pr
 		if len(items) == 0 {
 			break
 		}
-		items = fitPush(items)
+		items = pushRun(fitPush(items))
 		// A paper's chunks go first: the hub refuses an op naming chunks
 		// it lacks.
 		if err := c.uploadPapers(ctx, items); err != nil {
@@ -328,6 +337,20 @@ func (c *Client) push(ctx context.Context, rep *Report, done *int, total int, pr
 		progress(*done, max(total, *done))
 	}
 	return nil
+}
+
+// pushRun cuts a page of the outbox before its second paper op, and
+// before its first when others come ahead of it: a paper's upload then
+// delays only its own op and those after it, never the changes made
+// before it (an answer recorded on paper, an agenda edit), and a paper the
+// hub cannot take holds back nothing that came earlier.
+func pushRun(items []core.OutboxItem) []core.OutboxItem {
+	for i := 1; i < len(items); i++ {
+		if addsChunks(items[i].Op) {
+			return items[:i]
+		}
+	}
+	return items
 }
 
 // fitPush keeps the first items that fit one push request within the

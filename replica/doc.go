@@ -11,8 +11,10 @@
 // bounds for every client: body sizes, connections, enrollment attempts,
 // log lines (limits.go). Papers' encrypted chunks travel apart from the
 // operations (chunks.go: uploaded by the adder's device before its op,
-// served only to devices of members on the paper's list, 404 to anyone
-// else), fetched in the background by the downloader (download.go). A
+// which waits, with the ops after it, while the hub cannot store them —
+// UploadHeldError — the ops before it and the pull going on; served only
+// to devices of members on the paper's list, 404 to anyone else), fetched
+// in the background by the downloader (download.go). A
 // scaled-out hub (shared.go) is several processes on one PostgreSQL log and
 // state (package hubstate) and one bucket, each serving from its own cache;
 // export.go moves a single-machine hub there (`hub export`, `hub init

@@ -143,7 +143,8 @@ func (s *Service) Serve(ctx context.Context) error {
 				st.Pending = rep.Pending
 			}
 		})
-		if err == nil {
+		var held *UploadHeldError
+		if err == nil || errors.As(err, &held) { // a held paper stops no pull
 			s.dl.Kick() // papers the pull brought, or recalled
 		}
 		t := time.NewTimer(wait)

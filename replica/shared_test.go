@@ -112,10 +112,13 @@ func openProc(tb testing.TB, dsn string, pass []byte, chunks *s3chunks.Store) *s
 }
 
 // start runs one more hub process until the test ends.
-func (s *sharedSetup) start(t *testing.T) *sharedProc {
+func (s *sharedSetup) start(t *testing.T) *sharedProc { return s.startWith(t, s.chunks(t)) }
+
+// startWith is start with the given chunk store.
+func (s *sharedSetup) startWith(t *testing.T, chunks *s3chunks.Store) *sharedProc {
 	t.Helper()
 	ctx := context.Background()
-	sp := openProc(t, s.dsn, sharedPass, s.chunks(t))
+	sp := openProc(t, s.dsn, sharedPass, chunks)
 	h, p, l := sp.h, sp.p, sp.l
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

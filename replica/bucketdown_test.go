@@ -1,0 +1,230 @@
+package replica
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecabinet/ecabinet/ballots"
+	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/internal/pdftest"
+	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/store/blob/s3chunks"
+)
+
+// cutProxy passes TCP through to target until Cut, after which it closes
+// every connection open through it and each new one as it comes: the
+// object store gone from the hub's network. Restore lets them through again.
+type cutProxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	cut    bool
+	open   map[net.Conn]bool
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target, open: map[net.Conn]bool{}}
+	t.Cleanup(func() { ln.Close(); p.Cut() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) serve(c net.Conn) {
+	p.mu.Lock()
+	if p.cut {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	p.open[c], p.open[up] = true, true
+	p.mu.Unlock()
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(up, c); done <- struct{}{} }()
+	go func() { io.Copy(c, up); done <- struct{}{} }()
+	<-done
+	c.Close()
+	up.Close()
+	p.mu.Lock()
+	delete(p.open, c)
+	delete(p.open, up)
+	p.mu.Unlock()
+}
+
+// Cut closes every connection and refuses new ones.
+func (p *cutProxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = true
+	for c := range p.open {
+		c.Close()
+	}
+}
+
+// Restore passes new connections through again.
+func (p *cutProxy) Restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = false
+}
+
+// TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits is SCALE.md §6.6's
+// object-store fault on the scaled-out hub (real PostgreSQL, real
+// versitygw, the hub's S3 connections through a proxy that cuts them):
+// while the bucket cannot be reached, a member's answer still goes through
+// the hub, and so does the secretary's change made before a new paper; the
+// paper and the change after it wait on the secretary's computer, the sync
+// says which paper, and the pull still brings the member's answer. Once
+// the bucket is back, the next sync sends both, and the member's device
+// fetches the paper whole.
+func TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits(t *testing.T) {
+	s := newSharedSetup(t)
+	ep, err := url.Parse(s.s3.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCutProxy(t, ep.Host)
+	cs, err := s3chunks.Open(context.Background(), s3chunks.Config{Endpoint: "http://" + proxy.ln.Addr().String(), Bucket: s.bucket,
+		AccessKey: s.s3.Access, SecretKey: s.s3.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.startWith(t, cs)
+	ctx := context.Background()
+
+	sec, err := enrollAt(t, a, s.init.Invite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	member, err := sec.AddMember(meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng", Role: meetings.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sec.CreateMeeting(core.MeetingInput{Title: "Phiên họp thường kỳ", Start: time.Now().Add(48 * time.Hour), Participants: []string{member.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item, err := sec.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Dự thảo Nghị định", Minutes: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	bal, err := sec.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua tờ trình?", Deadline: time.Now().Add(24 * time.Hour),
+		Eligible: []string{member.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	inv, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quang, err := enrollAt(t, a, inv.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, quang, a)
+	syncAt(t, sec, a) // learns the member's device, to give it the paper's key
+
+	proxy.Cut()
+	// The member's answer needs no chunk: it goes through.
+	if _, err := quang.AnswerBallot(bal.ID, ballots.ChoiceAgree, "Nhất trí"); err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, quang, a)
+	// The secretary: a change, a paper, a change.
+	before, err := sec.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Báo cáo tình hình", Minutes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := pdftest.Make(6, 3<<20)
+	pp, err := sec.AddPaper(core.PaperInput{MeetingID: m.ID, ItemID: item.ID, Title: "Tờ trình dự thảo Nghị định", FileName: "to-trinh.pdf"}, bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := sec.AddAgendaItem(m.ID, meetings.AgendaItem{Title: "Kết luận", Minutes: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := clientAt(t, sec, a).SyncOnce(ctx, nil)
+	var held *UploadHeldError
+	if !errors.As(err, &held) || held.Paper != pp.Title {
+		t.Fatalf("sync with the bucket down: %v (%T); want the paper %q held", err, err, pp.Title)
+	}
+	if d := held.Domain(); d.Code != "err.paper.upload_held" || d.Args["paper"] != pp.Title {
+		t.Errorf("the held paper's error for the screens: %+v", d)
+	}
+	if rep.Accepted != 1 || rep.Pending < 2 {
+		t.Errorf("sync with the bucket down: %+v; want the change before the paper accepted and the paper and the change after it pending", rep)
+	}
+	if res, _, err := sec.Tally(bal.ID); err != nil || res.Counts[ballots.ChoiceAgree] != 1 {
+		t.Errorf("the member's answer did not reach the secretary while the bucket was down: %+v, %v", res, err)
+	}
+	agendaAt := func(p *core.Profile) map[string]bool {
+		t.Helper()
+		got, err := p.Meeting(m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, it := range got.Agenda {
+			out[it.ID] = true
+		}
+		return out
+	}
+	syncAt(t, quang, a)
+	if got := agendaAt(quang); !got[before.ID] || got[after.ID] {
+		t.Errorf("the member's agenda with the bucket down: %v; want the item added before the paper, not the one after", got)
+	}
+	if _, err := quang.PaperView(pp.ID); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("the member knows of the paper that has not reached the hub: %v", err)
+	}
+
+	proxy.Restore()
+	syncAt(t, sec, a)
+	syncAt(t, quang, a)
+	if got := agendaAt(quang); !got[before.ID] || !got[after.ID] {
+		t.Errorf("the member's agenda with the bucket back: %v", got)
+	}
+	c := clientAt(t, quang, a)
+	if r, err := NewDownloader(quang, c).RunOnce(ctx); err != nil || r.Offline != 1 {
+		t.Fatalf("the member fetches the paper: %+v, %v", r, err)
+	}
+	rd, _, err := quang.OpenPaper(pp.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	got, err := io.ReadAll(io.NewSectionReader(rd, 0, rd.Size()))
+	if err != nil || !bytes.Equal(got, pdf) {
+		t.Fatalf("the paper on the member's device: %d bytes, %v; want the %d bytes attached", len(got), err, len(pdf))
+	}
+}
