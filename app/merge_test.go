@@ -152,7 +152,8 @@ func TestMerge_KeepCurrentDismissesTheRefusal(t *testing.T) {
 
 // tapPending taps the status bar's count of waiting changes.
 func (e *env) tapPending() {
-	o := e.find(func(o fyne.CanvasObject) bool { _, ok := o.(*tappable); return ok })
+	pending := e.u.shell.status.pending
+	o := e.find(func(o fyne.CanvasObject) bool { t, ok := o.(*tappable); return ok && t.content == pending })
 	if o == nil {
 		e.t.Fatal("the status bar's count of waiting changes is not tappable")
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -145,6 +146,7 @@ type statusBar struct {
 	s        *shell
 	conn     *widget.Icon
 	state    *line
+	stateTap *tappable // the state, a tap showing it whole
 	who      *line
 	pending  *line
 	progress *widget.ProgressBar
@@ -167,12 +169,13 @@ func newStatusBar(s *shell) *statusBar {
 	b.joinBtn = widget.NewButtonWithIcon(lang.X("status.join", "Join a committee (connect to a hub)"), iconOnline, s.u.showJoinFromShell)
 	b.joinBtn.Importance = widget.LowImportance
 	b.who.seg.Style.Alignment = fyne.TextAlignCenter
-	b.state.Truncation = fyne.TextTruncateOff
 	b.pending.Truncation = fyne.TextTruncateOff
-	left := container.NewHBox(b.conn, container.NewCenter(b.state))
+	// The state is cut with an ellipsis when it does not fit (a long
+	// error): a tap shows it whole.
+	b.stateTap = newTappable(b.state, b.showWholeState)
 	// The count of waiting changes opens "My changes".
 	right := container.NewHBox(container.NewCenter(newTappable(b.pending, s.showMyChanges)), container.NewCenter(fixedWidth(140, b.progress)), b.syncBtn, b.joinBtn)
-	row := container.NewBorder(nil, nil, left, right, b.who)
+	row := container.New(&statusRow{state: b.state}, b.conn, b.stateTap, b.who, right)
 	b.root = container.NewVBox(widget.NewSeparator(),
 		flatSurface(colorNameRail, padded(0, 0, 12, 4, row)))
 	b.setSync(s.u.syncState)
@@ -181,6 +184,80 @@ func newStatusBar(s *shell) *statusBar {
 }
 
 func (b *statusBar) view() fyne.CanvasObject { return b.root }
+
+// showWholeState shows the state line whole when it is an error: the bar
+// may have cut it.
+func (b *statusBar) showWholeState() {
+	if st := b.s.u.syncState; st.Err != nil && b.state.seg.Text != "" {
+		showError(problem(b.state.seg.Text), b.s.u.win)
+	}
+}
+
+// statusRow lays out the status bar: the connection icon and the state on
+// the left, the controls on the right at their own width, and who is
+// signed in centred between them. The state keeps its whole width while it
+// fits beside the others; a longer one (an error) gets the room up to the
+// controls, who is signed in giving way, and is cut there. The bar then
+// never asks for more width than the window has (a Fyne window grows to
+// its content's minimum).
+type statusRow struct {
+	state *line // the state's text, to measure it whole
+}
+
+// Objects: icon, state, who, controls.
+func (l *statusRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(objs[0].MinSize().Width+statusStateMin+objs[3].MinSize().Width+2*theme.Padding(), h)
+}
+
+// statusStateMin is the least width the state is given.
+const statusStateMin = 120
+
+func (l *statusRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	icon, state, who, right := objs[0], objs[1], objs[2], objs[3]
+	pad := theme.Padding()
+	// The icon, who is signed in and the controls take the bar's height
+	// (each draws itself within it); the state is centred in it.
+	full := func(o fyne.CanvasObject, x, w float32) {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(max(w, 0), size.Height))
+	}
+	centred := func(o fyne.CanvasObject, x, w float32) {
+		h := min(o.MinSize().Height, size.Height)
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(max(w, 0), h))
+	}
+	iw, rw := icon.MinSize().Width, right.MinSize().Width
+	full(icon, 0, iw)
+	full(right, size.Width-rw, rw)
+	x0, x1 := iw+pad, size.Width-rw-pad // the room between icon and controls
+	sw, ww := naturalWidth(l.state), float32(0)
+	if t, ok := who.(*line); ok {
+		ww = naturalWidth(t)
+	}
+	if sw+pad+ww <= x1-x0 {
+		// A pad more than its measure: a line cut to exactly its width
+		// may still show an ellipsis (rounding).
+		centred(state, x0, sw+pad)
+		// The rest of the room, who is signed in centred in it.
+		who.Show()
+		full(who, x0+sw+pad, x1-x0-sw-pad)
+		return
+	}
+	who.Hide()
+	centred(state, x0, x1-x0)
+}
+
+// naturalWidth is the width l's text takes uncut.
+func naturalWidth(l *line) float32 {
+	st := l.seg.Style
+	m := newLine(l.seg.Text, st.ColorName, st.SizeName, st.TextStyle)
+	m.Truncation = fyne.TextTruncateOff
+	return m.MinSize().Width
+}
 
 // setSync shows the connection state.
 func (b *statusBar) setSync(st syncState) {
@@ -209,7 +286,12 @@ func (b *statusBar) setSync(st syncState) {
 			}
 		case st.Online && st.Err != nil:
 			icon, color = iconOnline, theme.ColorNameError
-			b.state.setText(lang.X("status.refused", "The hub refused: {{.Why}}", map[string]any{"Why": syncErrorText(st.Err)}))
+			var held *replica.UploadHeldError
+			if errors.As(st.Err, &held) { // not a refusal: the hub cannot store papers now
+				b.state.setText(syncErrorText(st.Err))
+			} else {
+				b.state.setText(lang.X("status.refused", "The hub refused: {{.Why}}", map[string]any{"Why": syncErrorText(st.Err)}))
+			}
 		case st.Online:
 			icon = iconOnline
 			b.state.setText(lang.X("status.online", "Online — synchronised at {{.When}}",

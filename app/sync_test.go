@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/replica"
@@ -221,4 +223,86 @@ func TestReminder_ShowsABannerAndTheInboxChip(t *testing.T) {
 	if got := e.test.Preferences().StringList(prefNotified); len(got) != 1 {
 		t.Errorf("notified reminders %v, want one", got)
 	}
+}
+
+// TestStatusBar_HeldPaperSaysWhichAndIsNoRefusal: a round whose paper the
+// hub could not store says which paper waits, without "the hub refused"
+// before it (the hub refused nothing; the next sync retries), in each
+// language; any other hub error keeps the refusal's words.
+func TestStatusBar_HeldPaperSaysWhichAndIsNoRefusal(t *testing.T) {
+	held := &replica.UploadHeldError{Paper: "Tờ trình dự thảo Nghị định", Hub: &replica.Error{Status: 503, Code: replica.CodeInternal, Message: "the hub could not store the chunk; try again"}}
+	for _, tc := range []struct {
+		code, held, other string
+	}{
+		{langVI, "Tài liệu “Tờ trình dự thảo Nghị định” chưa gửi được vì máy chủ tạm thời chưa lưu được tài liệu", "Máy chủ từ chối: "},
+		{langEN, "The paper “Tờ trình dự thảo Nghị định” was not sent: the hub cannot store papers just now", "The hub refused: "},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			e := newEnv(t, tc.code, "")
+			e.open(secretaryProfile(t))
+			e.u.setSync(syncState{Known: true, Enrolled: true, Online: true, Err: held, Pending: 2})
+			bar := e.u.shell.status
+			if got := bar.state.seg.Text; !strings.HasPrefix(got, tc.held) {
+				t.Errorf("the status bar says %q, want %q…", got, tc.held)
+			}
+			// Too long for the bar at this width: cut there, never
+			// widening the window, and whole after a tap.
+			if w, win := bar.view().MinSize().Width, e.w.Canvas().Size().Width; w > win {
+				t.Errorf("the status bar asks for %.0f px in a window of %.0f", w, win)
+			}
+			if bar.who.Visible() {
+				t.Error("who is signed in still shows beside a state that does not fit")
+			}
+			e.u.syncState.Err = held
+			if n := len(e.w.Canvas().Overlays().List()); n != 0 {
+				t.Fatalf("%d overlays before the tap", n)
+			}
+			test.Tap(bar.stateTap)
+			if !overlayHasText(e.w.Canvas().Overlays().Top(), bar.state.seg.Text) {
+				t.Error("a tap on the cut state does not show it whole")
+			}
+			e.u.setSync(syncState{Known: true, Enrolled: true, Online: true, Err: held.Hub, Pending: 2})
+			if got := e.u.shell.status.state.seg.Text; !strings.HasPrefix(got, tc.other) {
+				t.Errorf("another hub error: the status bar says %q, want %q…", got, tc.other)
+			}
+		})
+	}
+}
+
+// overlayHasText reports whether a line or label in o reads text whole.
+func overlayHasText(o fyne.CanvasObject, text string) bool {
+	var walk func(o fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		if o == nil || !o.Visible() {
+			return false
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			if x.Text == text {
+				return true
+			}
+		case *line:
+			if x.seg.Text == text {
+				return true
+			}
+		case *widget.RichText:
+			if x.String() == text {
+				return true
+			}
+		}
+		var kids []fyne.CanvasObject
+		switch x := o.(type) {
+		case *fyne.Container:
+			kids = x.Objects
+		case fyne.Widget:
+			kids = test.WidgetRenderer(x).Objects()
+		}
+		for _, c := range kids {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(o)
 }
