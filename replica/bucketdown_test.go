@@ -3,18 +3,23 @@ package replica
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ecabinet/ecabinet/ballots"
 	"github.com/ecabinet/ecabinet/core"
+	"github.com/ecabinet/ecabinet/hublog/pglog"
 	"github.com/ecabinet/ecabinet/internal/pdftest"
 	"github.com/ecabinet/ecabinet/meetings"
+	"github.com/ecabinet/ecabinet/ops"
 	"github.com/ecabinet/ecabinet/store/blob/s3chunks"
 )
 
@@ -227,4 +232,148 @@ func TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits(t *testing.T) {
 	if err != nil || !bytes.Equal(got, pdf) {
 		t.Fatalf("the paper on the member's device: %d bytes, %v; want the %d bytes attached", len(got), err, len(pdf))
 	}
+}
+
+// TestSharedHub_GivenTheDatabaseDown_ThenDevicesRetryAndNothingIsLost is
+// SCALE.md §6.6's database fault on the scaled-out hub (real PostgreSQL
+// reached through a proxy that cuts every connection, as a restart of the
+// server would): while the database cannot be reached, the hub says it is
+// unavailable (503, and /healthz names the database), never that the
+// device is unknown or revoked; the member's answer stays saved on the
+// member's computer. Once the database is back, the same hub process,
+// without a restart, takes the answer, and the shared log holds it once.
+func TestSharedHub_GivenTheDatabaseDown_ThenDevicesRetryAndNothingIsLost(t *testing.T) {
+	s := newSharedSetup(t)
+	u, err := url.Parse(s.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCutProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	var he *Error
+	a := s.startOn(t, u.String(), s.chunks(t))
+	ctx := context.Background()
+
+	sec, err := enrollAt(t, a, s.init.Invite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	member, err := sec.AddMember(meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng", Role: meetings.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bal, err := sec.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua tờ trình?", Deadline: time.Now().Add(24 * time.Hour),
+		Eligible: []string{member.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	inv, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quang, err := enrollAt(t, a, inv.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, quang, a)
+	// A second device of the member's, revoked (a laptop lost): while
+	// the database is down it is told to try again, and given nothing.
+	inv2, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost, err := enrollAt(t, a, inv2.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clientAt(t, sec, a).RevokeDevice(ctx, lost.DeviceID()); err != nil {
+		t.Fatal(err)
+	}
+
+	proxy.Cut()
+	for _, path := range []string{PathPull, PathSnapshot, PathChunkOffer} {
+		var resp PullResponse
+		err := call(ctx, clientAt(t, lost, a).http, a.url, path, PullRequest{Version: Version}, &resp)
+		if !errors.As(err, &he) || he.Status != 503 {
+			t.Errorf("the revoked device's %s with the database down: %v; want 503 and nothing else", path, err)
+		}
+	}
+	if _, err := quang.AnswerBallot(bal.ID, ballots.ChoiceAgree, "Nhất trí"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = clientAt(t, quang, a).SyncOnce(ctx, nil)
+	if !errors.As(err, &he) || he.Status != 503 {
+		t.Fatalf("a sync with the database down: %v; want the hub's 503", err)
+	}
+	if he.Code == CodeUnauthorized || he.Code == CodeRevoked {
+		t.Fatalf("with the database down the hub told the device it is not enrolled: %v", he)
+	}
+	if n := quang.Pending(); n != 1 {
+		t.Errorf("%d changes saved on the member's computer with the database down, want the answer", n)
+	}
+	if st, err := health(t, a); err != nil || st.Status == "ok" || !strings.HasPrefix(st.Error, "database: ") {
+		t.Errorf("/healthz with the database down: %+v, %v; want it to name the database", st, err)
+	}
+
+	proxy.Restore()
+	// The hub's pool learns of the database's return at its next
+	// connection; each round is retried as the app's replicator would,
+	// boundedly (counted, not timed).
+	var rep Report
+	for range 40 {
+		if rep, err = clientAt(t, quang, a).SyncOnce(ctx, nil); err == nil {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if err != nil || rep.Accepted != 1 || quang.Pending() != 0 {
+		t.Fatalf("the member's sync once the database is back: %+v, %v", rep, err)
+	}
+	syncAt(t, sec, a)
+	if res, _, err := sec.Tally(bal.ID); err != nil || res.Counts[ballots.ChoiceAgree] != 1 {
+		t.Fatalf("tally at the secretary: %+v, %v", res, err)
+	}
+	// With the database back, the revoked device is refused as before.
+	if _, err := clientAt(t, lost, a).SyncOnce(ctx, nil); err == nil || errors.As(err, &he) && he.Status == 503 {
+		t.Errorf("the revoked device's sync with the database back: %v; want it refused", err)
+	}
+	// The answer is in the shared log exactly once.
+	l, err := pglog.Open(ctx, s.dsn, pglog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	rows, err := l.Pool().Query(ctx, "SELECT op FROM hublog_entries WHERE log_id = $1", l.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := 0
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if _, op, err := ops.Decode(raw); err == nil && op.Kind == ops.KindBallotAnswer && op.Member == member.ID {
+			times++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if times != 1 {
+		t.Errorf("the member's answer is %d times in the shared log, want once", times)
+	}
+}
+
+// health asks process p's /healthz.
+func health(t *testing.T, p *sharedProc) (Health, error) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	p.h.Handler().ServeHTTP(rec, httptest.NewRequest("GET", PathHealth, nil))
+	var out Health
+	err := json.Unmarshal(rec.Body.Bytes(), &out)
+	return out, err
 }

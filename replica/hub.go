@@ -207,7 +207,11 @@ func (h *Hub) makeLimits() {
 
 // TLSConfig is TLS 1.3 only. A client certificate is verified when given
 // (enrollment is the one call made without one) and every connection,
-// resumed ones included, is refused for a revoked device.
+// resumed ones included, is refused for a revoked device. When the state
+// cannot tell (a scaled-out hub's database down), the handshake of a
+// certificate our CA issued goes on and every request on the connection
+// is answered 503 by device(), which asks again: a TLS refusal would tell
+// the device it is not trusted, where it only has to try again later.
 func (h *Hub) TLSConfig() (*tls.Config, error) {
 	h.setLimits()
 	cert, err := h.keys.serverCertificate()
@@ -229,7 +233,12 @@ func (h *Hub) TLSConfig() (*tls.Config, error) {
 			if err != nil {
 				return err
 			}
-			if isRevokedIn(h.st, dev) {
+			revoked, err := revocationIn(h.st, dev)
+			if err != nil {
+				h.sample.log(h.log, slog.LevelError, "revocation", "cannot check revocation; the device's requests get 503", "device", dev, "err", err)
+				return nil
+			}
+			if revoked {
 				h.m.rejections.WithLabelValues(CodeRevoked).Inc()
 				h.sample.log(h.log, slog.LevelWarn, "revoked", "refused revoked device", "device", dev)
 				return fmt.Errorf("device %s is revoked", dev)
@@ -414,7 +423,14 @@ func (h *Hub) device(next func(w http.ResponseWriter, r *http.Request, dev strin
 			h.fail(w, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Message: err.Error()})
 			return
 		}
-		if isRevokedIn(h.st, dev) {
+		// Asked on every request, whatever the handshake found: it is
+		// what refuses a connection whose handshake could not check.
+		revoked, err := revocationIn(h.st, dev)
+		if err != nil {
+			h.fail(w, &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, Message: "the hub cannot reach its database; try again"})
+			return
+		}
+		if revoked {
 			h.fail(w, &Error{Status: http.StatusForbidden, Code: CodeRevoked, Message: "this device was revoked"})
 			return
 		}

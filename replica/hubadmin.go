@@ -218,11 +218,19 @@ func IsRevoked(p *core.Profile, device string) bool {
 // read counts as revoked: refusing a device for a moment costs a retry,
 // serving a revoked one costs what revocation is for.
 func isRevokedIn(st hubstate.Store, device string) bool {
+	revoked, err := revocationIn(st, device)
+	return revoked || err != nil
+}
+
+// revocationIn says whether a device was revoked, or that the state
+// cannot tell now (a scaled-out hub's database down): callers that can
+// say "try again" to the device (503) rather than "you are revoked" need
+// the difference.
+func revocationIn(st hubstate.Store, device string) (revoked bool, err error) {
 	// Bounded: a database that hangs must not hold handshakes for ever.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	ok, err := st.Has(ctx, revokedPrefix+device)
-	return ok || err != nil
+	return st.Has(ctx, revokedPrefix+device)
 }
 
 // DeviceRow is one line of `hub devices`.

@@ -117,8 +117,15 @@ func (s *sharedSetup) start(t *testing.T) *sharedProc { return s.startWith(t, s.
 // startWith is start with the given chunk store.
 func (s *sharedSetup) startWith(t *testing.T, chunks *s3chunks.Store) *sharedProc {
 	t.Helper()
+	return s.startOn(t, s.dsn, chunks)
+}
+
+// startOn is start reaching the database at dsn (s.dsn through a proxy),
+// with the given chunk store.
+func (s *sharedSetup) startOn(t *testing.T, dsn string, chunks *s3chunks.Store) *sharedProc {
+	t.Helper()
 	ctx := context.Background()
-	sp := openProc(t, s.dsn, sharedPass, chunks)
+	sp := openProc(t, dsn, sharedPass, chunks)
 	h, p, l := sp.h, sp.p, sp.l
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
