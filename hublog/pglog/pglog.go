@@ -56,7 +56,23 @@ type Options struct {
 	Resync time.Duration
 	// MaxConns bounds the pool; 0 means pgxpool's default.
 	MaxConns int32
+	// LockWait bounds how long a statement waits for a lock, the log's
+	// head above all (PostgreSQL's lock_timeout): past it the Update fails
+	// and the hub answers 503, so that a push never hangs behind another
+	// process; 0 means 15 s.
+	LockWait time.Duration
+	// IdleInTx bounds how long a transaction may sit between statements
+	// (idle_in_transaction_session_timeout): the server ends the session
+	// of a process that froze or lost the network while it held the head,
+	// rolling its transaction back, so the others go on; 0 means 60 s.
+	IdleInTx time.Duration
 }
+
+// Defaults of Options' bounds on the critical section.
+const (
+	defaultLockWait = 15 * time.Second
+	defaultIdleInTx = 60 * time.Second
+)
 
 // channel is the LISTEN/NOTIFY channel every log notifies on (hublog_append
 // in migrate.go names it too); the payload names the log.
@@ -104,6 +120,17 @@ func Open(ctx context.Context, dsn string, opts Options) (*Log, error) {
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
 	}
+	if opts.LockWait <= 0 {
+		opts.LockWait = defaultLockWait
+	}
+	if opts.IdleInTx <= 0 {
+		opts.IdleInTx = defaultIdleInTx
+	}
+	// Session settings of every pooled connection: the head's lock is the
+	// one critical section all processes share, and neither a waiter nor a
+	// holder that stopped answering may keep it for ever.
+	cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.FormatInt(opts.LockWait.Milliseconds(), 10)
+	cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = strconv.FormatInt(opts.IdleInTx.Milliseconds(), 10)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pglog: %w", err)

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ecabinet/ecabinet/hublog"
 	"github.com/ecabinet/ecabinet/hublog/hublogtest"
@@ -324,5 +326,74 @@ func TestHubRowsShareTheTransaction(t *testing.T) {
 	}
 	if h, _ := l.Head(ctx(t)); n != 1 || seq != 1 || h != 1 {
 		t.Errorf("after one committed and one failed Update: %d verdict rows (last at %d), head %d; want 1, 1, 1", n, seq, h)
+	}
+}
+
+// TestFrozenHolderLetsTheOthersGoOn: a process that froze (or lost the
+// network) while it held the log's end does not stop the others. One
+// waiting for the lock is told so past LockWait, instead of hanging; once
+// the holder has sat idle past IdleInTx the server ends its session and
+// rolls its transaction back, the others append again, and the holder,
+// when it wakes, finds its Update failed: nothing of it is in the log.
+func TestFrozenHolderLetsTheOthersGoOn(t *testing.T) {
+	dsn := migrated(t)
+	opts := Options{Resync: time.Hour, LockWait: 300 * time.Millisecond, IdleInTx: time.Second}
+	a, b := open(t, dsn, opts), open(t, dsn, opts)
+	locked, wake := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	unfreeze := func() { once.Do(func() { close(wake) }) }
+	defer unfreeze() // on any failure too: the pools close only once it returns
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Update(ctx(t), func(tx hublog.Tx) error {
+			if _, err := tx.Head(); err != nil {
+				return err
+			}
+			close(locked)
+			<-wake // frozen, the head locked
+			_, err := tx.Append(hublogtest.Entry("a", 1))
+			return err
+		})
+	}()
+	select {
+	case <-locked:
+	case err := <-done:
+		t.Fatalf("the holder's Update ended before it froze: %v", err)
+	}
+	// Bounded by far more than LockWait: without lock_timeout it would
+	// wait for the holder.
+	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := b.Update(wctx, func(tx hublog.Tx) error {
+		_, err := tx.Head()
+		return err
+	})
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available
+		t.Fatalf("waiting for a frozen holder's lock: %v; want lock_timeout's error", err)
+	}
+	// Counted tries, not a timed wait: the server ends the holder's
+	// session once it has been idle past IdleInTx.
+	var appended bool
+	for range 100 {
+		if _, err := b.Append(ctx(t), hublogtest.Entry("b", 1)); err == nil {
+			appended = true
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !appended {
+		t.Fatal("the other process never appended while the holder stayed frozen")
+	}
+	unfreeze()
+	if err := <-done; err == nil {
+		t.Fatal("the frozen holder's Update committed after its session was ended")
+	}
+	p, err := b.Read(ctx(t), 0, hublog.Query{Limit: 10, All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Entries) != 1 || p.Entries[0].Device != "b" || p.Head != 1 {
+		t.Errorf("the log after the frozen holder: %+v; want b's entry alone", p)
 	}
 }
