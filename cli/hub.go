@@ -216,10 +216,11 @@ func (r *runner) serve(data, dsn, chunks, cache, listen, metrics, level string, 
 }
 
 // adminOrOpen runs an admin command through the running hub, or on the
-// data directory itself when no hub runs there.
-func (r *runner) adminOrOpen(dir, dsn string, req replica.AdminRequest) (replica.AdminResponse, error) {
+// data directory itself when no hub runs there; on a scaled-out hub, on
+// the admin cache at cache (see sharedAdmin).
+func (r *runner) adminOrOpen(dir, dsn, cache string, req replica.AdminRequest) (replica.AdminResponse, error) {
 	if dsn != "" {
-		return r.sharedAdmin(dsn, req)
+		return r.sharedAdmin(dsn, cache, req)
 	}
 	if dir == "" {
 		return replica.AdminResponse{}, usagef("cli.usage.missing_flag", "flag", "--data")
@@ -235,10 +236,11 @@ func (r *runner) adminOrOpen(dir, dsn string, req replica.AdminRequest) (replica
 	return replica.Admin(p, req)
 }
 
-// hub invite --data DIR | --store postgres://… --member ID [--role ROLE] [--ttl 10m]
+// hub invite --data DIR | --store postgres://… [--cache DIR] --member ID [--role ROLE] [--ttl 10m]
 func defineHubInvite(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	dsn := fs.String("store", "", "")
+	cache := fs.String("cache", "", "")
 	member := fs.String("member", "", "")
 	role := fs.String("role", "", "")
 	ttl := fs.Duration("ttl", replica.DefaultInviteTTL, "")
@@ -251,7 +253,7 @@ func defineHubInvite(fs *flag.FlagSet) action {
 				return err
 			}
 		}
-		resp, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "invite", Member: *member, Role: *role, TTL: *ttl})
+		resp, err := r.adminOrOpen(*data, *dsn, *cache, replica.AdminRequest{Cmd: "invite", Member: *member, Role: *role, TTL: *ttl})
 		if err != nil {
 			return err
 		}
@@ -263,16 +265,17 @@ func defineHubInvite(fs *flag.FlagSet) action {
 	}
 }
 
-// hub revoke --data DIR | --store postgres://… --device ID
+// hub revoke --data DIR | --store postgres://… [--cache DIR] --device ID
 func defineHubRevoke(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	dsn := fs.String("store", "", "")
+	cache := fs.String("cache", "", "")
 	dev := fs.String("device", "", "")
 	return func(r *runner) error {
 		if err := required(fs, "device"); err != nil {
 			return err
 		}
-		if _, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "revoke", Device: *dev}); err != nil {
+		if _, err := r.adminOrOpen(*data, *dsn, *cache, replica.AdminRequest{Cmd: "revoke", Device: *dev}); err != nil {
 			return err
 		}
 		return r.emit(map[string]any{"revoked": *dev}, func(w io.Writer) {
@@ -281,12 +284,13 @@ func defineHubRevoke(fs *flag.FlagSet) action {
 	}
 }
 
-// hub devices --data DIR | --store postgres://…
+// hub devices --data DIR | --store postgres://… [--cache DIR]
 func defineHubDevices(fs *flag.FlagSet) action {
 	data := fs.String("data", "", "")
 	dsn := fs.String("store", "", "")
+	cache := fs.String("cache", "", "")
 	return func(r *runner) error {
-		resp, err := r.adminOrOpen(*data, *dsn, replica.AdminRequest{Cmd: "devices"})
+		resp, err := r.adminOrOpen(*data, *dsn, *cache, replica.AdminRequest{Cmd: "devices"})
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -168,10 +169,12 @@ func openChunks(ctx context.Context, url string, c hubConfig) (*s3chunks.Store, 
 }
 
 // sharedAdmin runs an admin command (invite, revoke, devices) against a
-// scaled-out hub: on a throwaway cache rebuilt from the shared log (the
-// running processes hold their own), with the shared state, so that what
-// it writes every process reads.
-func (r *runner) sharedAdmin(dsn string, req replica.AdminRequest) (replica.AdminResponse, error) {
+// scaled-out hub, with the shared state, so that what it writes every
+// process reads, on a cache of the shared log (the running processes hold
+// their own): the one at cache, kept between commands and caught up with
+// what is new, or, without it, a throwaway one rebuilt from the whole log
+// (a year's log takes about half a minute).
+func (r *runner) sharedAdmin(dsn, cache string, req replica.AdminRequest) (replica.AdminResponse, error) {
 	ctx := context.Background()
 	l, err := r.openStore(ctx, dsn)
 	if err != nil {
@@ -182,12 +185,15 @@ func (r *runner) sharedAdmin(dsn string, req replica.AdminRequest) (replica.Admi
 	if err != nil {
 		return replica.AdminResponse{}, err
 	}
-	tmp, err := os.MkdirTemp("", "ecabinet-hub-admin-")
-	if err != nil {
-		return replica.AdminResponse{}, err
+	if cache == "" {
+		tmp, err := os.MkdirTemp("", "ecabinet-hub-admin-")
+		if err != nil {
+			return replica.AdminResponse{}, err
+		}
+		defer os.RemoveAll(tmp)
+		cache = filepath.Join(tmp, "cache")
 	}
-	defer os.RemoveAll(tmp)
-	p, err := replica.OpenCache(tmp+"/cache", master, st)
+	p, err := replica.OpenCache(cache, master, st)
 	if err != nil {
 		return replica.AdminResponse{}, err
 	}

@@ -173,7 +173,10 @@ func TestHubStore_MigrateInitExportServe(t *testing.T) {
 	}
 	replicatest.Sync(t, sec)
 	var inv struct{ Invite string }
-	runJSON(t, &inv, "--json", "hub", "invite", "--store", dsn2, "--member", mem.ID)
+	// On an admin cache kept between commands (--cache): made by this
+	// first one, caught up by the next.
+	adminCache := filepath.Join(t.TempDir(), "admin-cache")
+	runJSON(t, &inv, "--json", "hub", "invite", "--store", dsn2, "--cache", adminCache, "--member", mem.ID)
 	if inv.Invite == "" {
 		t.Fatal("hub invite --store gave no code")
 	}
@@ -187,7 +190,15 @@ func TestHubStore_MigrateInitExportServe(t *testing.T) {
 	if _, err := r.Profile.Paper(pp.ID); err != nil {
 		t.Fatalf("the member's device after its first sync: %v", err)
 	}
+	if !core.Exists(adminCache) {
+		t.Fatal("hub invite --store --cache kept no cache")
+	}
 	var devs []replica.DeviceRow
+	runJSON(t, &devs, "--json", "hub", "devices", "--store", dsn2, "--cache", adminCache)
+	if len(devs) != 2 {
+		t.Fatalf("hub devices --store --cache, after the member enrolled: %+v; want the kept cache caught up", devs)
+	}
+	devs = nil
 	runJSON(t, &devs, "--json", "hub", "devices", "--store", dsn2)
 	if len(devs) != 2 {
 		t.Fatalf("hub devices --store: %+v", devs)
