@@ -98,6 +98,51 @@ func (p *cutProxy) Restore() {
 	p.cut = false
 }
 
+// faultCommittee is what both fault tests start from, through process a:
+// the secretary's device, one member with a device of their own, and an
+// open ballot for that member.
+type faultCommittee struct {
+	sec, quang *core.Profile
+	member     meetings.Member
+	ballot     ballots.Ballot
+}
+
+// newDevice enrolls one more device of member through a, invited by the
+// secretary's device.
+func (c *faultCommittee) newDevice(t *testing.T, a *sharedProc) *core.Profile {
+	t.Helper()
+	inv, err := clientAt(t, c.sec, a).Invite(context.Background(), c.member.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := enrollAt(t, a, inv.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func newFaultCommittee(t *testing.T, s *sharedSetup, a *sharedProc) *faultCommittee {
+	t.Helper()
+	sec, err := enrollAt(t, a, s.init.Invite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	c := &faultCommittee{sec: sec}
+	if c.member, err = sec.AddMember(meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng", Role: meetings.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	if c.ballot, err = sec.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua tờ trình?", Deadline: time.Now().Add(24 * time.Hour),
+		Eligible: []string{c.member.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	syncAt(t, sec, a)
+	c.quang = c.newDevice(t, a)
+	syncAt(t, c.quang, a)
+	return c
+}
+
 // TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits is SCALE.md §6.6's
 // object-store fault on the scaled-out hub (real PostgreSQL, real
 // versitygw, the hub's S3 connections through a proxy that cuts them):
@@ -122,15 +167,8 @@ func TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits(t *testing.T) {
 	a := s.startWith(t, cs)
 	ctx := context.Background()
 
-	sec, err := enrollAt(t, a, s.init.Invite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncAt(t, sec, a)
-	member, err := sec.AddMember(meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng", Role: meetings.RoleMember})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newFaultCommittee(t, s, a)
+	sec, quang, member, bal := c.sec, c.quang, c.member, c.ballot
 	m, err := sec.CreateMeeting(core.MeetingInput{Title: "Phiên họp thường kỳ", Start: time.Now().Add(48 * time.Hour), Participants: []string{member.ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -142,20 +180,7 @@ func TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits(t *testing.T) {
 	if err := sec.SetMeetingStatus(m.ID, meetings.StatusPublished); err != nil {
 		t.Fatal(err)
 	}
-	bal, err := sec.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua tờ trình?", Deadline: time.Now().Add(24 * time.Hour),
-		Eligible: []string{member.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	syncAt(t, sec, a)
-	inv, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	quang, err := enrollAt(t, a, inv.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
 	syncAt(t, quang, a)
 	syncAt(t, sec, a) // learns the member's device, to give it the paper's key
 
@@ -219,8 +244,8 @@ func TestSharedHub_GivenTheBucketDown_ThenOnlyThePaperWaits(t *testing.T) {
 	if got := agendaAt(quang); !got[before.ID] || !got[after.ID] {
 		t.Errorf("the member's agenda with the bucket back: %v", got)
 	}
-	c := clientAt(t, quang, a)
-	if r, err := NewDownloader(quang, c).RunOnce(ctx); err != nil || r.Offline != 1 {
+	cl := clientAt(t, quang, a)
+	if r, err := NewDownloader(quang, cl).RunOnce(ctx); err != nil || r.Offline != 1 {
 		t.Fatalf("the member fetches the paper: %+v, %v", r, err)
 	}
 	rd, _, err := quang.OpenPaper(pp.ID, 0)
@@ -254,40 +279,11 @@ func TestSharedHub_GivenTheDatabaseDown_ThenDevicesRetryAndNothingIsLost(t *test
 	a := s.startOn(t, u.String(), s.chunks(t))
 	ctx := context.Background()
 
-	sec, err := enrollAt(t, a, s.init.Invite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncAt(t, sec, a)
-	member, err := sec.AddMember(meetings.Member{Name: "Trần Lưu Quang", Title: "Phó Thủ tướng", Role: meetings.RoleMember})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bal, err := sec.IssueBallot(core.BallotInput{Title: "Phiếu lấy ý kiến", Question: "Thông qua tờ trình?", Deadline: time.Now().Add(24 * time.Hour),
-		Eligible: []string{member.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncAt(t, sec, a)
-	inv, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	quang, err := enrollAt(t, a, inv.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncAt(t, quang, a)
+	c := newFaultCommittee(t, s, a)
+	sec, quang, member, bal := c.sec, c.quang, c.member, c.ballot
 	// A second device of the member's, revoked (a laptop lost): while
 	// the database is down it is told to try again, and given nothing.
-	inv2, err := clientAt(t, sec, a).Invite(ctx, member.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lost, err := enrollAt(t, a, inv2.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lost := c.newDevice(t, a)
 	if err := clientAt(t, sec, a).RevokeDevice(ctx, lost.DeviceID()); err != nil {
 		t.Fatal(err)
 	}
