@@ -512,6 +512,10 @@ func offlineText(e *paperEntry) (string, chipKind) {
 		// The key reaches a device enrolled after the paper was added
 		// once a device that holds it syncs (core/papers_rewrap.go).
 		return lang.X("papers.offline.awaiting_key", "Waiting for its key from the secretariat"), chipNeutral
+	case e.v.Unsent:
+		// The secretariat's own paper: here, but no member can fetch it
+		// before the next sync sends it.
+		return lang.X("papers.offline.unsent", "Not on the hub yet"), chipWarning
 	case e.v.Offline:
 		return lang.X("papers.offline.here", "On this computer"), chipSuccess
 	case e.progress > 0:

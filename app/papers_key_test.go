@@ -48,3 +48,21 @@ func TestPapers_NewDeviceSaysItAwaitsTheKey(t *testing.T) {
 		t.Error("the Papers screen still says it waits for the key")
 	}
 }
+
+// TestOfflineText_UnsentPaperSaysSo: the secretariat's own paper not yet
+// on the hub says so, before "on this computer", in each language.
+func TestOfflineText_UnsentPaperSaysSo(t *testing.T) {
+	for _, tc := range []struct{ code, want string }{{langVI, "Chưa gửi lên máy chủ"}, {langEN, "Not on the hub yet"}} {
+		t.Run(tc.code, func(t *testing.T) {
+			newEnv(t, tc.code, "")
+			e := &paperEntry{v: core.PaperView{Readable: true, Offline: true, Unsent: true}}
+			if got, kind := offlineText(e); got != tc.want || kind != chipWarning {
+				t.Errorf("offlineText: %q, %v; want %q, a warning", got, kind, tc.want)
+			}
+			e.v.Unsent = false
+			if got, _ := offlineText(e); got == tc.want {
+				t.Errorf("a sent paper still reads %q", got)
+			}
+		})
+	}
+}

@@ -48,12 +48,14 @@ type paperRowJSON struct {
 	Recalled  bool           `json:"recalled,omitempty"`
 	Offline   bool           `json:"offline"`
 	Read      string         `json:"read"`
+	// Unsent: the current version is not on the hub yet (core.PaperView).
+	Unsent bool `json:"unsent,omitempty"`
 }
 
 func paperRow(v core.PaperView) paperRowJSON {
 	cur, _ := v.CurrentVersion()
 	return paperRowJSON{v.ID, v.Title, v.Owner, v.Marking, cur.Number, cur.FileName, cur.MediaType, cur.Size(), cur.Pages,
-		v.Recalled, v.Offline, string(v.Read)}
+		v.Recalled, v.Offline, string(v.Read), v.Unsent}
 }
 
 // versionJSON is one version in `paper show`.
@@ -272,6 +274,9 @@ func definePaperList(fs *flag.FlagSet) action {
 				title := v.Title
 				if v.Marking == papers.MarkingConfidential {
 					title += " (" + r.T("cli.out.confidential") + ")"
+				}
+				if v.Unsent {
+					title += " · " + r.T("cli.out.paper_unsent")
 				}
 				rows = append(rows, []string{v.ID, fmt.Sprint(v.Version), off, r.T("cli.read." + v.Read), title})
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"path/filepath"
@@ -207,6 +208,10 @@ type PaperView struct {
 	papers.Paper
 	// Offline: every chunk of the current version is on this computer.
 	Offline bool `json:"offline"`
+	// Unsent: on a device enrolled with a hub, the op that added the
+	// current version is still waiting on this computer (the secretariat's
+	// own paper not yet on the hub: members cannot have it yet).
+	Unsent bool `json:"unsent,omitempty"`
 	// Read is what the member has seen of it (papers.ReadState).
 	Read papers.ReadState `json:"read"`
 	// Readable: this device holds the paper's key.
@@ -264,13 +269,42 @@ func (p *Profile) Papers(f PaperFilter) ([]PaperView, error) {
 		}
 		return a.ID < b.ID
 	})
+	unsent, err := p.unsentPapers()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PaperView, 0, len(list))
 	for _, pp := range list {
 		v, err := p.viewOf(pp)
 		if err != nil {
 			return nil, err
 		}
+		v.Unsent = unsent[pp.ID]
 		out = append(out, v)
+	}
+	return out, nil
+}
+
+// unsentPapers are the papers whose current version's op waits in this
+// device's outbox, when it syncs with a hub (a profile that works alone
+// keeps its ops there for good, and has no hub to be behind). The outbox
+// is short but for a device that has been offline; each op is decoded
+// once per listing.
+func (p *Profile) unsentPapers() (map[string]bool, error) {
+	if !p.Enrolled() {
+		return nil, nil
+	}
+	items, err := p.Outbox(math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, it := range items {
+		if _, op, err := ops.Decode(it.Op); err == nil {
+			if id, _, ok := PaperOpManifest(op); ok {
+				out[id] = true
+			}
+		}
 	}
 	return out, nil
 }
@@ -285,7 +319,13 @@ func (p *Profile) PaperView(id string) (PaperView, error) {
 	if !may {
 		return PaperView{}, ErrNotFound
 	}
-	return p.viewOf(r.Paper)
+	v, err := p.viewOf(r.Paper)
+	if err != nil {
+		return v, err
+	}
+	unsent, err := p.unsentPapers()
+	v.Unsent = unsent[id]
+	return v, err
 }
 
 func (p *Profile) viewOf(pp papers.Paper) (PaperView, error) {

@@ -253,6 +253,10 @@ func (p *Profile) RecordVerdicts(vs []Verdict) error {
 			if st.Kind == ops.KindBallotAnswer {
 				events = append(events, Event{Topic: TopicAnswers, ID: st.Subject})
 			}
+			if st.Kind == ops.KindPaperAdd || st.Kind == ops.KindPaperVersion {
+				// Its "not on the hub yet" ends (PaperView.Unsent).
+				events = append(events, Event{Topic: TopicPapers})
+			}
 		}
 		return nil
 	})
