@@ -28,6 +28,11 @@ const (
 type Profile struct {
 	st  *store.Store
 	dev *identity.Device
+	// enrolled caches Enrolled: the hub device is written only when the
+	// profile is created (CreateEnrolled), and screens ask on every
+	// refresh, which reads nothing from the store.
+	enrolledOnce sync.Once
+	enrolled     bool
 
 	// mu serialises changes: one operation at a time gets the next device
 	// sequence number, is applied and committed.

@@ -78,9 +78,12 @@ func CreateEnrolled(dir string, pass []byte, dev *identity.Device, self meetings
 
 // Enrolled reports whether this profile syncs with a hub.
 func (p *Profile) Enrolled() bool {
-	var hubDev string
-	err := p.st.View(func(tx *store.Tx) error { return tx.GetMeta(metaHubDevice, &hubDev) })
-	return err == nil && hubDev != ""
+	p.enrolledOnce.Do(func() {
+		var hubDev string
+		err := p.st.View(func(tx *store.Tx) error { return tx.GetMeta(metaHubDevice, &hubDev) })
+		p.enrolled = err == nil && hubDev != ""
+	})
+	return p.enrolled
 }
 
 // OutboxItem is one local operation waiting for the hub.
