@@ -236,10 +236,10 @@ func (f PaperFilter) match(o papers.Owner) bool {
 	return true
 }
 
-// Papers lists the papers this profile's member may see that match f,
-// recalled ones left out (except for the secretariat, who keep the
-// record), by owner then title. For a meeting they come in agenda order.
-func (p *Profile) Papers(f PaperFilter) ([]PaperView, error) {
+// papersOf is Papers' records alone, in its order, from the model: for
+// what needs no view state (the invitation's list), which reads nothing
+// from the store.
+func (p *Profile) papersOf(f PaperFilter) []papers.Paper {
 	p.modelMu.RLock()
 	self := p.m.members[p.m.selfID]
 	var list []papers.Paper
@@ -269,6 +269,14 @@ func (p *Profile) Papers(f PaperFilter) ([]PaperView, error) {
 		}
 		return a.ID < b.ID
 	})
+	return list
+}
+
+// Papers lists the papers this profile's member may see that match f,
+// recalled ones left out (except for the secretariat, who keep the
+// record), by owner then title. For a meeting they come in agenda order.
+func (p *Profile) Papers(f PaperFilter) ([]PaperView, error) {
+	list := p.papersOf(f)
 	unsent, err := p.unsentPapers()
 	if err != nil {
 		return nil, err
@@ -300,10 +308,8 @@ func (p *Profile) unsentPapers() (map[string]bool, error) {
 	}
 	out := map[string]bool{}
 	for _, it := range items {
-		if _, op, err := ops.Decode(it.Op); err == nil {
-			if id, _, ok := PaperOpManifest(op); ok {
-				out[id] = true
-			}
+		if id, ok := PaperOfOp(it.Op); ok {
+			out[id] = true
 		}
 	}
 	return out, nil
@@ -1049,6 +1055,18 @@ func (p *Profile) DeviceKey(id string) (ed25519.PublicKey, bool) {
 	defer p.modelMu.RUnlock()
 	k, ok := p.m.devices[id]
 	return k, ok
+}
+
+// PaperOfOp is the paper whose version the encoded op raw adds (a
+// paper.add or paper.version, as PaperOpManifest reads it): what the
+// readers of the outbox ask of each op.
+func PaperOfOp(raw []byte) (paperID string, ok bool) {
+	_, op, err := ops.Decode(raw)
+	if err != nil {
+		return "", false
+	}
+	id, _, ok := PaperOpManifest(op)
+	return id, ok
 }
 
 // PaperOpManifest reads the version a paper.add or paper.version op

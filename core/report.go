@@ -112,10 +112,7 @@ func (p *Profile) InvitationReport(meetingID string, lang report.Lang) (report.I
 	for _, id := range p.invited(m) {
 		in.Participants = append(in.Participants, p.person(id))
 	}
-	listed, err := p.invitationPapers(meetingID)
-	if err != nil {
-		return report.Invitation{}, err
-	}
+	listed := p.invitationPapers(meetingID)
 	for _, it := range m.Agenda {
 		in.Agenda = append(in.Agenda, report.AgendaEntry{Title: it.Title, Presenter: it.Presenter, Minutes: it.Minutes, Papers: listed[it.ID]})
 	}
@@ -123,24 +120,21 @@ func (p *Profile) InvitationReport(meetingID string, lang report.Lang) (report.I
 }
 
 // invitationPapers are the papers the invitation lists under each agenda
-// item (by item ID): those this member may see that go to every
+// item (by item ID), from the model (papersOf: titles and lists, no
+// file or read state): those this member may see that go to every
 // participant (RuleOwner), not recalled. Every participant reads the
 // invitation, and a paper sent only to named members is, for everyone
 // else, as if it did not exist (as the hub answers them): its title is
 // not printed, nor is a count that would tell of it.
-func (p *Profile) invitationPapers(meetingID string) (map[string][]report.AgendaPaper, error) {
-	views, err := p.Papers(PaperFilter{MeetingID: meetingID})
-	if err != nil {
-		return nil, err
-	}
+func (p *Profile) invitationPapers(meetingID string) map[string][]report.AgendaPaper {
 	out := map[string][]report.AgendaPaper{}
-	for _, v := range views {
+	for _, v := range p.papersOf(PaperFilter{MeetingID: meetingID}) {
 		if v.Recalled || v.Distribution.Rule == papers.RuleNamed {
 			continue
 		}
 		out[v.Owner.AgendaItemID] = append(out[v.Owner.AgendaItemID], report.AgendaPaper{Title: v.Title, Confidential: v.Marking == papers.MarkingConfidential})
 	}
-	return out, nil
+	return out
 }
 
 // SummaryReport gathers the summary of opinions of a ballot: one row per
