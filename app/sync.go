@@ -175,7 +175,7 @@ func newStatusBar(s *shell) *statusBar {
 	b.stateTap = newTappable(b.state, b.showWholeState)
 	// The count of waiting changes opens "My changes".
 	right := container.NewHBox(container.NewCenter(newTappable(b.pending, s.showMyChanges)), container.NewCenter(fixedWidth(140, b.progress)), b.syncBtn, b.joinBtn)
-	row := container.New(&statusRow{state: b.state}, b.conn, b.stateTap, b.who, right)
+	row := container.New(&statusRow{state: b.state, who: b.who}, b.conn, b.stateTap, b.who, right)
 	b.root = container.NewVBox(widget.NewSeparator(),
 		flatSurface(colorNameRail, padded(0, 0, 12, 4, row)))
 	b.setSync(s.u.syncState)
@@ -201,7 +201,7 @@ func (b *statusBar) showWholeState() {
 // never asks for more width than the window has (a Fyne window grows to
 // its content's minimum).
 type statusRow struct {
-	state *line // the state's text, to measure it whole
+	state, who *line // their texts, to measure them whole
 }
 
 // Objects: icon, state, who, controls.
@@ -234,10 +234,7 @@ func (l *statusRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	full(icon, 0, iw)
 	full(right, size.Width-rw, rw)
 	x0, x1 := iw+pad, size.Width-rw-pad // the room between icon and controls
-	sw, ww := naturalWidth(l.state), float32(0)
-	if t, ok := who.(*line); ok {
-		ww = naturalWidth(t)
-	}
+	sw, ww := naturalWidth(l.state), naturalWidth(l.who)
 	if sw+pad+ww <= x1-x0 {
 		// A pad more than its measure: a line cut to exactly its width
 		// may still show an ellipsis (rounding).

@@ -461,7 +461,8 @@ func (c *Client) uploadPapers(ctx context.Context, items []core.OutboxItem) erro
 		return err
 	}
 	for _, it := range items {
-		if !addsChunks(it.Op) {
+		id, ok := core.PaperOfOp(it.Op)
+		if !ok {
 			continue
 		}
 		var resp ChunkOfferResponse
@@ -471,8 +472,6 @@ func (c *Client) uploadPapers(ctx context.Context, items []core.OutboxItem) erro
 		}
 		var herr *Error
 		if errors.As(err, &herr) && ctx.Err() == nil {
-			_, op, _ := ops.Decode(it.Op)
-			id, _, _ := core.PaperOpManifest(op)
 			title := id
 			if pp, perr := c.p.Paper(id); perr == nil {
 				title = pp.Title
@@ -484,13 +483,6 @@ func (c *Client) uploadPapers(ctx context.Context, items []core.OutboxItem) erro
 		}
 	}
 	return nil
-}
-
-// addsChunks reports whether raw is an op adding a paper version, whose
-// chunks must reach the hub before it does.
-func addsChunks(raw []byte) bool {
-	_, op, err := ops.Decode(raw)
-	return err == nil && (op.Kind == ops.KindPaperAdd || op.Kind == ops.KindPaperVersion)
 }
 
 // UploadHeldError says that a paper's chunks did not reach the hub

@@ -202,9 +202,7 @@ func (c *Client) SyncOnce(ctx context.Context, progress Progress) (Report, error
 	// those after it: the pull still brings what others sent (answers,
 	// edits), and the round ends with the paper's error.
 	var held *UploadHeldError
-	if err := c.push(ctx, &rep, &done, total, progress); errors.As(err, &held) {
-		rep.Pending = c.p.Pending()
-	} else if err != nil {
+	if err := c.push(ctx, &rep, &done, total, progress); err != nil && !errors.As(err, &held) {
 		return rep, err
 	}
 	// Pull, in three stages running at once: the page after next is
@@ -346,7 +344,7 @@ func (c *Client) push(ctx context.Context, rep *Report, done *int, total int, pr
 // hub cannot take holds back nothing that came earlier.
 func pushRun(items []core.OutboxItem) []core.OutboxItem {
 	for i := 1; i < len(items); i++ {
-		if addsChunks(items[i].Op) {
+		if _, ok := core.PaperOfOp(items[i].Op); ok {
 			return items[:i]
 		}
 	}
